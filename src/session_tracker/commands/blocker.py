@@ -1,0 +1,53 @@
+"""``blocker``: open a blocker, or resolve one (seed 001's manually tracked blockers).
+
+Blocker ids are ``<session>-<n>`` (``00003-1``), given under the store lock so two concurrent
+blockers never share one. A blocker stays open across sessions until it is resolved.
+"""
+
+from __future__ import annotations
+
+from session_tracker import docs, store, validate
+from session_tracker.context import Context
+from session_tracker.errors import TrackerError
+from session_tracker.model import load_project, load_session_file
+from session_tracker.sessions import record, require_open, resolve
+
+
+def open_blocker(ctx: Context, message: str, session: str | None = None) -> dict[str, object]:
+    """Record ``blocker.opened``. Returns ``{"session", "blocker", "message"}``.
+
+    Raises:
+        TrackerError: empty message, no open session.
+    """
+    text = validate.text(message)
+    target = require_open(resolve(ctx, session))
+    with store.Lock(ctx.layout.lock_file("store")):
+        current, _ = load_session_file(ctx.layout, target.name)
+        count = sum(1 for s in current for e in s.events if e.type == "blocker.opened")
+        blocker_id = f"{target.name}-{count + 1}"
+        record(ctx, target, "blocker.opened", {"blocker": blocker_id, "message": text})
+    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
+    return {"session": target.name, "blocker": blocker_id, "message": text}
+
+
+def resolve_blocker(ctx: Context, blocker_id: str, message: str, session: str | None = None) -> dict[str, object]:
+    """Record ``blocker.resolved`` for an open blocker of any session.
+
+    Returns ``{"session", "blocker", "message"}``.
+
+    Raises:
+        TrackerError: unknown or already resolved blocker (the hint lists the open ones),
+        empty message, no open session.
+    """
+    how = validate.text(message)
+    target = require_open(resolve(ctx, session))
+    project = load_project(ctx.layout)
+    known = {opened.text("blocker"): resolution for opened, resolution in project.blockers()}
+    open_ids = ", ".join(e.text("blocker") for e in project.open_blockers()) or "none"
+    if blocker_id not in known:
+        raise TrackerError(f"unknown blocker {blocker_id!r}", f"open blockers: {open_ids}")
+    if known[blocker_id] is not None:
+        raise TrackerError(f"blocker {blocker_id} is already resolved", f"open blockers: {open_ids}")
+    record(ctx, target, "blocker.resolved", {"blocker": blocker_id, "message": how})
+    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
+    return {"session": target.name, "blocker": blocker_id, "message": how}

@@ -1,0 +1,40 @@
+"""``decision``: a decision record with its rationale and alternatives (seed 001, ADR style)."""
+
+from __future__ import annotations
+
+from session_tracker import docs, validate
+from session_tracker.clock import iso, parse_at
+from session_tracker.context import Context
+from session_tracker.errors import TrackerError
+from session_tracker.sessions import record, require_open, resolve
+
+
+def decision(
+    ctx: Context,
+    message: str,
+    rationale: str | None,
+    alternatives: tuple[str, ...] = (),
+    at: str | None = None,
+    session: str | None = None,
+) -> dict[str, object]:
+    """Record a ``decision`` event; re-render the session's LOG.md and DECISIONS.md.
+
+    Returns:
+        ``{"session", "id", "message", "rationale", "alternatives"}``.
+    Raises:
+        TrackerError: no rationale (seed 001's "poor tracking" example), empty texts,
+        no open session.
+    """
+    text = validate.text(message)
+    if rationale is None or not rationale.strip():
+        raise TrackerError(
+            "a decision needs a rationale",
+            f'say why: --rationale "…" (seed 001: "❌ No rationale for decision")',
+        )
+    why = validate.text(rationale, "rationale")
+    options = [validate.text(a, "alternative") for a in alternatives]
+    when = iso(parse_at(at)) if at else None
+    target = require_open(resolve(ctx, session))
+    event = record(ctx, target, "decision", {"message": text, "rationale": why, "alternatives": options}, at=when)
+    docs.write_session(ctx, target.name, target.sid, kinds=("log", "decisions"))
+    return {"session": target.name, "id": event.id, "message": text, "rationale": why, "alternatives": options}

@@ -1,0 +1,51 @@
+"""``end``: capture git, mark the session COMPLETE, write the handoff (seed 001)."""
+
+from __future__ import annotations
+
+from session_tracker import capture, docs, validate
+from session_tracker.context import Context
+from session_tracker.model import load_project
+from session_tracker.sessions import mark_closed, record, require_open, resolve
+
+STATUS_COMPLETE = "COMPLETE"
+
+
+def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = None) -> dict[str, object]:
+    """End the session: ``session.ended`` with the git capture, then every document.
+
+    Args:
+        next_steps: ``--next`` items for the next session (repeatable).
+    Returns:
+        ``{"session", "status", "duration_s", "files", "commits", "handoff", "documents",
+        "notice"}`` where ``handoff`` is the handoff's markdown and ``documents`` the paths
+        written, relative to the project root.
+    Raises:
+        TrackerError: no open session, or an empty ``--next``.
+    """
+    steps = [validate.text(s, "next step") for s in next_steps]
+    target = require_open(resolve(ctx, session))
+    git_end = None
+    notice = None
+    if target.git_start is not None:
+        repo, notice = capture.repo_for(ctx)
+        if repo is not None:
+            head = target.git_start.get("head")
+            git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None)
+    record(ctx, target, "session.ended", {"status": STATUS_COMPLETE, "next": steps, "git": git_end})
+    mark_closed(ctx.layout, target.name)
+    written = docs.write_session(ctx, target.name, target.sid)
+    project = load_project(ctx.layout)
+    ended = [s for s in project.named(target.name) if s.sid == target.sid][0]
+    files = ended.files()
+    paths = [p for kind in docs.SESSION_KINDS if (p := ctx.document(kind, target.name))]
+    return {
+        "session": target.name,
+        "status": STATUS_COMPLETE,
+        "duration_s": round(ended.duration_s(), 3),
+        "files": len(files),
+        "commits": len(ended.commits()),
+        "handoff": docs.render_kind("handoff", ended, project),
+        "documents": [ctx.layout.relative(p) for p in paths],
+        "written": [ctx.layout.relative(p) for p in written],
+        "notice": notice or None,
+    }

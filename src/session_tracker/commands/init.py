@@ -1,0 +1,113 @@
+"""``init``: start a session (seed 001) and show the last handoff (the seeds' first rule)."""
+
+from __future__ import annotations
+
+import os
+
+from session_tracker import capture, docs, store, validate
+from session_tracker.clock import iso, local_offset, now
+from session_tracker.context import Context
+from session_tracker.errors import TrackerError
+from session_tracker.events import Event
+from session_tracker.model import Project, load_project, load_session_file
+from session_tracker.sessions import ensure_store, mark_open
+from session_tracker.ulid import new_ulid
+
+REGISTRY = "session-tracker-numbers"  # in the git common dir: numbers taken by any worktree
+
+
+def _registry(common_dir: str | None) -> str | None:
+    return os.path.join(common_dir, REGISTRY) if common_dir else None
+
+
+def _taken(ctx: Context, registry: str | None) -> set[str]:
+    names = {f[:-6] for f in os.listdir(ctx.layout.events_dir) if f.endswith(".jsonl")}
+    if registry:
+        try:
+            with open(registry, encoding="utf-8") as handle:
+                names.update(line.strip() for line in handle if line.strip())
+        except FileNotFoundError:
+            pass
+    return names
+
+
+def next_number(taken: set[str]) -> str:
+    """The next free five-digit session number after the highest numeric name taken."""
+    highest = max((int(n) for n in taken if n.isdigit()), default=0)
+    return f"{highest + 1:05d}"
+
+
+def previous_handoff(ctx: Context, project: Project) -> tuple[str | None, str | None]:
+    """``(session name, handoff text)`` of the newest ended session, or ``(None, None)``."""
+    ended = project.ended()
+    if not ended:
+        return None, None
+    last = ended[-1]
+    return last.name, docs.render_kind("handoff", last, project)
+
+
+def init(ctx: Context, session: str | None = None, objectives: tuple[str, ...] = ()) -> dict[str, object]:
+    """Start a session: allocate or check its name, capture git, write ``session.started``.
+
+    Args:
+        session: the name to use (seed 001's ``--session 00003``); None takes the next free
+            five-digit number, unique across this repository's worktrees.
+        objectives: what the session sets out to do (``--objective``, repeatable).
+    Returns:
+        ``{"session", "sid", "objectives", "git", "notice", "previous_session",
+        "previous_handoff", "documents"}``.
+    Raises:
+        TrackerError: invalid or taken name, empty objective.
+    """
+    if session is not None:
+        validate.session_name(session)
+    goals = [validate.text(o, "objective") for o in objectives]
+    ensure_store(ctx.layout)
+    repo, notice = capture.repo_for(ctx)
+    git_start = capture.at_start(ctx, repo) if repo else None
+    registry = _registry(str(repo.common_dir) if repo else None)
+    lock_path = registry + ".lock" if registry else ctx.layout.lock_file("numbers")
+    with store.Lock(lock_path):
+        taken = _taken(ctx, registry)
+        if session is None:
+            name = next_number(taken)
+        else:
+            name = session
+            existing, _ = load_session_file(ctx.layout, name)
+            if existing or name in taken:
+                raise TrackerError(
+                    f"session {name} already exists",
+                    f"continue it with --session {name}, or start the next free number: "
+                    f"session-tracker init --session {next_number(taken)}",
+                )
+        sid = new_ulid()
+        event = Event(
+            id=sid,
+            ts=iso(now()),
+            session=name,
+            sid=sid,
+            type="session.started",
+            actor=ctx.actor,
+            data={"number": name, "objectives": goals, "tz": local_offset(), "git": git_start},
+        )
+        store.append(ctx.layout.session_file(name), event, redact=ctx.redact)
+        if registry:
+            fd = os.open(registry, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, f"{name}\n".encode())
+            finally:
+                os.close(fd)
+    mark_open(ctx.layout, name, sid)
+    written = docs.write_session(ctx, name, sid, kinds=("log", "decisions", "files"))
+    project = load_project(ctx.layout)
+    prev_name, prev_text = previous_handoff(ctx, project)
+    return {
+        "session": name,
+        "sid": sid,
+        "objectives": goals,
+        "git": git_start,
+        "notice": notice or None,
+        "previous_session": prev_name,
+        "previous_handoff": prev_text,
+        "documents": [ctx.layout.relative(p) for p in written],
+    }

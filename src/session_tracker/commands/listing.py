@@ -1,0 +1,60 @@
+"""``list`` and ``show``: every session at a glance, or one in full."""
+
+from __future__ import annotations
+
+from session_tracker import validate
+from session_tracker.clock import iso, now
+from session_tracker.commands.summary import describe
+from session_tracker.context import Context
+from session_tracker.errors import TrackerError
+from session_tracker.model import load_project
+from session_tracker.sessions import open_here
+
+
+def list_sessions(ctx: Context) -> dict[str, object]:
+    """All sessions, oldest first.
+
+    Returns ``{"v": 1, "sessions": [{session, sid, status, open_here, started, ended,
+    duration_s, branch, entries, decisions, objective}], "problems": ["file:line: why"]}``.
+    """
+    project = load_project(ctx.layout)
+    here = open_here(ctx.layout)
+    until = iso(now())
+    rows = []
+    for s in project.sessions:
+        git = s.git_start or {}
+        rows.append(
+            {
+                "session": s.name,
+                "sid": s.sid,
+                "status": s.status,
+                "open_here": here.get(s.name) == s.sid,
+                "started": s.start_moment,
+                "ended": s.end_moment or None,
+                "duration_s": round(s.duration_s(until=until), 3),
+                "branch": git.get("branch"),
+                "entries": len(s.of_type("note")),
+                "decisions": len(s.of_type("decision")),
+                "objective": (s.objectives or [""])[0],
+            }
+        )
+    return {"v": 1, "sessions": rows, "problems": [str(p) for p in project.problems]}
+
+
+def show(ctx: Context, session: str) -> dict[str, object]:
+    """One session in full: :func:`describe` plus its timeline of entries.
+
+    Raises:
+        TrackerError: invalid or unknown session name.
+    """
+    validate.session_name(session)
+    project = load_project(ctx.layout)
+    named = project.named(session)
+    if not named:
+        raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`")
+    chosen = named[-1]
+    result = describe(chosen, project)
+    result["timeline"] = [
+        {"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in chosen.timeline()
+    ]
+    return result

@@ -1,0 +1,43 @@
+"""``log``: add a work-log entry (seed 001). On the hot path: imports stay light."""
+
+from __future__ import annotations
+
+from session_tracker import docs, validate
+from session_tracker.clock import iso, parse_at
+from session_tracker.context import Context
+from session_tracker.sessions import record, require_open, resolve
+
+
+def log(
+    ctx: Context,
+    message: str,
+    category: str | None = None,
+    at: str | None = None,
+    session: str | None = None,
+) -> dict[str, object]:
+    """Record a ``note`` event in the session and re-render its LOG.md.
+
+    Args:
+        message: what happened.
+        category: one of seed 001's categories; default ``[log] default_category``.
+        at: when it happened, for retroactive tracking (``"2026-11-21 13:45"``, ``"13:45"``).
+        session: the session name; see :func:`session_tracker.sessions.resolve`.
+    Returns:
+        ``{"session", "id", "category", "at", "documents"}``.
+    Raises:
+        TrackerError: empty/oversized/control-character message, unknown category, bad time,
+        no such or no open session.
+    """
+    text = validate.text(message)
+    chosen = validate.category(category or str(ctx.config["log"]["default_category"]))
+    when = iso(parse_at(at)) if at else None
+    target = require_open(resolve(ctx, session))
+    event = record(ctx, target, "note", {"message": text, "category": chosen}, at=when)
+    written = docs.write_session(ctx, target.name, target.sid, kinds=("log",))
+    return {
+        "session": target.name,
+        "id": event.id,
+        "category": chosen,
+        "at": event.moment,
+        "documents": [ctx.layout.relative(p) for p in written],
+    }

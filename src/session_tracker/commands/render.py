@@ -1,0 +1,40 @@
+"""``render``: regenerate every document from the events."""
+
+from __future__ import annotations
+
+from session_tracker import capture, docs
+from session_tracker.context import Context
+from session_tracker.model import load_project
+from session_tracker.sessions import open_here, record
+
+
+def snapshot_open_sessions(ctx: Context) -> list[str]:
+    """Record a ``files.changed`` snapshot for each session open in this worktree whose files
+    differ from its last capture, so FILES.txt is current. Returns the sessions snapshotted."""
+    here = open_here(ctx.layout)
+    if not here:
+        return []
+    repo, _ = capture.repo_for(ctx)
+    if repo is None:
+        return []
+    done = []
+    for session in load_project(ctx.layout).sessions:
+        if here.get(session.name) != session.sid or session.ended or session.git_start is None:
+            continue
+        head = session.git_start.get("head")
+        base = head if isinstance(head, str) else None
+        files = capture.files_since(ctx, repo, base)
+        if files != session.files() or not any(e.type == "files.changed" for e in session.events):
+            record(ctx, session, "files.changed", {"base": base, "files": files})
+            done.append(session.name)
+    return done
+
+
+def render(ctx: Context) -> dict[str, object]:
+    """Snapshot open sessions' files, then rewrite every document that differs.
+
+    Returns ``{"v": 1, "documents": N, "written": [relative paths], "snapshots": [sessions]}``.
+    """
+    snapshots = snapshot_open_sessions(ctx)
+    written, total = docs.write_all(ctx)
+    return {"v": 1, "documents": total, "written": [ctx.layout.relative(p) for p in written], "snapshots": snapshots}

@@ -1,0 +1,81 @@
+"""``summary``: where a session stands (seed 001): duration, entries, decisions, blockers,
+files changed so far and commits (read from git now, nothing written)."""
+
+from __future__ import annotations
+
+from session_tracker import capture
+from session_tracker.clock import format_duration, iso, now
+from session_tracker.context import Context
+from session_tracker.events import CATEGORIES
+from session_tracker.model import Project, Session, load_project
+from session_tracker.render.session_docs import totals
+from session_tracker.sessions import resolve
+
+
+def describe(session: Session, project: Project) -> dict[str, object]:
+    """The JSON shape shared by ``summary`` and ``show`` (schema ``v`` 1).
+
+    Keys: session, sid, status, started, ended, duration_s (seconds), duration, objectives,
+    branch, entries {category: count}, entries_total, decisions [{message, rationale,
+    alternatives, at}], blockers_open [{blocker, message, session}], next_steps, files
+    [{path, status, old_path, added, removed, binary}], lines_added, lines_removed, commits
+    [{sha, subject}], tracking ("git" or "off").
+    """
+    counts = {c: 0 for c in CATEGORIES}
+    for event in session.of_type("note"):
+        category = event.text("category")
+        counts[category] = counts.get(category, 0) + 1
+    git = session.git_end or session.git_start
+    files = session.files()
+    added, removed = totals(files)
+    seconds = session.duration_s(until=iso(now()))
+    return {
+        "v": 1,
+        "session": session.name,
+        "sid": session.sid,
+        "status": session.status,
+        "started": session.start_moment,
+        "ended": session.end_moment or None,
+        "duration_s": round(seconds, 3),
+        "duration": format_duration(seconds),
+        "objectives": session.objectives,
+        "branch": git.get("branch") if git else None,
+        "entries": counts,
+        "entries_total": sum(counts.values()),
+        "decisions": [
+            {"message": e.text("message"), "rationale": e.text("rationale"), "alternatives": e.texts("alternatives"), "at": e.moment}
+            for e in session.of_type("decision")
+        ],
+        "blockers_open": [
+            {"blocker": e.text("blocker"), "message": e.text("message"), "session": e.session} for e in project.open_blockers()
+        ],
+        "next_steps": session.next_steps(),
+        "files": files,
+        "lines_added": added,
+        "lines_removed": removed,
+        "commits": [{"sha": c.get("sha"), "subject": c.get("subject")} for c in session.commits()],
+        "tracking": "off" if session.git_start is None else "git",
+    }
+
+
+def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
+    """Describe the session as of now; for an open session, files and commits come from git.
+
+    Raises:
+        TrackerError: no such session, or none open and none named.
+    """
+    target = resolve(ctx, session)
+    project = load_project(ctx.layout)
+    result = describe(target, project)
+    base = target.git_start
+    if target.ended is None and base is not None:
+        repo, _ = capture.repo_for(ctx)
+        if repo is not None:
+            head = base.get("head")
+            live = capture.at_end(ctx, repo, head if isinstance(head, str) else None)
+            files = live["files"]
+            result["files"] = files
+            result["lines_added"], result["lines_removed"] = totals(files)  # type: ignore[arg-type]
+            result["commits"] = [{"sha": c["sha"], "subject": c["subject"]} for c in live["commits"]]  # type: ignore[attr-defined]
+            result["branch"] = live["branch"]
+    return result

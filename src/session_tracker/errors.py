@@ -1,0 +1,32 @@
+"""The one user-facing error type and the exit codes of every entry point.
+
+Only the entry point (``session_tracker.entry``) turns a :class:`TrackerError` into output;
+core functions raise and never print or exit.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # expected failure: bad input, unknown session, failing check
+EXIT_USAGE = 2  # the command line itself is wrong (click's convention)
+EXIT_BUG = 3  # an internal error; traceback goes to a log file
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+class TrackerError(Exception):
+    """An expected failure with a one-line message and a one-line hint for the user.
+
+    Attributes:
+        message: what went wrong, one line, no trailing period needed.
+        hint: how to fix it, one line; may be empty.
+        exit_code: the process exit code the entry point uses (default 1).
+    """
+
+    def __init__(self, message: str, hint: str = "", exit_code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,174 @@
+"""The event: one JSON object per line, the only truth session-tracker keeps.
+
+Shape (DESIGN.md, "The event")::
+
+    {"v":1,"id":"01JD8Z…","ts":"2026-11-21T13:05:16.123+00:00","session":"00003",
+     "sid":"01JD8Y…","type":"decision","actor":"human","data":{…}}
+
+``sid`` is the ULID of the session (its ``session.started`` event id): numbers can collide
+after merges, ULIDs cannot, so every view keys on ``sid``. Types are a closed set
+(:data:`TYPES`); an unknown type from a newer version is kept and shown raw, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+
+from session_tracker.errors import TrackerError
+
+SCHEMA_VERSION = 1
+MAX_LINE_BYTES = 64 * 1024  # one os.write of at most this size is never split (DESIGN.md)
+
+#: The documented event types; see docs/architecture.md for each one's ``data``.
+TYPES = frozenset(
+    {
+        "session.started",  # data: number, objectives[], tz, git{branch, head, dirty[]}|null
+        "note",  # data: message, category, at?
+        "decision",  # data: message, rationale, alternatives[], at?
+        "blocker.opened",  # data: blocker (id), message, at?
+        "blocker.resolved",  # data: blocker (id), message
+        "handoff.item",  # data: message
+        "files.changed",  # data: base, files[] (git capture snapshot)
+        "commit",  # data: sha, subject, files[]
+        "session.ended",  # data: status, next[], git{branch, head, commits[], files[]}|null
+    }
+)
+
+CATEGORIES = ("implementation", "testing", "planning", "bugfix", "refactor", "documentation")
+
+
+class Event:
+    """One decoded event. Attributes mirror the JSON keys; ``data`` is a dict.
+
+    ``where`` is ``"<file>:<line>"`` when the event was read from disk (for messages).
+    """
+
+    __slots__ = ("v", "id", "ts", "session", "sid", "type", "actor", "data", "where")
+
+    def __init__(
+        self,
+        id: str,
+        ts: str,
+        session: str,
+        sid: str,
+        type: str,
+        actor: str,
+        data: dict[str, object],
+        v: int = SCHEMA_VERSION,
+        where: str = "",
+    ) -> None:
+        self.v = v
+        self.id = id
+        self.ts = ts
+        self.session = session
+        self.sid = sid
+        self.type = type
+        self.actor = actor
+        self.data = data
+        self.where = where
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON object as stored (without ``where``)."""
+        return {
+            "v": self.v,
+            "id": self.id,
+            "ts": self.ts,
+            "session": self.session,
+            "sid": self.sid,
+            "type": self.type,
+            "actor": self.actor,
+            "data": self.data,
+        }
+
+    @property
+    def moment(self) -> str:
+        """The time the event describes: ``data.at`` for retroactive entries, else ``ts``."""
+        at = self.data.get("at")
+        return at if isinstance(at, str) else self.ts
+
+    def text(self, key: str, default: str = "") -> str:
+        """``data[key]`` when it is a string, else ``default``."""
+        value = self.data.get(key)
+        return value if isinstance(value, str) else default
+
+    def texts(self, key: str) -> list[str]:
+        """``data[key]`` when it is a list, keeping only its strings; else ``[]``."""
+        value = self.data.get(key)
+        return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def encode(event: Event) -> bytes:
+    """Encode an event as one UTF-8 JSON line ending in ``\\n`` (keys sorted: stable diffs).
+
+    Raises:
+        TrackerError: the line would exceed :data:`MAX_LINE_BYTES` (64 KiB).
+    """
+    line = (
+        json.dumps(event.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        + "\n"
+    ).encode("utf-8")
+    if len(line) > MAX_LINE_BYTES:
+        raise TrackerError(
+            f"this entry is {len(line):,} bytes; one event holds at most {MAX_LINE_BYTES:,}",
+            "shorten the message, or put the detail in a file and log its path",
+        )
+    return line
+
+
+class BadLine(Exception):
+    """A line that is not a valid event; ``where`` is ``file:line``, ``reason`` says why."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+class NewerSchema(TrackerError):
+    """An event written by a newer session-tracker: refused, never guessed at."""
+
+
+_REQUIRED = ("id", "ts", "session", "sid", "type", "actor")
+
+
+def decode(raw: bytes, where: str) -> Event:
+    """Decode one line (without its ``\\n``) into an :class:`Event`, upgrading old versions.
+
+    Raises:
+        BadLine: not UTF-8, not a JSON object, or a required key missing or mistyped.
+        NewerSchema: ``v`` is greater than :data:`SCHEMA_VERSION`.
+    """
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadLine(where, "not valid UTF-8") from None
+    except ValueError as exc:
+        raise BadLine(where, f"not valid JSON ({exc.args[0].split(':')[0]})") from None
+    if not isinstance(obj, dict):
+        raise BadLine(where, "not a JSON object")
+    version = obj.get("v")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BadLine(where, "missing or invalid schema version 'v'")
+    if version > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{where}: event written by a newer session-tracker (schema v{version}; "
+            f"this one reads up to v{SCHEMA_VERSION})",
+            "upgrade: pip install --upgrade session-tracker",
+        )
+    for key in _REQUIRED:
+        if not isinstance(obj.get(key), str) or not obj[key]:
+            raise BadLine(where, f"missing or invalid {key!r}")
+    data = obj.get("data", {})
+    if not isinstance(data, dict):
+        raise BadLine(where, "'data' is not an object")
+    return Event(
+        id=obj["id"],
+        ts=obj["ts"],
+        session=obj["session"],
+        sid=obj["sid"],
+        type=obj["type"],
+        actor=obj["actor"],
+        data=data,
+        v=version,
+        where=where,
+    )

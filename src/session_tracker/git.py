@@ -1,0 +1,367 @@
+"""The one place the project runs ``git``: argument lists only, never a shell, never libgit2.
+
+Every call gets a clean environment (all ``GIT_*`` variables dropped, so a hook's ``GIT_DIR`` or
+``GIT_INDEX_FILE`` cannot redirect us; ``GIT_OPTIONAL_LOCKS=0`` so read-only commands never take
+the index lock; ``LC_ALL=C`` so error text is stable) and NUL-separated output where git offers
+it. Paths are decoded as UTF-8 with ``surrogateescape`` so undecodable bytes round-trip.
+Requires git >= 2.31 (``--diff-merges``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from session_tracker.errors import TrackerError
+
+TYPE_CHECKING = False  # not `from typing import ...`: importing typing costs ~4 ms per process
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["Commit", "FileChange", "GitUnavailable", "Repo", "changed_files", "commit_files",
+           "commits_since", "current_branch", "dirty_files", "find_repo", "head_sha",
+           "in_progress_operation", "rev_parse"]
+
+_STATUS = {"A": "added", "M": "modified", "D": "deleted", "R": "renamed", "C": "copied",
+           "T": "type-changed", "U": "modified", "X": "modified"}
+_LOG_FORMAT = "--format=%x00%H%x00%s%x00%an%x00%aI"  # leading NUL: an empty token starts a commit
+# porcelain v2 record kind -> number of space-separated fields before the path
+_V2_FIELDS = {b"1 ": 8, b"2 ": 9, b"u ": 10, b"? ": 1, b"! ": 1}
+_BINARY_PROBE = 8000  # git's own heuristic: a NUL in the first 8000 bytes means binary
+
+
+@dataclass(frozen=True, slots=True)
+class Repo:
+    """A git work tree. All paths are absolute."""
+
+    root: Path
+    git_dir: Path
+    common_dir: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit; ``timestamp`` is the author date in ISO 8601 with offset."""
+
+    sha: str
+    subject: str
+    author: str
+    timestamp: str
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One changed path relative to the repository root, '/'-separated; counts are lines."""
+
+    path: str
+    status: str
+    old_path: str | None
+    added: int | None
+    removed: int | None
+    binary: bool
+
+
+class GitUnavailable(TrackerError):
+    """The ``git`` executable could not be found on PATH."""
+
+
+def _dec(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _env() -> dict[str, str]:
+    # Built per call: PATH may change at runtime and subprocess looks git up in env's PATH.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    env["LC_ALL"] = "C"
+    return env
+
+
+def _hint(stderr: str, cwd: Path, args: Sequence[str]) -> str:
+    if "dubious ownership" in stderr:
+        return f"mark it trusted: git config --global --add safe.directory '{cwd}'"
+    if "index.lock" in stderr:
+        return "another git process is running; if none is, delete .git/index.lock"
+    if any(s in stderr for s in ("unknown revision", "bad revision", "bad object",
+                                 "Invalid revision", "invalid object")):
+        return "that commit does not exist here (rebased or pruned?); check `git log --all`"
+    if "not a git repository" in stderr:
+        return "run this inside a git work tree (or `git init` one)"
+    return f"run `git {' '.join(args)}` in {cwd} to see git's full output"
+
+
+def _run(args: Sequence[str], cwd: Path, *, check: bool = True,
+         stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, env=_env(), capture_output=True,
+                              input=stdin, check=False)
+    except FileNotFoundError as exc:  # also what subprocess raises for a missing cwd
+        if os.path.isdir(cwd):
+            raise GitUnavailable("git is not installed or not on PATH",
+                                 "install git (https://git-scm.com) and put it on PATH") from exc
+        raise TrackerError(f"directory not found: {cwd}", "check the path") from exc
+    except OSError as exc:
+        raise TrackerError(f"cannot run git in {cwd}: {exc.strerror}",
+                           "check permissions on the directory and the git executable") from exc
+    if check and proc.returncode != 0:
+        raise _failure(args, cwd, proc)
+    return proc
+
+
+def _failure(args: Sequence[str], cwd: Path,
+             proc: subprocess.CompletedProcess[bytes]) -> TrackerError:
+    err = proc.stderr.decode("utf-8", "replace")
+    lines = err.strip().splitlines()
+    first = lines[0] if lines else f"exit status {proc.returncode}"
+    command = next((a for a in args if not a.startswith("-") and "=" not in a), "")
+    return TrackerError(f"git {command} failed: {first}", _hint(err, cwd, args))
+
+
+def _optional(args: list[str], cwd: Path) -> str | None:
+    """stdout of a command whose exit status 1 means "no answer" (-q --verify, symbolic-ref)."""
+    proc = _run(args, cwd, check=False)
+    if proc.returncode == 1:
+        return None
+    if proc.returncode != 0:
+        raise _failure(args, cwd, proc)
+    return _dec(proc.stdout).rstrip("\n")
+
+
+def _excluded(path: str, exclude: Sequence[str]) -> bool:
+    # "dir/" is a prefix; a bare name matches itself or, if it is a directory, what is under it.
+    return any(path.startswith(e) if e.endswith("/") else (path == e or path.startswith(e + "/"))
+               for e in exclude)
+
+
+def find_repo(start: Path) -> Repo | None:
+    """Find the git work tree containing ``start`` (a directory, or a file whose parent is used).
+
+    Returns None when ``start`` does not exist, is not inside a work tree, or is inside a bare
+    repository or a ``.git`` directory. Raises GitUnavailable when git is missing and
+    TrackerError for other git failures (e.g. a repository owned by another user).
+    """
+    start = Path(start)
+    if not start.is_dir():
+        if not start.exists():
+            return None
+        start = start.parent
+    args = ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"]
+    proc = _run(args, start, check=False)
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace")
+        if "not a git repository" in err or "must be run in a work tree" in err:
+            return None
+        raise _failure(args, start, proc)
+    lines = _dec(proc.stdout).rstrip("\n").split("\n")  # rev-parse has no -z
+    if len(lines) != 3:
+        raise TrackerError("cannot locate the repository: its path contains a newline",
+                           "move the repository to a path without newlines")
+    top, git_dir, common = lines
+    # --git-common-dir may be relative to the cwd (e.g. "../.git" from a subdirectory).
+    return Repo(Path(top), Path(git_dir), (start.absolute() / common).resolve())
+
+
+def current_branch(repo: Repo) -> str | None:
+    """Short name of the checked-out branch (also for an unborn branch); None when detached.
+
+    Raises TrackerError if git fails for another reason.
+    """
+    ref = _optional(["symbolic-ref", "-q", "HEAD"], repo.root)
+    return None if ref is None else ref.removeprefix("refs/heads/")
+
+
+def rev_parse(repo: Repo, rev: str) -> str | None:
+    """Full hex sha of the commit ``rev`` names (annotated tags are peeled to their commit).
+
+    Returns None if ``rev`` does not resolve to a commit. Raises TrackerError on git failure.
+    """
+    return _optional(["rev-parse", "-q", "--verify", "--end-of-options", rev + "^{commit}"],
+                     repo.root)
+
+
+def head_sha(repo: Repo) -> str | None:
+    """Full sha of HEAD, or None on an unborn branch (no commits yet)."""
+    return rev_parse(repo, "HEAD")
+
+
+def dirty_files(repo: Repo, exclude: Sequence[str] = ()) -> list[str]:
+    """Sorted, de-duplicated paths (relative to the root) that are staged, unstaged or untracked.
+
+    Renamed entries give the new path; ignored files are not included; ``exclude`` holds
+    prefixes ending in '/' or exact paths. Raises TrackerError on git failure.
+    """
+    out = _run(["status", "--porcelain=v2", "-z", "--untracked-files=all"], repo.root).stdout
+    tokens = iter(out.split(b"\0"))
+    paths: set[str] = set()
+    for tok in tokens:
+        fields = _V2_FIELDS.get(tok[:2])
+        if fields is None:
+            continue
+        path = _dec(tok.split(b" ", fields)[fields])
+        if tok[:2] == b"2 ":
+            next(tokens)  # a rename's original path follows as its own token
+        if not _excluded(path, exclude):
+            paths.add(path)
+    return sorted(paths)
+
+
+def _parse_log(out: bytes) -> list[Commit]:
+    # Layout: "" sha subject author date ["\n"file file ...] per commit; file names are never
+    # empty, so an empty token reliably starts the next commit.
+    tokens = out.split(b"\0")
+    commits: list[Commit] = []
+    i = 0
+    while i + 4 < len(tokens):
+        if tokens[i]:
+            raise TrackerError("unexpected output from git log",
+                               "please report this with your git version")
+        sha, subject, author, stamp = (t.decode("utf-8", "replace") for t in tokens[i + 1:i + 5])
+        i += 5
+        files: list[str] = []
+        while i < len(tokens) and tokens[i]:
+            tok = tokens[i][1:] if not files and tokens[i].startswith(b"\n") else tokens[i]
+            files.append(_dec(tok))
+            i += 1
+        commits.append(Commit(sha, subject, author, stamp, tuple(sorted(files))))
+    return commits
+
+
+def commits_since(repo: Repo, base: str | None, with_files: bool = False) -> list[Commit]:
+    """Commits reachable from HEAD but not from ``base`` (None: all of HEAD), oldest first.
+
+    With ``with_files`` each Commit lists the paths it changed (sorted; merges against their
+    first parent; renames as a deletion plus an addition). Returns [] on an unborn branch.
+    Raises TrackerError if ``base`` does not resolve or git fails.
+    """
+    args = ["-c", "log.showRoot=true", "log", "-z", "--date-order", "--reverse",
+            "--no-show-signature", "--encoding=UTF-8", _LOG_FORMAT]
+    if with_files:
+        args += ["--name-only", "--no-renames", "--diff-merges=first-parent"]
+    args += ["--end-of-options", "HEAD"]
+    if base is not None:
+        args.append("^" + base)
+    args.append("--")
+    proc = _run(args, repo.root, check=False)
+    if proc.returncode != 0:
+        if head_sha(repo) is None:
+            return []
+        raise _failure(args, repo.root, proc)
+    return _parse_log(proc.stdout)
+
+
+def commit_files(repo: Repo, sha: str) -> list[str]:
+    """Sorted paths changed by commit ``sha`` (root commits: all files; merges: against the
+    first parent; renames as a deletion plus an addition). Raises TrackerError on git failure.
+    """
+    out = _run(["diff-tree", "-r", "-z", "--name-only", "--no-commit-id", "--root",
+                "--no-renames", "--diff-merges=first-parent", "--end-of-options", sha, "--"],
+               repo.root).stdout
+    return sorted(_dec(t) for t in out.split(b"\0") if t)
+
+
+def _count_lines(path: Path) -> tuple[int | None, bool]:
+    """(lines, binary) for a file on disk, counted the way ``git diff --numstat`` would."""
+    try:
+        if path.is_symlink():
+            return 1, False  # git stores a symlink as a one-line blob holding its target
+        with open(path, "rb") as fh:
+            chunk = fh.read(_BINARY_PROBE)
+            if b"\0" in chunk:
+                return None, True
+            lines, last = 0, b""
+            while chunk:  # streamed: untracked files can be large data dumps
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+                chunk = fh.read(1 << 20)
+    except OSError:
+        return None, False  # unreadable: report the path without counts rather than fail
+    return lines + (1 if last not in (b"", b"\n") else 0), False
+
+
+def _parse_diff(out: bytes) -> list[FileChange]:
+    # `diff --raw --numstat -z` prints every raw record (":modes shas X\0path\0", renames and
+    # copies with two paths) and then every numstat record ("a\tr\tpath\0", renames as
+    # "a\tr\t\0old\0new\0"), in the same order. Paths are consumed positionally, so a path
+    # that looks like a record cannot confuse the parser.
+    tokens = out.split(b"\0")
+    raw: list[tuple[str, bytes | None, bytes]] = []  # (status letter, old path, path)
+    counts: dict[bytes, tuple[int | None, int | None]] = {}
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.startswith(b":"):
+            letter = _dec(tok.split(b" ")[4][:1])
+            two = letter in ("R", "C")
+            raw.append((letter, tokens[i + 1] if two else None, tokens[i + 2 if two else i + 1]))
+            i += 3 if two else 2
+        elif tok:
+            added, removed, name = tok.split(b"\t", 2)
+            if not name:
+                name = tokens[i + 2]
+                i += 2
+            counts[name] = (None, None) if added == b"-" else (int(added), int(removed))
+            i += 1
+        else:
+            i += 1
+    changes = []
+    for letter, old, new in raw:
+        added_n, removed_n = counts.get(new, (0, 0))
+        changes.append(FileChange(_dec(new), _STATUS.get(letter, "modified"),
+                                  None if old is None else _dec(old), added_n, removed_n,
+                                  added_n is None))
+    return changes
+
+
+def changed_files(repo: Repo, base: str | None, exclude: Sequence[str] = ()) -> list[FileChange]:
+    """Every file that differs between commit ``base`` and the working tree, sorted by path.
+
+    Covers commits since ``base``, staged and unstaged changes (renames detected with -M,
+    deletions, binary files with added/removed None) and untracked, non-ignored files (status
+    'untracked', line counts read from disk). ``base`` None means the empty tree, i.e. every
+    tracked file is 'added'. ``exclude`` holds prefixes ending in '/' or exact paths; a
+    rename is dropped only if both its paths are excluded. Raises TrackerError on git failure
+    (e.g. ``base`` no longer exists).
+    """
+    if base is None:
+        # The empty tree's id depends on the repository's hash (SHA-1 vs SHA-256).
+        base = _dec(_run(["hash-object", "-t", "tree", "--stdin"], repo.root,
+                         stdin=b"").stdout).strip()
+    out = _run(["diff", "--raw", "--numstat", "-z", "-M", "--no-color", "--no-ext-diff",
+                "--no-textconv", "--end-of-options", base, "--"], repo.root).stdout
+    result: dict[str, FileChange] = {}
+    for change in _parse_diff(out):
+        if _excluded(change.path, exclude) and (
+                change.old_path is None or _excluded(change.old_path, exclude)):
+            continue
+        result[change.path] = change
+    untracked = _run(["ls-files", "--others", "--exclude-standard", "-z"], repo.root).stdout
+    for tok in untracked.split(b"\0"):
+        path = _dec(tok)
+        # A path both in the diff and untracked was `git rm --cached`: it will be committed as
+        # a deletion, so the diff's record is the truthful one.
+        if not tok or path in result or _excluded(path, exclude):
+            continue
+        lines, binary = _count_lines(repo.root / path)
+        result[path] = FileChange(path, "untracked", None, lines,
+                                  None if lines is None else 0, binary)
+    return [result[p] for p in sorted(result)]
+
+
+def in_progress_operation(repo: Repo) -> str | None:
+    """The operation git is in the middle of, read from state files in ``repo.git_dir``.
+
+    Returns 'rebase', 'am', 'merge', 'cherry-pick', 'revert', 'bisect' or None. Never raises.
+    """
+    g = repo.git_dir
+    if (g / "rebase-merge").is_dir():
+        return "rebase"
+    if (g / "rebase-apply").is_dir():
+        return "am" if (g / "rebase-apply" / "applying").exists() else "rebase"
+    for name, op in (("MERGE_HEAD", "merge"), ("CHERRY_PICK_HEAD", "cherry-pick"),
+                     ("REVERT_HEAD", "revert"), ("BISECT_LOG", "bisect")):
+        if (g / name).exists():
+            return op
+    return None

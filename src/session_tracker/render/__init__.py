@@ -1,0 +1,1 @@
+"""Documents derived from events. Every renderer is a pure function: same events, same bytes."""

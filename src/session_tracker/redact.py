@@ -228,6 +228,19 @@ def _sub_jwt(m: re.Match[str]) -> str:
     return "[REDACTED:jwt]" if _has_random_run(token) else token
 
 
+def _at_word_start(text: str, needle: str) -> bool:
+    """Whether ``needle`` occurs in ``text`` not preceded by an ASCII letter, digit or '_'."""
+    i = text.find(needle)
+    while i != -1:
+        if i == 0:
+            return True
+        c = text[i - 1]
+        if not (c == "_" or ("a" <= c <= "z") or ("A" <= c <= "Z") or ("0" <= c <= "9")):
+            return True
+        i = text.find(needle, i + 1)
+    return False
+
+
 def _one_pass(text: str) -> str:
     """Apply every kind whose cheap substring trigger is present, in a fixed order."""
     # Order: context-anchored kinds first (a token used as a URL password counts as
@@ -237,7 +250,7 @@ def _one_pass(text: str) -> str:
     has_dash = "-" in text
     if has_dash and "-----BEGIN " in text:
         text = _pattern(_P_PRIVATE_KEY).sub("[REDACTED:private-key]", text)
-    if "ecret" in text or "ECRET" in text:
+    if ("ecret" in text or "ECRET" in text) and ("ey" in text or "EY" in text):
         text = _pattern(_P_AWS_SECRET).sub(_sub_aws_secret, text)
     if "://" in text and "@" in text:
         text = _pattern(_P_URL_PASSWORD).sub(_sub_url_password, text)
@@ -256,7 +269,7 @@ def _one_pass(text: str) -> str:
         text = _pattern(_P_SLACK_WEBHOOK).sub("[REDACTED:slack-token]", text)
     if "eyJ" in text:
         text = _pattern(_P_JWT).sub(_sub_jwt, text)
-    if has_dash and "sk-" in text:
+    if has_dash and _at_word_start(text, "sk-"):
         text = _pattern(_P_API_KEY).sub(_sub_api_key, text)
     if has_underscore and ("k_live_" in text or "k_test_" in text):
         text = _pattern(_P_API_KEY_STRIPE).sub(_sub_api_key, text)

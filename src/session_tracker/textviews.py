@@ -18,6 +18,11 @@ def _rich_text(render: object) -> str:
     return buffer.getvalue()
 
 
+def _count(value: object, noun: str) -> str:
+    number = int(value)  # type: ignore[call-overload]
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def init(result: dict[str, object]) -> str:
     """After ``init``: the session started, git facts, then the previous handoff."""
     git = result.get("git")
@@ -113,7 +118,7 @@ def ended(result: dict[str, object]) -> str:
     """After ``end``: status line, the handoff, the documents."""
     lines = [
         f"✅ Session {result['session']} COMPLETE · {format_duration(float(result['duration_s']))} · "  # type: ignore[arg-type]
-        f"{result['files']} files · {result['commits']} commits"
+        f"{_count(result['files'], 'file')} · {_count(result['commits'], 'commit')}"
     ]
     if result.get("notice"):
         lines.append(f"note: {result['notice']}")

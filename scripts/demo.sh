@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# `make demo`: one complete session on a small real Python project in a throwaway git
+# repository: init, log entries, a decision, a commit, a real pytest run logged as a testing
+# entry, end; then the handoff and the paths of the documents.
+set -euo pipefail
+
+say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+show() {  # print a command as one would type it
+  local out="" a
+  for a in "$@"; do
+    if [[ "$a" =~ ^[A-Za-z0-9._/=:-]+$ ]]; then out+="$a "; else out+="\"${a//\"/\\\"}\" "; fi
+  done
+  printf '\n\033[1m$ %s\033[0m\n' "${out% }"
+}
+run() { show "$@"; "$@"; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/session-tracker-demo.XXXXXX")"
+project="$work/calculator"
+mkdir -p "$project"
+cd "$project"
+export GIT_AUTHOR_NAME="Demo" GIT_AUTHOR_EMAIL="demo@example.com" GIT_COMMITTER_NAME="Demo" GIT_COMMITTER_EMAIL="demo@example.com"
+unset CURRENT_SESSION SESSION_TRACKER_ROOT
+
+cat > calc.py <<'PY'
+"""A tiny calculator."""
+
+
+def add(a: float, b: float) -> float:
+    return a + b
+
+
+def subtract(a: float, b: float) -> float:
+    return a - b
+PY
+cat > test_calc.py <<'PY'
+from calc import add, subtract
+
+
+def test_add() -> None:
+    assert add(2, 3) == 5
+
+
+def test_subtract() -> None:
+    assert subtract(5, 3) == 2
+PY
+git init -q -b main
+git add calc.py test_calc.py
+git commit -q -m "Calculator with add and subtract"
+
+run session-tracker init --objective "Add division to the calculator"
+run strack log "Read calc.py and its tests" --category planning
+
+cat >> calc.py <<'PY'
+
+
+def divide(a: float, b: float) -> float:
+    if b == 0:
+        raise ZeroDivisionError("cannot divide by zero")
+    return a / b
+PY
+cat >> test_calc.py <<'PY'
+
+
+def test_divide() -> None:
+    from calc import divide
+
+    assert divide(6, 3) == 2
+PY
+run strack decision --message "divide() raises ZeroDivisionError when b == 0" \
+  --rationale "Callers already handle it; returning None would hide bugs" \
+  --alternative "Return None" --alternative "Return float('inf')"
+run strack log "Added divide() with a zero check" --category implementation
+
+say "python -m pytest -q"
+set +e
+result="$(python -m pytest -q -p no:cacheprovider 2>&1)"
+status=$?
+set -e
+printf '%s\n' "$result"
+summary="$(printf '%s\n' "$result" | grep -E '(passed|failed)' | tail -n 1)"
+run strack log "pytest (exit $status): $summary" --category testing
+
+run git add calc.py test_calc.py
+run git commit -q -m "Add divide()"
+run strack handoff --item "divide() has no test for b == 0 yet"
+
+run session-tracker end --next "Test divide(1, 0) raises ZeroDivisionError" --next "Add a CLI entry point"
+
+say "the documents (derived from .sessions/events/00001.jsonl, committed with the code)"
+for doc in archive/sessions/*; do printf '  %s/%s\n' "$project" "$doc"; done
+git add .sessions archive
+git commit -q -m "Session 00001: events and documents"
+printf '\nThe demo project stays in %s; delete it when done.\n' "$work"

@@ -1,0 +1,73 @@
+"""The hand-parsed fast path for `log` must record exactly what the click CLI records, and must
+hand anything unusual to click."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from session_tracker.entry import parse_fast_log
+
+CASES = [
+    ["plain message"],
+    ["--message", "with option", "--category", "testing"],
+    ["-m", "short flags", "-c", "bugfix", "-s", "00001"],
+    ["--message=equals form", "--category=refactor"],
+    ["positional", "--at", "2020-01-02 10:30", "--category", "documentation"],
+]
+
+
+@pytest.mark.parametrize("args", CASES)
+def test_fast_and_click_paths_record_the_same_event(repo: Path, cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert parse_fast_log(args) is not None  # the fast path takes it
+    assert cli("init", "--session", "00001").code == 0
+    fast = cli("log", *args)
+    slow = cli("--debug", "log", *args)  # a global option first: click parses it
+    assert fast.code == slow.code == 0, (fast, slow)
+    assert fast.out == slow.out
+    lines = (repo / ".sessions/events/00001.jsonl").read_text().splitlines()
+    a, b = (json.loads(line) for line in lines[-2:])
+    assert a["type"] == b["type"] == "note"
+    assert a["data"] == b["data"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["-m", "x", "--unknown"],
+        ["-m", "x", "-m", "y"],
+        ["one", "two"],
+        ["one", "--message", "two"],
+        ["--category", "testing"],
+        ["-m"],
+        [],
+    ],
+)
+def test_unusual_arguments_go_to_click(args: list[str]) -> None:
+    assert parse_fast_log(args) is None
+
+
+def test_json_output_on_the_fast_path(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    cli("init")
+    result = json.loads(cli("log", "x", "--json").out)
+    assert result["session"] == "00001" and result["category"] == "implementation"
+    assert result["documents"] == ["archive/sessions/SESSION-00001-LOG.md"]
+
+
+def test_fast_path_imports_no_heavy_module(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    cli("init")
+    code = (
+        "import sys\n"
+        "from session_tracker.entry import main\n"
+        "main(['log', 'x'])\n"
+        "heavy = sorted(m for m in ('click', 'rich', 'jinja2', 'dataclasses', 'pathlib', 'subprocess', 'tomllib', 'typing') if m in sys.modules)\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

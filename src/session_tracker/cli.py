@@ -6,6 +6,9 @@ No logic lives here (STYLE.md habit 1). Imported only when the fast path in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from session_tracker import __version__, output, textviews
@@ -16,11 +19,16 @@ from session_tracker.events import CATEGORIES
 SESSION_HELP = "Session name (default: $CURRENT_SESSION, else the one open session here)."
 
 
-def session_option(f):  # type: ignore[no-untyped-def]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def session_option(f: F) -> F:
+    """``--session ID`` as every session command spells it."""
     return click.option("--session", "-s", metavar="ID", help=SESSION_HELP)(f)
 
 
-def json_option(f):  # type: ignore[no-untyped-def]
+def json_option(f: F) -> F:
+    """``--json`` on every command that reports something."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON (stable, versioned shape).")(f)
 
 

@@ -91,7 +91,7 @@ def parse_at(text: str, reference: datetime | None = None) -> datetime:
 
 def format_duration(seconds: float) -> str:
     """Format a duration in seconds as ``2h 05m`` / ``12m`` / ``45s`` (days count as hours)."""
-    total = int(round(seconds))
+    total = round(seconds)
     if total < 60:
         return f"{total}s"
     hours, rest = divmod(total, 3600)

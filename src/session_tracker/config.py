@@ -77,10 +77,12 @@ def _copy(config: Config) -> Config:
 
 
 def _parse(path: str) -> Config:
-    try:
+    import sys
+
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
         with open(path, "rb") as handle:
             raw = tomllib.load(handle)

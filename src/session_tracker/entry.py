@@ -100,7 +100,7 @@ def run(action: Callable[[], int | None], debug: bool) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_ERROR
-    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a message
+    except Exception as exc:
         if debug:
             raise
         path = _bug_report(exc)

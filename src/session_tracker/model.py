@@ -33,7 +33,7 @@ class Session:
         ended: the ``session.ended`` event, or None while open.
     """
 
-    __slots__ = ("name", "sid", "started", "events", "ended")
+    __slots__ = ("ended", "events", "name", "sid", "started")
 
     def __init__(self, name: str, sid: str) -> None:
         self.name = name
@@ -108,12 +108,13 @@ class Session:
 
     def files(self) -> list[dict[str, object]]:
         """The latest capture of changed files: at end, else the latest snapshot."""
-        captures = [
-            e.data.get("git", {}).get("files") if e.type == "session.ended" and isinstance(e.data.get("git"), dict)  # type: ignore[union-attr]
-            else e.data.get("files")
-            for e in self.events
-            if e.type in ("files.changed", "session.ended")
-        ]
+        captures: list[object] = []
+        for e in self.events:
+            if e.type == "files.changed":
+                captures.append(e.data.get("files"))
+            elif e.type == "session.ended":
+                git = e.data.get("git")
+                captures.append(git.get("files") if isinstance(git, dict) else None)
         for files in reversed(captures):
             if isinstance(files, list):
                 return [f for f in files if isinstance(f, dict)]
@@ -174,7 +175,7 @@ class Project:
         problems: every unreadable line, as ``file:line``.
     """
 
-    __slots__ = ("sessions", "problems")
+    __slots__ = ("problems", "sessions")
 
     def __init__(self, sessions: list[Session], problems: list[Problem]) -> None:
         self.sessions = sorted(sessions, key=lambda s: (_instant(s.start_moment), s.name))

@@ -55,7 +55,7 @@ def append(path: str, event: Event, redact: bool = True) -> None:
 class Problem:
     """A line that could not be read: ``where`` is ``file:line``, ``reason`` says why."""
 
-    __slots__ = ("where", "reason")
+    __slots__ = ("reason", "where")
 
     def __init__(self, where: str, reason: str) -> None:
         self.where = where
@@ -162,7 +162,7 @@ class Lock:
         self._fd: int | None = None
         self._exclusive_file = False
 
-    def __enter__(self) -> Lock:
+    def __enter__(self) -> Lock:  # noqa: PYI034 - Self needs Python 3.11
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         deadline = time.monotonic() + self.timeout
         try:

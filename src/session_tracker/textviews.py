@@ -29,8 +29,9 @@ def init(result: dict[str, object]) -> str:
     lines = [f"✅ Session {result['session']} started."]
     if isinstance(git, dict):
         head = str(git.get("head") or "")[:7] or "no commits yet"
-        dirty = git.get("dirty") or []
-        lines.append(f"   branch {git.get('branch') or '(detached)'} @ {head}; {len(dirty)} files already dirty")  # type: ignore[arg-type]
+        dirty = git.get("dirty")
+        count = len(dirty) if isinstance(dirty, list) else 0
+        lines.append(f"   branch {git.get('branch') or '(detached)'} @ {head}; {count} files already dirty")
     if result.get("notice"):
         lines.append(f"note: {result['notice']}")
     lines.append("")
@@ -99,10 +100,10 @@ def summary(result: dict[str, object]) -> str:
     commits: list[dict[str, object]] = result["commits"]  # type: ignore[assignment]
     lines.append(f"Commits: {len(commits)}")
     lines += [f"  {str(c['sha'])[:7]} {c['subject']}" for c in commits]
-    steps = result.get("next_steps") or []
-    if steps:
+    steps = result.get("next_steps")
+    if isinstance(steps, list) and steps:
         lines.append("Next steps:")
-        lines += [f"  {i}. {s}" for i, s in enumerate(steps, start=1)]  # type: ignore[arg-type]
+        lines += [f"  {i}. {step}" for i, step in enumerate(steps, start=1)]
     timeline = result.get("timeline")
     if isinstance(timeline, list) and timeline:
         lines.append("Timeline:")
@@ -116,10 +117,9 @@ def summary(result: dict[str, object]) -> str:
 
 def ended(result: dict[str, object]) -> str:
     """After ``end``: status line, the handoff, the documents."""
-    lines = [
-        f"✅ Session {result['session']} COMPLETE · {format_duration(float(result['duration_s']))} · "  # type: ignore[arg-type]
-        f"{_count(result['files'], 'file')} · {_count(result['commits'], 'commit')}"
-    ]
+    duration = format_duration(float(result["duration_s"]))  # type: ignore[arg-type]
+    files, commits = _count(result["files"], "file"), _count(result["commits"], "commit")
+    lines = [f"✅ Session {result['session']} COMPLETE · {duration} · {files} · {commits}"]
     if result.get("notice"):
         lines.append(f"note: {result['notice']}")
     lines += ["", str(result["handoff"]), "Documents:"]

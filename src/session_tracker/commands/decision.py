@@ -29,7 +29,7 @@ def decision(
     if rationale is None or not rationale.strip():
         raise TrackerError(
             "a decision needs a rationale",
-            f'say why: --rationale "…" (seed 001: "❌ No rationale for decision")',
+            'say why: --rationale "…" (seed 001: "❌ No rationale for decision")',
         )
     why = validate.text(rationale, "rationale")
     options = [validate.text(a, "alternative") for a in alternatives]

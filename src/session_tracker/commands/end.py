@@ -35,7 +35,7 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     mark_closed(ctx.layout, target.name)
     written = docs.write_session(ctx, target.name, target.sid)
     project = load_project(ctx.layout)
-    ended = [s for s in project.named(target.name) if s.sid == target.sid][0]
+    ended = next(s for s in project.named(target.name) if s.sid == target.sid)
     files = ended.files()
     paths = [p for kind in docs.SESSION_KINDS if (p := ctx.document(kind, target.name))]
     return {

@@ -11,7 +11,7 @@ import types
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import session_tracker.redact as redact_module
@@ -45,11 +45,7 @@ ANTHROPIC = "sk" + "-ant-api03-" + body(60) + "-" + body(33) + "AA"
 STRIPE_LIVE = "sk" + "_live_" + body(24)
 STRIPE_TEST = "sk" + "_test_" + body(24)
 STRIPE_RESTRICTED = "rk" + "_live_" + body(24)
-JWT = (
-    "eyJ" + "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
-    + "." + "eyJ" + "zdWIiOiJ0ZXN0LXVzZXIifQ"
-    + "." + body(43)
-)
+JWT = "eyJ" + "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + "." + "eyJ" + "zdWIiOiJ0ZXN0LXVzZXIifQ" + "." + body(43)
 BEGIN = "-----" + "BEGIN "
 END = "-----" + "END "
 RSA_KEY = BEGIN + "RSA PRIVATE KEY-----\n" + body(64) + "\n" + body(40) + "\n" + END + "RSA PRIVATE KEY-----"
@@ -371,9 +367,7 @@ long_alnum = st.text(alphabet=_ALNUM + "_-/+", min_size=10, max_size=60)
 any_short = st.text(max_size=6)
 
 stress_text = st.lists(
-    st.one_of(
-        st.sampled_from(_PREFIX_FRAGMENTS + _CONTEXT_FRAGMENTS), short_alnum, long_alnum, any_short
-    ),
+    st.one_of(st.sampled_from(_PREFIX_FRAGMENTS + _CONTEXT_FRAGMENTS), short_alnum, long_alnum, any_short),
     max_size=25,
 ).map("".join)
 
@@ -381,6 +375,10 @@ prefix_text = st.lists(
     st.one_of(st.sampled_from(_PREFIX_FRAGMENTS), short_alnum, long_alnum, any_short),
     max_size=25,
 ).map("".join)
+
+
+# Triggers of the kinds that are anchored by explicit context rather than by a long run.
+_CONTEXT_TRIGGERS = ("://", "-----BEGIN", "ecret", "ECRET", "glpat-", "xox", "hooks.slack.com")
 
 
 def break_long_runs(text: str) -> str:
@@ -410,10 +408,12 @@ def test_property_secret_like_text_is_idempotent(text: str) -> None:
 def test_property_short_runs_unchanged(text: str) -> None:
     """Text whose ASCII letter/digit runs are all <= 15 chars is returned unchanged.
 
-    Excluded by construction are the kinds anchored by explicit context rather than by a
-    long random run: url-password ("://"), private-key ("-----BEGIN"), aws-secret-key (a
-    secret key name), gitlab-token ("glpat-") and slack-token ("xox?-", webhook URL).
+    Excluded (rarely needed: the strategy does not offer these fragments, but short chunks
+    can spell them) are the kinds anchored by explicit context rather than by a long random
+    run: url-password ("://"), private-key ("-----BEGIN"), aws-secret-key (a secret key
+    name), gitlab-token ("glpat-") and slack-token ("xox?-", webhook URL).
     """
+    assume(not any(trigger in text for trigger in _CONTEXT_TRIGGERS))
     assert not _LONG_RUN.search(text)
     assert redact(text) == text
 

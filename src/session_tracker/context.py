@@ -20,7 +20,7 @@ class Context:
         actor: who writes events (``SESSION_TRACKER_ACTOR``, default ``human``).
     """
 
-    __slots__ = ("layout", "env", "actor", "_config")
+    __slots__ = ("_config", "actor", "env", "layout")
 
     def __init__(self, layout: Layout | None = None, env: dict[str, str] | None = None, actor: str | None = None) -> None:
         self.env = dict(os.environ) if env is None else env

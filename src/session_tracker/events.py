@@ -43,7 +43,7 @@ class Event:
     ``where`` is ``"<file>:<line>"`` when the event was read from disk (for messages).
     """
 
-    __slots__ = ("v", "id", "ts", "session", "sid", "type", "actor", "data", "where")
+    __slots__ = ("actor", "data", "id", "session", "sid", "ts", "type", "v", "where")
 
     def __init__(
         self,

@@ -27,7 +27,7 @@ class Layout:
         open_dir: ``<local_dir>/open``, one marker file per session open in this worktree.
     """
 
-    __slots__ = ("root", "store", "events_dir", "project_file", "config_file", "local_dir", "open_dir")
+    __slots__ = ("config_file", "events_dir", "local_dir", "open_dir", "project_file", "root", "store")
 
     def __init__(self, root: str) -> None:
         self.root = os.path.abspath(root)

@@ -40,7 +40,8 @@ Kinds (see :data:`KINDS`):
     ``sk-`` style keys at a word start: ``sk-`` (including ``sk-proj-``, ``sk-ant-``,
     ``sk-live_``), ``sk_live_``, ``sk_test_``, ``rk_live_``, ``rk_test_`` followed by 20 or
     more ``[A-Za-z0-9_-]``. A bare ``sk-`` key needs a 16+ run with digits, upper and lower
-    case; the longer prefixes need a 16+ run with a digit or mixed case.
+    case (or a 32+ run with a digit or mixed case); the longer prefixes need a 16+ run with
+    a digit or mixed case.
 ``jwt``
     Three base64url segments separated by dots where the first two start with ``eyJ``
     (base64 of ``{"``) and the signature has 16+ characters.
@@ -90,14 +91,18 @@ _P_RUN = 11
 
 _SOURCES: tuple[str, ...] = (
     # private-key: BEGIN line, anything (lazily), END line or end of text.
-    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-    r"[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)",
+    (
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+        r"[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)"
+    ),
     # aws-secret-key: "secret" + ("access" | preceded by "aws") + "key", a separator, and
     # exactly 40 value chars (group 1). Case variants are spelled out: (?i) is much slower.
-    r"(?:[Ss]ecret|SECRET)"
-    r"(?:[_.\-]?(?:access|Access|ACCESS)|(?<=[Aa][Ww][Ss]......)|(?<=[Aa][Ww][Ss][_.\-]......))"
-    r"[_.\-]?(?:key|Key|KEY)[\"']?(?:\s*(?::=|=>|=|:)\s*|\s+)[\"']?"
-    r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+    (
+        r"(?:[Ss]ecret|SECRET)"
+        r"(?:[_.\-]?(?:access|Access|ACCESS)|(?<=[Aa][Ww][Ss]......)|(?<=[Aa][Ww][Ss][_.\-]......))"
+        r"[_.\-]?(?:key|Key|KEY)[\"']?(?:\s*(?::=|=>|=|:)\s*|\s+)[\"']?"
+        r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+    ),
     # url-password: literal '://' first, a scheme character checked by lookbehind;
     # group 1 = user (may be empty; no ':' or brackets), group 2 = password (up to the
     # last '@' of the authority, as urllib splits it), then a host must follow.
@@ -164,7 +169,9 @@ def _mixed(s: str) -> bool:
 
 
 def _strict(s: str) -> bool:
-    """Whether ``s`` contains an ASCII digit, an uppercase and a lowercase letter."""
+    """Whether ``s`` has a digit, an uppercase and a lowercase letter (or is 32+ and mixed)."""
+    if len(s) >= 32 and _mixed(s):
+        return True
     digit = upper = lower = False
     for c in s:
         if "0" <= c <= "9":

@@ -4,11 +4,12 @@ hand anything unusual to click."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from session_tracker.entry import parse_fast_log
+from session_tracker.entry import parse_fast
 
 CASES = [
     ["plain message"],
@@ -21,7 +22,7 @@ CASES = [
 
 @pytest.mark.parametrize("args", CASES)
 def test_fast_and_click_paths_record_the_same_event(repo: Path, cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
-    assert parse_fast_log(args) is not None  # the fast path takes it
+    assert parse_fast("log", args) is not None  # the fast path takes it
     assert cli("init", "--session", "00001").code == 0
     fast = cli("log", *args)
     slow = cli("--debug", "log", *args)  # a global option first: click parses it
@@ -47,7 +48,7 @@ def test_fast_and_click_paths_record_the_same_event(repo: Path, cli, args: list[
     ],
 )
 def test_unusual_arguments_go_to_click(args: list[str]) -> None:
-    assert parse_fast_log(args) is None
+    assert parse_fast("log", args) is None
 
 
 def test_json_output_on_the_fast_path(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -71,3 +72,29 @@ def test_fast_path_imports_no_heavy_module(repo: Path, cli) -> None:  # type: ig
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("args", [[], ["--next", "a", "-n", "b"], ["-s", "00001", "--json"], ["--next=a"]])
+def test_end_takes_the_fast_path_and_matches_click(repo: Path, cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert parse_fast("end", args) is not None
+    results = []
+    for prefix in ([], ["--debug"]):
+        cli("init", "--session", "00001")
+        (repo / "a.txt").write_text("a\n")
+        done = cli(*prefix, "end", *args)
+        assert done.code == 0, done
+        event = json.loads((repo / ".sessions/events/00001.jsonl").read_text().splitlines()[-1])
+        results.append((event["type"], event["data"]["next"], [f["path"] for f in event["data"]["git"]["files"]]))
+        shutil.rmtree(repo / ".sessions")
+        shutil.rmtree(repo / "archive")
+        (repo / ".git/session-tracker-numbers").unlink()
+    assert results[0] == results[1]
+    assert results[0][0] == "session.ended"
+    assert results[0][2] == ["a.txt"]
+
+
+def test_end_with_unusual_arguments_goes_to_click() -> None:
+    assert parse_fast("end", ["--help"]) is None
+    assert parse_fast("end", ["positional"]) is None
+    assert parse_fast("end", ["-s", "1", "-s", "2"]) is None
+    assert parse_fast("summary", []) is None

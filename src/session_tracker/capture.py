@@ -70,12 +70,12 @@ def files_since(ctx: Context, repo: git.Repo, base: str | None) -> list[dict[str
 
 def at_end(ctx: Context, repo: git.Repo, base: str | None) -> dict[str, object]:
     """``{"branch", "head", "commits", "files"}`` for the ``session.ended`` event."""
-    commits = git.commits_since(repo, base)
+    branch, head, commits, files = git.end_state(repo, base, exclude=own_files(ctx))
     return {
-        "branch": git.current_branch(repo),
-        "head": git.head_sha(repo),
+        "branch": branch,
+        "head": head,
         "commits": [
             {"sha": c.sha, "subject": c.subject, "author": c.author, "timestamp": c.timestamp} for c in commits
         ],
-        "files": files_since(ctx, repo, base),
+        "files": [_change(c) for c in files],
     }

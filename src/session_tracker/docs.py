@@ -7,6 +7,8 @@ followed by its own render.
 
 from __future__ import annotations
 
+import os
+
 from session_tracker import store
 from session_tracker.context import Context
 from session_tracker.model import Project, Session, load_project, load_session_file
@@ -50,15 +52,41 @@ def expected(ctx: Context, project: Project) -> dict[str, str]:
     return out
 
 
-def write_session(ctx: Context, name: str, sid: str, kinds: tuple[str, ...] = SESSION_KINDS) -> list[str]:
-    """Re-render documents of one session from a fresh read; returns the paths written."""
+def _current(ctx: Context, name: str, known: Session | None) -> bool:
+    """True when ``known`` has seen every byte of its session file (nobody appended since)."""
+    if known is None or known.file_size < 0 or known.name != name:
+        return False
+    try:
+        return os.stat(ctx.layout.session_file(name)).st_size == known.file_size
+    except OSError:
+        return False
+
+
+def write_session(
+    ctx: Context,
+    name: str,
+    sid: str,
+    kinds: tuple[str, ...] = SESSION_KINDS,
+    known: Session | None = None,
+    durable: bool = True,
+) -> list[str]:
+    """Re-render documents of one session; returns the paths written.
+
+    Args:
+        known: the caller's view of the session; used instead of a re-read when the file's
+            size shows nobody appended since the view was made (the common case of ``log``).
+        durable: fsync each document (``log`` skips it for the work log it rewrites on every
+            entry: the file is derived, and ``render`` rebuilds it).
+    """
     written: list[str] = []
     with store.Lock(ctx.layout.lock_file("render")):
+        project: Project | None = None
         if "handoff" in kinds:
-            project: Project | None = load_project(ctx.layout)
-            sessions = project.named(name) if project else []
+            project = load_project(ctx.layout)
+            sessions = project.named(name)
+        elif known is not None and _current(ctx, name, known):
+            sessions = [known]
         else:
-            project = None
             sessions, _ = load_session_file(ctx.layout, name)
         chosen = [s for s in sessions if s.sid == sid] or sessions[-1:]
         if not chosen:
@@ -66,7 +94,7 @@ def write_session(ctx: Context, name: str, sid: str, kinds: tuple[str, ...] = SE
         for kind in kinds:
             path = ctx.document(kind, name)
             text = render_kind(kind, chosen[0], project) if path else None
-            if path and text is not None and store.atomic_write(path, text.encode("utf-8")):
+            if path and text is not None and store.atomic_write(path, text.encode("utf-8"), durable=durable):
                 written.append(path)
     return written
 

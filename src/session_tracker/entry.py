@@ -4,9 +4,10 @@ Exit codes: 0 ok, 1 expected error (``error:`` + ``hint:`` on stderr), 2 usage e
 internal bug (traceback written to a log file whose path is printed), 130 Ctrl-C. ``--debug``
 shows tracebacks instead.
 
-The fast path: a well-formed ``log`` is parsed here by hand and never imports click (~40 ms),
-which keeps ``strack log "…"`` within its 35 ms budget. Anything unusual — ``--help``, an
-unknown option, a repeated flag — falls through to the click CLI, which owns the interface.
+The fast path: a well-formed ``log`` or ``end`` is parsed here by hand and never imports click
+(~40 ms), which keeps ``strack log "…"`` within its 35 ms budget and ``end`` near the cost of
+git itself. Anything unusual — ``--help``, an unknown option, a repeated flag — falls through
+to the click CLI, which owns the interface.
 """
 
 from __future__ import annotations
@@ -20,58 +21,70 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-_LOG_OPTIONS = {
-    "--session": "session", "-s": "session",
-    "--message": "message", "-m": "message",
-    "--category": "category", "-c": "category",
-    "--at": "at",
+_SESSION = {"--session": "session", "-s": "session"}
+#: Commands the fast path may take: option spellings -> key, the key a positional fills, the
+#: keys that may repeat, and the keys that must be present. Kept in step with cli.py by
+#: tests/test_fast_path.py, which runs both paths on the same arguments.
+FAST_COMMANDS: dict[str, tuple[dict[str, str], str | None, frozenset[str], frozenset[str]]] = {
+    "log": (
+        {**_SESSION, "--message": "message", "-m": "message", "--category": "category", "-c": "category", "--at": "at"},
+        "message", frozenset(), frozenset({"message"}),
+    ),
+    "end": ({**_SESSION, "--next": "next", "-n": "next"}, None, frozenset({"next"}), frozenset()),
 }
 
 
-def parse_fast_log(args: list[str]) -> dict[str, str] | None:
-    """Parse the arguments after ``log`` if they are plain, else None (click decides).
+def parse_fast(command: str, args: list[str]) -> dict[str, list[str]] | None:
+    """Parse the arguments of a fast-path command if they are plain, else None (click decides).
 
-    Returns ``{"message", "category"?, "at"?, "session"?, "json"?}``.
+    Returns ``{key: [values]}``; ``"json"`` is present when ``--json`` was given.
     """
-    found: dict[str, str] = {}
+    spec = FAST_COMMANDS.get(command)
+    if spec is None:
+        return None
+    options, positional, repeatable, required = spec
+    found: dict[str, list[str]] = {}
     i = 0
     while i < len(args):
         arg = args[i]
         if arg == "--json":
-            key, value = "json", "1"
-        elif arg.startswith("--") and "=" in arg and arg.split("=", 1)[0] in _LOG_OPTIONS:
+            key, value = "json", ""
+        elif arg.startswith("--") and "=" in arg and arg.split("=", 1)[0] in options:
             name, value = arg.split("=", 1)
-            key = _LOG_OPTIONS[name]
-        elif arg in _LOG_OPTIONS and i + 1 < len(args):
-            key, value = _LOG_OPTIONS[arg], args[i + 1]
+            key = options[name]
+        elif arg in options and i + 1 < len(args):
+            key, value = options[arg], args[i + 1]
             i += 1
-        elif not arg.startswith("-"):
-            key, value = "text", arg
+        elif positional and not arg.startswith("-"):
+            key, value = positional, arg
         else:
             return None
-        if key in found:
-            return None
-        found[key] = value
+        if key in found and key not in repeatable:
+            return None  # a repeated option or a message given twice: click explains
+        found.setdefault(key, []).append(value)
         i += 1
-    if "text" in found:
-        if "message" in found:
-            return None
-        found["message"] = found.pop("text")
-    return found if "message" in found else None
+    return found if required <= found.keys() else None
 
 
-def _fast_log(options: dict[str, str]) -> None:
-    from session_tracker import output
-    from session_tracker.commands.log import log
+def _first(options: dict[str, list[str]], key: str) -> str | None:
+    return options[key][0] if key in options else None
+
+
+def _fast(command: str, options: dict[str, list[str]]) -> None:
+    from session_tracker import output, textviews
     from session_tracker.context import Context
 
-    result = log(Context(), options["message"], options.get("category"), options.get("at"), options.get("session"))
-    if "json" in options:
-        import json
+    if command == "log":
+        from session_tracker.commands.log import log
 
-        output.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        result = log(Context(), options["message"][0], _first(options, "category"), _first(options, "at"), _first(options, "session"))
+        view = textviews.logged
     else:
-        output.echo(f"logged to session {result['session']} ({result['category']})")
+        from session_tracker.commands.end import end
+
+        result = end(Context(), next_steps=tuple(options.get("next", ())), session=_first(options, "session"))
+        view = textviews.ended
+    output.emit(result, "json" in options, view)
 
 
 def _bug_report(exc: BaseException) -> str:
@@ -130,14 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of both console scripts; returns the exit code (also via ``SystemExit``)."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    if args and args[0] == "log":
-        options = parse_fast_log(args[1:])
-        if options is not None:
-            code = run(lambda: _fast_log(options), debug)
-            if argv is None:
-                sys.exit(code)
-            return code
-    code = run(lambda: _click(args), debug)
+    options = parse_fast(args[0], args[1:]) if args else None
+    if options is not None:
+        fast = options
+        code = run(lambda: _fast(args[0], fast), debug)
+    else:
+        code = run(lambda: _click(args), debug)
     if argv is None:
         sys.exit(code)
     return code

@@ -93,11 +93,10 @@ def _hint(stderr: str, cwd: Path, args: Sequence[str]) -> str:
     return f"run `git {' '.join(args)}` in {cwd} to see git's full output"
 
 
-def _run(args: Sequence[str], cwd: Path, *, check: bool = True,
-         stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+def _spawn(args: Sequence[str], cwd: Path, stdin: bool = False) -> subprocess.Popen[bytes]:
     try:
-        proc = subprocess.run(["git", *args], cwd=cwd, env=_env(), capture_output=True,
-                              input=stdin, check=False)
+        return subprocess.Popen(["git", *args], cwd=cwd, env=_env(), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL)
     except FileNotFoundError as exc:  # also what subprocess raises for a missing cwd
         if os.path.isdir(cwd):
             raise GitUnavailable("git is not installed or not on PATH",
@@ -106,9 +105,20 @@ def _run(args: Sequence[str], cwd: Path, *, check: bool = True,
     except OSError as exc:
         raise TrackerError(f"cannot run git in {cwd}: {exc.strerror}",
                            "check permissions on the directory and the git executable") from exc
-    if check and proc.returncode != 0:
-        raise _failure(args, cwd, proc)
-    return proc
+
+
+def _collect(proc: subprocess.Popen[bytes], args: Sequence[str], cwd: Path, *, check: bool = True,
+             stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    out, err = proc.communicate(stdin)
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    if check and done.returncode != 0:
+        raise _failure(args, cwd, done)
+    return done
+
+
+def _run(args: Sequence[str], cwd: Path, *, check: bool = True,
+         stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return _collect(_spawn(args, cwd, stdin is not None), args, cwd, check=check, stdin=stdin)
 
 
 def _failure(args: Sequence[str], cwd: Path,
@@ -122,7 +132,10 @@ def _failure(args: Sequence[str], cwd: Path,
 
 def _optional(args: list[str], cwd: Path) -> str | None:
     """stdout of a command whose exit status 1 means "no answer" (-q --verify, symbolic-ref)."""
-    proc = _run(args, cwd, check=False)
+    return _optional_result(_run(args, cwd, check=False), args, cwd)
+
+
+def _optional_result(proc: subprocess.CompletedProcess[bytes], args: Sequence[str], cwd: Path) -> str | None:
     if proc.returncode == 1:
         return None
     if proc.returncode != 0:
@@ -229,13 +242,7 @@ def _parse_log(out: bytes) -> list[Commit]:
     return commits
 
 
-def commits_since(repo: Repo, base: str | None, with_files: bool = False) -> list[Commit]:
-    """Commits reachable from HEAD but not from ``base`` (None: all of HEAD), oldest first.
-
-    With ``with_files`` each Commit lists the paths it changed (sorted; merges against their
-    first parent; renames as a deletion plus an addition). Returns [] on an unborn branch.
-    Raises TrackerError if ``base`` does not resolve or git fails.
-    """
+def _log_args(base: str | None, with_files: bool = False) -> list[str]:
     args = ["-c", "log.showRoot=true", "log", "-z", "--date-order", "--reverse",
             "--no-show-signature", "--encoding=UTF-8", _LOG_FORMAT]
     if with_files:
@@ -244,6 +251,17 @@ def commits_since(repo: Repo, base: str | None, with_files: bool = False) -> lis
     if base is not None:
         args.append("^" + base)
     args.append("--")
+    return args
+
+
+def commits_since(repo: Repo, base: str | None, with_files: bool = False) -> list[Commit]:
+    """Commits reachable from HEAD but not from ``base`` (None: all of HEAD), oldest first.
+
+    With ``with_files`` each Commit lists the paths it changed (sorted; merges against their
+    first parent; renames as a deletion plus an addition). Returns [] on an unborn branch.
+    Raises TrackerError if ``base`` does not resolve or git fails.
+    """
+    args = _log_args(base, with_files)
     proc = _run(args, repo.root, check=False)
     if proc.returncode != 0:
         if head_sha(repo) is None:
@@ -325,19 +343,49 @@ def changed_files(repo: Repo, base: str | None, exclude: Sequence[str] = ()) -> 
     rename is dropped only if both its paths are excluded. Raises TrackerError on git failure
     (e.g. ``base`` no longer exists).
     """
-    if base is None:
-        # The empty tree's id depends on the repository's hash (SHA-1 vs SHA-256).
-        base = _dec(_run(["hash-object", "-t", "tree", "--stdin"], repo.root,
-                         stdin=b"").stdout).strip()
-    out = _run(["diff", "--raw", "--numstat", "-z", "-M", "--no-color", "--no-ext-diff",
-                "--no-textconv", "--end-of-options", base, "--"], repo.root).stdout
+    return end_state(repo, base, exclude)[3]
+
+
+def _empty_tree(repo: Repo) -> str:
+    # The empty tree's id depends on the repository's hash (SHA-1 vs SHA-256).
+    return _dec(_run(["hash-object", "-t", "tree", "--stdin"], repo.root, stdin=b"").stdout).strip()
+
+
+def end_state(repo: Repo, base: str | None, exclude: Sequence[str] = ()
+              ) -> tuple[str | None, str | None, list[Commit], list[FileChange]]:
+    """``(branch, head, commits since base, changed files)`` as of now, for a session's end.
+
+    The five git commands run at the same time: on a large tree the diff and the untracked
+    scan are each bound by stat calls, and waiting for them one after another is what made
+    capture slower than ``git status`` + ``git diff``. Semantics of each part as in
+    :func:`current_branch`, :func:`head_sha`, :func:`commits_since` and :func:`changed_files`.
+    """
+    tree = _empty_tree(repo) if base is None else base
+    diff_args = ["diff", "--raw", "--numstat", "-z", "-M", "--no-color", "--no-ext-diff",
+                 "--no-textconv", "--end-of-options", tree, "--"]
+    others_args = ["ls-files", "--others", "--exclude-standard", "-z"]
+    branch_args = ["symbolic-ref", "-q", "HEAD"]
+    head_args = ["rev-parse", "-q", "--verify", "--end-of-options", "HEAD^{commit}"]
+    log_args = _log_args(base)
+    procs = [_spawn(a, repo.root) for a in (diff_args, others_args, branch_args, head_args)]
+    log_proc = _spawn(log_args, repo.root)
+    diff = _collect(procs[0], diff_args, repo.root).stdout
+    untracked = _collect(procs[1], others_args, repo.root).stdout
+    branch_ref = _optional_result(_collect(procs[2], branch_args, repo.root, check=False), branch_args, repo.root)
+    head = _optional_result(_collect(procs[3], head_args, repo.root, check=False), head_args, repo.root)
+    log = _collect(log_proc, log_args, repo.root, check=False)
+    if head is None:  # unborn HEAD: git log fails, and there are no commits
+        commits: list[Commit] = []
+    elif log.returncode != 0:
+        raise _failure(log_args, repo.root, log)
+    else:
+        commits = _parse_log(log.stdout)
     result: dict[str, FileChange] = {}
-    for change in _parse_diff(out):
+    for change in _parse_diff(diff):
         if _excluded(change.path, exclude) and (
                 change.old_path is None or _excluded(change.old_path, exclude)):
             continue
         result[change.path] = change
-    untracked = _run(["ls-files", "--others", "--exclude-standard", "-z"], repo.root).stdout
     for tok in untracked.split(b"\0"):
         path = _dec(tok)
         # A path both in the diff and untracked was `git rm --cached`: it will be committed as
@@ -347,7 +395,8 @@ def changed_files(repo: Repo, base: str | None, exclude: Sequence[str] = ()) -> 
         lines, binary = _count_lines(repo.root / path)
         result[path] = FileChange(path, "untracked", None, lines,
                                   None if lines is None else 0, binary)
-    return [result[p] for p in sorted(result)]
+    branch = None if branch_ref is None else branch_ref.removeprefix("refs/heads/")
+    return branch, head, commits, [result[p] for p in sorted(result)]
 
 
 def in_progress_operation(repo: Repo) -> str | None:

@@ -33,7 +33,7 @@ class Session:
         ended: the ``session.ended`` event, or None while open.
     """
 
-    __slots__ = ("ended", "events", "name", "sid", "started")
+    __slots__ = ("ended", "events", "file_size", "name", "sid", "started")
 
     def __init__(self, name: str, sid: str) -> None:
         self.name = name
@@ -41,6 +41,9 @@ class Session:
         self.started: Event | None = None
         self.events: list[Event] = []
         self.ended: Event | None = None
+        # Bytes of the session file this view has seen, or -1 when it may have missed some
+        # (lets a writer render from memory instead of reading the file again).
+        self.file_size = -1
 
     def add(self, event: Event) -> None:
         """Fold one more event in."""
@@ -209,8 +212,12 @@ class Project:
 
 def load_session_file(layout: Layout, name: str) -> tuple[list[Session], list[Problem]]:
     """Read one session file into its sessions (usually exactly one)."""
-    events, problems = store.read(layout.session_file(name), label=layout.relative(layout.session_file(name)))
-    return group(events, name), problems
+    path = layout.session_file(name)
+    events, problems, size = store.read_sized(path, label=layout.relative(path))
+    sessions = group(events, name)
+    if len(sessions) == 1 and not problems:
+        sessions[0].file_size = size
+    return sessions, problems
 
 
 def load_project(layout: Layout) -> Project:

@@ -151,6 +151,7 @@ def record(ctx: Context, session: Session, type: str, data: dict[str, object], a
         actor=ctx.actor,
         data=data,
     )
-    store.append(ctx.layout.session_file(session.name), event, redact=ctx.redact)
+    start, end = store.append(ctx.layout.session_file(session.name), event, redact=ctx.redact)
+    session.file_size = end if session.file_size == start else -1
     session.add(event)
     return event

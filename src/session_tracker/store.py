@@ -25,11 +25,14 @@ if TYPE_CHECKING:
 LOCK_TIMEOUT_S = 30.0
 
 
-def append(path: str, event: Event, redact: bool = True) -> None:
+def append(path: str, event: Event, redact: bool = True) -> tuple[int, int]:
     """Append one event to the JSONL file at ``path`` (created if missing).
 
     Secrets in ``event.data`` are redacted here, the single point where events are written.
 
+    Returns:
+        ``(start, end)`` byte offsets of the line in the file, so a caller holding a view
+        read up to ``start`` knows that view plus this event is the whole file up to ``end``.
     Raises:
         TrackerError: the line is over 64 KiB, or the file cannot be written.
     """
@@ -44,12 +47,16 @@ def append(path: str, event: Event, redact: bool = True) -> None:
         raise TrackerError(f"cannot open {path}: {exc.strerror}", "check the permissions of .sessions/") from None
     try:
         written = os.write(fd, line)
+        size = os.fstat(fd).st_size
     except OSError as exc:
         raise TrackerError(f"cannot write {path}: {exc.strerror}", "check free disk space") from None
     finally:
         os.close(fd)
     if written != len(line):  # a short write on a regular file means the disk is full
         raise TrackerError(f"short write to {path} ({written} of {len(line)} bytes)", "check free disk space; then run `session-tracker doctor`")
+    # Another writer may have appended after us before the fstat: then this is only a lower
+    # bound on our offset, and callers treat any mismatch as "re-read".
+    return size - written, size
 
 
 class Problem:
@@ -68,6 +75,14 @@ class Problem:
 def read(path: str, label: str | None = None) -> tuple[list[Event], list[Problem]]:
     """Read every event of one JSONL file, in file order, without duplicates.
 
+    As :func:`read_sized`, without the size."""
+    events, problems, _ = read_sized(path, label)
+    return events, problems
+
+
+def read_sized(path: str, label: str | None = None) -> tuple[list[Event], list[Problem], int]:
+    """Read every event of one JSONL file, in file order, without duplicates.
+
     Duplicate ids (the same line arriving twice through a ``merge=union``) are kept once.
     A missing file reads as empty.
 
@@ -75,7 +90,7 @@ def read(path: str, label: str | None = None) -> tuple[list[Event], list[Problem
         path: the file.
         label: how the file is named in problems (default: ``path``).
     Returns:
-        ``(events, problems)``; each problem names ``file:line``.
+        ``(events, problems, bytes read)``; each problem names ``file:line``.
     Raises:
         NewerSchema: a line was written by a newer session-tracker.
     """
@@ -83,7 +98,7 @@ def read(path: str, label: str | None = None) -> tuple[list[Event], list[Problem
         with open(path, "rb") as handle:
             blob = handle.read()
     except FileNotFoundError:
-        return [], []
+        return [], [], 0
     name = label or path
     events: list[Event] = []
     problems: list[Problem] = []
@@ -106,14 +121,15 @@ def read(path: str, label: str | None = None) -> tuple[list[Event], list[Problem
             continue
         seen.add(event.id)
         events.append(event)
-    return events, problems
+    return events, problems, len(blob)
 
 
-def atomic_write(path: str, content: bytes) -> bool:
+def atomic_write(path: str, content: bytes, durable: bool = True) -> bool:
     """Replace ``path`` with ``content`` atomically; skip the write when nothing changed.
 
-    Writes a temp file in the same directory (never across file systems), fsyncs it, then
-    ``os.replace``s it over the target, so a reader sees the old or the new file, never half.
+    Writes a temp file in the same directory (never across file systems), fsyncs it (unless
+    ``durable`` is False), then ``os.replace``s it over the target, so a reader sees the old
+    or the new file, never half.
 
     Returns:
         True when the file was written, False when it already held ``content``.
@@ -133,7 +149,8 @@ def atomic_write(path: str, content: bytes) -> bool:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             os.write(fd, content)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)

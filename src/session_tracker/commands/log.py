@@ -33,7 +33,7 @@ def log(
     when = iso(parse_at(at)) if at else None
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "note", {"message": text, "category": chosen}, at=when)
-    written = docs.write_session(ctx, target.name, target.sid, kinds=("log",))
+    written = docs.write_session(ctx, target.name, target.sid, kinds=("log",), known=target, durable=False)
     return {
         "session": target.name,
         "id": event.id,

@@ -3,7 +3,8 @@
 Any user text goes through :func:`text` before it lands in markdown: HTML is escaped, ``|`` and
 backticks are escaped (so table rows keep their cell count), newlines become ``<br>`` (so a row
 or a list item stays on one line), and a leading block marker is escaped (so ``# x`` or ``- x``
-does not become a heading or a nested list).
+does not become a heading or a nested list); a trailing ``#`` is escaped too (so a heading keeps
+it).
 """
 
 from __future__ import annotations
@@ -12,14 +13,23 @@ import re
 
 _SPECIAL = {"\\": "\\\\", "|": "\\|", "`": "\\`", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _SPECIAL_RE = re.compile(r"[\\|`&<>]")
-_BLOCK_START = re.compile(r"^(\s*)([#>+*=-]|\d+[.)])")
+_BLOCK_START = re.compile(r"^(\s*)(?:([#>+*=-])|(\d+)([.)]))")
 
 
 def text(value: str) -> str:
     """User text made safe for one line of markdown (a table cell, a list item, a heading)."""
     escaped = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], value.strip())
     escaped = "<br>".join(line.strip() for line in escaped.splitlines())
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped, count=1)
+    if escaped.endswith("#"):  # else a heading ("## 1. Use tab #") drops it as a closing sequence
+        escaped = escaped[:-1] + "\\#"
+    return _BLOCK_START.sub(_escape_block_start, escaped, count=1)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    # A backslash escapes only ASCII punctuation: "1. x" becomes "1\. x" (not "\1. x", which
+    # would show its backslash).
+    lead, marker, digits, delimiter = match.groups()
+    return lead + ("\\" + marker if marker else digits + "\\" + delimiter)
 
 
 def code(value: str) -> str:

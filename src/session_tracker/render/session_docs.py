@@ -11,7 +11,7 @@ Each function takes folded views and returns the document's text; none reads the
 
 from __future__ import annotations
 
-from session_tracker.clock import display, format_duration
+from session_tracker.clock import display, format_duration, parse_iso
 from session_tracker.events import CATEGORIES, Event
 from session_tracker.model import Project, Session
 from session_tracker.render import md
@@ -161,6 +161,30 @@ def render_files(session: Session) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _instant(moment: str) -> float:
+    try:
+        return parse_iso(moment).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
+    """Blockers open when ``session`` ended (all open ones while it is still open).
+
+    A handoff is a snapshot of its session's end: blockers opened or resolved by later sessions
+    must not change it, or every committed HANDOFF.md would go stale (and `doctor` would call it
+    edited by hand) whenever a later session touches a blocker.
+    """
+    if session.ended is None:
+        return project.open_blockers()
+    end = _instant(session.end_moment)
+    return [
+        opened
+        for opened, resolution in project.blockers()
+        if _instant(opened.moment) <= end and (resolution is None or _instant(resolution.moment) > end)
+    ]
+
+
 def render_handoff(session: Session, project: Project) -> str:
     """SESSION-<id>-HANDOFF.md: what the next session starts from (seed 001, seeds 000/002)."""
     git_end = session.git_end or {}
@@ -201,7 +225,7 @@ def render_handoff(session: Session, project: Project) -> str:
     lines.append("")
 
     lines += ["## Open blockers", ""]
-    open_blockers = project.open_blockers()
+    open_blockers = _open_blockers_at_end(session, project)
     lines += [f"- [{md.text(e.text('blocker'))}] {md.text(e.text('message'))} (opened in session {md.text(e.session)})" for e in open_blockers] or ["*None.*"]
     lines.append("")
     resolved = session.of_type("blocker.resolved")

@@ -170,3 +170,13 @@ def test_outside_git_everything_works_and_says_so_once(tmp_path: Path) -> None:
     assert ended.code == 0, ended
     assert "Not tracked: no git repository." in (plain / ARCHIVE / "SESSION-00001-HANDOFF.md").read_text()
     assert "file tracking is off" not in ended.out
+
+
+def test_files_already_dirty_at_start_are_marked(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (repo / "README.md").write_text("# project\n\nwork in progress\n")
+    started = json.loads(cli("init", "--json").out)
+    assert started["git"]["dirty"] == ["README.md"]
+    (repo / "new.py").write_text("x = 1\n")
+    assert cli("end").code == 0
+    body = [line for line in (repo / ARCHIVE / "SESSION-00001-FILES.txt").read_text().splitlines() if not line.startswith("#")]
+    assert body == ["M  README.md  +2 -0  (already dirty at start)", "?  new.py  +1 -0  (untracked)"]

@@ -4,15 +4,21 @@ Any user text goes through :func:`text` before it lands in markdown: HTML is esc
 backticks are escaped (so table rows keep their cell count), newlines become ``<br>`` (so a row
 or a list item stays on one line), and a leading block marker is escaped (so ``# x`` or ``- x``
 does not become a heading or a nested list); a trailing ``#`` is escaped too (so a heading keeps
-it).
+it). ``*``, ``[`` and ``~`` are escaped, and ``_`` where it could start or end emphasis, so
+``__init__.py`` does not turn bold while ``snake_case`` stays readable in the raw file.
 """
 
 from __future__ import annotations
 
 import re
 
-_SPECIAL = {"\\": "\\\\", "|": "\\|", "`": "\\`", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_SPECIAL_RE = re.compile(r"[\\|`&<>]")
+_SPECIAL = {
+    "\\": "\\\\", "|": "\\|", "`": "\\`", "&": "&amp;", "<": "&lt;", ">": "&gt;",
+    "*": "\\*", "[": "\\[", "~": "\\~", "_": "\\_",
+}
+# An underscore between two letters or digits never delimits emphasis (CommonMark's
+# intraword rule), so it is left alone.
+_SPECIAL_RE = re.compile(r"[\\|`&<>*\[~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _BLOCK_START = re.compile(r"^(\s*)(?:([#>+*=-])|(\d+)([.)]))")
 
 

@@ -121,8 +121,9 @@ def _plain_path(path: str) -> str:
     return path
 
 
-def file_line(change: dict[str, object]) -> str:
-    """One FILES.txt line: status letter, path (``old -> new`` for renames), +added -removed."""
+def file_line(change: dict[str, object], dirty_at_start: frozenset[str] = frozenset()) -> str:
+    """One FILES.txt line: status letter, path (``old -> new`` for renames), +added -removed,
+    and a note when the file already had uncommitted changes when the session began."""
     status = str(change.get("status", "modified"))
     path = _plain_path(str(change.get("path", "")))
     old = change.get("old_path")
@@ -133,6 +134,8 @@ def file_line(change: dict[str, object]) -> str:
     else:
         lines = f"+{change.get('added') or 0} -{change.get('removed') or 0}"
     suffix = "  (untracked)" if status == "untracked" else ""
+    if change.get("path") in dirty_at_start:
+        suffix += "  (already dirty at start)"
     return f"{_STATUS_LETTER.get(status, '?')}  {path}  {lines}{suffix}"
 
 
@@ -155,7 +158,9 @@ def render_files(session: Session) -> str:
         lines.append("# file tracking was off for this session (no git repository)")
     elif not files and not session.ended and not any(e.type == "files.changed" for e in session.events):
         lines.append("# captured at `session-tracker end` and `session-tracker render`")
-    lines += [file_line(f) for f in files]
+    dirty = (session.git_start or {}).get("dirty")
+    dirty_at_start = frozenset(d for d in dirty if isinstance(d, str)) if isinstance(dirty, list) else frozenset()
+    lines += [file_line(f, dirty_at_start) for f in files]
     added, removed = totals(files)
     lines.append(f"# total: {len(files)} files, +{added} -{removed}")
     return "\n".join(lines) + "\n"

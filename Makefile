@@ -20,8 +20,10 @@ demo: $(BIN)/session-tracker
 	$(BIN)/python -m pip install --quiet pytest
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
-## test: install the dev dependencies and run every test
+## test: install the dev dependencies, lint and type-check, run every test
 test: $(VENV)/.dev
+	$(BIN)/python -m ruff check src tests bench
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -n auto -q
 
 ## bench: the speed benchmarks (prints figures and ratios)

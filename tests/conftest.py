@@ -76,7 +76,7 @@ def run_cli(cwd: Path, *args: str, env: dict[str, str] | None = None, stdin: str
     full_env = {**os.environ, **GIT_ENV, **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "session_tracker", *args],
-        cwd=cwd, env=full_env, capture_output=True, text=True, input=stdin, timeout=120,
+        cwd=cwd, env=full_env, capture_output=True, text=True, input=stdin, timeout=120, check=False,
     )
     return Result(proc)
 

@@ -94,7 +94,7 @@ def test_quick_start_as_written(repo: Path, cli) -> None:  # type: ignore[no-unt
     for section in ("Objectives", "What was done", "Decisions", "Open blockers", "Next steps", "Commits (1)"):
         assert section in sections, sections
     assert "Files changed (3 files, +7 −0)" in sections
-    facts = dict((row[0], row[1]) for row in tables(handoff_md)[0][1:])
+    facts = {row[0]: row[1] for row in tables(handoff_md)[0][1:]}
     assert facts["**Status**"] == "COMPLETE"
     assert facts["**Branch**"].startswith("`main`")
     assert "Wire the connector into the CLI" in handoff_md
@@ -145,7 +145,7 @@ def test_makefile_targets_drive_the_cli(repo: Path) -> None:
     (repo / "Makefile").write_text(f"SESSION_TRACKER = {sys.executable} -m session_tracker\ninclude session-tracking.mk\n")
 
     def make(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["make", "-s", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run(["make", "-s", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=120, check=False)
 
     assert make("track-init", "SESSION=00003").returncode == 0
     assert make("track-log", "SESSION=00003", "MSG=Created filesystem connector").returncode == 0
@@ -154,7 +154,7 @@ def test_makefile_targets_drive_the_cli(repo: Path) -> None:
     assert "Entries: 1 (implementation 1)" in summary.stdout, summary
     ended = make("track-end", "SESSION=00003")
     assert ended.returncode == 0 and "Session 00003 tracking complete" in ended.stdout
-    started = subprocess.run(["make", "-s", "new-session"], cwd=repo, env=env, capture_output=True, text=True, input="\n", timeout=120)
+    started = subprocess.run(["make", "-s", "new-session"], cwd=repo, env=env, capture_output=True, text=True, input="\n", timeout=120, check=False)
     assert started.returncode == 0, started
     assert (repo / ".session.env").read_text() == "export CURRENT_SESSION=00004\n"
 

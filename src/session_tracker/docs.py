@@ -78,6 +78,20 @@ def write_session(
         durable: fsync each document (``log`` skips it for the work log it rewrites on every
             entry: the file is derived, and ``render`` rebuilds it).
     """
+    return write_session_full(ctx, name, sid, kinds, known, durable)[0]
+
+
+def write_session_full(
+    ctx: Context,
+    name: str,
+    sid: str,
+    kinds: tuple[str, ...] = SESSION_KINDS,
+    known: Session | None = None,
+    durable: bool = True,
+) -> tuple[list[str], Session | None, Project | None]:
+    """As :func:`write_session`, also returning the session and project views it rendered
+    from (the project only when the handoff was among ``kinds``), so callers need not read
+    the store again."""
     written: list[str] = []
     with store.Lock(ctx.layout.lock_file("render")):
         project: Project | None = None
@@ -90,13 +104,13 @@ def write_session(
             sessions, _ = load_session_file(ctx.layout, name)
         chosen = [s for s in sessions if s.sid == sid] or sessions[-1:]
         if not chosen:
-            return written
+            return written, None, project
         for kind in kinds:
             path = ctx.document(kind, name)
             text = render_kind(kind, chosen[0], project) if path else None
             if path and text is not None and store.atomic_write(path, text.encode("utf-8"), durable=durable):
                 written.append(path)
-    return written
+    return written, chosen[0], project
 
 
 def write_all(ctx: Context) -> tuple[list[str], int]:

@@ -33,9 +33,9 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
             git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None)
     record(ctx, target, "session.ended", {"status": STATUS_COMPLETE, "next": steps, "git": git_end})
     mark_closed(ctx.layout, target.name)
-    written = docs.write_session(ctx, target.name, target.sid)
-    project = load_project(ctx.layout)
-    ended = next(s for s in project.named(target.name) if s.sid == target.sid)
+    written, ended, project = docs.write_session_full(ctx, target.name, target.sid)
+    if ended is None or project is None:  # pragma: no cover - the session file was removed meanwhile
+        ended, project = target, load_project(ctx.layout)
     files = ended.files()
     paths = [p for kind in docs.SESSION_KINDS if (p := ctx.document(kind, target.name))]
     return {

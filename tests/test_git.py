@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,18 +60,29 @@ def test_find_repo_at_root_and_in_subdirectory(tmp_path: Path) -> None:
     top = git.find_repo(root)
     sub = git.find_repo(root / "a" / "b")
     assert top is not None and sub is not None
-    assert top.root == root.resolve()
-    assert top.git_dir == root.resolve() / ".git"
-    assert top.common_dir == root.resolve() / ".git"
+    assert top.root == str(root.resolve())
+    assert top.git_dir == os.path.join(root.resolve(), ".git")
+    assert top.common_dir == os.path.join(root.resolve(), ".git")
     assert sub == top  # --git-common-dir is relative from a subdirectory; must be made absolute
-    assert sub.common_dir.is_absolute()
+    assert os.path.isabs(sub.common_dir)
 
 
 def test_find_repo_from_a_file_uses_its_directory(tmp_path: Path) -> None:
     root = init(tmp_path / "r")
     (root / "f.txt").write_text("x\n")
-    assert repo_at(root / "f.txt").root == root.resolve()
+    assert repo_at(root / "f.txt").root == str(root.resolve())
 
+
+
+def test_find_repo_accepts_str_and_relative_paths(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = init(tmp_path / "r")
+    (root / "f.txt").write_text("x\n")
+    expected = repo_at(root)
+    assert git.find_repo(str(root)) == expected
+    monkeypatch.chdir(root)
+    assert git.find_repo("f.txt") == expected  # a bare file name: its directory is the cwd
+    assert git.find_repo(".") == expected
 
 def test_find_repo_outside_a_repo_and_in_bare_repo(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
@@ -86,10 +98,10 @@ def test_find_repo_in_linked_worktree(tmp_path: Path) -> None:
     commit(root, "first", {"a.txt": "a\n"})
     run(root, "worktree", "add", "-q", "-b", "wt", str(tmp_path / "wt"))
     main, linked = repo_at(root), repo_at(tmp_path / "wt")
-    assert linked.root == (tmp_path / "wt").resolve()
+    assert linked.root == str((tmp_path / "wt").resolve())
     assert linked.common_dir == main.common_dir
     assert linked.git_dir != main.git_dir
-    assert linked.git_dir.parent == main.common_dir / "worktrees"
+    assert os.path.dirname(linked.git_dir) == os.path.join(main.common_dir, "worktrees")
     assert git.current_branch(linked) == "wt"
 
 
@@ -414,5 +426,37 @@ def test_git_environment_is_cleaned(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("GIT_DIR", str(other / ".git"))
     monkeypatch.setenv("GIT_WORK_TREE", str(other))
     repo = repo_at(root)
-    assert repo.root == root.resolve()
+    assert repo.root == str(root.resolve())
     assert git.head_sha(repo) is None
+
+
+# --- value types and import cost ---------------------------------------------------------
+
+def test_value_types_compare_hash_and_repr_by_fields() -> None:
+    a = FileChange("a.txt", "modified", None, 1, 2, False)
+    assert a == FileChange("a.txt", "modified", None, 1, 2, False)
+    assert a != FileChange("a.txt", "modified", None, 1, 3, False)
+    assert hash(a) == hash(FileChange("a.txt", "modified", None, 1, 2, False))
+    assert len({a, FileChange("a.txt", "modified", None, 1, 2, False)}) == 1
+    assert repr(a) == ("FileChange(path='a.txt', status='modified', old_path=None, added=1, "
+                       "removed=2, binary=False)")
+    c = git.Commit("abc", "subject", "me", "2024-01-01T00:00:00+00:00")
+    assert c.files == ()
+    assert c == git.Commit(sha="abc", subject="subject", author="me",
+                           timestamp="2024-01-01T00:00:00+00:00", files=())
+    assert c != ("abc", "subject", "me", "2024-01-01T00:00:00+00:00", ())
+    r = git.Repo("/w", "/w/.git", "/w/.git")
+    assert r == git.Repo(root="/w", git_dir="/w/.git", common_dir="/w/.git")
+    assert r != git.Repo("/w", "/w/.git", "/other/.git")
+    assert repr(r) == "Repo(root='/w', git_dir='/w/.git', common_dir='/w/.git')"
+    assert not hasattr(r, "__dict__")
+
+
+def test_import_pulls_in_no_heavy_modules() -> None:
+    # The module is on the path of `strack end` and git hooks: dataclasses (+ inspect),
+    # pathlib and typing each cost milliseconds per process.
+    code = ("import session_tracker.git, sys; print(sorted(m for m in "
+            "('dataclasses','pathlib','typing','inspect') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert proc.stdout.strip() == "[]"

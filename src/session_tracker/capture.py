@@ -17,10 +17,8 @@ NO_GIT_BINARY = "file tracking is off: git is not installed (everything else wor
 
 def repo_for(ctx: Context) -> tuple[git.Repo | None, str]:
     """The git repository of the project, or ``(None, reason)`` when there is none."""
-    from pathlib import Path
-
     try:
-        repo = git.find_repo(Path(ctx.layout.root))
+        repo = git.find_repo(ctx.layout.root)
     except git.GitUnavailable:
         return None, NO_GIT_BINARY
     return (repo, "") if repo else (None, NO_GIT_NOTICE)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
-from pathlib import Path
 
 from session_tracker.errors import TrackerError
 
 TYPE_CHECKING = False  # not `from typing import ...`: importing typing costs ~4 ms per process
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from os import PathLike
 
 __all__ = ["Commit", "FileChange", "GitUnavailable", "Repo", "changed_files", "commit_files",
            "commits_since", "current_branch", "dirty_files", "find_repo", "head_sha",
@@ -32,36 +31,87 @@ _V2_FIELDS = {b"1 ": 8, b"2 ": 9, b"u ": 10, b"? ": 1, b"! ": 1}
 _BINARY_PROBE = 8000  # git's own heuristic: a NUL in the first 8000 bytes means binary
 
 
-@dataclass(frozen=True, slots=True)
-class Repo:
-    """A git work tree. All paths are absolute."""
+class _Value:
+    """Base of the small value types below: ``==``, ``hash`` and ``repr`` from ``__slots__``.
 
-    root: Path
-    git_dir: Path
-    common_dir: Path
+    Instances are immutable by convention (nothing here or in callers assigns to a field after
+    ``__init__``); assignment is not blocked, to keep construction cheap. Hand-written instead
+    of ``@dataclass`` because importing ``dataclasses`` (and through it ``inspect``) costs
+    ~9 ms per process, and this module is on the path of ``strack end`` and git hooks.
+    Repo, Commit and FileChange must not be subclassed (the fields are read from the concrete
+    type's ``__slots__``).
+    """
+
+    __slots__: tuple[str, ...] = ()
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Value) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, self._fields()))
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{self.__class__.__name__}({args})"
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
+class Repo(_Value):
+    """A git work tree. All paths are absolute ``str`` (this module avoids ``pathlib``)."""
+
+    __slots__ = ("root", "git_dir", "common_dir")  # noqa: RUF023 - field order (repr)
+    root: str
+    git_dir: str
+    common_dir: str
+
+    def __init__(self, root: str, git_dir: str, common_dir: str) -> None:
+        self.root = root
+        self.git_dir = git_dir
+        self.common_dir = common_dir
+
+
+class Commit(_Value):
     """One commit; ``timestamp`` is the author date in ISO 8601 with offset."""
 
+    __slots__ = ("sha", "subject", "author", "timestamp", "files")  # noqa: RUF023 - field order (repr)
     sha: str
     subject: str
     author: str
     timestamp: str
-    files: tuple[str, ...] = ()
+    files: tuple[str, ...]
+
+    def __init__(self, sha: str, subject: str, author: str, timestamp: str,
+                 files: tuple[str, ...] = ()) -> None:
+        self.sha = sha
+        self.subject = subject
+        self.author = author
+        self.timestamp = timestamp
+        self.files = files
 
 
-@dataclass(frozen=True, slots=True)
-class FileChange:
+class FileChange(_Value):
     """One changed path relative to the repository root, '/'-separated; counts are lines."""
 
+    __slots__ = ("path", "status", "old_path", "added", "removed", "binary")  # noqa: RUF023 - field order (repr)
     path: str
     status: str
     old_path: str | None
     added: int | None
     removed: int | None
     binary: bool
+
+    def __init__(self, path: str, status: str, old_path: str | None, added: int | None,
+                 removed: int | None, binary: bool) -> None:
+        self.path = path
+        self.status = status
+        self.old_path = old_path
+        self.added = added
+        self.removed = removed
+        self.binary = binary
 
 
 class GitUnavailable(TrackerError):
@@ -80,7 +130,7 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _hint(stderr: str, cwd: Path, args: Sequence[str]) -> str:
+def _hint(stderr: str, cwd: str, args: Sequence[str]) -> str:
     if "dubious ownership" in stderr:
         return f"mark it trusted: git config --global --add safe.directory '{cwd}'"
     if "index.lock" in stderr:
@@ -93,7 +143,7 @@ def _hint(stderr: str, cwd: Path, args: Sequence[str]) -> str:
     return f"run `git {' '.join(args)}` in {cwd} to see git's full output"
 
 
-def _spawn(args: Sequence[str], cwd: Path, stdin: bool = False) -> subprocess.Popen[bytes]:
+def _spawn(args: Sequence[str], cwd: str, stdin: bool = False) -> subprocess.Popen[bytes]:
     try:
         return subprocess.Popen(["git", *args], cwd=cwd, env=_env(), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL)
@@ -107,7 +157,7 @@ def _spawn(args: Sequence[str], cwd: Path, stdin: bool = False) -> subprocess.Po
                            "check permissions on the directory and the git executable") from exc
 
 
-def _collect(proc: subprocess.Popen[bytes], args: Sequence[str], cwd: Path, *, check: bool = True,
+def _collect(proc: subprocess.Popen[bytes], args: Sequence[str], cwd: str, *, check: bool = True,
              stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     out, err = proc.communicate(stdin)
     done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
@@ -116,12 +166,12 @@ def _collect(proc: subprocess.Popen[bytes], args: Sequence[str], cwd: Path, *, c
     return done
 
 
-def _run(args: Sequence[str], cwd: Path, *, check: bool = True,
+def _run(args: Sequence[str], cwd: str, *, check: bool = True,
          stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return _collect(_spawn(args, cwd, stdin is not None), args, cwd, check=check, stdin=stdin)
 
 
-def _failure(args: Sequence[str], cwd: Path,
+def _failure(args: Sequence[str], cwd: str,
              proc: subprocess.CompletedProcess[bytes]) -> TrackerError:
     err = proc.stderr.decode("utf-8", "replace")
     lines = err.strip().splitlines()
@@ -130,12 +180,12 @@ def _failure(args: Sequence[str], cwd: Path,
     return TrackerError(f"git {command} failed: {first}", _hint(err, cwd, args))
 
 
-def _optional(args: list[str], cwd: Path) -> str | None:
+def _optional(args: list[str], cwd: str) -> str | None:
     """stdout of a command whose exit status 1 means "no answer" (-q --verify, symbolic-ref)."""
     return _optional_result(_run(args, cwd, check=False), args, cwd)
 
 
-def _optional_result(proc: subprocess.CompletedProcess[bytes], args: Sequence[str], cwd: Path) -> str | None:
+def _optional_result(proc: subprocess.CompletedProcess[bytes], args: Sequence[str], cwd: str) -> str | None:
     if proc.returncode == 1:
         return None
     if proc.returncode != 0:
@@ -149,18 +199,18 @@ def _excluded(path: str, exclude: Sequence[str]) -> bool:
                for e in exclude)
 
 
-def find_repo(start: Path) -> Repo | None:
+def find_repo(start: str | PathLike[str]) -> Repo | None:
     """Find the git work tree containing ``start`` (a directory, or a file whose parent is used).
 
     Returns None when ``start`` does not exist, is not inside a work tree, or is inside a bare
     repository or a ``.git`` directory. Raises GitUnavailable when git is missing and
     TrackerError for other git failures (e.g. a repository owned by another user).
     """
-    start = Path(start)
-    if not start.is_dir():
-        if not start.exists():
+    start = os.fspath(start)
+    if not os.path.isdir(start):
+        if not os.path.exists(start):
             return None
-        start = start.parent
+        start = os.path.dirname(start) or os.curdir
     args = ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"]
     proc = _run(args, start, check=False)
     if proc.returncode != 0:
@@ -174,7 +224,8 @@ def find_repo(start: Path) -> Repo | None:
                            "move the repository to a path without newlines")
     top, git_dir, common = lines
     # --git-common-dir may be relative to the cwd (e.g. "../.git" from a subdirectory).
-    return Repo(Path(top), Path(git_dir), (start.absolute() / common).resolve())
+    return Repo(os.path.normpath(top), os.path.normpath(git_dir),
+                os.path.realpath(os.path.join(start, common)))
 
 
 def current_branch(repo: Repo) -> str | None:
@@ -280,10 +331,10 @@ def commit_files(repo: Repo, sha: str) -> list[str]:
     return sorted(_dec(t) for t in out.split(b"\0") if t)
 
 
-def _count_lines(path: Path) -> tuple[int | None, bool]:
+def _count_lines(path: str) -> tuple[int | None, bool]:
     """(lines, binary) for a file on disk, counted the way ``git diff --numstat`` would."""
     try:
-        if path.is_symlink():
+        if os.path.islink(path):
             return 1, False  # git stores a symlink as a one-line blob holding its target
         with open(path, "rb") as fh:
             chunk = fh.read(_BINARY_PROBE)
@@ -392,7 +443,7 @@ def end_state(repo: Repo, base: str | None, exclude: Sequence[str] = ()
         # a deletion, so the diff's record is the truthful one.
         if not tok or path in result or _excluded(path, exclude):
             continue
-        lines, binary = _count_lines(repo.root / path)
+        lines, binary = _count_lines(os.path.join(repo.root, path))
         result[path] = FileChange(path, "untracked", None, lines,
                                   None if lines is None else 0, binary)
     branch = None if branch_ref is None else branch_ref.removeprefix("refs/heads/")
@@ -405,12 +456,12 @@ def in_progress_operation(repo: Repo) -> str | None:
     Returns 'rebase', 'am', 'merge', 'cherry-pick', 'revert', 'bisect' or None. Never raises.
     """
     g = repo.git_dir
-    if (g / "rebase-merge").is_dir():
+    if os.path.isdir(os.path.join(g, "rebase-merge")):
         return "rebase"
-    if (g / "rebase-apply").is_dir():
-        return "am" if (g / "rebase-apply" / "applying").exists() else "rebase"
+    if os.path.isdir(os.path.join(g, "rebase-apply")):
+        return "am" if os.path.exists(os.path.join(g, "rebase-apply", "applying")) else "rebase"
     for name, op in (("MERGE_HEAD", "merge"), ("CHERRY_PICK_HEAD", "cherry-pick"),
                      ("REVERT_HEAD", "revert"), ("BISECT_LOG", "bisect")):
-        if (g / name).exists():
+        if os.path.exists(os.path.join(g, name)):
             return op
     return None

@@ -29,7 +29,10 @@ test: $(VENV)/.dev
 ## bench: the speed benchmarks (prints figures and ratios)
 bench: $(BIN)/session-tracker
 	$(BIN)/python bench/bench_log.py
+	$(BIN)/python bench/bench_hook.py
+	$(BIN)/python bench/bench_git_hooks.py
 	$(BIN)/python bench/bench_end.py
+	$(BIN)/python bench/bench_status.py
 
 lint: $(VENV)/.dev
 	$(BIN)/python -m ruff check src tests bench

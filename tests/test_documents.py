@@ -30,12 +30,17 @@ from session_tracker.render import session_docs
 
 ARCHIVE = "archive/sessions"
 KOLKATA = {"TZ": "Asia/Kolkata"}
+PROJECT_DOCUMENTS = ("IMPLEMENTATION.md", "SESSION_TRACKER.md", "progress.txt")
 
 
 def documents(root: Path) -> dict[str, bytes]:
     """Every rendered document under ``root``, by relative path."""
     base = root / ARCHIVE
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()}
+    found = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()}
+    for name in PROJECT_DOCUMENTS:  # the project tracker's documents (issue 3)
+        if (root / name).is_file():
+            found[name] = (root / name).read_bytes()
+    return dict(sorted(found.items()))
 
 
 def must(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
@@ -65,7 +70,8 @@ def run_two_sessions(repo: Path, env: dict[str, str] | None = None) -> None:
 
 
 EXPECTED_DOCUMENTS = sorted(
-    f"{ARCHIVE}/SESSION-{n}-{kind}" for n in ("00001", "00002") for kind in ("LOG.md", "FILES.txt", "DECISIONS.md", "HANDOFF.md")
+    [f"{ARCHIVE}/SESSION-{n}-{kind}" for n in ("00001", "00002") for kind in ("LOG.md", "FILES.txt", "DECISIONS.md", "HANDOFF.md")]
+    + list(PROJECT_DOCUMENTS)
 )
 
 
@@ -116,6 +122,8 @@ def test_documents_do_not_depend_on_the_machines_time_zone(repo: Path) -> None:
     rendered: dict[str, dict[str, bytes]] = {}
     for zone in ("America/New_York", "Asia/Kolkata", "UTC", "Pacific/Chatham"):
         shutil.rmtree(repo / ARCHIVE)
+        for name in PROJECT_DOCUMENTS:
+            (repo / name).unlink()
         report = json.loads(must(repo, "render", "--json", env={"TZ": zone}))
         assert sorted(report["written"]) == EXPECTED_DOCUMENTS
         rendered[zone] = documents(repo)

@@ -37,7 +37,15 @@ def own_files(ctx: Context) -> list[str]:
         names = []
     for template in ctx.config["documents"].values():
         if isinstance(template, str):
+            if "{session}" not in template:  # a project document (SESSION_TRACKER.md, …)
+                excluded.append(template)
+                continue
             excluded += [template.replace("{session}", name) for name in names]
+    from session_tracker.metrics.paths import chart_path
+
+    chart = chart_path(ctx.config)  # the metrics chart beside the tracker
+    if chart:
+        excluded.append(chart)
     return excluded
 
 

@@ -13,6 +13,7 @@ import click
 
 from session_tracker import __version__, output, textviews
 from session_tracker.context import Context
+from session_tracker.enforce import HOOK_NAMES
 from session_tracker.errors import TrackerError
 from session_tracker.events import CATEGORIES
 
@@ -55,12 +56,23 @@ def main(debug: bool) -> None:
 @main.command()
 @click.option("--session", "-s", metavar="ID", help="Session name to start (default: the next free number, e.g. 00003).")
 @click.option("--objective", "-o", "objectives", multiple=True, metavar="TEXT", help="What this session sets out to do (repeatable).")
+@click.option("--complexity", metavar="LEVEL", help="The project's complexity level (seed 002): Trivial, Small, Medium, Large or Huge.")
 @json_option
-def init(session: str | None, objectives: tuple[str, ...], as_json: bool) -> None:
+def init(session: str | None, objectives: tuple[str, ...], complexity: str | None, as_json: bool) -> None:
     """Start a session and print the previous session's handoff."""
     from session_tracker.commands.init import init as run
 
-    output.emit(run(Context(), session=session, objectives=objectives), as_json, textviews.init)
+    ctx = Context()
+    if complexity is not None:
+        from session_tracker.commands.plan import check_complexity
+
+        check_complexity(complexity)  # refused before the session starts: nothing half-applied
+    result = run(ctx, session=session, objectives=objectives)
+    if complexity is not None:
+        from session_tracker.commands.plan import set_project
+
+        set_project(ctx, complexity=complexity, session=str(result["session"]))
+    output.emit(result, as_json, textviews.init)
 
 
 @main.command()
@@ -98,17 +110,22 @@ def decision(text: str | None, message: str | None, rationale: str | None, alter
 @click.argument("text", required=False, metavar="[MESSAGE]")
 @click.option("--message", "-m", metavar="TEXT", help="What blocks you (or, with --resolve, how it was resolved).")
 @click.option("--resolve", "resolve_id", metavar="ID", help="Resolve the blocker with this id (e.g. 00003-1).")
+@click.option("--impact", metavar="LEVEL", help="Low, Medium or High (seed 004's Blockers and Issues).")
+@click.option("--plan", "resolution_plan", metavar="TEXT", help="How it will be resolved.")
 @session_option
 @json_option
-def blocker(text: str | None, message: str | None, resolve_id: str | None, session: str | None, as_json: bool) -> None:
+def blocker(text: str | None, message: str | None, resolve_id: str | None, impact: str | None, resolution_plan: str | None, session: str | None, as_json: bool) -> None:
     """Open a blocker, or resolve one with --resolve ID --message "how"."""
     from session_tracker.commands import blocker as cmd
 
     body = _one_message(text, message)
     if resolve_id:
+        if impact or resolution_plan:
+            raise TrackerError("--impact and --plan describe a new blocker", "give them when opening it, not with --resolve")
         output.emit(cmd.resolve_blocker(Context(), resolve_id, body, session=session), as_json, textviews.blocker_resolved)
     else:
-        output.emit(cmd.open_blocker(Context(), body, session=session), as_json, textviews.blocker_opened)
+        result = cmd.open_blocker(Context(), body, session=session, impact=impact, plan=resolution_plan)
+        output.emit(result, as_json, textviews.blocker_opened)
 
 
 @main.command()
@@ -139,13 +156,16 @@ def summary(session: str | None, as_json: bool) -> None:
 
 @main.command()
 @click.option("--next", "-n", "next_steps", multiple=True, metavar="TEXT", help="What the next session should do (repeatable).")
+@click.option("--require-gates", is_flag=True, help="Refuse to end while a quality gate fails ([gates] in config.toml).")
+@click.option("--force", is_flag=True, help="With --require-gates: end anyway, recording gate.overridden.")
 @session_option
 @json_option
-def end(next_steps: tuple[str, ...], session: str | None, as_json: bool) -> None:
+def end(next_steps: tuple[str, ...], require_gates: bool, force: bool, session: str | None, as_json: bool) -> None:
     """Capture git, mark the session COMPLETE and write its handoff."""
     from session_tracker.commands.end import end as run
 
-    output.emit(run(Context(), next_steps=next_steps, session=session), as_json, textviews.ended)
+    result = run(Context(), next_steps=next_steps, session=session, require_gates=require_gates, force=force)
+    output.emit(result, as_json, textviews.ended)
 
 
 @main.command("list")
@@ -194,3 +214,163 @@ def makefile() -> None:
     from session_tracker.commands.makefile import makefile as run
 
     output.echo(run().rstrip("\n"))
+
+
+# --- Enforcement: check and git hooks (session_tracker.enforce) ---------------------------------
+
+@main.command()
+@click.option("--staged", is_flag=True, help="Judge the commit about to be made (what the pre-commit hook runs).")
+@click.option("--range", "commit_range", metavar="A..B", help="Judge the commits in A..B and the store at B (CI).")
+@json_option
+def check(staged: bool, commit_range: str | None, as_json: bool) -> None:
+    """Run the enforcement rules; exit 1 when one fails. Switch rules off in config.toml:
+    [check] disable = ["session-trailer"]."""
+    from session_tracker.commands.check import check as run
+    from session_tracker.enforce import views
+
+    result = run(Context(), staged=staged, commit_range=commit_range)
+    output.emit(result, as_json, views.check)
+    if not result["ok"]:
+        raise click.exceptions.Exit(1)
+
+
+@main.group()
+def hooks() -> None:
+    """Git hooks that keep work from landing untracked: pre-commit, commit-msg, post-commit."""
+
+
+@hooks.command("install")
+@click.option("--force", is_flag=True, help="Also into a hooks path outside the repository; resolve a chaining conflict.")
+@json_option
+def hooks_install(force: bool, as_json: bool) -> None:
+    """Install the hooks (idempotent), chaining to any hook already there."""
+    from session_tracker.commands import hooks as cmd
+    from session_tracker.enforce import views
+
+    output.emit(cmd.install(Context(), force=force), as_json, views.hooks)
+
+
+@hooks.command("uninstall")
+@json_option
+def hooks_uninstall(as_json: bool) -> None:
+    """Remove the hooks and put back exactly what was there before."""
+    from session_tracker.commands import hooks as cmd
+    from session_tracker.enforce import views
+
+    output.emit(cmd.uninstall(Context()), as_json, views.hooks)
+
+
+@hooks.command("status")
+@json_option
+def hooks_status(as_json: bool) -> None:
+    """Which hooks are installed, and where."""
+    from session_tracker.commands import hooks as cmd
+    from session_tracker.enforce import views
+
+    output.emit(cmd.status(Context()), as_json, views.hooks)
+
+
+@hooks.command("run", context_settings={"ignore_unknown_options": True})
+@click.argument("hook_name", metavar="HOOK", type=click.Choice(HOOK_NAMES))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def hooks_run(hook_name: str, args: tuple[str, ...]) -> None:
+    """Run one hook as git does (what the scripts and the pre-commit framework call)."""
+    from session_tracker.commands import hooks as cmd
+
+    raise click.exceptions.Exit(cmd.run_hook(hook_name, args))
+
+
+# --- AI coding agents (session_tracker.agents, .mcp_server, .importers) -----------------------
+
+AGENT_NAMES = ("claude-code", "codex", "gemini")
+
+
+@main.group()
+def agent() -> None:
+    """Install or remove the hooks of an AI coding agent (Claude Code, Codex, Gemini CLI)."""
+
+
+@agent.command("install")
+@click.argument("name", type=click.Choice(AGENT_NAMES))
+@click.option("--user", is_flag=True, help="Install in your home directory (every project) instead of this project.")
+@click.option("--program", default="session-tracker", show_default=True, metavar="CMD", help="How the agent runs session-tracker.")
+@json_option
+def agent_install(name: str, user: bool, program: str, as_json: bool) -> None:
+    """Write the agent's hook settings (merged with yours) and a short block of instructions."""
+    from session_tracker.agents import install, views
+
+    output.emit(install.install(Context(), name, user=user, program=program), as_json, views.installed)
+
+
+@agent.command("uninstall")
+@click.argument("name", type=click.Choice(AGENT_NAMES))
+@click.option("--user", is_flag=True, help="Remove the hooks from your home directory's settings.")
+@json_option
+def agent_uninstall(name: str, user: bool, as_json: bool) -> None:
+    """Remove session-tracker's hooks and instructions block; your own settings stay as they were."""
+    from session_tracker.agents import install, views
+
+    output.emit(install.uninstall(Context(), name, user=user), as_json, views.uninstalled)
+
+
+@main.command()
+@click.argument("name", type=click.Choice(AGENT_NAMES))
+def hook(name: str) -> None:
+    """Handle one hook event of an agent (JSON on stdin). Always exits 0."""
+    from session_tracker.agents.hook import main as run
+
+    raise click.exceptions.Exit(run(name))
+
+
+@main.command()
+@click.option("--actor", metavar="NAME", help="Who the events are written by (default: $SESSION_TRACKER_ACTOR, else mcp).")
+def mcp(actor: str | None) -> None:
+    """Serve the session tools over MCP on stdin/stdout (needs session-tracker[mcp])."""
+    try:
+        from session_tracker.mcp_server import serve
+    except ImportError as exc:
+        raise TrackerError(f"the MCP server needs the mcp package ({exc.name or exc} is missing)", "pip install 'session-tracker[mcp]'") from None
+    serve(actor=actor)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Rebuild sessions from an agent's transcripts (retroactive tracking)."""
+
+
+def _import(agent_name: str, paths: tuple[str, ...], as_json: bool) -> None:
+    from session_tracker.agents import views
+    from session_tracker.importers.run import import_transcripts
+
+    with views.progress_bar(enabled=not as_json) as step:
+        result = import_transcripts(Context(), agent_name, list(paths), progress=step)
+    output.emit(result, as_json, views.imported)
+
+
+@import_group.command("claude-code")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@json_option
+def import_claude_code(paths: tuple[str, ...], as_json: bool) -> None:
+    """Claude Code transcripts (default: ~/.claude/projects/<this project>/)."""
+    _import("claude-code", paths, as_json)
+
+
+@import_group.command("codex")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@json_option
+def import_codex(paths: tuple[str, ...], as_json: bool) -> None:
+    """Codex rollouts (default: ~/.codex/sessions/, those run in this project)."""
+    _import("codex", paths, as_json)
+
+
+# --- Quality metrics: `metrics …` and `gate` (session_tracker.metrics) ---------------------------
+from session_tracker.metrics.cli import gate_cmd, metrics_group
+
+main.add_command(metrics_group)
+main.add_command(gate_cmd)
+
+
+# --- project tracker (issue 3): phase, milestone, component, task, question, next, … ---------
+from session_tracker.cli_plan import register as _register_plan  # needs the group above, hence at the end
+
+_register_plan(main)

@@ -10,12 +10,35 @@ Keys (defaults in :data:`DEFAULTS`)::
     files = "archive/sessions/SESSION-{session}-FILES.txt"
     decisions = "archive/sessions/SESSION-{session}-DECISIONS.md"
     handoff = "archive/sessions/SESSION-{session}-HANDOFF.md"
+    tracker = "SESSION_TRACKER.md"            # project documents: a path without {session}, or false
+    progress = "progress.txt"
+    implementation = "IMPLEMENTATION.md"
 
     [log]
     default_category = "implementation"   # category of `log "…"` without --category
 
     [redact]
     enabled = true       # redact secrets before they reach disk
+
+    [agents]
+    context_budget = 8000   # characters of handoff an agent hook injects at SessionStart
+
+    [metrics]            # quality metrics (session_tracker.metrics.settings documents each key)
+    on_end = false       # `end` takes a final snapshot with `metrics run`
+    python = ""          # interpreter that runs the zero-config Python checks ("" = this one)
+    timeout = 600        # seconds per check
+    chart = "session-metrics.svg"   # SVG chart, relative to the tracker's directory, or false
+    checks = []          # [[metrics.checks]] name, argv, reports ["kind:path"], timeout?, env?, stdout?
+
+    [gates]              # seed 003's quality gates (`gate`, `end --require-gates`)
+    tests_pass = true
+    coverage_min = false          # a percentage, or false
+    coverage_max_drop = false     # points the coverage may drop from the previous session, or false
+    lint_not_increasing = true
+    types_not_increasing = true
+
+    [check]              # enforcement rules (`check`, the git hooks); ids in enforce.RULE_IDS
+    disable = []         # rule ids to switch off, e.g. ["session-trailer", "previous-ended"]
 """
 
 from __future__ import annotations
@@ -29,17 +52,29 @@ from session_tracker.paths import Layout
 
 Config = dict[str, dict[str, object]]
 
+#: Documents of the whole project (one path each, no {session}); the others are per session.
+PROJECT_DOCUMENTS = ("tracker", "progress", "implementation")
+
 DEFAULTS: Config = {
     "documents": {
         "log": "archive/sessions/SESSION-{session}-LOG.md",
         "files": "archive/sessions/SESSION-{session}-FILES.txt",
         "decisions": "archive/sessions/SESSION-{session}-DECISIONS.md",
         "handoff": "archive/sessions/SESSION-{session}-HANDOFF.md",
+        # Project documents (issue 3): one file each, no {session}.
+        "tracker": "SESSION_TRACKER.md",
+        "progress": "progress.txt",
+        "implementation": "IMPLEMENTATION.md",
     },
     "log": {"default_category": "implementation"},
     "redact": {"enabled": True},
+    "agents": {"context_budget": 8000},
+    "metrics": {"on_end": False, "python": "", "timeout": 600, "chart": "session-metrics.svg", "checks": []},
+    "gates": {"tests_pass": True, "coverage_min": False, "coverage_max_drop": False,
+              "lint_not_increasing": True, "types_not_increasing": True},
+    "check": {"disable": []},
 }
-_CACHE_VERSION = 1
+_CACHE_VERSION = 3  # bump when DEFAULTS change: caches hold the merged config
 
 
 def load(layout: Layout) -> Config:
@@ -108,7 +143,10 @@ def _check(path: str, section: str, key: str, value: object) -> object:
     if section == "documents":
         if value is False:
             return False
-        if not isinstance(value, str) or "{session}" not in value:
+        if key in PROJECT_DOCUMENTS:
+            if not isinstance(value, str) or not value.strip() or "{session}" in value:
+                raise TrackerError(f"{where} must be a path (one file for the project, no {{session}}), or false", f'e.g. {key} = "docs/{DEFAULTS["documents"][key]}"')
+        elif not isinstance(value, str) or "{session}" not in value:
             raise TrackerError(f"{where} must be a path containing {{session}}, or false", 'e.g. log = "docs/sessions/{session}-log.md"')
         normal = os.path.normpath(value)
         if os.path.isabs(value) or normal.startswith(".."):
@@ -118,9 +156,33 @@ def _check(path: str, section: str, key: str, value: object) -> object:
         if value not in CATEGORIES:
             raise TrackerError(f"{where} is not a category", "use one of: " + ", ".join(CATEGORIES))
         return value
+    if section in ("metrics", "gates"):
+        from session_tracker.metrics.settings import check_setting
+
+        return check_setting(where, section, key, value)
+    if section == "check":
+        return _check_rules(where, value)
+    if section == "agents":
+        # Claude Code shows at most 10,000 characters of a hook's context inline.
+        if not isinstance(value, int) or isinstance(value, bool) or not 500 <= value <= 100_000:
+            raise TrackerError(f"{where} must be a number of characters from 500 to 100000", "e.g. context_budget = 8000")
+        return value
     if not isinstance(value, bool):
         raise TrackerError(f"{where} must be true or false", f"write {key} = true")
     return value
+
+
+def _check_rules(where: str, value: object) -> list[str]:
+    """``[check] disable``: a list of known rule ids (a typo must not switch nothing off)."""
+    from session_tracker.enforce import RULE_IDS
+
+    known = ", ".join(RULE_IDS)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TrackerError(f"{where} must be a list of rule ids", f'e.g. disable = ["session-trailer"]; rules: {known}')
+    unknown = [v for v in value if v not in RULE_IDS]
+    if unknown:
+        raise TrackerError(f"{where}: unknown rule id {', '.join(map(repr, unknown))}", f"known rules: {known}")
+    return list(dict.fromkeys(value))
 
 
 def document_path(config: Config, layout: Layout, kind: str, session: str) -> str | None:

@@ -14,6 +14,7 @@ from session_tracker.context import Context
 from session_tracker.model import Project, Session, load_project, load_session_file
 
 SESSION_KINDS = ("log", "files", "decisions", "handoff")
+PROJECT_KINDS = ("tracker", "progress", "implementation")  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
 
 
 def render_kind(kind: str, session: Session, project: Project | None) -> str | None:
@@ -49,7 +50,48 @@ def expected(ctx: Context, project: Project) -> dict[str, str]:
             text = render_kind(kind, session, project)
             if text is not None:
                 out[path] = text
+    out.update(expected_project(ctx, project))
     return out
+
+
+def expected_project(ctx: Context, project: Project) -> dict[str, str]:
+    """The project documents (seed 000, 002, 004) the events call for: ``{absolute path: text}``.
+
+    Reads the plan (``.sessions/project.jsonl``); nothing is called for until there is a
+    session or a plan event. The display name is the plan's (``plan set --name``), else
+    "Project" (not the directory's name: the same events must give the same bytes anywhere).
+    """
+    paths = {kind: ctx.document(kind, "") for kind in PROJECT_KINDS}
+    if not any(paths.values()):
+        return {}
+    from session_tracker.plan.derive import State
+    from session_tracker.plan.model import load_plan
+    from session_tracker.render import tracker_docs
+
+    plan = load_plan(ctx.layout)
+    if not plan.events and not project.sessions:
+        return {}
+    state = State(project, plan)
+    name = plan.name or "Project"
+    renderers = {
+        "tracker": lambda: tracker_docs.render_tracker(state, name),
+        "progress": lambda: tracker_docs.render_progress(state),
+        "implementation": lambda: tracker_docs.render_implementation(state, name),
+    }
+    return {path: renderers[kind]() for kind, path in paths.items() if path}
+
+
+def write_project(ctx: Context) -> list[str]:
+    """Re-render the project documents under the render lock, from a read made inside it.
+
+    Returns the paths written (unchanged documents are not rewritten).
+    """
+    from session_tracker.plan.summary_cache import load_summary_project
+
+    with store.Lock(ctx.layout.lock_file("render")):
+        # The project documents need few events per session: read through the summary cache.
+        wanted = expected_project(ctx, load_summary_project(ctx.layout))
+        return [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
 
 
 def _current(ctx: Context, name: str, known: Session | None) -> bool:
@@ -114,9 +156,75 @@ def write_session_full(
 
 
 def write_all(ctx: Context) -> tuple[list[str], int]:
-    """Re-render every document of every session. Returns ``(paths written, documents total)``."""
+    """Re-render every document of every session. Returns ``(paths written, documents total)``.
+
+    Make-style shortcut: documents are a pure function of the event files, the configuration
+    and the code, so when none of those changed since the last full render (same sizes and
+    mtimes, recorded in ``local/render-manifest.json``) and every document is still as that
+    render left it, nothing is read or written. Any difference means a full render.
+    """
     with store.Lock(ctx.layout.lock_file("render")):
+        inputs = _render_inputs(ctx)
+        manifest = _read_manifest(ctx)
+        if manifest is not None and manifest.get("inputs") == inputs:
+            outputs = manifest.get("outputs")
+            if isinstance(outputs, dict) and all(_stamp(path) == stamp for path, stamp in outputs.items()):
+                return [], len(outputs)
         project = load_project(ctx.layout)
         wanted = expected(ctx, project)
         written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
+        _write_manifest(ctx, inputs, {path: _stamp(path) for path in wanted})
     return written, len(wanted)
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _render_inputs(ctx: Context) -> dict[str, object]:
+    """What every document depends on: the event files, the config, the code that renders."""
+    import json
+
+    layout = ctx.layout
+    try:
+        names = sorted(os.listdir(layout.events_dir))
+    except FileNotFoundError:
+        names = []
+    package = os.path.dirname(os.path.abspath(__file__))
+    code = [_stamp(os.path.join(folder, f)) for folder, _, files in sorted(os.walk(package)) for f in sorted(files) if f.endswith(".py")]
+    return {
+        "events": {n: _stamp(os.path.join(layout.events_dir, n)) for n in names},
+        "project": _stamp(layout.project_file),
+        "config": json.dumps(ctx.config, sort_keys=True, default=str),
+        "code": code,
+    }
+
+
+def _manifest_path(ctx: Context) -> str:
+    return os.path.join(ctx.layout.local_dir, "render-manifest.json")
+
+
+def _read_manifest(ctx: Context) -> dict[str, object] | None:
+    import json
+
+    try:
+        with open(_manifest_path(ctx), encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_manifest(ctx: Context, inputs: dict[str, object], outputs: dict[str, list[int] | None]) -> None:
+    import json
+
+    from session_tracker.errors import TrackerError
+
+    try:
+        store.atomic_write(_manifest_path(ctx), json.dumps({"inputs": inputs, "outputs": outputs}).encode(), durable=False)
+    except TrackerError:
+        return  # a manifest that cannot be written only costs speed

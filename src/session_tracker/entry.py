@@ -6,7 +6,8 @@ shows tracebacks instead.
 
 The fast path: a well-formed ``log`` or ``end`` is parsed here by hand and never imports click
 (~40 ms), which keeps ``strack log "…"`` within its 35 ms budget and ``end`` near the cost of
-git itself. Anything unusual — ``--help``, an unknown option, a repeated flag — falls through
+git itself. ``hook <agent>`` (run by coding agents on every tool call) is dispatched before
+click as well, to :mod:`session_tracker.agents.hook`. Anything unusual — ``--help``, an unknown option, a repeated flag — falls through
 to the click CLI, which owns the interface.
 """
 
@@ -32,6 +33,12 @@ FAST_COMMANDS: dict[str, tuple[dict[str, str], str | None, frozenset[str], froze
     ),
     "end": ({**_SESSION, "--next": "next", "-n": "next"}, None, frozenset({"next"}), frozenset()),
 }
+
+
+#: ``hooks run <git hook> [args]`` is dispatched before click (session_tracker.enforce.hookrun).
+GIT_HOOKS = ("pre-commit", "commit-msg", "post-commit")
+#: ``hook <agent>`` is dispatched before click (session_tracker.agents.hook).
+HOOK_AGENTS = ("claude-code", "codex", "gemini")
 
 
 def parse_fast(command: str, args: list[str]) -> dict[str, list[str]] | None:
@@ -144,7 +151,17 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     options = parse_fast(args[0], args[1:]) if args else None
-    if options is not None:
+    if len(args) == 2 and args[0] == "hook" and args[1] in HOOK_AGENTS:
+        # Agents run this on every tool call: no click, and it never fails (it logs instead).
+        from session_tracker.agents.hook import main as hook
+
+        code = hook(args[1])
+    elif len(args) >= 3 and args[:2] == ["hooks", "run"] and args[2] in GIT_HOOKS:
+        # Git runs this on every commit (pre-commit's 50 ms budget): no click; never raises.
+        from session_tracker.enforce.hookrun import main as git_hook
+
+        code = git_hook(args[2:])
+    elif options is not None:
         fast = options
         code = run(lambda: _fast(args[0], fast), debug)
     else:

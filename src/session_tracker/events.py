@@ -30,9 +30,23 @@ TYPES = frozenset(
         "handoff.item",  # data: message
         "files.changed",  # data: base, files[] (git capture snapshot)
         "commit",  # data: sha, subject, files[]
-        "session.ended",  # data: status, next[], git{branch, head, commits[], files[]}|null
+        "session.ended",  # data: status, next[], git{branch, head, commits[], files[]}|null, at?
+        # Written by agent hooks and transcript imports (session_tracker.agents, .importers):
+        "file.touched",  # data: path (relative to the root), tool, agent_session, at?
+        "command.run",  # data: command, tool, agent_session, exit? (int), failed? (bool), at?
+        "agent.activity",  # data: event (stop|prompt), agent_session, at?
+        "usage",  # data: model, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, messages
+        "checkpoint",  # data: trigger (manual|auto), agent_session
+        "task.updated",  # data: task, status (todo|in_progress|blocked|done), note?
+        # Quality metrics (session_tracker.metrics; data documented in metrics/values.py):
+        "metrics.recorded",  # data: source (run|import|manual|end), tests_*, coverage_percent, branch_percent, lint_errors, lint_by_rule{}, type_errors, checks[]
+        "gate.overridden",  # data: rules[{rule, ok, detail}], message — `end --require-gates --force` with failing gates
     }
 )
+
+#: Machine-captured agent activity: kept in the log, summarised in views, not listed entry by
+#: entry in the work log (an agent touches hundreds of files a session).
+ACTIVITY_TYPES = frozenset({"file.touched", "command.run", "agent.activity", "usage", "checkpoint"})
 
 CATEGORIES = ("implementation", "testing", "planning", "bugfix", "refactor", "documentation")
 

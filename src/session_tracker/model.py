@@ -11,7 +11,7 @@ import os
 
 from session_tracker import store
 from session_tracker.clock import parse_iso
-from session_tracker.events import Event
+from session_tracker.events import ACTIVITY_TYPES, Event
 from session_tracker.paths import Layout
 
 TYPE_CHECKING = False
@@ -73,9 +73,14 @@ class Session:
         return sorted((e for e in self.events if e.type in types), key=_order)
 
     def timeline(self) -> list[Event]:
-        """Every entry a person reads (all but start/end/snapshots), ordered by time."""
+        """Every entry a person reads (all but start/end/snapshots and agent activity), ordered
+        by time."""
         return sorted(
-            (e for e in self.events if e.type not in ("session.started", "session.ended", "files.changed")),
+            (
+                e
+                for e in self.events
+                if e.type not in ("session.started", "session.ended", "files.changed") and e.type not in ACTIVITY_TYPES
+            ),
             key=_order,
         )
 
@@ -87,8 +92,8 @@ class Session:
 
     @property
     def end_moment(self) -> str:
-        """When the session ended ('' while open)."""
-        return self.ended.ts if self.ended else ""
+        """When the session ended ('' while open): ``data.at`` of an imported end, else its time."""
+        return self.ended.moment if self.ended else ""
 
     def duration_s(self, until: str | None = None) -> float:
         """Seconds from :attr:`start_moment` to the end (or to ``until`` while open)."""
@@ -178,11 +183,14 @@ class Project:
         problems: every unreadable line, as ``file:line``.
     """
 
-    __slots__ = ("problems", "sessions")
+    __slots__ = ("_blockers", "problems", "sessions")
 
     def __init__(self, sessions: list[Session], problems: list[Problem]) -> None:
         self.sessions = sorted(sessions, key=lambda s: (_instant(s.start_moment), s.name))
         self.problems = problems
+        # blockers() memo, keyed by the number of events folded (views only ever add events):
+        # renderers ask once per session, and a full scan each time is quadratic on big stores.
+        self._blockers: tuple[int, list[tuple[Event, Event | None]]] | None = None
 
     def named(self, name: str) -> list[Session]:
         """The sessions called ``name`` (more than one only after a colliding merge)."""
@@ -190,6 +198,9 @@ class Project:
 
     def blockers(self) -> list[tuple[Event, Event | None]]:
         """Every blocker ever opened, with the event that resolved it (or None), oldest first."""
+        folded = sum(len(s.events) for s in self.sessions)
+        if self._blockers is not None and self._blockers[0] == folded:
+            return list(self._blockers[1])
         resolved: dict[str, Event] = {}
         opened: list[Event] = []
         for session in self.sessions:
@@ -199,7 +210,9 @@ class Project:
                 elif event.type == "blocker.opened":
                     opened.append(event)
         opened.sort(key=_order)
-        return [(event, resolved.get(event.text("blocker"))) for event in opened]
+        found = [(event, resolved.get(event.text("blocker"))) for event in opened]
+        self._blockers = (folded, found)
+        return list(found)
 
     def open_blockers(self) -> list[Event]:
         """Blockers not yet resolved, across all sessions, oldest first."""

@@ -100,6 +100,10 @@ def summary(result: dict[str, object]) -> str:
     commits: list[dict[str, object]] = result["commits"]  # type: ignore[assignment]
     lines.append(f"Commits: {len(commits)}")
     lines += [f"  {str(c['sha'])[:7]} {c['subject']}" for c in commits]
+    untracked = result.get("untracked_commits")
+    if isinstance(untracked, list) and untracked:
+        lines.append(f"Untracked commits: {len(untracked)} (made while the session was open; the hooks did not record them)")
+        lines += [f"  {str(c['sha'])[:7]} {c['subject']}" for c in untracked]
     steps = result.get("next_steps")
     if isinstance(steps, list) and steps:
         lines.append("Next steps:")

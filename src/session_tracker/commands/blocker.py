@@ -12,22 +12,35 @@ from session_tracker.errors import TrackerError
 from session_tracker.model import load_project, load_session_file
 from session_tracker.sessions import record, require_open, resolve
 
+IMPACTS = ("Low", "Medium", "High")
 
-def open_blocker(ctx: Context, message: str, session: str | None = None) -> dict[str, object]:
-    """Record ``blocker.opened``. Returns ``{"session", "blocker", "message"}``.
 
+def open_blocker(ctx: Context, message: str, session: str | None = None, impact: str | None = None, plan: str | None = None) -> dict[str, object]:
+    """Record ``blocker.opened``. Returns ``{"session", "blocker", "message", "impact", "plan"}``.
+
+    Args:
+        impact: Low, Medium or High; plan: the resolution plan (seed 004's Blockers and Issues).
     Raises:
-        TrackerError: empty message, no open session.
+        TrackerError: empty message or plan, unknown impact, no open session.
     """
     text = validate.text(message)
+    if impact is not None and impact not in IMPACTS:
+        raise TrackerError(f"unknown impact {impact!r}", "use one of: " + ", ".join(IMPACTS))
+    how = validate.text(plan, "plan") if plan is not None else None
     target = require_open(resolve(ctx, session))
+    data: dict[str, object] = {"message": text}
+    if impact:
+        data["impact"] = impact
+    if how:
+        data["plan"] = how
     with store.Lock(ctx.layout.lock_file("store")):
         current, _ = load_session_file(ctx.layout, target.name)
         count = sum(1 for s in current for e in s.events if e.type == "blocker.opened")
         blocker_id = f"{target.name}-{count + 1}"
-        record(ctx, target, "blocker.opened", {"blocker": blocker_id, "message": text})
+        record(ctx, target, "blocker.opened", {"blocker": blocker_id, **data})
     docs.write_session(ctx, target.name, target.sid, kinds=("log",))
-    return {"session": target.name, "blocker": blocker_id, "message": text}
+    docs.write_project(ctx)
+    return {"session": target.name, "blocker": blocker_id, "message": text, "impact": impact, "plan": how}
 
 
 def resolve_blocker(ctx: Context, blocker_id: str, message: str, session: str | None = None) -> dict[str, object]:
@@ -50,4 +63,5 @@ def resolve_blocker(ctx: Context, blocker_id: str, message: str, session: str | 
         raise TrackerError(f"blocker {blocker_id} is already resolved", f"open blockers: {open_ids}")
     record(ctx, target, "blocker.resolved", {"blocker": blocker_id, "message": how})
     docs.write_session(ctx, target.name, target.sid, kinds=("log",))
+    docs.write_project(ctx)
     return {"session": target.name, "blocker": blocker_id, "message": how}

@@ -37,4 +37,5 @@ def decision(
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "decision", {"message": text, "rationale": why, "alternatives": options}, at=when)
     docs.write_session(ctx, target.name, target.sid, kinds=("log", "decisions"))
+    docs.write_project(ctx)  # the tracker's Decisions Made and progress.txt's Key Decisions
     return {"session": target.name, "id": event.id, "message": text, "rationale": why, "alternatives": options}

@@ -54,6 +54,11 @@ def doctor(ctx: Context) -> dict[str, object]:
         return {"v": 1, "ok": False, "findings": findings}
     for problem in project.problems:
         findings.append({"level": ERROR, "check": "bad-line", "where": problem.where, "message": problem.reason})
+    from session_tracker import store
+
+    _, plan_problems = store.read(ctx.layout.project_file, label=ctx.layout.relative(ctx.layout.project_file))
+    for problem in plan_problems:  # the plan's own log (project tracker)
+        findings.append({"level": ERROR, "check": "bad-line", "where": problem.where, "message": problem.reason})
     findings += _duplicate_ids(ctx)
     by_name: dict[str, list[str]] = {}
     for session in project.sessions:
@@ -76,4 +81,17 @@ def doctor(ctx: Context) -> dict[str, object]:
             continue
         if actual != text.encode("utf-8"):
             findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"})
+    findings += _untracked_commits(ctx)
     return {"v": 1, "ok": not any(f["level"] == ERROR for f in findings), "findings": findings}
+
+
+def _untracked_commits(ctx: Context) -> list[dict[str, str]]:
+    """Commits made while a session was open here that no session recorded (the hooks were
+    skipped: SESSION_TRACKER_SKIP=1, or --no-verify without an open session)."""
+    from session_tracker.enforce.untracked import open_here as untracked
+
+    return [
+        {"level": WARNING, "check": "untracked-commit", "where": f"commit {c['sha'][:7]}", "message": f"{c['subject']!r} was made while session {session.name} was open but no session recorded it (hooks skipped?); `end` still lists it, and a `Session: {session.name}` trailer ties it to the session for CI"}
+        for session, commits in untracked(ctx)
+        for c in commits
+    ]

@@ -10,11 +10,15 @@ from session_tracker.sessions import mark_closed, record, require_open, resolve
 STATUS_COMPLETE = "COMPLETE"
 
 
-def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = None) -> dict[str, object]:
+def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = None,
+        require_gates: bool = False, force: bool = False) -> dict[str, object]:
     """End the session: ``session.ended`` with the git capture, then every document.
 
     Args:
         next_steps: ``--next`` items for the next session (repeatable).
+        require_gates: refuse to end while a quality gate fails (``--require-gates``);
+            ``force`` ends anyway and records ``gate.overridden``. With ``[metrics] on_end``
+            a final ``metrics run`` snapshot (source ``end``) is recorded first.
     Returns:
         ``{"session", "status", "duration_s", "files", "commits", "handoff", "documents",
         "notice"}`` where ``handoff`` is the handoff's markdown and ``documents`` the paths
@@ -24,6 +28,10 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     """
     steps = [validate.text(s, "next step") for s in next_steps]
     target = require_open(resolve(ctx, session))
+    if ctx.config.get("metrics", {}).get("on_end") is True or require_gates:
+        from session_tracker.commands import metrics_end
+
+        metrics_end.before_end(ctx, target, require_gates, force)
     git_end = None
     notice = None
     if target.git_start is not None:
@@ -34,6 +42,7 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     record(ctx, target, "session.ended", {"status": STATUS_COMPLETE, "next": steps, "git": git_end})
     mark_closed(ctx.layout, target.name)
     written, ended, project = docs.write_session_full(ctx, target.name, target.sid)
+    written += docs.write_project(ctx)  # the session's entry in SESSION_TRACKER.md, progress.txt
     if ended is None or project is None:  # pragma: no cover - the session file was removed meanwhile
         ended, project = target, load_project(ctx.layout)
     files = ended.files()

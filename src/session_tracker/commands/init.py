@@ -46,26 +46,30 @@ def previous_handoff(ctx: Context, project: Project) -> tuple[str | None, str | 
     return last.name, docs.render_kind("handoff", last, project)
 
 
-def init(ctx: Context, session: str | None = None, objectives: tuple[str, ...] = ()) -> dict[str, object]:
-    """Start a session: allocate or check its name, capture git, write ``session.started``.
+def start_session(
+    ctx: Context,
+    data: dict[str, object],
+    session: str | None = None,
+    common_dir: str | None = None,
+    actor: str | None = None,
+) -> tuple[str, str]:
+    """Allocate the session's name and append its ``session.started`` event (no git capture).
+
+    Shared by ``init`` and the agent integrations (hooks, transcript imports), which bring
+    their own ``data`` (``number`` is filled in here).
 
     Args:
-        session: the name to use (seed 001's ``--session 00003``); None takes the next free
-            five-digit number, unique across this repository's worktrees.
-        objectives: what the session sets out to do (``--objective``, repeatable).
+        data: the ``session.started`` data (objectives, tz, git, agent fields, ``at`` …).
+        session: the name to use; None takes the next free five-digit number.
+        common_dir: the git common dir, where numbers are registered across worktrees.
+        actor: who starts it (default: the context's actor).
     Returns:
-        ``{"session", "sid", "objectives", "git", "notice", "previous_session",
-        "previous_handoff", "documents"}``.
+        ``(name, sid)``.
     Raises:
-        TrackerError: invalid or taken name, empty objective.
+        TrackerError: the name is taken.
     """
-    if session is not None:
-        validate.session_name(session)
-    goals = [validate.text(o, "objective") for o in objectives]
     ensure_store(ctx.layout)
-    repo, notice = capture.repo_for(ctx)
-    git_start = capture.at_start(ctx, repo) if repo else None
-    registry = _registry(str(repo.common_dir) if repo else None)
+    registry = _registry(common_dir)
     lock_path = registry + ".lock" if registry else ctx.layout.lock_file("numbers")
     with store.Lock(lock_path):
         taken = _taken(ctx, registry)
@@ -87,8 +91,8 @@ def init(ctx: Context, session: str | None = None, objectives: tuple[str, ...] =
             session=name,
             sid=sid,
             type="session.started",
-            actor=ctx.actor,
-            data={"number": name, "objectives": goals, "tz": local_offset(), "git": git_start},
+            actor=actor or ctx.actor,
+            data={"number": name, **data},
         )
         store.append(ctx.layout.session_file(name), event, redact=ctx.redact)
         if registry:
@@ -97,8 +101,40 @@ def init(ctx: Context, session: str | None = None, objectives: tuple[str, ...] =
                 os.write(fd, f"{name}\n".encode())
             finally:
                 os.close(fd)
+    return name, sid
+
+
+def init(
+    ctx: Context,
+    session: str | None = None,
+    objectives: tuple[str, ...] = (),
+    extra: dict[str, object] | None = None,
+) -> dict[str, object]:
+    """Start a session: allocate or check its name, capture git, write ``session.started``.
+
+    Args:
+        session: the name to use (seed 001's ``--session 00003``); None takes the next free
+            five-digit number, unique across this repository's worktrees.
+        objectives: what the session sets out to do (``--objective``, repeatable).
+        extra: more ``session.started`` data (the agent hooks add ``agent`` and
+            ``agent_session_id``).
+    Returns:
+        ``{"session", "sid", "objectives", "git", "notice", "previous_session",
+        "previous_handoff", "documents"}``.
+    Raises:
+        TrackerError: invalid or taken name, empty objective.
+    """
+    if session is not None:
+        validate.session_name(session)
+    goals = [validate.text(o, "objective") for o in objectives]
+    ensure_store(ctx.layout)
+    repo, notice = capture.repo_for(ctx)
+    git_start = capture.at_start(ctx, repo) if repo else None
+    data: dict[str, object] = {"objectives": goals, "tz": local_offset(), "git": git_start, **(extra or {})}
+    name, sid = start_session(ctx, data, session, repo.common_dir if repo else None)
     mark_open(ctx.layout, name, sid)
     written = docs.write_session(ctx, name, sid, kinds=("log", "decisions", "files"))
+    written += docs.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
     project = load_project(ctx.layout)
     prev_name, prev_text = previous_handoff(ctx, project)
     return {

@@ -37,4 +37,7 @@ def render(ctx: Context) -> dict[str, object]:
     """
     snapshots = snapshot_open_sessions(ctx)
     written, total = docs.write_all(ctx)
-    return {"v": 1, "documents": total, "written": [ctx.layout.relative(p) for p in written], "snapshots": snapshots}
+    from session_tracker.commands.metrics import write_chart  # the metrics chart, once metrics exist
+
+    chart = write_chart(ctx)
+    return {"v": 1, "documents": total, "written": [ctx.layout.relative(p) for p in written] + chart, "snapshots": snapshots}

@@ -61,6 +61,9 @@ def describe(session: Session, project: Project) -> dict[str, object]:
 def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
     """Describe the session as of now; for an open session, files and commits come from git.
 
+    Returns :func:`describe`'s shape plus ``untracked_commits`` [{sha, subject}]: commits made
+    while the session was open that the hooks did not record (see ``enforce.untracked``).
+
     Raises:
         TrackerError: no such session, or none open and none named.
     """
@@ -78,4 +81,7 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
             result["lines_added"], result["lines_removed"] = totals(files)  # type: ignore[arg-type]
             result["commits"] = [{"sha": c["sha"], "subject": c["subject"]} for c in live["commits"]]  # type: ignore[attr-defined]
             result["branch"] = live["branch"]
+    from session_tracker.enforce.untracked import untracked_commits
+
+    result["untracked_commits"] = untracked_commits(ctx, target)
     return result

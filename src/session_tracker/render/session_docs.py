@@ -36,6 +36,9 @@ def _entry_kind(event: Event) -> str:
         "blocker.resolved": "resolved",
         "handoff.item": "handoff",
         "commit": "commit",
+        "task.updated": "task",
+        "metrics.recorded": "metrics",
+        "gate.overridden": "gates",
     }.get(event.type, event.type)
 
 
@@ -53,6 +56,15 @@ def _entry_text(event: Event) -> str:
     if event.type == "commit":
         return f"{md.code(event.text('sha')[:7])} {md.text(event.text('subject'))}"
     if event.type in ("note", "handoff.item"):
+        return message
+    if event.type == "task.updated":
+        note = event.text("note")
+        return f"{md.text(event.text('task'))} → {md.text(event.text('status'))}" + (f" — {md.text(note)}" if note else "")
+    if event.type == "metrics.recorded":
+        from session_tracker.metrics.latest import summary_line
+
+        return md.text(summary_line(event.data))
+    if event.type == "gate.overridden":
         return message
     # An event type this version does not know: shown raw, never dropped.
     import json
@@ -241,6 +253,10 @@ def render_handoff(session: Session, project: Project) -> str:
     lines += ["## Next steps", ""]
     lines += [f"{i}. {md.text(step)}" for i, step in enumerate(session.next_steps(), start=1)] or ["*None recorded.*"]
     lines.append("")
+
+    from session_tracker.metrics.latest import quality_lines
+
+    lines += ["## Quality", ""] + [f"- {md.text(line[2:])}" for line in quality_lines(session, project)] + [""]
 
     files = session.files()
     added, removed = totals(files)

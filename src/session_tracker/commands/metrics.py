@@ -1,0 +1,220 @@
+"""``metrics run|import|record|show|history|session``: quality numbers as events of the session.
+
+Every recording is one ``metrics.recorded`` event of the current session (see
+:mod:`session_tracker.metrics.values` for its data); views read them through
+:mod:`session_tracker.metrics.latest`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from session_tracker import docs
+from session_tracker.context import Context
+from session_tracker.errors import TrackerError
+from session_tracker.metrics import latest as latest_mod
+from session_tracker.metrics import values
+from session_tracker.metrics.latest import METRICS_EVENT
+from session_tracker.model import Session, load_project
+from session_tracker.sessions import record, require_open, resolve
+
+JSON_VERSION = 1
+
+
+def _record(ctx: Context, target: Session, source: str, numbers: values.Numbers, checks: list[dict[str, object]] | None = None,
+            reports: list[str] | None = None) -> dict[str, object]:
+    data: dict[str, object] = {"source": source, **values.empty(), **numbers, "checks": checks or []}
+    if reports:
+        data["reports"] = reports
+    record(ctx, target, METRICS_EVENT, data)
+    # The work log shows the entry; the tracker's Key Metrics History and the chart the numbers.
+    documents = docs.write_session(ctx, target.name, target.sid, kinds=("log",)) + docs.write_project(ctx)
+    written = [ctx.layout.relative(p) for p in documents] + write_chart(ctx)
+    result = show(ctx, session=target.name, _session=target)
+    result["checks"] = checks or []
+    result["source"] = source
+    result["written"] = written
+    return result
+
+
+def write_chart(ctx: Context) -> list[str]:
+    """Rewrite the SVG chart (``[metrics] chart``) from a fresh read, under the render lock;
+    nothing while no session has metrics. Returns the path written (relative), if any."""
+    from session_tracker import store
+    from session_tracker.metrics.chart import render_svg
+    from session_tracker.metrics.paths import chart_path
+
+    path = chart_path(ctx.config)
+    if path is None or not ctx.layout.exists():
+        return []
+
+    target = os.path.join(ctx.layout.root, path)
+    with store.Lock(ctx.layout.lock_file("render")):
+        history = latest_mod.history(load_project(ctx.layout))
+        if not history:
+            return []
+        changed = store.atomic_write(target, render_svg(history).encode("utf-8"))
+    return [ctx.layout.relative(target)] if changed else []
+
+
+def record_manual(ctx: Context, session: str | None = None, **numbers: float | None) -> dict[str, object]:
+    """``metrics record --tests-passed N …``: numbers typed by hand (``source: manual``).
+
+    Raises:
+        TrackerError: nothing given, a negative count or a percentage outside 0–100.
+    """
+    given = {k: v for k, v in numbers.items() if v is not None}
+    unknown = set(given) - set(values.FIELDS)
+    if unknown:  # pragma: no cover - the CLI only passes known names
+        raise TrackerError(f"unknown metric {min(unknown)}", "")
+    if not given:
+        raise TrackerError("no numbers given", "e.g. metrics record --tests-passed 41 --tests-failed 1 --coverage 84.1")
+    target = require_open(resolve(ctx, session))
+    return _record(ctx, target, "manual", values.check(dict(given)))
+
+
+def import_reports(ctx: Context, files: tuple[str, ...], kind: str | None = None, session: str | None = None) -> dict[str, object]:
+    """``metrics import FILE…``: reports made elsewhere (CI artefacts), merged into one event.
+
+    Every file is read, checked (:mod:`session_tracker.metrics.provenance`) and parsed before
+    anything is recorded: one bad file records nothing.
+
+    Raises:
+        TrackerError: no files, unreadable/malformed/truncated report, a report older than the
+        session or from another repository, out-of-range numbers.
+    """
+    from session_tracker.metrics import parsers, provenance
+
+    if not files:
+        raise TrackerError("no report files given", "e.g. metrics import junit.xml coverage.json")
+    target = require_open(resolve(ctx, session))
+    numbers = values.empty()
+    names: list[str] = []
+    for name in files:
+        path = os.path.abspath(name)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise TrackerError(f"cannot read {name}: {exc.strerror}", "check the path") from None
+        report = parsers.parse(kind or parsers.detect(name, data), name, data)
+        provenance.check(path, report, ctx.layout.root, target.start_moment)
+        values.merge(numbers, values.check(report.numbers, name))
+        names.append(ctx.layout.relative(path) if path.startswith(ctx.layout.root) else name)
+    return _record(ctx, target, "import", numbers, reports=names)
+
+
+def _checks(ctx: Context) -> tuple[list[dict[str, object]], str]:
+    from session_tracker.metrics import runner
+
+    settings = ctx.config["metrics"]
+    configured = settings.get("python")
+    python = os.path.join(ctx.layout.root, configured) if isinstance(configured, str) and os.sep in configured and not os.path.isabs(configured) else runner.python_for(configured)
+    checks = settings.get("checks")
+    if isinstance(checks, list) and checks:
+        return checks, python
+    return runner.default_checks(ctx.layout.root, python), python
+
+
+def measure(ctx: Context, target: Session) -> tuple[values.Numbers, list[dict[str, object]]]:
+    """Run the configured (or zero-config) checks for ``target`` without recording.
+
+    Raises:
+        TrackerError: no checks configured and no Python project to detect.
+    """
+    from session_tracker.clock import parse_iso
+    from session_tracker.metrics import runner
+
+    checks, python = _checks(ctx)
+    if not checks:
+        raise TrackerError(
+            "no checks configured and no Python project found (pyproject.toml, setup.py, setup.cfg)",
+            "add [[metrics.checks]] to .sessions/config.toml (README: Quality metrics has recipes for JS, Go, Rust)",
+        )
+    timeout = ctx.config["metrics"].get("timeout")
+    since = parse_iso(target.start_moment).timestamp() if target.start_moment else None
+    return runner.run_checks(ctx.layout.root, checks, python, timeout if isinstance(timeout, int) else 600, since=since)
+
+
+def run(ctx: Context, session: str | None = None, source: str = "run", _session: Session | None = None) -> dict[str, object]:
+    """``metrics run``: run the checks, parse their reports, record one event.
+
+    Returns:
+        :func:`show`'s shape plus ``checks`` (name, status, duration_ms, report, message).
+    Raises:
+        TrackerError: no open session; no checks configured and no Python project.
+    """
+    target = require_open(_session or resolve(ctx, session))
+    numbers, checks = measure(ctx, target)
+    return _record(ctx, target, source, numbers, checks)
+
+
+def show(ctx: Context, session: str | None = None, _session: Session | None = None) -> dict[str, object]:
+    """``metrics show``: the session's latest values and their change since the previous session.
+
+    Returns:
+        ``{"v", "session", "metrics": {FIELDS…, lint_by_rule, recorded_at, source} | null,
+        "previous": {…} | null, "delta": {field: number|null}}``. The session is the open one,
+        else the newest session with metrics.
+    """
+    project = load_project(ctx.layout)
+    target: Session | None = None
+    if _session is not None or session is not None:
+        wanted = _session or resolve(ctx, session)
+        target = next((s for s in project.sessions if s.sid == wanted.sid), wanted)
+    else:
+        try:
+            target = resolve(ctx, None)
+        except TrackerError:
+            with_metrics = [s for s in project.sessions if latest_mod.latest(s) is not None]
+            target = with_metrics[-1] if with_metrics else None
+        if target is not None:
+            target = next((s for s in project.sessions if s.sid == target.sid), target)
+    now = latest_mod.latest(target) if target else None
+    before = latest_mod.previous(target, project) if target else None
+    flat = {name: (now or {}).get(name) for name in values.FIELDS}
+    return {
+        "v": JSON_VERSION,
+        "session": target.name if target else None,
+        **flat,
+        "metrics": now,
+        "previous": before,
+        "delta": {name: latest_mod.delta(now, before, name) for name in values.FIELDS},
+    }
+
+
+def history(ctx: Context) -> dict[str, object]:
+    """``metrics history``: every session's latest metrics, oldest first.
+
+    Returns:
+        ``{"v", "sessions": [{session, FIELDS…, lint_by_rule, recorded_at, source}],
+        "sparklines": {field: "▁▃█"}}``.
+    """
+    from session_tracker.metrics.chart import sparkline
+
+    rows = latest_mod.history(load_project(ctx.layout))
+    series = ("tests_passed", "tests_failed", "coverage_percent", "lint_errors", "type_errors")
+    return {
+        "v": JSON_VERSION,
+        "sessions": rows,
+        "sparklines": {name: sparkline([r.get(name) for r in rows]) for name in series},  # type: ignore[misc]
+    }
+
+
+def session_metrics(ctx: Context, session: str | None = None) -> dict[str, object]:
+    """``metrics session``: seed 003's session metrics and score (see :mod:`..metrics.score`)."""
+    from session_tracker.metrics.score import session_metrics as compute
+
+    project = load_project(ctx.layout)
+    if session is None:
+        try:
+            target = resolve(ctx, None)
+        except TrackerError:
+            ended = project.ended()
+            if not ended:
+                raise
+            target = ended[-1]
+    else:
+        target = resolve(ctx, session)
+    target = next((s for s in project.sessions if s.sid == target.sid), target)
+    return compute(target, project)

@@ -1,0 +1,58 @@
+"""``status``: the project at a glance — current phase and session, progress, open blockers
+and questions, next steps, latest tests and coverage."""
+
+from __future__ import annotations
+
+from session_tracker.clock import display
+from session_tracker.context import Context
+from session_tracker.plan.derive import ICONS, State, bar, coverage_cell, tests_cell
+from session_tracker.plan.model import load_plan
+from session_tracker.plan.summary_cache import load_summary_project
+
+
+def status(ctx: Context) -> dict[str, object]:
+    """The dashboard's data, also the ``--json`` shape (``v`` 1)::
+
+        {"v", "project", "current_phase", "open_sessions", "last_session" {name, date, title}|null,
+         "progress" {percent, done, planned, text}, "phases" [{name, sessions, status, percent,
+         status_text, bar}], "blockers" [{id, message, impact, plan, session}], "questions"
+         [{id, message}], "next" [{id, message, priority}], "tests" {passing, coverage,
+         metrics}, "tasks" {total, done, in_progress, blocked}}
+    """
+    project = load_summary_project(ctx.layout)  # the events status needs, cached per file
+    plan = load_plan(ctx.layout)
+    state = State(project, plan)
+    last = state.last
+    latest = state.latest_metrics()
+    tasks = list(plan.tasks.values())
+    next_items = sorted(plan.next.values(), key=lambda i: (i.n("priority") or 100, i.created.ts, i.key))
+    return {
+        "v": 1,
+        "project": plan.name or "Project",
+        "current_phase": state.current_phase.item.key if state.current_phase else None,
+        "open_sessions": [s.name for s in state.open],
+        "last_session": {
+            "name": last.name,
+            "date": display(last.end_moment, last.tz)[:10],
+            "title": last.objectives[0] if last.objectives else "",
+        } if last else None,
+        "progress": {"percent": state.percent, "done": state.done, "planned": state.planned, "text": state.overall()},
+        "phases": [
+            {"name": p.item.key, "sessions": p.range, "status": p.status, "percent": p.percent, "status_text": ICONS[p.status], "bar": bar(p.percent)}
+            for p in state.phases
+        ],
+        "blockers": [
+            {"id": b.text("blocker"), "message": b.text("message"), "impact": b.text("impact") or None, "plan": b.text("plan") or None, "session": b.session}
+            for b in project.open_blockers()
+        ],
+        "questions": [{"id": q.key, "message": q.s("message")} for q in plan.questions.values() if not q.s("answer")],
+        "next": [{"id": n.key, "message": n.s("message"), "priority": n.n("priority")} for n in next_items],
+        "tests": {"passing": None if tests_cell(latest) == "—" else tests_cell(latest),
+                  "coverage": None if coverage_cell(latest) == "—" else coverage_cell(latest), "metrics": latest},
+        "tasks": {
+            "total": len(tasks),
+            "done": sum(1 for t in tasks if t.s("status") == "done"),
+            "in_progress": sum(1 for t in tasks if t.s("status") == "in_progress"),
+            "blocked": sum(1 for t in tasks if t.s("status") == "blocked"),
+        },
+    }

@@ -1,0 +1,35 @@
+"""Enforcement (issue #6): ``check``'s rules, the git hooks that run them, and the hooks' runtime.
+
+Modules: :mod:`.rules` (what each rule checks), :mod:`.inputs` (what the rules read, per mode:
+the working tree, the index, a commit range), :mod:`.gitx` (the git questions enforcement asks),
+:mod:`.hookfiles` (installing and removing the hook scripts), :mod:`.hookrun` (what the scripts
+run: on every commit, so it imports nothing heavy) and :mod:`.untracked` (commits no session
+recorded, for ``doctor`` and ``summary``).
+
+This module holds only constants, because :mod:`session_tracker.config` imports it to validate
+``[check] disable`` and must stay light.
+"""
+
+from __future__ import annotations
+
+#: Every rule id, in the order ``check`` reports them. Stable: config files name them.
+RULE_IDS = (
+    "open-session",
+    "log-updated",
+    "decision-rationale",
+    "documents-current",
+    "previous-ended",
+    "tracked-commits",
+    "session-trailer",
+)
+
+#: The git hooks ``hooks install`` writes, in the order git runs them.
+HOOK_NAMES = ("pre-commit", "commit-msg", "post-commit")
+
+#: ``SESSION_TRACKER_SKIP=1`` (any value but empty or ``0``) makes every hook step aside.
+SKIP_ENV = "SESSION_TRACKER_SKIP"
+
+
+def skipping(env: dict[str, str]) -> bool:
+    """True when ``SESSION_TRACKER_SKIP`` asks the hooks to step aside."""
+    return env.get(SKIP_ENV, "") not in ("", "0")

@@ -1,0 +1,115 @@
+"""What the latest quality metrics of a session are: pure, imports nothing heavy.
+
+Other views (the project tracker's Key Metrics History, handoffs, gates) call :func:`latest`
+and :func:`previous`; they never read ``metrics.recorded`` events themselves.
+"""
+
+from __future__ import annotations
+
+from session_tracker.metrics.values import FIELDS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from session_tracker.model import Project, Session
+
+METRICS_EVENT = "metrics.recorded"
+
+
+def latest(session: Session) -> dict[str, object] | None:
+    """The session's latest metrics, or None when none were recorded.
+
+    Each field is the value of the newest ``metrics.recorded`` event that measured it (a
+    manual ``--coverage`` after a ``run`` keeps the run's test counts). Shape: every name in
+    :data:`~session_tracker.metrics.values.FIELDS` (None when never measured), plus
+    ``lint_by_rule`` {rule: count}, ``recorded_at`` (ISO time of the newest event), ``source``
+    (its source) and ``session``.
+    """
+    events = session.of_type(METRICS_EVENT)
+    if not events:
+        return None
+    out: dict[str, object] = {name: None for name in FIELDS}
+    out["lint_by_rule"] = {}
+    for event in events:  # oldest first: newer values overwrite older ones
+        for name in FIELDS:
+            value = event.data.get(name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                out[name] = value
+        rules = event.data.get("lint_by_rule")
+        if isinstance(rules, dict) and event.data.get("lint_errors") is not None:
+            out["lint_by_rule"] = {str(k): v for k, v in rules.items() if isinstance(v, int)}
+    out["recorded_at"] = events[-1].moment
+    out["source"] = events[-1].text("source")
+    out["session"] = session.name
+    return out
+
+
+def previous(session: Session, project: Project) -> dict[str, object] | None:
+    """The latest metrics of the newest session that started before ``session`` and has any."""
+    before: dict[str, object] | None = None
+    for other in project.sessions:  # ordered by start
+        if other.sid == session.sid:
+            return before
+        found = latest(other)
+        if found is not None:
+            before = found
+    return before
+
+
+def history(project: Project) -> list[dict[str, object]]:
+    """The latest metrics of every session that has any, oldest session first."""
+    return [found for s in project.sessions if (found := latest(s)) is not None]
+
+
+def delta(now: dict[str, object] | None, before: dict[str, object] | None, name: str) -> float | None:
+    """``now[name] - before[name]`` when both were measured, else None (rounded to 2 places)."""
+    if not now or not before:
+        return None
+    a, b = now.get(name), before.get(name)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return round(a - b, 2)
+    return None
+
+
+def fmt_delta(value: float | None, percent: bool = False) -> str:
+    """`` (−2.3)`` / `` (+1)`` / ``""`` (unchanged or unknown), with a real minus sign."""
+    if value is None or value == 0:
+        return ""
+    text = f"{abs(value):.1f}" if percent else f"{abs(value):g}"
+    return f" ({'+' if value > 0 else '−'}{text})"
+
+
+def _pct(value: object) -> str:
+    return f"{value:.1f}%" if isinstance(value, (int, float)) else "not measured"
+
+
+def summary_line(data: dict[str, object]) -> str:
+    """One plain-text line for a ``metrics.recorded`` event's data (work log entries):
+    ``tests 41/42 passed, coverage 84.1%, lint 3, types 0 (run)``."""
+    parts = []
+    if data.get("tests_total") is not None:
+        parts.append(f"tests {data.get('tests_passed')}/{data.get('tests_total')} passed")
+    if data.get("coverage_percent") is not None:
+        parts.append(f"coverage {_pct(data.get('coverage_percent'))}")
+    if data.get("lint_errors") is not None:
+        parts.append(f"lint {data.get('lint_errors')}")
+    if data.get("type_errors") is not None:
+        parts.append(f"types {data.get('type_errors')}")
+    checks = data.get("checks")
+    problems = [f"{c.get('name')} {c.get('status')}" for c in checks if isinstance(c, dict) and c.get("status") in ("missing", "timeout")] \
+        if isinstance(checks, list) else []
+    return ", ".join(parts + problems) + f" ({data.get('source') or 'recorded'})"
+
+
+def quality_lines(session: Session, project: Project) -> list[str]:
+    """The handoff's "Quality" lines (plain text, no user input): tests, coverage, lint and
+    type errors with the change since the previous session, or "not measured"."""
+    now, before = latest(session), previous(session, project)
+    if now is None:
+        return ["- Not measured: run `session-tracker metrics run` during the session."]
+    tests = (f"{now['tests_passed']}/{now['tests_total']} passed" + fmt_delta(delta(now, before, "tests_passed"))
+             + (f", {now['tests_failed']} failed" if now.get("tests_failed") else "")
+             + (f", {now['tests_errors']} errors" if now.get("tests_errors") else "")) if now.get("tests_total") is not None else "not measured"
+    coverage = _pct(now.get("coverage_percent")) + fmt_delta(delta(now, before, "coverage_percent"), percent=True)
+    lint = "not measured" if now.get("lint_errors") is None else f"{now['lint_errors']}{fmt_delta(delta(now, before, 'lint_errors'))}"
+    types = "not measured" if now.get("type_errors") is None else f"{now['type_errors']}{fmt_delta(delta(now, before, 'type_errors'))}"
+    return [f"- Tests: {tests}", f"- Coverage: {coverage}", f"- Lint errors: {lint}", f"- Type errors: {types}"]

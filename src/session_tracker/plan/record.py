@@ -1,0 +1,103 @@
+"""Recording project events: checked as a whole, written in one go, then the documents.
+
+A plan change is built from the current plan under the store lock (so ids like ``task-4``
+are never handed out twice), folded onto that plan in memory, checked
+(:meth:`Plan.problems`), and only then written — every line of the change in a single
+``os.write`` on an ``O_APPEND`` descriptor, so a change (``plan import`` included) is applied
+whole or not at all. The project documents are re-rendered afterwards under the render lock.
+"""
+
+from __future__ import annotations
+
+import os
+
+from session_tracker import store
+from session_tracker.clock import iso, now
+from session_tracker.context import SESSION_ENV, Context
+from session_tracker.errors import TrackerError
+from session_tracker.events import Event, encode
+from session_tracker.plan.model import NO_SESSION, Plan, load_plan
+from session_tracker.sessions import ensure_store, require_open, resolve
+from session_tracker.ulid import new_ulid
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+Change = list[tuple[str, dict[str, object]]]
+
+
+def recording_session(ctx: Context, session: str | None) -> tuple[str, str]:
+    """``(name, sid)`` of the session a plan change is recorded against.
+
+    ``--session``/``CURRENT_SESSION`` must name an open session; otherwise the one open
+    session here, or the sentinel ``("project", "project")`` when none (or several) are open.
+    """
+    if session or ctx.env.get(SESSION_ENV):
+        target = require_open(resolve(ctx, session))
+        return target.name, target.sid
+    try:
+        target = resolve(ctx)
+    except TrackerError:
+        return NO_SESSION, NO_SESSION
+    return target.name, target.sid
+
+
+def append_all(path: str, events: list[Event], redact: bool = True) -> None:
+    """Append ``events`` to ``path`` with one ``os.write`` (all lines or none).
+
+    Raises:
+        TrackerError: a line is over 64 KiB, or the file cannot be written.
+    """
+    if redact:
+        from session_tracker.redact import redact_value
+
+        for event in events:
+            event.data = redact_value(event.data)  # type: ignore[assignment]
+    blob = b"".join(encode(e) for e in events)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise TrackerError(f"cannot open {path}: {exc.strerror}", "check the permissions of .sessions/") from None
+    try:
+        written = os.write(fd, blob)
+    except OSError as exc:
+        raise TrackerError(f"cannot write {path}: {exc.strerror}", "check free disk space") from None
+    finally:
+        os.close(fd)
+    if written != len(blob):
+        raise TrackerError(f"short write to {path}", "check free disk space; then run `session-tracker doctor`")
+
+
+def change(ctx: Context, build: Callable[[Plan], Change], session: str | None = None, where: str = "") -> tuple[list[Event], Plan]:
+    """Apply one plan change: ``build(plan)`` returns ``[(type, data)]`` (and raises
+    TrackerError on bad input); the events are folded and checked before anything is written.
+
+    Args:
+        where: prefix for problem messages (``plan.toml``), so errors name the file.
+    Returns:
+        ``(events written, the plan after the change)``.
+    Raises:
+        TrackerError: bad input, or a plan the change would leave inconsistent (nothing written).
+    """
+    name, sid = recording_session(ctx, session)
+    with store.Lock(ctx.layout.lock_file("store")):
+        plan = load_plan(ctx.layout)
+        before = set(plan.problems())
+        specs = build(plan)
+        stamp = iso(now())
+        events = [Event(id=new_ulid(), ts=stamp, session=name, sid=sid, type=t, actor=ctx.actor, data=d) for t, d in specs]
+        for event in events:
+            plan.apply(event)
+        new = [p for p in plan.problems() if p not in before]
+        if new:
+            prefix = f"{where}: " if where else ""
+            raise TrackerError(prefix + new[0], "nothing was changed; fix it and run the command again" + (f" ({len(new) - 1} more problem(s))" if len(new) > 1 else ""))
+        if events:
+            ensure_store(ctx.layout)  # only now: a refused change leaves no trace
+            append_all(ctx.layout.project_file, events, redact=ctx.redact)
+    if events:
+        from session_tracker import docs
+
+        docs.write_project(ctx)
+    return events, plan

@@ -17,7 +17,7 @@ $(VENV)/.dev: $(BIN)/session-tracker
 
 ## demo: create .venv, install, run a whole session on a small real project, show the handoff
 demo: $(BIN)/session-tracker
-	$(BIN)/python -m pip install --quiet pytest
+	$(BIN)/python -m pip install --quiet pytest pytest-cov ruff mypy
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
 ## test: install the dev dependencies, lint and type-check, run every test

@@ -43,8 +43,13 @@ def test_add() -> None:
 def test_subtract() -> None:
     assert subtract(5, 3) == 2
 PY
+cat > pyproject.toml <<'TOML'
+[project]
+name = "calculator"
+version = "0.1.0"
+TOML
 git init -q -b main
-git add calc.py test_calc.py
+git add pyproject.toml calc.py test_calc.py
 git commit -q -m "Calculator with add and subtract"
 
 run session-tracker init --objective "Add division to the calculator"
@@ -79,6 +84,7 @@ set -e
 printf '%s\n' "$result"
 summary="$(printf '%s\n' "$result" | grep -E '(passed|failed)' | tail -n 1)"
 run strack log "pytest (exit $status): $summary" --category testing
+run strack metrics run   # tests, coverage, lint and type errors measured by the tool itself
 
 run git add calc.py test_calc.py
 run git commit -q -m "Add divide()"

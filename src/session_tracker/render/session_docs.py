@@ -256,7 +256,7 @@ def render_handoff(session: Session, project: Project) -> str:
 
     from session_tracker.metrics.latest import quality_lines
 
-    lines += ["## Quality", ""] + [f"- {md.text(line[2:])}" for line in quality_lines(session, project)] + [""]
+    lines += ["## Quality", ""] + quality_lines(session, project) + [""]  # our own text: no escaping
 
     files = session.files()
     added, removed = totals(files)

@@ -242,3 +242,18 @@ def test_scripted_project(repo: Path) -> None:
         assert (repo / doc).read_text(encoding="utf-8") == {"SESSION_TRACKER.md": tracker, "progress.txt": progress, "IMPLEMENTATION.md": implementation}[doc]
     events = [json.loads(line) for line in project_log.decode().splitlines()]
     assert {e["session"] for e in events} == {"project", *sessions}  # who, when, in which session
+
+
+def test_agent_task_update_moves_a_plan_task(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The MCP/agent `task_update` and `task start|done` change the same task of the plan."""
+    from session_tracker.commands.task import update
+
+    assert cli("init").code == 0
+    assert cli("task", "add", "Fix API async params", "--estimate", "30").out.strip().endswith("task-1")
+    ctx = Context(layout=Layout(str(repo)), env={})
+    moved = update(ctx, "task-1", "in_progress", note="started by the agent")
+    assert moved["plan"] is True and moved["session"] == "00001"
+    listed = json.loads(cli("task", "list", "--json").out)
+    assert [(t["id"], t["status"]) for t in listed["tasks"]] == [("task-1", "in_progress")]
+    free = update(ctx, "write the changelog", "done")
+    assert "plan" not in free and free["session"] == "00001"

@@ -41,6 +41,25 @@ TYPES = frozenset(
         # Quality metrics (session_tracker.metrics; data documented in metrics/values.py):
         "metrics.recorded",  # data: source (run|import|manual|end), tests_*, coverage_percent, branch_percent, lint_errors, lint_by_rule{}, type_errors, checks[]
         "gate.overridden",  # data: rules[{rule, ok, detail}], message — `end --require-gates --force` with failing gates
+        # The project plan, in .sessions/project.jsonl (session_tracker.plan; data in plan/model.PLAN_TYPES):
+        "project.set",
+        "phase.added",
+        "phase.set",
+        "milestone.added",
+        "milestone.set",
+        "component.added",
+        "component.set",
+        "task.added",
+        "task.set",
+        "question.opened",
+        "question.answered",
+        "next.added",
+        "next.done",
+        "resource.added",
+        "interface.defined",
+        "issue.noted",
+        "issue.fixed",
+        "plan.removed",
     }
 )
 

@@ -48,9 +48,12 @@ def write_chart(ctx: Context) -> list[str]:
     if path is None or not ctx.layout.exists():
         return []
 
+    from session_tracker.plan.summary_cache import load_summary_project
+
     target = os.path.join(ctx.layout.root, path)
     with store.Lock(ctx.layout.lock_file("render")):
-        history = latest_mod.history(load_project(ctx.layout))
+        # The summary cache keeps every metrics.recorded event, without decoding the work logs.
+        history = latest_mod.history(load_summary_project(ctx.layout))
         if not history:
             return []
         changed = store.atomic_write(target, render_svg(history).encode("utf-8"))

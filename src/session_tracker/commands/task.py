@@ -1,8 +1,9 @@
-"""``task.updated``: a minimal task record, until the task model (its own issue) lands.
+"""``task.updated`` for agents: a task of the project plan (``task-N``) moves there, like
+``task start|done|block``; any other name is a free-form task recorded in the open session.
 
 One event per change: ``{task, status, note?}``. The newest event of a task is its state; the
 agent hooks show tasks in progress or blocked in the handoff they inject at SessionStart, and
-the MCP server's ``task_update`` tool writes these events.
+the MCP server's ``task_update`` tool calls :func:`update`.
 """
 
 from __future__ import annotations
@@ -26,9 +27,19 @@ def update(ctx: Context, task: str, status: str, note: str | None = None, sessio
     name = validate.text(task, "task")
     if status not in STATUSES:
         raise TrackerError(f"unknown task status {status!r}", "use one of: " + ", ".join(STATUSES))
+    reason = validate.text(note, "note") if note is not None and note.strip() else None
     data: dict[str, object] = {"task": name, "status": status}
-    if note is not None and note.strip():
-        data["note"] = validate.text(note, "note")
+    if reason is not None:
+        data["note"] = reason
+    from session_tracker.plan.model import load_plan
+
+    if name in load_plan(ctx.layout).tasks:  # a task of the project plan (task-N): move it there
+        from session_tracker.commands.plan import task_move
+        from session_tracker.plan.record import recording_session
+
+        verb = {"in_progress": "start", "done": "done", "blocked": "block", "todo": "reopen"}[status]
+        task_move(ctx, verb, name, reason=reason, session=session)
+        return {"session": recording_session(ctx, session)[0], "id": None, "task": name, "status": status, "note": reason, "plan": True}
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "task.updated", data)
     docs.write_session(ctx, target.name, target.sid, kinds=("log",))

@@ -257,3 +257,24 @@ def test_check_exits_1_and_lists_each_failing_rule(repo: Path, cli) -> None:  # 
     assert result.code == 1
     assert "✗ open-session" in result.out and "hint: start one with `session-tracker init`" in result.out
     assert "❌ 2 rules failed: open-session" not in result.out or "log-updated" in result.out
+
+
+def test_other_documents_are_compared_by_a_person_and_in_ci_not_by_the_hook(ctx: Context, repo: Path) -> None:
+    from session_tracker.enforce.inputs import KINDS, project_documents, session_kinds
+
+    init(ctx, session="00001")
+    log(fresh(repo), "x")
+    others = [k for k in session_kinds(ctx) if k not in KINDS]
+    written = [p for k in others if (p := ctx.document(k, "00001")) and Path(p).exists()]
+    project = [repo / p for p in project_documents(ctx) if (repo / p).exists()]
+    if not written and not project:
+        pytest.skip("no other documents are written by this version")
+    target = Path(written[0]) if written else project[0]
+    git_run(repo, "add", "-A")
+    target.write_text(target.read_text() + "\nedited by hand\n")
+    relative = target.relative_to(repo).as_posix()
+    plain = rule(check(fresh(repo)), "documents-current")
+    assert plain["status"] == "fail" and f"{relative}: differs from what the events say" in plain["details"]
+    git_run(repo, "add", "-A")
+    staged = rule(check(fresh(repo), staged=True), "documents-current")
+    assert not any(relative in d for d in staged["details"])  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from enforce_helpers import change, events, git_run, head
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
 from session_tracker.context import Context
-from session_tracker.enforce import gitx, hookrun
+from session_tracker.enforce import hookrun, proc
 from session_tracker.paths import Layout
 
 
@@ -21,7 +21,7 @@ from session_tracker.paths import Layout
 def thawed_env() -> Iterator[None]:
     """main() freezes git's environment for the life of a hook process; not for a test worker."""
     yield
-    gitx._FROZEN.clear()
+    proc._FROZEN.clear()
 
 
 def fresh(repo: Path) -> Context:

@@ -1,7 +1,7 @@
 """Enforcement (issue #6): ``check``'s rules, the git hooks that run them, and the hooks' runtime.
 
 Modules: :mod:`.rules` (what each rule checks), :mod:`.inputs` (what the rules read, per mode:
-the working tree, the index, a commit range), :mod:`.gitx` (the git questions enforcement asks),
+the working tree, the index, a commit range), :mod:`.gitx` (the git questions enforcement asks) and :mod:`.proc` (how it starts git),
 :mod:`.hookfiles` (installing and removing the hook scripts), :mod:`.hookrun` (what the scripts
 run: on every commit, so it imports nothing heavy) and :mod:`.untracked` (commits no session
 recorded, for ``doctor`` and ``summary``).

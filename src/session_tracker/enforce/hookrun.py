@@ -46,9 +46,9 @@ def main(argv: list[str]) -> int:
         _say(f"usage: session-tracker hooks run {{{'|'.join(HOOK_NAMES)}}} [git's arguments]")
         return 2
     hook, args = argv[0], argv[1:]
-    from session_tracker.enforce import gitx
+    from session_tracker.enforce.proc import freeze_env
 
-    gitx.freeze_env()  # one short-lived process: build git's environment once
+    freeze_env()  # one short-lived process: build git's environment once
     if skipping(dict(os.environ)):
         if hook == "pre-commit":
             _say("session-tracker: pre-commit not checked (SESSION_TRACKER_SKIP is set); "

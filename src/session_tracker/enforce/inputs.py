@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from session_tracker.context import Context
 
 EVENTS_DIR = ".sessions/events"
-KINDS = ("log", "files", "decisions", "handoff")
+KINDS = ("log", "files", "decisions", "handoff")  # seed 001's documents, rendered by docs.render_kind
 _NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 
 
@@ -51,6 +51,8 @@ class Inputs:
             in the index, at ``B``) for the targets.
         project_documents: the same for the project documents judged (plain: all of them;
             staged and range: those the commit or the range changes).
+        touched: (staged, range) the paths the commit or the range changes; None in plain mode,
+            where everything counts.
         ignored: which of some paths git ignores (a document a project does not commit
             need not be staged or committed); asks git only when called.
         starting: sessions whose start ``previous-ended`` judges.
@@ -64,7 +66,7 @@ class Inputs:
 
     __slots__ = ("_project", "_project_loader", "commits", "committed_ids", "ctx", "documents", "git", "head",
                  "ignored", "mode", "open", "open_error", "own", "project_documents", "range", "starting",
-                 "targets", "tracker_only")
+                 "targets", "touched", "tracker_only")
 
     def __init__(self, mode: str, ctx: Context) -> None:
         self.mode = mode
@@ -77,6 +79,7 @@ class Inputs:
         self.committed_ids: set[str] = set()
         self.documents: dict[str, bytes | None] = {}
         self.project_documents: dict[str, bytes | None] = {}
+        self.touched: set[str] | None = None
         self.ignored: Callable[[list[str]], set[str]] = lambda paths: set()
         self.starting: list[Session] = []
         self.commits: list[gitx.CommitInfo] | None = None
@@ -131,17 +134,27 @@ def _find_open(inputs: Inputs) -> None:
         inputs.open_error = exc
 
 
+def session_kinds(ctx: Context) -> list[str]:
+    """Every per-session document that is switched on (a ``[documents]`` template with
+    ``{session}``): seed 001's four, and any other the configuration knows (seed 003's …)."""
+    return [kind for kind, t in ctx.config["documents"].items() if isinstance(t, str) and "{session}" in t]
+
+
 def _templates(ctx: Context) -> list[str]:
     """The path templates of the per-session documents that are switched on."""
-    return [t for kind, t in ctx.config["documents"].items() if kind in KINDS and isinstance(t, str)]
+    return [str(ctx.config["documents"][kind]) for kind in session_kinds(ctx)]
 
 
 def project_documents(ctx: Context) -> list[str]:
-    """Relative paths of the project documents (SESSION_TRACKER.md, progress.txt, …) that are on."""
-    from session_tracker.docs import PROJECT_KINDS
+    """Relative paths of the project-wide files the tracker writes (SESSION_TRACKER.md,
+    progress.txt, memory files, the metrics chart …): every ``[documents]`` path without
+    ``{session}``, as ``capture.own_files`` counts them."""
+    paths = [os.path.normpath(t).replace(os.sep, "/") for t in ctx.config["documents"].values()
+             if isinstance(t, str) and "{session}" not in t]
+    from session_tracker.metrics.paths import chart_path
 
-    paths = [ctx.document(kind, "") for kind in PROJECT_KINDS]
-    return [ctx.layout.relative(p) for p in paths if p]
+    chart = chart_path(ctx.config)
+    return list(dict.fromkeys(paths + ([chart] if chart else [])))
 
 
 def _scope(ctx: Context, names: Callable[[], list[str]]) -> list[str]:
@@ -216,8 +229,9 @@ def plain(ctx: Context) -> Inputs:
     project = inputs.project()
     for session in project.sessions:
         inputs.targets.setdefault(session.name, []).append(session)
+    kinds = session_kinds(ctx)
     for name in inputs.targets:
-        for kind in KINDS:
+        for kind in kinds:
             path = inputs.document_path(kind, name)
             if path is not None:
                 inputs.documents[path] = _read_file(os.path.join(ctx.layout.root, path))
@@ -268,7 +282,9 @@ def staged(ctx: Context, index_file: str | None = None, started: gitx.StagedQuer
     own = inputs.own
     inputs.tracker_only = bool(staged_files) and all(own.owns(p) for p in staged_files)
     names = sorted({name for p in staged_files if (name := own.session_of(p)) is not None})
-    project_docs = [p for p in project_documents(ctx) if p in staged_files]
+    # Project-wide documents and other features' session documents are left to plain and
+    # range mode (and doctor): rendering them needs every session, too slow for every commit.
+    project_docs: list[str] = []
     if inputs.open is not None:
         inputs.starting = [inputs.open]
 
@@ -281,11 +297,13 @@ def staged(ctx: Context, index_file: str | None = None, started: gitx.StagedQuer
     def in_head(path: str) -> str:
         return (staged_files[path][0] or "(added)") if path in staged_files else "HEAD:" + path
 
+    inputs.touched = set(staged_files)
+    kinds = list(KINDS)
     wanted: list[str] = [in_index(p) for p in project_docs]
     for name in names:
         path = _events_path(name)
         wanted += [in_index(path), in_head(path)]
-        wanted += [in_index(p) for kind in KINDS if (p := inputs.document_path(kind, name))]
+        wanted += [in_index(p) for kind in kinds if (p := inputs.document_path(kind, name))]
     batch.ask(wanted)
     found = batch.answers()
     head = found.get("HEAD")
@@ -303,7 +321,7 @@ def staged(ctx: Context, index_file: str | None = None, started: gitx.StagedQuer
         before = content(in_head(path))
         if before:
             inputs.committed_ids.update(e.id for e in parse_events(before, path))
-        for kind in KINDS:
+        for kind in kinds:
             doc = inputs.document_path(kind, name)
             if doc is not None:
                 inputs.documents[doc] = content(in_index(doc))
@@ -371,7 +389,9 @@ def commit_range(ctx: Context, spec: str) -> Inputs:
     added = {p for status, p in changes if status == "A"}
     project_docs = [p for p in project_documents(ctx) if any(p == path for _, path in changes)]
     specs = [f"{tip}:{p}" for p in project_docs] + [f"{tip}:{_events_path(n)}" for n in all_names] + [f"{base}:{_events_path(n)}" for n in names]
-    specs += [f"{tip}:{p}" for n in names for kind in KINDS if (p := inputs.document_path(kind, n))]
+    inputs.touched = {path for _, path in changes}
+    kinds = session_kinds(ctx)
+    specs += [f"{tip}:{p}" for n in names for kind in kinds if (p := inputs.document_path(kind, n))]
     blobs = gitx.blobs(root, specs)
     sessions: list[Session] = []
     for name in all_names:
@@ -386,7 +406,7 @@ def commit_range(ctx: Context, spec: str) -> Inputs:
         if before:
             inputs.committed_ids.update(e.id for e in parse_events(before, path))
     for name in names:
-        for kind in KINDS:
+        for kind in kinds:
             doc = inputs.document_path(kind, name)
             if doc is not None:
                 inputs.documents[doc] = blobs.get(f"{tip}:{doc}")

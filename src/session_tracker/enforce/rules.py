@@ -6,7 +6,7 @@ with the work"). Each has a stable id, runs in some of the three modes and retur
 | ``open-session`` | a session is open here | same | — (no local state in CI) |
 | ``log-updated`` | entries since the last commit | same | — |
 | ``decision-rationale`` | every decision of every session | new decisions being committed | decisions added in the range |
-| ``documents-current`` | documents on disk = a render of the events | staged documents = a render of the staged events | documents at B = a render of the events at B, for sessions changed in the range |
+| ``documents-current`` | every document on disk = a render of the events | seed 001's documents of the sessions being committed, as staged, = a render of their staged events | documents changed in the range, at B, = a render of the events at B |
 | ``previous-ended`` | the open session's predecessor ended before it began | same | sessions added in the range |
 | ``tracked-commits`` | commits since the open session began | — (the commit does not exist yet) | every commit in the range |
 | ``session-trailer`` | same | — (the commit-msg hook adds it) | same |
@@ -21,7 +21,7 @@ import os
 
 from session_tracker.clock import parse_iso
 from session_tracker.enforce import RULE_IDS
-from session_tracker.enforce.inputs import KINDS, Inputs, read_store_file, session_starts
+from session_tracker.enforce.inputs import KINDS, Inputs, read_store_file, session_kinds, session_starts
 from session_tracker.model import Session
 
 TYPE_CHECKING = False
@@ -152,6 +152,27 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
             if actual is None:
                 missing.append(path)
             elif actual != text.encode("utf-8"):
+                stale.append(path)
+            else:
+                compared += 1
+    # Other features' session documents (seed 003's …): those present, as docs renders them.
+    extra_kinds = [k for k in session_kinds(i.ctx) if k not in KINDS]
+    present: dict[str, list[str]] = {}
+    for name in i.targets if extra_kinds else ():
+        paths = [p for k in extra_kinds if (p := i.document_path(k, name)) and i.documents.get(p) is not None
+                 and (i.touched is None or p in i.touched)]
+        if paths:
+            present[name] = paths
+    if present:
+        from session_tracker.docs import expected_lifecycle
+
+        chosen = [_latest(i.targets[name]) for name in sorted(present)]
+        rendered = {i.ctx.layout.relative(p): t for p, t in expected_lifecycle(i.ctx, i.project(), chosen).items()}
+        for path in (p for paths in present.values() for p in paths):
+            text = rendered.get(path)
+            if text is None:
+                continue
+            if i.documents[path] != text.encode("utf-8"):
                 stale.append(path)
             else:
                 compared += 1

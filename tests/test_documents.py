@@ -40,6 +40,8 @@ def documents(root: Path) -> dict[str, bytes]:
     for name in PROJECT_DOCUMENTS:  # the project tracker's documents (issue 3)
         if (root / name).is_file():
             found[name] = (root / name).read_bytes()
+    claude = root / ".claude"  # seed 003's session documents and memory files (issue 5)
+    found.update({p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(claude.rglob("*")) if p.is_file()})
     return dict(sorted(found.items()))
 
 
@@ -72,6 +74,9 @@ def run_two_sessions(repo: Path, env: dict[str, str] | None = None) -> None:
 EXPECTED_DOCUMENTS = sorted(
     [f"{ARCHIVE}/SESSION-{n}-{kind}" for n in ("00001", "00002") for kind in ("LOG.md", "FILES.txt", "DECISIONS.md", "HANDOFF.md")]
     + list(PROJECT_DOCUMENTS)
+    + [f".claude/sessions/session-{n}-{kind}" for n in ("00001", "00002")
+       for kind in ("context.md", "plan.md", "tasks.json", "tests.md", "completed.md", "review.md")]
+    + [f".claude/memory/{kind}.md" for kind in ("architecture", "patterns", "decisions", "errors")]
 )
 
 
@@ -122,6 +127,7 @@ def test_documents_do_not_depend_on_the_machines_time_zone(repo: Path) -> None:
     rendered: dict[str, dict[str, bytes]] = {}
     for zone in ("America/New_York", "Asia/Kolkata", "UTC", "Pacific/Chatham"):
         shutil.rmtree(repo / ARCHIVE)
+        shutil.rmtree(repo / ".claude")
         for name in PROJECT_DOCUMENTS:
             (repo / name).unlink()
         report = json.loads(must(repo, "render", "--json", env={"TZ": zone}))
@@ -169,6 +175,8 @@ def inline_text(token: Token) -> str:
         elif child.type == "html_inline":
             assert child.content == "<br>", f"HTML got through: {child.content!r} in {token.content!r}"
             out.append("\n")
+        elif child.type == "code_inline" and child.content.startswith("session-tracker "):
+            out.append(child.content)  # the documents' own hints name commands
         elif child.type in ("em_open", "em_close", "strong_open", "strong_close"):
             continue  # the documents' own emphasis; user text is escaped, so never this
         else:

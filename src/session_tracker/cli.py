@@ -57,17 +57,22 @@ def main(debug: bool) -> None:
 @click.option("--session", "-s", metavar="ID", help="Session name to start (default: the next free number, e.g. 00003).")
 @click.option("--objective", "-o", "objectives", multiple=True, metavar="TEXT", help="What this session sets out to do (repeatable).")
 @click.option("--complexity", metavar="LEVEL", help="The project's complexity level (seed 002): Trivial, Small, Medium, Large or Huge.")
+@click.option("--workflow", metavar="NAME", help="Seed the plan and checklist from a workflow (feature-development, bug-fix, performance-optimization, or .sessions/workflows/NAME.md).")
 @json_option
-def init(session: str | None, objectives: tuple[str, ...], complexity: str | None, as_json: bool) -> None:
+def init(session: str | None, objectives: tuple[str, ...], complexity: str | None, workflow: str | None, as_json: bool) -> None:
     """Start a session and print the previous session's handoff."""
     from session_tracker.commands.init import init as run
+    from session_tracker.commands.lifecycle import apply_workflow, init_extra
 
     ctx = Context()
     if complexity is not None:
         from session_tracker.commands.plan import check_complexity
 
         check_complexity(complexity)  # refused before the session starts: nothing half-applied
-    result = run(ctx, session=session, objectives=objectives)
+    extra = init_extra(ctx, workflow)  # an unknown workflow is refused before anything is written
+    result = run(ctx, session=session, objectives=objectives, extra=extra or None)
+    if workflow is not None:
+        result["workflow_tasks"] = apply_workflow(ctx, workflow, str(result["session"]))
     if complexity is not None:
         from session_tracker.commands.plan import set_project
 
@@ -183,8 +188,9 @@ def list_cmd(as_json: bool) -> None:
 def show(session_id: str, as_json: bool) -> None:
     """One session in full, with its timeline."""
     from session_tracker.commands.listing import show as run
+    from session_tracker.lifecycle.view import agents_text
 
-    output.emit(run(Context(), session_id), as_json, textviews.summary)
+    output.emit(run(Context(), session_id), as_json, lambda r: textviews.summary(r).rstrip("\n") + agents_text(r))
 
 
 @main.command()
@@ -374,3 +380,8 @@ main.add_command(gate_cmd)
 from session_tracker.cli_plan import register as _register_plan  # needs the group above, hence at the end
 
 _register_plan(main)
+
+# --- seed 003's lifecycle (issue 5): risk, check-item, review, memory, workflow -------------------
+from session_tracker.cli_lifecycle import register as _register_lifecycle
+
+_register_lifecycle(main)

@@ -136,14 +136,17 @@ def task() -> None:
 @click.option("--file", "files", multiple=True, metavar="PATH", help="A file the task changes (repeatable).")
 @click.option("--test", "tests", multiple=True, metavar="TEXT", help="A test case (repeatable).")
 @click.option("--depends-on", "depends_on", multiple=True, metavar="ID", help="A task that must be done first (repeatable).")
+@click.option("--agent", metavar="NAME", help="The agent that handles it (seed 003), e.g. backend-specialist.")
+@click.option("--success", metavar="TEXT", help="Success criteria: how we know it is done.")
 @session_option
 @json_option
 def task_add(title: str, phase: str | None, component: str | None, estimate: int | None, assignee: str | None,
-             files: tuple[str, ...], tests: tuple[str, ...], depends_on: tuple[str, ...], session: str | None, as_json: bool) -> None:
+             files: tuple[str, ...], tests: tuple[str, ...], depends_on: tuple[str, ...], agent: str | None, success: str | None,
+             session: str | None, as_json: bool) -> None:
     """Add a task; prints its id (task-1, …)."""
     from session_tracker.commands import plan
 
-    result = plan.task_add(Context(), title, phase, component, estimate, assignee, files, tests, depends_on, session=session)
+    result = plan.task_add(Context(), title, phase, component, estimate, assignee, files, tests, depends_on, session=session, agent=agent, success=success)
     output.emit(result, as_json, lambda r: str(r["task"]))
 
 

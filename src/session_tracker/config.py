@@ -13,6 +13,9 @@ Keys (defaults in :data:`DEFAULTS`)::
     tracker = "SESSION_TRACKER.md"            # project documents: a path without {session}, or false
     progress = "progress.txt"
     implementation = "IMPLEMENTATION.md"
+    context = ".claude/sessions/session-{session}-context.md"   # seed 003 (also plan, tasks,
+    # tests, completed, review: ".claude/sessions/session-{session}-<kind>.<md|json>")
+    memory_decisions = ".claude/memory/decisions.md"   # also memory_architecture, _patterns, _errors
 
     [log]
     default_category = "implementation"   # category of `log "…"` without --category
@@ -53,7 +56,7 @@ from session_tracker.paths import Layout
 Config = dict[str, dict[str, object]]
 
 #: Documents of the whole project (one path each, no {session}); the others are per session.
-PROJECT_DOCUMENTS = ("tracker", "progress", "implementation")
+PROJECT_DOCUMENTS = ("tracker", "progress", "implementation", "memory_architecture", "memory_patterns", "memory_decisions", "memory_errors")
 
 DEFAULTS: Config = {
     "documents": {
@@ -65,6 +68,17 @@ DEFAULTS: Config = {
         "tracker": "SESSION_TRACKER.md",
         "progress": "progress.txt",
         "implementation": "IMPLEMENTATION.md",
+        # Seed 003's session documents and memory files (issue 5).
+        "context": ".claude/sessions/session-{session}-context.md",
+        "plan": ".claude/sessions/session-{session}-plan.md",
+        "tasks": ".claude/sessions/session-{session}-tasks.json",
+        "tests": ".claude/sessions/session-{session}-tests.md",
+        "completed": ".claude/sessions/session-{session}-completed.md",
+        "review": ".claude/sessions/session-{session}-review.md",
+        "memory_architecture": ".claude/memory/architecture.md",
+        "memory_patterns": ".claude/memory/patterns.md",
+        "memory_decisions": ".claude/memory/decisions.md",
+        "memory_errors": ".claude/memory/errors.md",
     },
     "log": {"default_category": "implementation"},
     "redact": {"enabled": True},
@@ -74,7 +88,7 @@ DEFAULTS: Config = {
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
 }
-_CACHE_VERSION = 3  # bump when DEFAULTS change: caches hold the merged config
+_CACHE_VERSION = 4  # bump when DEFAULTS change: caches hold the merged config
 
 
 def load(layout: Layout) -> Config:

@@ -15,6 +15,10 @@ from session_tracker.model import Project, Session, load_project, load_session_f
 
 SESSION_KINDS = ("log", "files", "decisions", "handoff")
 PROJECT_KINDS = ("tracker", "progress", "implementation")  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
+#: Seed 003's six session documents and its memory files (render/seed003_docs.py).
+LIFECYCLE_KINDS = ("context", "plan", "tasks", "tests", "completed", "review")
+MANIFEST_VERSION = 2  # local/render-manifest.json: {v, inputs, outputs {path: [stamp, session]}}
+MEMORY_KINDS = ("memory_architecture", "memory_patterns", "memory_decisions", "memory_errors")
 
 
 def render_kind(kind: str, session: Session, project: Project | None) -> str | None:
@@ -50,8 +54,54 @@ def expected(ctx: Context, project: Project) -> dict[str, str]:
             text = render_kind(kind, session, project)
             if text is not None:
                 out[path] = text
+    out.update(expected_lifecycle(ctx, project, project.sessions))
     out.update(expected_project(ctx, project))
     return out
+
+
+def expected_lifecycle(ctx: Context, project: Project, sessions: list[Session]) -> dict[str, str]:
+    """Seed 003's session documents of ``sessions`` (views from ``project``): ``{path: text}``."""
+    if not sessions or not any(ctx.document(kind, "x") for kind in LIFECYCLE_KINDS):
+        return {}
+    from session_tracker.plan.model import load_plan
+    from session_tracker.render.seed003_docs import render_session
+
+    plan = load_plan(ctx.layout)
+    out: dict[str, str] = {}
+    for session in sessions:
+        if session.started is None:
+            continue
+        for kind in LIFECYCLE_KINDS:
+            path = ctx.document(kind, session.name)
+            text = render_session(kind, session, project, plan) if path else None
+            if path and text is not None:
+                out[path] = text
+    return out
+
+
+def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
+    """Re-render seed 003's documents of the sessions ``names`` (default: those open here)
+    under the render lock, from a read made inside it. Returns the paths written."""
+    from session_tracker.sessions import open_here
+
+    if not any(ctx.document(kind, "x") for kind in LIFECYCLE_KINDS):
+        return []
+    from session_tracker.plan.summary_cache import load_summary_project
+
+    with store.Lock(ctx.layout.lock_file("render")):
+        wanted_names = names if names is not None else sorted(open_here(ctx.layout))
+        if not wanted_names:
+            return []
+        summary = load_summary_project(ctx.layout)
+        full: dict[str, Session] = {}
+        for name in wanted_names:
+            found, _ = load_session_file(ctx.layout, name)
+            full.update({s.sid: s for s in found})
+        # Their own events in full; the other sessions' summaries (start, end, metrics …).
+        project = Project([full.get(s.sid, s) for s in summary.sessions], [])
+        chosen = [s for s in project.sessions if s.sid in full]
+        wanted = expected_lifecycle(ctx, project, chosen)
+        return [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
 
 
 def expected_project(ctx: Context, project: Project) -> dict[str, str]:
@@ -62,7 +112,7 @@ def expected_project(ctx: Context, project: Project) -> dict[str, str]:
     "Project" (not the directory's name: the same events must give the same bytes anywhere).
     """
     paths = {kind: ctx.document(kind, "") for kind in PROJECT_KINDS}
-    if not any(paths.values()):
+    if not any(paths.values()) and not any(ctx.document(kind, "") for kind in MEMORY_KINDS):
         return {}
     from session_tracker.plan.derive import State
     from session_tracker.plan.model import load_plan
@@ -78,7 +128,14 @@ def expected_project(ctx: Context, project: Project) -> dict[str, str]:
         "progress": lambda: tracker_docs.render_progress(state),
         "implementation": lambda: tracker_docs.render_implementation(state, name),
     }
-    return {path: renderers[kind]() for kind, path in paths.items() if path}
+    out = {path: renderers[kind]() for kind, path in paths.items() if path}
+    from session_tracker.render.seed003_docs import render_memory
+
+    for kind in MEMORY_KINDS:
+        path = ctx.document(kind, "")
+        if path:
+            out[path] = render_memory(kind.removeprefix("memory_"), project, plan)
+    return out
 
 
 def write_project(ctx: Context) -> list[str]:
@@ -91,7 +148,8 @@ def write_project(ctx: Context) -> list[str]:
     with store.Lock(ctx.layout.lock_file("render")):
         # The project documents need few events per session: read through the summary cache.
         wanted = expected_project(ctx, load_summary_project(ctx.layout))
-        return [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
+        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
+    return written + write_lifecycle(ctx)  # seed 003's documents of the sessions open here follow the plan
 
 
 def _current(ctx: Context, name: str, known: Session | None) -> bool:
@@ -138,7 +196,7 @@ def write_session_full(
     with store.Lock(ctx.layout.lock_file("render")):
         project: Project | None = None
         if "handoff" in kinds:
-            project = load_project(ctx.layout)
+            project, _ = mixed_project(ctx, {name})
             sessions = project.named(name)
         elif known is not None and _current(ctx, name, known):
             sessions = [known]
@@ -156,25 +214,115 @@ def write_session_full(
 
 
 def write_all(ctx: Context) -> tuple[list[str], int]:
-    """Re-render every document of every session. Returns ``(paths written, documents total)``.
+    """Re-render every document the events call for. Returns ``(paths written, total)``.
 
-    Make-style shortcut: documents are a pure function of the event files, the configuration
-    and the code, so when none of those changed since the last full render (same sizes and
-    mtimes, recorded in ``local/render-manifest.json``) and every document is still as that
-    render left it, nothing is read or written. Any difference means a full render.
+    Incremental, make-style: documents are a pure function of the event files, the
+    configuration and the code. ``local/render-manifest.json`` records what the last render
+    saw; when the configuration and code are unchanged, only these are rendered again:
+
+    * the documents of sessions whose event file changed, or that are still open;
+    * the documents of sessions that ended after the earliest blocker or metrics event in a
+      changed file (a handoff shows the blockers open at its end and the metrics delta);
+    * any document whose file was edited or deleted since;
+    * the project documents (cheap: they read the summary cache).
+
+    Other sessions are read through the summary cache, never decoded in full. Anything else
+    (new code, new config, no manifest, a removed event file) means a full render.
     """
+    from session_tracker.plan.summary_cache import load_summary_project
+
     with store.Lock(ctx.layout.lock_file("render")):
         inputs = _render_inputs(ctx)
         manifest = _read_manifest(ctx)
-        if manifest is not None and manifest.get("inputs") == inputs:
-            outputs = manifest.get("outputs")
-            if isinstance(outputs, dict) and all(_stamp(path) == stamp for path, stamp in outputs.items()):
-                return [], len(outputs)
-        project = load_project(ctx.layout)
-        wanted = expected(ctx, project)
+        redo = _sessions_to_redo(ctx, inputs, manifest)
+        if redo is None:
+            project = load_project(ctx.layout)
+            wanted = expected(ctx, project)
+        else:
+            summary = load_summary_project(ctx.layout)
+            project, full = mixed_project(ctx, redo | {s.name for s in summary.sessions if s.ended is None}, summary)
+            wanted = _expected_for(ctx, project, full)
+            wanted.update(expected_project(ctx, summary))
         written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
-        _write_manifest(ctx, inputs, {path: _stamp(path) for path in wanted})
-    return written, len(wanted)
+        kept = manifest.get("outputs") if redo is not None and manifest else None
+        outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
+        owners = _owners(ctx, project)
+        outputs.update({path: [_stamp(path), owners.get(path, "")] for path in wanted})
+        _write_manifest(ctx, inputs, outputs)
+    return written, len(outputs)
+
+
+def mixed_project(ctx: Context, names: set[str], summary: Project | None = None) -> tuple[Project, list[Session]]:
+    """The project with the sessions ``names`` read in full and every other session from the
+    summary cache (start, end, decisions, blockers, metrics …): what one session's documents
+    need, without decoding the whole store. Returns ``(project, the full sessions)``."""
+    from session_tracker.plan.summary_cache import load_summary_project
+
+    summary = summary or load_summary_project(ctx.layout)
+    full: dict[str, Session] = {}
+    for name in sorted(names):
+        found, _ = load_session_file(ctx.layout, name)
+        full.update({s.sid: s for s in found})
+    project = Project([full.get(s.sid, s) for s in summary.sessions], summary.problems)
+    return project, [s for s in project.sessions if s.sid in full]
+
+
+def _expected_for(ctx: Context, project: Project, sessions: list[Session]) -> dict[str, str]:
+    """The per-session documents (seed 001's and seed 003's) of ``sessions`` only."""
+    out: dict[str, str] = {}
+    for session in sessions:
+        for kind in SESSION_KINDS:
+            path = ctx.document(kind, session.name)
+            text = render_kind(kind, session, project) if path else None
+            if path and text is not None:
+                out[path] = text
+    out.update(expected_lifecycle(ctx, project, sessions))
+    return out
+
+
+def _owners(ctx: Context, project: Project) -> dict[str, str]:
+    """``{document path: session name}`` for every per-session document path."""
+    return {
+        path: session.name
+        for session in project.sessions
+        for kind in SESSION_KINDS + LIFECYCLE_KINDS
+        if (path := ctx.document(kind, session.name))
+    }
+
+
+def _sessions_to_redo(ctx: Context, inputs: dict[str, object], manifest: dict[str, object] | None) -> set[str] | None:
+    """The sessions whose documents must be rendered again, or None for a full render."""
+    if manifest is None or manifest.get("v") != MANIFEST_VERSION:
+        return None
+    before = manifest.get("inputs")
+    if not isinstance(before, dict) or any(before.get(k) != inputs[k] for k in ("root", "config", "code")):
+        return None
+    old_events, new_events = before.get("events"), inputs["events"]
+    if not isinstance(old_events, dict) or not isinstance(new_events, dict) or not set(old_events) <= set(new_events):
+        return None  # an event file disappeared: documents may have to go
+    changed = {name[:-6] for name, stamp in new_events.items() if old_events.get(name) != stamp and name.endswith(".jsonl")}
+    redo = set(changed)
+    outputs = manifest.get("outputs")
+    if not isinstance(outputs, dict):
+        return None
+    for path, entry in outputs.items():
+        if not isinstance(entry, list) or len(entry) != 2:
+            return None
+        stamp, owner = entry
+        if _stamp(path) != stamp and isinstance(owner, str) and owner:
+            redo.add(owner)
+    if changed:
+        from session_tracker.plan.summary_cache import load_summary_project
+
+        summary = load_summary_project(ctx.layout)
+        horizons = [
+            e.moment for s in summary.sessions if s.name in changed for e in s.events
+            if e.type in ("blocker.opened", "blocker.resolved", "metrics.recorded")
+        ]
+        if horizons:
+            earliest = min(horizons)
+            redo |= {s.name for s in summary.sessions if s.ended is not None and s.end_moment >= earliest}
+    return redo
 
 
 def _stamp(path: str) -> list[int] | None:
@@ -197,6 +345,7 @@ def _render_inputs(ctx: Context) -> dict[str, object]:
     package = os.path.dirname(os.path.abspath(__file__))
     code = [_stamp(os.path.join(folder, f)) for folder, _, files in sorted(os.walk(package)) for f in sorted(files) if f.endswith(".py")]
     return {
+        "root": layout.root,  # a store copied elsewhere renders everything anew
         "events": {n: _stamp(os.path.join(layout.events_dir, n)) for n in names},
         "project": _stamp(layout.project_file),
         "config": json.dumps(ctx.config, sort_keys=True, default=str),
@@ -219,12 +368,13 @@ def _read_manifest(ctx: Context) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def _write_manifest(ctx: Context, inputs: dict[str, object], outputs: dict[str, list[int] | None]) -> None:
+def _write_manifest(ctx: Context, inputs: dict[str, object], outputs: dict[str, object]) -> None:
     import json
 
     from session_tracker.errors import TrackerError
 
     try:
-        store.atomic_write(_manifest_path(ctx), json.dumps({"inputs": inputs, "outputs": outputs}).encode(), durable=False)
+        blob = {"v": MANIFEST_VERSION, "inputs": inputs, "outputs": outputs}
+        store.atomic_write(_manifest_path(ctx), json.dumps(blob).encode(), durable=False)
     except TrackerError:
         return  # a manifest that cannot be written only costs speed

@@ -41,6 +41,12 @@ TYPES = frozenset(
         # Quality metrics (session_tracker.metrics; data documented in metrics/values.py):
         "metrics.recorded",  # data: source (run|import|manual|end), tests_*, coverage_percent, branch_percent, lint_errors, lint_by_rule{}, type_errors, checks[]
         "gate.overridden",  # data: rules[{rule, ok, detail}], message — `end --require-gates --force` with failing gates
+        # Seed 003's lifecycle (session_tracker.lifecycle), in the session file:
+        "risk.added",  # data: message, mitigation
+        "check.item",  # data: item, done (bool) — a validation checklist item confirmed (or not) by the user
+        "review.recorded",  # data: worked[], failed[], lessons[]
+        # ... and in .sessions/project.jsonl:
+        "memory.added",  # data: kind (architecture|patterns|decisions|errors), message, rationale?, context?, alternatives[]?, supersedes? (event id)
         # The project plan, in .sessions/project.jsonl (session_tracker.plan; data in plan/model.PLAN_TYPES):
         "project.set",
         "phase.added",

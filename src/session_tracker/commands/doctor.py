@@ -80,7 +80,12 @@ def doctor(ctx: Context) -> dict[str, object]:
             findings.append({"level": WARNING, "check": "document-missing", "where": relative, "message": "not rendered yet; run `session-tracker render`"})
             continue
         if actual != text.encode("utf-8"):
-            findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"})
+            message = "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"
+            if path.endswith("-tasks.json"):
+                from session_tracker.lifecycle.view import describe_tasks_json
+
+                message = describe_tasks_json(actual) + "; " + message
+            findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": message})
     findings += _untracked_commits(ctx)
     return {"v": 1, "ok": not any(f["level"] == ERROR for f in findings), "findings": findings}
 

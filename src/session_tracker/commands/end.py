@@ -39,10 +39,17 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
         if repo is not None:
             head = target.git_start.get("head")
             git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None)
-    record(ctx, target, "session.ended", {"status": STATUS_COMPLETE, "next": steps, "git": git_end})
+    ended_data: dict[str, object] = {"status": STATUS_COMPLETE, "next": steps, "git": git_end}
+    from session_tracker.lifecycle.view import open_tasks
+
+    held = open_tasks(ctx.layout)
+    if held:
+        ended_data["open_tasks"] = held  # who holds each open task, for the handoff (seed 003)
+    record(ctx, target, "session.ended", ended_data)
     mark_closed(ctx.layout, target.name)
     written, ended, project = docs.write_session_full(ctx, target.name, target.sid)
     written += docs.write_project(ctx)  # the session's entry in SESSION_TRACKER.md, progress.txt
+    written += docs.write_lifecycle(ctx, [target.name])  # seed 003's documents, -completed/-review now
     if ended is None or project is None:  # pragma: no cover - the session file was removed meanwhile
         ended, project = target, load_project(ctx.layout)
     files = ended.files()

@@ -57,4 +57,7 @@ def show(ctx: Context, session: str) -> dict[str, object]:
     result["timeline"] = [
         {"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in chosen.timeline()
     ]
+    from session_tracker.lifecycle.view import agents_view
+
+    result["agents"] = agents_view(chosen, ctx.layout)  # seed 003: the session's tasks grouped by agent
     return result

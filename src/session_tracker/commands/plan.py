@@ -27,6 +27,20 @@ def _name(value: str, what: str) -> str:
     return text
 
 
+_AGENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
+
+
+def _agent(value: str) -> str:
+    """An agent's name (seed 003: ``backend-specialist``).
+
+    Raises:
+        TrackerError: empty, or not letters, digits, ``-``, ``_`` and ``.``.
+    """
+    if not _AGENT.match(value):
+        raise TrackerError(f"invalid agent name {value!r}", "use letters, digits and '-', e.g. --agent backend-specialist")
+    return value
+
+
 def check_status(value: str, choices: tuple[str, ...] = STATUSES) -> str:
     """Return ``value`` if it is one of ``choices``.
 
@@ -228,8 +242,11 @@ def task_add(
     tests: tuple[str, ...] = (),
     depends_on: tuple[str, ...] = (),
     session: str | None = None,
+    agent: str | None = None,
+    success: str | None = None,
 ) -> dict[str, object]:
-    """``task add TITLE …`` (seed 003's task fields). Returns ``{…, "key": "task-N"}``.
+    """``task add TITLE …`` (seed 003's task fields; ``agent`` and ``success`` criteria are its
+    micro-task fields). Returns ``{…, "key": "task-N"}``.
 
     Raises:
         TrackerError: unknown phase, component or dependency; negative estimate.
@@ -243,6 +260,10 @@ def task_add(
         "files": [_name(f, "file") for f in files], "tests": [validate.text(t, "test") for t in tests],
         "depends_on": list(depends_on),
     }
+    if agent is not None:
+        data["agent"] = _agent(agent)
+    if success is not None:
+        data["success"] = validate.text(success, "success criteria")
     new_id = [""]
 
     def build(plan: Plan) -> Change:
@@ -291,7 +312,7 @@ def task_view(task: Item) -> dict[str, object]:
     """A task as ``task list --json`` shows it (seed 003's fields)."""
     return {
         "id": task.key, "title": task.s("title"), "status": task.s("status", "todo"), "phase": task.s("phase") or None,
-        "component": task.s("component") or None, "assignee": task.s("assignee") or None,
+        "component": task.s("component") or None, "assignee": task.s("assignee") or None, "agent": task.s("agent") or None,
         "estimatedMinutes": task.n("estimate"), "actualMinutes": task.n("actual"), "files": task.ls("files"),
         "tests": task.ls("tests"), "dependsOn": task.ls("depends_on"), "note": task.s("note") or None,
     }

@@ -34,7 +34,7 @@ PLAN_TYPES = (
     "milestone.set",  # name, target?, status?, notes?
     "component.added",  # name, status, progress (0-100), notes, owner
     "component.set",  # name, status?, progress?, notes?, owner?
-    "task.added",  # task (task-N), title, phase, component, estimate, assignee, files[], tests[], depends_on[]
+    "task.added",  # task (task-N), title, phase, component, estimate, assignee, files[], tests[], depends_on[], agent?, success?
     "task.set",  # task, and any field of task.added
     "task.updated",  # task, status (todo|in_progress|blocked|done), note?, actual? (minutes)
     "question.opened",  # question (q-N), message

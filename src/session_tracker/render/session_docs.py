@@ -202,6 +202,23 @@ def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
     ]
 
 
+def _open_tasks_by_agent(session: Session) -> list[str]:
+    """Seed 003's agent handoffs: which agent holds each open task (``session.ended``'s
+    ``open_tasks``, a snapshot taken at end); nothing when there were none."""
+    held = session.ended.data.get("open_tasks") if session.ended else None
+    if not isinstance(held, list) or not held:
+        return []
+    groups: dict[str, list[str]] = {}
+    for task in held:
+        if isinstance(task, dict):
+            line = f"- {md.text(str(task.get('task', '')))} {md.text(str(task.get('title', '')))} ({md.text(str(task.get('status', '')))})"
+            groups.setdefault(str(task.get("agent") or "unassigned"), []).append(line)
+    lines = ["## Open tasks by agent", ""]
+    for agent, items in groups.items():
+        lines += [f"### {md.text(agent)}", "", *items, ""]
+    return lines
+
+
 def render_handoff(session: Session, project: Project) -> str:
     """SESSION-<id>-HANDOFF.md: what the next session starts from (seed 001, seeds 000/002)."""
     git_end = session.git_end or {}
@@ -253,6 +270,7 @@ def render_handoff(session: Session, project: Project) -> str:
     lines += ["## Next steps", ""]
     lines += [f"{i}. {md.text(step)}" for i, step in enumerate(session.next_steps(), start=1)] or ["*None recorded.*"]
     lines.append("")
+    lines += _open_tasks_by_agent(session)
 
     from session_tracker.metrics.latest import quality_lines
 

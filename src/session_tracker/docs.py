@@ -243,7 +243,9 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
             project, full = mixed_project(ctx, redo | {s.name for s in summary.sessions if s.ended is None}, summary)
             wanted = _expected_for(ctx, project, full)
             wanted.update(expected_project(ctx, summary))
-        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
+        # No fsync per document here: a render can write thousands, each is derived, and the
+        # manifest below is written last, so a crash mid-way means the next render redoes it.
+        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"), durable=False)]
         kept = manifest.get("outputs") if redo is not None and manifest else None
         outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
         owners = _owners(ctx, project)

@@ -16,6 +16,10 @@ from session_tracker.paths import Layout
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    T = TypeVar("T")
     from session_tracker.store import Problem
 
 OPEN = "OPEN"
@@ -183,7 +187,7 @@ class Project:
         problems: every unreadable line, as ``file:line``.
     """
 
-    __slots__ = ("_blockers", "problems", "sessions")
+    __slots__ = ("_blockers", "_memo", "problems", "sessions")
 
     def __init__(self, sessions: list[Session], problems: list[Problem]) -> None:
         self.sessions = sorted(sessions, key=lambda s: (_instant(s.start_moment), s.name))
@@ -191,6 +195,22 @@ class Project:
         # blockers() memo, keyed by the number of events folded (views only ever add events):
         # renderers ask once per session, and a full scan each time is quadratic on big stores.
         self._blockers: tuple[int, list[tuple[Event, Event | None]]] | None = None
+        self._memo: dict[str, tuple[int, object]] = {}
+
+    def folded(self) -> int:
+        """How many events the views hold (grows when an event is recorded: a memo key)."""
+        return sum(len(s.events) for s in self.sessions)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered until an event is folded in: for project-wide facts every
+        session's document asks for (each asking afresh would be quadratic on big stores)."""
+        count = self.folded()
+        found = self._memo.get(key)
+        if found is not None and found[0] == count:
+            return found[1]  # type: ignore[return-value]
+        value = compute()
+        self._memo[key] = (count, value)
+        return value
 
     def named(self, name: str) -> list[Session]:
         """The sessions called ``name`` (more than one only after a colliding merge)."""

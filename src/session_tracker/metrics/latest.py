@@ -45,14 +45,19 @@ def latest(session: Session) -> dict[str, object] | None:
 
 def previous(session: Session, project: Project) -> dict[str, object] | None:
     """The latest metrics of the newest session that started before ``session`` and has any."""
+    return project.memo("metrics.previous", lambda: _previous_by_sid(project)).get(session.sid)
+
+
+def _previous_by_sid(project: Project) -> dict[str, dict[str, object] | None]:
+    """``{sid: previous(session)}`` for every session, in one pass over sessions by start."""
+    out: dict[str, dict[str, object] | None] = {}
     before: dict[str, object] | None = None
     for other in project.sessions:  # ordered by start
-        if other.sid == session.sid:
-            return before
+        out[other.sid] = before
         found = latest(other)
         if found is not None:
             before = found
-    return before
+    return out
 
 
 def history(project: Project) -> list[dict[str, object]]:

@@ -220,33 +220,37 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
     configuration and the code. ``local/render-manifest.json`` records what the last render
     saw; when the configuration and code are unchanged, only these are rendered again:
 
-    * the documents of sessions whose event file changed, or that are still open;
+    * the documents of sessions whose event file changed;
     * the documents of sessions that ended after the earliest blocker or metrics event in a
       changed file (a handoff shows the blockers open at its end and the metrics delta);
     * any document whose file was edited or deleted since;
-    * the project documents (cheap: they read the summary cache).
+    * the project documents, when any event file or the plan changed (they read the summary
+      cache).
 
-    Other sessions are read through the summary cache, never decoded in full. Anything else
-    (new code, new config, no manifest, a removed event file) means a full render.
+    Nothing changed means nothing is read. Other sessions are read through the summary cache,
+    never decoded in full. Anything else (new code, new config, no manifest, a removed event
+    file) means a full render.
     """
-    from session_tracker.plan.summary_cache import load_summary_project
-
     with store.Lock(ctx.layout.lock_file("render")):
         inputs = _render_inputs(ctx)
         manifest = _read_manifest(ctx)
-        redo = _sessions_to_redo(ctx, inputs, manifest)
-        if redo is None:
+        decided = _sessions_to_redo(ctx, inputs, manifest)
+        if decided is None:
             project = load_project(ctx.layout)
             wanted = expected(ctx, project)
         else:
-            summary = load_summary_project(ctx.layout)
-            project, full = mixed_project(ctx, redo | {s.name for s in summary.sessions if s.ended is None}, summary)
+            redo, summary, inputs_changed = decided
+            if not redo and not inputs_changed:
+                previous = manifest.get("outputs") if manifest else None
+                return [], len(previous) if isinstance(previous, dict) else 0
+            project, full = mixed_project(ctx, redo, summary)
             wanted = _expected_for(ctx, project, full)
-            wanted.update(expected_project(ctx, summary))
+            if inputs_changed:
+                wanted.update(expected_project(ctx, summary))
         # No fsync per document here: a render can write thousands, each is derived, and the
         # manifest below is written last, so a crash mid-way means the next render redoes it.
         written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"), durable=False)]
-        kept = manifest.get("outputs") if redo is not None and manifest else None
+        kept = manifest.get("outputs") if decided is not None and manifest else None
         outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
         owners = _owners(ctx, project)
         outputs.update({path: [_stamp(path), owners.get(path, "")] for path in wanted})
@@ -292,8 +296,11 @@ def _owners(ctx: Context, project: Project) -> dict[str, str]:
     }
 
 
-def _sessions_to_redo(ctx: Context, inputs: dict[str, object], manifest: dict[str, object] | None) -> set[str] | None:
-    """The sessions whose documents must be rendered again, or None for a full render."""
+def _sessions_to_redo(
+    ctx: Context, inputs: dict[str, object], manifest: dict[str, object] | None
+) -> tuple[set[str], Project, bool] | None:
+    """``(sessions to render again, the summary project, whether any event file or the plan
+    changed)``, or None for a full render."""
     if manifest is None or manifest.get("v") != MANIFEST_VERSION:
         return None
     before = manifest.get("inputs")
@@ -311,20 +318,23 @@ def _sessions_to_redo(ctx: Context, inputs: dict[str, object], manifest: dict[st
         if not isinstance(entry, list) or len(entry) != 2:
             return None
         stamp, owner = entry
-        if _stamp(path) != stamp and isinstance(owner, str) and owner:
-            redo.add(owner)
-    if changed:
-        from session_tracker.plan.summary_cache import load_summary_project
+        if _stamp(path) != stamp:
+            if not isinstance(owner, str) or not owner:
+                changed.add("")  # a project document was edited or removed: render those again
+            else:
+                redo.add(owner)
+    inputs_changed = bool(changed) or before.get("project") != inputs["project"]
+    from session_tracker.plan.summary_cache import load_summary_project
 
-        summary = load_summary_project(ctx.layout)
-        horizons = [
-            e.moment for s in summary.sessions if s.name in changed for e in s.events
-            if e.type in ("blocker.opened", "blocker.resolved", "metrics.recorded")
-        ]
-        if horizons:
-            earliest = min(horizons)
-            redo |= {s.name for s in summary.sessions if s.ended is not None and s.end_moment >= earliest}
-    return redo
+    summary = load_summary_project(ctx.layout) if (redo or inputs_changed) else Project([], [])
+    horizons = [
+        e.moment for s in summary.sessions if s.name in changed for e in s.events
+        if e.type in ("blocker.opened", "blocker.resolved", "metrics.recorded")
+    ]
+    if horizons:
+        earliest = min(horizons)
+        redo |= {s.name for s in summary.sessions if s.ended is not None and s.end_moment >= earliest}
+    return redo, summary, inputs_changed
 
 
 def _stamp(path: str) -> list[int] | None:

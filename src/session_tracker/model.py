@@ -37,7 +37,7 @@ class Session:
         ended: the ``session.ended`` event, or None while open.
     """
 
-    __slots__ = ("ended", "events", "file_size", "name", "sid", "started")
+    __slots__ = ("_start", "ended", "events", "file_size", "name", "sid", "started")
 
     def __init__(self, name: str, sid: str) -> None:
         self.name = name
@@ -48,6 +48,7 @@ class Session:
         # Bytes of the session file this view has seen, or -1 when it may have missed some
         # (lets a writer render from memory instead of reading the file again).
         self.file_size = -1
+        self._start: tuple[int, str] = (-1, "")
 
     def add(self, event: Event) -> None:
         """Fold one more event in."""
@@ -91,8 +92,10 @@ class Session:
     @property
     def start_moment(self) -> str:
         """When work began: the start event's time, or an earlier retroactive ``--at``."""
-        moments = [e.moment for e in self.events if e.type != "session.ended"]
-        return min(moments, key=_instant) if moments else ""
+        if self._start[0] != len(self.events):  # remembered until an event is added
+            moments = [e.moment for e in self.events if e.type != "session.ended"]
+            self._start = (len(self.events), min(moments, key=_instant) if moments else "")
+        return self._start[1]
 
     @property
     def end_moment(self) -> str:

@@ -100,3 +100,54 @@ def test_a_hand_edited_tasks_json_is_named_by_doctor_and_regenerated(open_sessio
         assert json.loads(path.read_text())["tasks"][0]["status"] == "in_progress"
         assert cli("task", "reopen", "task-1").code == 0
     assert path.read_bytes() == good
+
+
+def test_an_ended_sessions_documents_keep_their_record(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """A task of session 1 finished in session 2 leaves session 1's tasks.json as it ended, and
+    an incremental render agrees with doctor's full one."""
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("task", "add", "Carry me", "--agent", "architect", "--estimate", "10").code == 0
+    assert cli("end").code == 0
+    first = repo / ".claude/sessions/session-00001-tasks.json"
+    before = first.read_bytes()
+    assert cli("init", "--session", "00002").code == 0
+    assert cli("task", "done", "task-1", "--actual", "12").code == 0
+    assert cli("render").code == 0
+    assert first.read_bytes() == before
+    assert json.loads(before)["tasks"][0]["status"] == "pending"
+    assert "task-1: Carry me (architect, pending)" in (repo / ".claude/sessions/session-00002-context.md").read_text()
+    result = run_cli(repo, "doctor", "--json")
+    assert not [f for f in json.loads(result.out)["findings"] if f["level"] == "error"], result.out
+
+
+def test_agent_and_success_round_trip_through_plan_export(open_session: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("task", "add", "Extra", "--agent", "documentation-writer", "--success", "Docs read well").code == 0
+    assert cli("plan", "export").code == 0
+    text = (open_session / ".sessions/plan.toml").read_text()
+    assert 'agent = "documentation-writer"' in text and 'success = "Docs read well"' in text
+    assert json.loads(cli("plan", "import", "--json").out)["events"] == 0
+    (open_session / ".sessions/plan.toml").write_text(text.replace('agent = "documentation-writer"', 'agent = "code-reviewer"'))
+    assert json.loads(cli("plan", "import", "--json").out)["events"] == 1
+    tasks = json.loads((open_session / ".claude/sessions/session-00003-tasks.json").read_text())["tasks"]
+    assert tasks[-1]["agent"] == "code-reviewer"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("log", "hello"),
+        ("blocker", "--message", "stuck"),
+        ("handoff", "--item", "carry on"),
+        ("metrics", "record", "--tests-passed", "3", "--tests-failed", "1"),
+        ("risk", "--message", "r", "--mitigation", "m"),
+        ("check-item", "Documentation updated"),
+        ("review", "--worked", "w"),
+        ("memory", "add", "patterns", "--message", "p"),
+        ("task", "add", "T", "--agent", "architect"),
+        ("issue", "--message", "bug"),
+    ],
+)
+def test_every_command_leaves_the_documents_current(open_session: Path, cli, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    assert cli(*args).code == 0
+    result = run_cli(open_session, "doctor", "--json")
+    assert not [f for f in json.loads(result.out)["findings"] if f["level"] == "error"], result.out

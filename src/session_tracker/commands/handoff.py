@@ -20,6 +20,7 @@ def add_item(ctx: Context, message: str, session: str | None = None) -> dict[str
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "handoff.item", {"message": text})
     docs.write_session(ctx, target.name, target.sid, kinds=("log",))
+    docs.write_project(ctx)  # SESSION_TRACKER.md lists handoff items (doctor flagged it stale)
     return {"session": target.name, "id": event.id, "item": text}
 
 

@@ -33,6 +33,7 @@ def risk(ctx: Context, message: str, mitigation: str | None, session: str | None
     how = validate.text(mitigation, "mitigation")
     target = require_open(resolve(ctx, session))
     record(ctx, target, "risk.added", {"message": text, "mitigation": how})
+    docs.write_session(ctx, target.name, target.sid, kinds=("log",))  # the entry shows in the work log
     written = docs.write_lifecycle(ctx, [target.name])
     return {"v": 1, "session": target.name, "risk": text, "mitigation": how, "documents": [ctx.layout.relative(p) for p in written]}
 
@@ -43,6 +44,7 @@ def check_item(ctx: Context, item: str, done: bool = True, session: str | None =
     name = _one_line(item, "checklist item")
     target = require_open(resolve(ctx, session))
     record(ctx, target, "check.item", {"item": name, "done": done})
+    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
     docs.write_lifecycle(ctx, [target.name])
     from session_tracker.lifecycle.view import checklist
     from session_tracker.model import load_project
@@ -67,6 +69,7 @@ def review(ctx: Context, worked: tuple[str, ...] = (), failed: tuple[str, ...] =
         raise TrackerError("nothing to review", 'give --worked "…", --failed "…" and/or --lesson "…"')
     target = require_open(resolve(ctx, session))
     record(ctx, target, "review.recorded", dict(data))
+    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
     docs.write_lifecycle(ctx, [target.name])
     return {"v": 1, "session": target.name, **data}
 

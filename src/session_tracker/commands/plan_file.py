@@ -13,7 +13,8 @@ File shape (every key but the names optional)::
     [[phase]]      name, sessions = "1-3", status (not-started|in-progress|complete; absent: derived)
     [[milestone]]  name, target = "YYYY-MM-DD", status, notes
     [[component]]  name, status, progress, notes, owner
-    [[task]]       id, title, status, phase, component, estimate, actual, assignee, files, tests, depends_on, note
+    [[task]]       id, title, status, phase, component, estimate, actual, assignee, files, tests, depends_on, note,
+                   agent, success (seed 003's micro-task fields)
     [[question]]   id, message, answer
     [[next]]       id, message, priority
     [[resource]]   path, note
@@ -78,7 +79,7 @@ def plan_document(plan: Plan) -> dict[str, object]:
     tasks = []
     for t in plan.tasks.values():
         entry = {"id": t.key, "title": t.s("title"), "status": t.s("status", "todo")}
-        _opt(entry, t, "phase", "component", "estimate", "actual", "assignee", "files", "tests", "depends_on", "note")
+        _opt(entry, t, "phase", "component", "estimate", "actual", "assignee", "files", "tests", "depends_on", "note", "agent", "success")
         tasks.append(entry)
     doc["task"] = tasks
     doc["question"] = [{"id": q.key, "message": q.s("message"), **({"answer": q.s("answer")} if q.s("answer") else {})} for q in plan.questions.values()]
@@ -312,7 +313,7 @@ def _add_or_set(kind: str, name: str, fields: dict[str, object], current: Item |
     return [(f"{kind}.set", {"name": name, **diff})] if diff else []
 
 
-_TASK_KEYS = ("id", "title", "status", "phase", "component", "estimate", "actual", "assignee", "files", "tests", "depends_on", "note")
+_TASK_KEYS = ("id", "title", "status", "phase", "component", "estimate", "actual", "assignee", "files", "tests", "depends_on", "note", "agent", "success")
 
 
 def _tasks(plan: Plan, data: dict[str, object], src: _Source) -> Change:
@@ -339,6 +340,10 @@ def _tasks(plan: Plan, data: dict[str, object], src: _Source) -> Change:
             "estimate": _int(e, "estimate", where), "assignee": _s(e, "assignee", where), "files": _strs(e, "files", where),
             "tests": _strs(e, "tests", where), "depends_on": _strs(e, "depends_on", where),
         }
+        for optional in ("agent", "success"):  # seed 003's fields: absent stays absent (older plans)
+            value = _s(e, optional, where)
+            if value or (plan.tasks.get(ident) is not None and plan.tasks[ident].s(optional)):
+                fields[optional] = value
         note, actual = _s(e, "note", where), _int(e, "actual", where)
         current = plan.tasks.get(ident)
         if current is None:

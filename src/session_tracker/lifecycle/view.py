@@ -39,6 +39,11 @@ def plan_at(plan: Plan, moment: str) -> Plan:
     return fold([e for e in plan.events if e.ts < moment])
 
 
+def plan_until(plan: Plan, moment: str) -> Plan:
+    """The plan as it was at ``moment`` (events recorded at or before it)."""
+    return fold([e for e in plan.events if e.ts <= moment])
+
+
 def previous_session(session: Session, project: Project) -> Session | None:
     """The session that started last before ``session``."""
     before: Session | None = None

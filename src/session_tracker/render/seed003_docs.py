@@ -243,7 +243,13 @@ def render_review(session: Session, project: Project, plan: Plan) -> str:
 
 
 def render_session(kind: str, session: Session, project: Project, plan: Plan) -> str | None:
-    """One of the six documents, or None when it does not apply yet."""
+    """One of the six documents, or None when it does not apply yet.
+
+    An ended session's documents read the plan as it was when the session ended: later plan
+    changes (a task of it finished in the next session) do not rewrite its record.
+    """
+    if session.ended is not None:
+        plan = view.plan_until(plan, session.ended.ts)
     if kind == "context":
         return render_context(session, project, plan)
     if kind == "plan":

@@ -39,6 +39,9 @@ def _entry_kind(event: Event) -> str:
         "task.updated": "task",
         "metrics.recorded": "metrics",
         "gate.overridden": "gates",
+        "risk.added": "risk",
+        "check.item": "checklist",
+        "review.recorded": "review",
     }.get(event.type, event.type)
 
 
@@ -66,6 +69,14 @@ def _entry_text(event: Event) -> str:
         return md.text(summary_line(event.data))
     if event.type == "gate.overridden":
         return message
+    if event.type == "risk.added":
+        return f"{message} — *mitigation:* {md.text(event.text('mitigation'))}"
+    if event.type == "check.item":
+        return ("✅ " if event.data.get("done") is True else "⬜ ") + md.text(event.text("item"))
+    if event.type == "review.recorded":
+        parts = [f"*{label}:* " + "; ".join(md.text(x) for x in event.texts(key))
+                 for key, label in (("worked", "worked"), ("failed", "failed"), ("lessons", "lessons")) if event.texts(key)]
+        return " — ".join(parts)
     # An event type this version does not know: shown raw, never dropped.
     import json
 

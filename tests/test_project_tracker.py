@@ -79,11 +79,13 @@ def build_project(repo: Path) -> None:
 
     m("init", "--objective", "Session service")  # 00004
     m("task", "start", "task-2")
+    # The decision, then the commit that carries it out: progress.txt names that commit
+    # (the first one at or after the decision).
+    m("decision", "-m", "UUID4 session ids", "-r", "no coordination needed")
     (repo / "src").mkdir(exist_ok=True)
     (repo / "src" / "service.py").write_text("def start():\n    return 1\n")
     git(repo, "add", "src/service.py")
     git(repo, "commit", "-q", "-m", "Add the session service")
-    m("decision", "-m", "UUID4 session ids", "-r", "no coordination needed")
     metrics(repo, 25, 25, 81.5, 0, 0)
     m("end", "--next", "Write the routes")
 

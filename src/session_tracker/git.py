@@ -193,10 +193,29 @@ def _optional_result(proc: subprocess.CompletedProcess[bytes], args: Sequence[st
     return _dec(proc.stdout).rstrip("\n")
 
 
-def _excluded(path: str, exclude: Sequence[str]) -> bool:
-    # "dir/" is a prefix; a bare name matches itself or, if it is a directory, what is under it.
-    return any(path.startswith(e) if e.endswith("/") else (path == e or path.startswith(e + "/"))
-               for e in exclude)
+class _Exclusions:
+    """``exclude`` entries as a matcher: "dir/" is a prefix; a bare name matches itself or,
+    if it is a directory, what is under it. Exact names go in a set (callers pass one per
+    rendered document, thousands on a big store), so a match costs O(path depth), not
+    O(entries)."""
+
+    __slots__ = ("names", "prefixes")
+
+    def __init__(self, exclude: Sequence[str]) -> None:
+        self.prefixes = tuple(e for e in exclude if e.endswith("/"))
+        self.names = frozenset(e for e in exclude if not e.endswith("/"))
+
+    def __call__(self, path: str) -> bool:
+        if self.prefixes and path.startswith(self.prefixes):
+            return True
+        if not self.names:
+            return False
+        while path:
+            if path in self.names:
+                return True
+            path = path.rpartition("/")[0]
+        return False
+
 
 
 def find_repo(start: str | PathLike[str]) -> Repo | None:
@@ -259,6 +278,7 @@ def dirty_files(repo: Repo, exclude: Sequence[str] = ()) -> list[str]:
     """
     out = _run(["status", "--porcelain=v2", "-z", "--untracked-files=all"], repo.root).stdout
     tokens = iter(out.split(b"\0"))
+    excluded = _Exclusions(exclude)
     paths: set[str] = set()
     for tok in tokens:
         fields = _V2_FIELDS.get(tok[:2])
@@ -267,7 +287,7 @@ def dirty_files(repo: Repo, exclude: Sequence[str] = ()) -> list[str]:
         path = _dec(tok.split(b" ", fields)[fields])
         if tok[:2] == b"2 ":
             next(tokens)  # a rename's original path follows as its own token
-        if not _excluded(path, exclude):
+        if not excluded(path):
             paths.add(path)
     return sorted(paths)
 
@@ -431,17 +451,17 @@ def end_state(repo: Repo, base: str | None, exclude: Sequence[str] = ()
         raise _failure(log_args, repo.root, log)
     else:
         commits = _parse_log(log.stdout)
+    excluded = _Exclusions(exclude)
     result: dict[str, FileChange] = {}
     for change in _parse_diff(diff):
-        if _excluded(change.path, exclude) and (
-                change.old_path is None or _excluded(change.old_path, exclude)):
+        if excluded(change.path) and (change.old_path is None or excluded(change.old_path)):
             continue
         result[change.path] = change
     for tok in untracked.split(b"\0"):
         path = _dec(tok)
         # A path both in the diff and untracked was `git rm --cached`: it will be committed as
         # a deletion, so the diff's record is the truthful one.
-        if not tok or path in result or _excluded(path, exclude):
+        if not tok or path in result or excluded(path):
             continue
         lines, binary = _count_lines(os.path.join(repo.root, path))
         result[path] = FileChange(path, "untracked", None, lines,

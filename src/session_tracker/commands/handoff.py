@@ -5,7 +5,6 @@ from __future__ import annotations
 from session_tracker import docs, validate
 from session_tracker.context import Context
 from session_tracker.errors import TrackerError
-from session_tracker.model import load_project
 from session_tracker.sessions import record, require_open, resolve
 
 
@@ -31,7 +30,9 @@ def show(ctx: Context, session: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: no session has ended yet; the named session is unknown or still open.
     """
-    project = load_project(ctx.layout)
+    from session_tracker.plan.summary_cache import load_summary_project
+
+    project = load_summary_project(ctx.layout)  # enough to choose; the chosen one is read in full
     if session is None:
         ended = project.ended()
         if not ended:
@@ -45,4 +46,6 @@ def show(ctx: Context, session: str | None = None) -> dict[str, object]:
         chosen = named[-1]
         if chosen.ended is None:
             raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
+    project, full = docs.mixed_project(ctx, {chosen.name}, project)
+    chosen = next(s for s in full if s.sid == chosen.sid)
     return {"session": chosen.name, "ended": chosen.end_moment, "handoff": docs.render_kind("handoff", chosen, project)}

@@ -9,7 +9,7 @@ from session_tracker.clock import iso, local_offset, now
 from session_tracker.context import Context
 from session_tracker.errors import TrackerError
 from session_tracker.events import Event
-from session_tracker.model import Project, load_project, load_session_file
+from session_tracker.model import load_session_file
 from session_tracker.sessions import ensure_store, mark_open
 from session_tracker.ulid import new_ulid
 
@@ -37,12 +37,20 @@ def next_number(taken: set[str]) -> str:
     return f"{highest + 1:05d}"
 
 
-def previous_handoff(ctx: Context, project: Project) -> tuple[str | None, str | None]:
-    """``(session name, handoff text)`` of the newest ended session, or ``(None, None)``."""
-    ended = project.ended()
+def previous_handoff(ctx: Context) -> tuple[str | None, str | None]:
+    """``(session name, handoff text)`` of the newest ended session, or ``(None, None)``.
+
+    Reads that session in full and the others through the summary cache (a handoff needs
+    only their blockers and metrics), so starting a session stays quick on a large store.
+    """
+    from session_tracker.plan.summary_cache import load_summary_project
+
+    summary = load_summary_project(ctx.layout)
+    ended = summary.ended()
     if not ended:
         return None, None
-    last = ended[-1]
+    project, full = docs.mixed_project(ctx, {ended[-1].name}, summary)
+    last = next(s for s in full if s.sid == ended[-1].sid)
     return last.name, docs.render_kind("handoff", last, project)
 
 
@@ -135,8 +143,7 @@ def init(
     mark_open(ctx.layout, name, sid)
     written = docs.write_session(ctx, name, sid, kinds=("log", "decisions", "files"))
     written += docs.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
-    project = load_project(ctx.layout)
-    prev_name, prev_text = previous_handoff(ctx, project)
+    prev_name, prev_text = previous_handoff(ctx)
     return {
         "session": name,
         "sid": sid,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from session_tracker import capture, docs
 from session_tracker.context import Context
-from session_tracker.model import load_project
+from session_tracker.model import load_session_file
 from session_tracker.sessions import open_here, record
 
 
@@ -18,8 +18,10 @@ def snapshot_open_sessions(ctx: Context) -> list[str]:
     if repo is None:
         return []
     done = []
-    for session in load_project(ctx.layout).sessions:
-        if here.get(session.name) != session.sid or session.ended or session.git_start is None:
+    for name in sorted(here):  # only the sessions open here: never decode the whole store
+        found, _ = load_session_file(ctx.layout, name)
+        session = next((s for s in found if s.sid == here[name]), None)
+        if session is None or session.ended or session.git_start is None:
             continue
         head = session.git_start.get("head")
         base = head if isinstance(head, str) else None

@@ -15,7 +15,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -115,3 +117,14 @@ def table(rows: list[tuple[str, dict[str, float]]]) -> str:
     for label, s in rows:
         lines.append(f"  {label:<{width}}  {s['median']:>6.1f}ms  {s['p90']:>6.1f}ms  {s['min']:>6.1f}ms")
     return "\n".join(lines)
+
+
+def main_exit(main: Callable[[], int], name: str) -> NoReturn:
+    """Run a benchmark's ``main`` and exit: its code, 2 on a setup failure, 130 on Ctrl-C."""
+    try:
+        sys.exit(main())
+    except BenchError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

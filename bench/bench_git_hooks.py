@@ -31,10 +31,10 @@ import time
 from pathlib import Path
 
 from _benchlib import (  # the helper module next to this script (its directory is sys.path[0])
-    BenchError,
     bench_env,
     load_now,
     machine_line,
+    main_exit,
     run,
     summary,
     table,
@@ -166,10 +166,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as exc:
-        print(f"bench_git_hooks: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    main_exit(main, "bench_git_hooks")

@@ -33,6 +33,7 @@ from _benchlib import (  # the helper module next to this script (its directory 
     bench_env,
     load_now,
     machine_line,
+    main_exit,
     run,
     summary,
     table,
@@ -170,10 +171,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as exc:
-        print(f"bench_hook: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    main_exit(main, "bench_hook")

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from _benchlib import (  # the helper module next to this script (its directory is sys.path[0])
     GIT_IDENTITY,
-    BenchError,
     bench_env,
     load_now,
     machine_line,
+    main_exit,
     run,
     summary,
     table,
@@ -165,10 +165,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as exc:
-        print(f"bench_status: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    main_exit(main, "bench_status")

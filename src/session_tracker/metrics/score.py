@@ -73,20 +73,7 @@ def session_metrics(session: Session, project: Project) -> dict[str, object]:
         "bug_rate": _ratio(bugfixes, implementations),
         "documentation_coverage": _ratio(docs_changed, code_changed),
     }
-    components: dict[str, float] = {}
-    for name, value in rates.items():
-        if value is None:
-            continue
-        if name == "completion_rate" or name == "documentation_coverage":
-            components[name] = min(1.0, value)
-        elif name == "time_efficiency":
-            components[name] = 1.0 if value <= 1 else 1 / value
-        elif name == "bug_rate":
-            components[name] = 1.0 - min(1.0, value)
-        else:
-            components[name] = value
-    weight = sum(WEIGHTS[n] for n in components)
-    score = round(100 * sum(WEIGHTS[n] * c for n, c in components.items()) / weight) if weight else None
+    score = score_of(rates)
     return {
         "v": 1,
         "session": session.name,
@@ -99,3 +86,23 @@ def session_metrics(session: Session, project: Project) -> dict[str, object]:
         "rates": rates,
         "score": score,
     }
+
+
+def score_of(rates: dict[str, float | None]) -> int | None:
+    """The 0-100 score: each known rate mapped to 0-1 (completion and documentation capped
+    at 1, time efficiency 1 when on or under estimate else estimate/actual, bug rate
+    inverted), weighted by :data:`WEIGHTS` over the rates that are known; None if none is."""
+    components: dict[str, float] = {}
+    for name, value in rates.items():
+        if not isinstance(value, (int, float)):
+            continue
+        if name in ("completion_rate", "documentation_coverage"):
+            components[name] = min(1.0, value)
+        elif name == "time_efficiency":
+            components[name] = 1.0 if value <= 1 else 1 / value
+        elif name == "bug_rate":
+            components[name] = 1.0 - min(1.0, value)
+        else:
+            components[name] = value
+    weight = sum(WEIGHTS[n] for n in components)
+    return round(100 * sum(WEIGHTS[n] * c for n, c in components.items()) / weight) if weight else None

@@ -165,7 +165,7 @@ def render_tests(session: Session, project: Project, plan: Plan) -> str:
 def indicators(session: Session, project: Project, plan: Plan) -> dict[str, object]:
     """Seed 003's success indicators: the score module's rates, with completion and time
     taken from the session's micro-tasks when it has any."""
-    from session_tracker.metrics.score import WEIGHTS, session_metrics
+    from session_tracker.metrics.score import score_of, session_metrics
 
     base = session_metrics(session, project)
     rates = dict(base["rates"])  # type: ignore[call-overload]
@@ -176,20 +176,7 @@ def indicators(session: Session, project: Project, plan: Plan) -> dict[str, obje
     if tasks:
         rates["completion_rate"] = done / len(tasks)
         rates["time_efficiency"] = spent / estimated if estimated and spent else None
-    components: dict[str, float] = {}
-    for name, value in rates.items():
-        if not isinstance(value, (int, float)):
-            continue
-        if name in ("completion_rate", "documentation_coverage"):
-            components[name] = min(1.0, value)
-        elif name == "time_efficiency":
-            components[name] = 1.0 if value <= 1 else 1 / value
-        elif name == "bug_rate":
-            components[name] = 1.0 - min(1.0, value)
-        else:
-            components[name] = value
-    weight = sum(WEIGHTS[n] for n in components)
-    score = round(100 * sum(WEIGHTS[n] * c for n, c in components.items()) / weight) if weight else None
+    score = score_of(rates)
     return {"tasks": len(tasks), "done": done, "spent": spent, "estimated": estimated, "rates": rates, "score": score}
 
 

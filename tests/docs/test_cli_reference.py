@@ -52,8 +52,8 @@ def hand_written_text() -> str:
 
 def code_texts(markdown: str) -> list[str]:
     """Contents of fenced code blocks and inline code spans."""
-    fenced = re.findall(r"^(`{3,})[^\n]*\n(.*?)^\1", markdown, re.M | re.DOTALL)
-    without = re.sub(r"^(`{3,})[^\n]*\n.*?^\1", "", markdown, flags=re.M | re.DOTALL)
+    fenced = re.findall(r"^(`{3,})[^\n]*\n(.*?)^\1", markdown, re.MULTILINE | re.DOTALL)
+    without = re.sub(r"^(`{3,})[^\n]*\n.*?^\1", "", markdown, flags=re.MULTILINE | re.DOTALL)
     return [body for _, body in fenced] + re.findall(r"`([^`\n]+)`", without)
 
 
@@ -114,7 +114,7 @@ def test_readme_is_short_and_starts_with_the_two_setup_commands() -> None:
     lines = README.read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 250, f"README.md has {len(lines)} lines; move detail to docs/"
     first_block = "\n".join(lines[: next(i for i, line in enumerate(lines) if line.startswith("## "))])
-    assert re.search(r"^make demo\b", first_block, re.M) and re.search(r"^make test\b", first_block, re.M), first_block
+    assert re.search(r"^make demo\b", first_block, re.MULTILINE) and re.search(r"^make test\b", first_block, re.MULTILINE), first_block
 
 
 def test_readme_and_docs_never_say_seed_nnn() -> None:
@@ -122,7 +122,7 @@ def test_readme_and_docs_never_say_seed_nnn() -> None:
     for page in [README, *DOCS.glob("*.md")]:
         if page.name in ("architecture.md",):
             continue
-        hits = [line for line in page.read_text(encoding="utf-8").splitlines() if re.search(r"\bseed \d{3}\b", line, re.I)]
+        hits = [line for line in page.read_text(encoding="utf-8").splitlines() if re.search(r"\bseed \d{3}\b", line, re.IGNORECASE)]
         assert not hits, (page.name, hits[:3])
 
 
@@ -132,7 +132,7 @@ def test_every_docs_page_is_linked_and_every_relative_link_resolves() -> None:
     broken = []
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        text = re.sub(r"^(`{3,})[^\n]*\n.*?^\1", "", text, flags=re.M | re.DOTALL)  # samples may hold any text
+        text = re.sub(r"^(`{3,})[^\n]*\n.*?^\1", "", text, flags=re.MULTILINE | re.DOTALL)  # samples may hold any text
         for target in re.findall(r"\]\(([^)\s]+)\)", text):
             if re.match(r"^[a-z]+:", target) or target.startswith("#"):
                 continue

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from conftest import GIT_ENV, git
-from session_tracker.paths import Layout
-from session_tracker.sessions import ensure_store
+from session_tracker.core.paths import Layout
+from session_tracker.core.sessions import ensure_store
 
 
 @pytest.fixture
@@ -238,7 +238,7 @@ def test_start_hands_over_blockers_next_steps_tasks_and_decisions(store: Path, c
     cli("blocker", "--message", "Need the staging DB password")
     cli("end", "--next", "Wire the importer into the CLI", "--next", "Write the docs")
     from session_tracker.commands.task import update
-    from session_tracker.context import Context
+    from session_tracker.core.context import Context
 
     cli("init")
     update(Context(layout=Layout(str(store)), env={}), "Port the parser", "in_progress", "half done")
@@ -360,8 +360,8 @@ def test_hook_through_click_behaves_the_same(store: Path) -> None:
 
 def test_tasks_recorded_in_the_project_file_are_handed_over_too(store: Path) -> None:
     """The project plan keeps tasks in project.jsonl with the same task.updated shape."""
-    from session_tracker import store as event_store
-    from session_tracker.events import Event
+    from session_tracker.core import store as event_store
+    from session_tracker.core.events import Event
 
     event = Event(id="01K0000000000000000000TASK", ts="2026-11-20T10:00:00.000+00:00", session="project", sid="project",
                   type="task.updated", actor="human", data={"task": "task-3", "status": "blocked", "note": "waiting for review"})

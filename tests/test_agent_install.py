@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from session_tracker.agents import install
-from session_tracker.context import Context
+from session_tracker.core.context import Context
+from session_tracker.core.paths import Layout
 from session_tracker.errors import TrackerError
-from session_tracker.paths import Layout
 
 USER_SETTINGS = {
     "claude-code": (

@@ -23,11 +23,11 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from conftest import GIT_ENV, git
-from session_tracker import store
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
-from session_tracker.context import Context
-from session_tracker.paths import Layout
+from session_tracker.core import store
+from session_tracker.core.context import Context
+from session_tracker.core.paths import Layout
 
 PROCESSES = 8
 EACH = 200
@@ -124,7 +124,8 @@ def test_eight_processes_logging_into_one_session_lose_nothing(repo: Path, ctx: 
 # "go" file appears, so every process calls `init` at (nearly) the same instant.
 _AT_THE_LINE = """
 import os, sys, time
-from session_tracker import cli, entry
+from session_tracker import entry
+from session_tracker import cli
 from session_tracker.commands import init
 go, ready = sys.argv[1], sys.argv[2]
 open(ready, "w").close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Result
-from session_tracker.ulid import new_ulid
+from session_tracker.core.ulid import new_ulid
 
 EVENTS = Path(".sessions/events")
 LOG_MD = Path("archive/sessions/SESSION-00001-LOG.md")

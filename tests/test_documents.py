@@ -15,18 +15,18 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from conftest import git, run_cli
-from session_tracker.clock import display
 from session_tracker.commands.blocker import open_blocker
 from session_tracker.commands.decision import decision
 from session_tracker.commands.end import end
 from session_tracker.commands.handoff import add_item
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
-from session_tracker.context import Context
-from session_tracker.events import Event
-from session_tracker.model import load_project
-from session_tracker.paths import Layout
-from session_tracker.render import session_docs
+from session_tracker.core.clock import display
+from session_tracker.core.context import Context
+from session_tracker.core.events import Event
+from session_tracker.core.model import load_project
+from session_tracker.core.paths import Layout
+from session_tracker.documents import session as session_docs
 
 ARCHIVE = "archive/sessions"
 KOLKATA = {"TZ": "Asia/Kolkata"}

@@ -13,12 +13,12 @@ from enforce_helpers import change, commit, git_run, head
 from session_tracker.commands.check import check
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
-from session_tracker.context import Context
+from session_tracker.core.context import Context
+from session_tracker.core.paths import Layout
+from session_tracker.core.sessions import record, resolve
 from session_tracker.enforce import RULE_IDS
 from session_tracker.enforce.inputs import parse_range
 from session_tracker.errors import TrackerError
-from session_tracker.paths import Layout
-from session_tracker.sessions import record, resolve
 
 
 def statuses(result: dict[str, object]) -> dict[str, str]:

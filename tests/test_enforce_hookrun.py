@@ -1,4 +1,4 @@
-"""The hooks' runtime in-process (`session_tracker.enforce.hookrun`): the contract with git
+"""The hooks' runtime in-process (`session_tracker.hooks.git`): the contract with git
 (only a failing rule returns 1), the commit-msg rules for empty messages and comment
 characters, and the post-commit event's shape."""
 
@@ -12,9 +12,10 @@ import pytest
 from enforce_helpers import change, events, git_run, head
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
-from session_tracker.context import Context
-from session_tracker.enforce import hookrun, proc
-from session_tracker.paths import Layout
+from session_tracker.core.context import Context
+from session_tracker.core.paths import Layout
+from session_tracker.hooks import git as hookrun
+from session_tracker.git import proc
 
 
 @pytest.fixture(autouse=True)

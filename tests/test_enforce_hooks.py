@@ -15,10 +15,10 @@ import pytest
 
 from conftest import run_cli
 from enforce_helpers import HOOKS, change, commit, events, git_run, message
-from session_tracker.context import Context
+from session_tracker.core.context import Context
+from session_tracker.core.paths import Layout
 from session_tracker.enforce import hookfiles
 from session_tracker.errors import TrackerError
-from session_tracker.paths import Layout
 
 FOREIGN = "#!/bin/sh\n# the team's own pre-commit\necho \"foreign ran: $*\" >> \"$(git rev-parse --git-dir)/foreign.log\"\nexit ${FOREIGN_EXIT:-0}\n"
 

@@ -14,7 +14,7 @@ from conftest import GIT_ENV
 from enforce_helpers import change, git_run
 
 HEAVY = {"click", "rich", "dataclasses", "pathlib", "subprocess", "typing", "tomllib", "threading", "jinja2",
-         "session_tracker.git", "session_tracker.cli", "session_tracker.redact"}
+         "session_tracker.git.repo", "session_tracker.cli", "session_tracker.core.redact"}
 
 
 def imported(stderr: str) -> set[str]:
@@ -35,7 +35,7 @@ def test_the_installed_pre_commit_hook_imports_nothing_heavy(repo: Path, cli) ->
                           env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     modules = imported(proc.stderr)
-    assert "session_tracker.enforce.rules" in modules and "session_tracker.render.session_docs" in modules
+    assert "session_tracker.enforce.rules" in modules and "session_tracker.documents.session" in modules
     assert not modules & HEAVY, sorted(modules & HEAVY)
     assert "site" not in modules  # python -S
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from session_tracker.events import TYPES
+from session_tracker.core.events import TYPES
 from session_tracker.plan.model import PLAN_TYPES
 
 

@@ -1,4 +1,4 @@
-"""Tests for session_tracker.git against real git repositories in temporary directories."""
+"""Tests for session_tracker.git.repo against real git repositories in temporary directories."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from session_tracker import git
 from session_tracker.errors import TrackerError
-from session_tracker.git import FileChange, GitUnavailable
+from session_tracker.git import repo as git
+from session_tracker.git.repo import FileChange, GitUnavailable
 
 
 def run(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> str:
@@ -455,7 +455,7 @@ def test_value_types_compare_hash_and_repr_by_fields() -> None:
 def test_import_pulls_in_no_heavy_modules() -> None:
     # The module is on the path of `strack end` and git hooks: dataclasses (+ inspect),
     # pathlib and typing each cost milliseconds per process.
-    code = ("import session_tracker.git, sys; print(sorted(m for m in "
+    code = ("import session_tracker.git.repo, sys; print(sorted(m for m in "
             "('dataclasses','pathlib','typing','inspect') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)

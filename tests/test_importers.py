@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from session_tracker.context import Context
+from session_tracker.core.context import Context
+from session_tracker.core.paths import Layout
 from session_tracker.importers.claude_code import project_dir
 from session_tracker.importers.run import import_transcripts
-from session_tracker.paths import Layout
 
 
 def line(obj: dict[str, Any]) -> bytes:
@@ -130,7 +130,7 @@ def test_a_session_recorded_by_hooks_is_not_imported_again(repo: Path, cli) -> N
     import subprocess
     import sys
 
-    from session_tracker.sessions import ensure_store
+    from session_tracker.core.sessions import ensure_store
 
     ensure_store(Layout(str(repo)))
     payload = {"session_id": "cc-sess-1", "cwd": str(repo), "hook_event_name": "SessionStart", "source": "startup"}

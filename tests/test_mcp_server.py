@@ -18,7 +18,7 @@ pytest.importorskip("mcp")
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from session_tracker.mcp_server import build
+from session_tracker.mcp.server import build
 
 TOOLS = {"session_status", "log", "decision", "blocker", "task_update", "handoff", "end"}
 

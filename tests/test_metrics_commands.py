@@ -16,10 +16,10 @@ from session_tracker.commands import metrics
 from session_tracker.commands.end import end
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
-from session_tracker.context import Context
+from session_tracker.core.context import Context
+from session_tracker.core.model import load_project
 from session_tracker.errors import TrackerError
 from session_tracker.metrics.chart import SERIES, render_svg, sparkline
-from session_tracker.model import load_project
 
 JUNIT = '<testsuites><testsuite time="2.5"><testcase name="a"/><testcase name="b"><failure/></testcase></testsuite></testsuites>'
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import git, run_cli, snapshot
 from session_tracker.commands.init import init
 from session_tracker.commands.metrics import run
-from session_tracker.context import Context
+from session_tracker.core.context import Context
 
 CALC = '''import os
 

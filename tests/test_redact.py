@@ -1,4 +1,4 @@
-"""Tests for session_tracker.redact.
+"""Tests for session_tracker.core.redact.
 
 Every token below is obviously fake and assembled at runtime (prefix + repeated filler), so
 no secret-looking literal sits in this file for secret scanners to trip over.
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import session_tracker.redact as redact_module
-from session_tracker.redact import KINDS, redact, redact_value
+import session_tracker.core.redact as redact_module
+from session_tracker.core.redact import KINDS, redact, redact_value
 
 _FILLER = "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5"
 
@@ -338,7 +338,7 @@ def test_plain_text_compiles_no_pattern() -> None:
     src = str(Path(redact_module.__file__).resolve().parents[1])
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "import session_tracker.redact as r;"
+        "import session_tracker.core.redact as r;"
         "r.redact('An ordinary note: task-force met at 10:30, see https://example.org/x. ' * 30);"
         "print(sum(p is not None for p in r._COMPILED))"
     )

@@ -13,13 +13,14 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from session_tracker import docs, store
 from session_tracker.commands.init import init
-from session_tracker.context import Context
+from session_tracker.core import store
+from session_tracker.core.context import Context
+from session_tracker.core.events import MAX_LINE_BYTES, Event, NewerSchema, encode
+from session_tracker.core.model import load_session_file
+from session_tracker.core.ulid import new_ulid
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.events import MAX_LINE_BYTES, Event, NewerSchema, encode
-from session_tracker.model import load_session_file
-from session_tracker.ulid import new_ulid
 
 LABEL = ".sessions/events/00001.jsonl"
 
@@ -232,7 +233,7 @@ def test_an_unknown_type_is_kept_and_shown_raw_in_the_log(ctx: Context, repo: Pa
     kept = [e for e in sessions[0].events if e.type == "review.requested"]
     assert len(kept) == 1 and kept[0].data == future.data
 
-    docs.write_session(ctx, "00001", sid, kinds=("log",))
+    writer.write_session(ctx, "00001", sid, kinds=("log",))
     log_md = (repo / "archive/sessions/SESSION-00001-LOG.md").read_text(encoding="utf-8")
     rows: list[list[str]] = []
     row: list[str] | None = None

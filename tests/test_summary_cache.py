@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from session_tracker import docs
 from session_tracker.commands.decision import decision
 from session_tracker.commands.end import end
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
 from session_tracker.commands.plan import phase_add
-from session_tracker.context import Context
-from session_tracker.model import load_project
-from session_tracker.plan.summary_cache import load_summary_project
+from session_tracker.core.context import Context
+from session_tracker.core.model import load_project
+from session_tracker.core.summaries import load_summary_project
+from session_tracker.documents import writer
 
 
 def test_cache_gives_the_documents_a_full_read_gives(ctx: Context, repo: Path) -> None:
@@ -24,20 +24,20 @@ def test_cache_gives_the_documents_a_full_read_gives(ctx: Context, repo: Path) -
     log(ctx, "retroactive", at="2020-01-01 10:00")
     decision(ctx, "Use X", "because")
     end(ctx, next_steps=("Go on",))
-    full = docs.expected_project(ctx, load_project(ctx.layout))
-    assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full
+    full = writer.expected_project(ctx, load_project(ctx.layout))
+    assert writer.expected_project(ctx, load_summary_project(ctx.layout)) == full
     cache = repo / ".sessions/local/summary-cache.json"
     assert cache.is_file()
-    assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full  # from the cache
+    assert writer.expected_project(ctx, load_summary_project(ctx.layout)) == full  # from the cache
 
     init(ctx, objectives=("Second",))  # a new file, and the cache must notice
     decision(ctx, "Use Y", "because")
-    full = docs.expected_project(ctx, load_project(ctx.layout))
-    assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full
+    full = writer.expected_project(ctx, load_project(ctx.layout))
+    assert writer.expected_project(ctx, load_summary_project(ctx.layout)) == full
     assert "Use Y" in full[str(repo / "SESSION_TRACKER.md")]
 
     cache.write_text("{not json")
-    assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full
+    assert writer.expected_project(ctx, load_summary_project(ctx.layout)) == full
     cache.unlink()
-    assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full
+    assert writer.expected_project(ctx, load_summary_project(ctx.layout)) == full
     assert (repo / "SESSION_TRACKER.md").read_text() == full[str(repo / "SESSION_TRACKER.md")]

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from session_tracker.events import Event
-from session_tracker.model import Project, Session
+from session_tracker.core.events import Event
+from session_tracker.core.model import Project, Session
+from session_tracker.documents import tracker as tracker_docs
 from session_tracker.plan.derive import State
 from session_tracker.plan.model import fold
-from session_tracker.render import tracker_docs
 from test_documents import TEXT
 
 PARSER = MarkdownIt("commonmark").enable("table")

@@ -182,10 +182,16 @@ def differences(page: str, root: Path) -> list[str]:
 
 
 def regenerate(page: str, root: Path) -> str:
-    """``page`` with every sample body replaced by the document written under ``root``."""
+    """``page`` with every sample body replaced by the document written under ``root``.
+
+    A sample that differs only by the clock is kept as it is, so a regeneration changes only the
+    samples whose content changed (no churn of times and dates in the diff).
+    """
 
     def body(match: re.Match[str]) -> str:
         actual = (root / match.group("path")).read_text(encoding="utf-8").rstrip("\n")
+        if normalise(actual) == normalise(match.group("body")):
+            return match.group(0)
         fence = match.group("fence")
         while fence in actual:  # a longer fence than any run of backticks inside
             fence += "`"

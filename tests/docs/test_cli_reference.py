@@ -143,3 +143,22 @@ def test_every_docs_page_is_linked_and_every_relative_link_resolves() -> None:
     assert not broken, broken
     unlinked = [p.name for p in DOCS.glob("*.md") if p.resolve() not in linked]
     assert not unlinked, f"pages of docs/ no page links to: {unlinked}"
+
+
+def test_subcommands_are_read_from_grouped_help_too(gen: ModuleType) -> None:
+    """A top-level help grouped under several headings (click sections) lists every command."""
+    import click
+
+    class Grouped(click.Group):
+        def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+            for title, names in (("Sessions", ["init", "end"]), ("Plan", ["task", "next"])):
+                with formatter.section(title):
+                    formatter.write_dl([(n, f"The {n} command, with a description long enough to be cut by the formatter.") for n in names])
+
+    group = Grouped("strack", help="Top.")
+    for name in ("init", "end", "task", "next"):
+        group.add_command(click.Command(name, help=f"{name} help"))
+    with click.Context(group, info_name="session-tracker", max_content_width=100) as ctx:
+        text = group.get_help(ctx)
+    assert "Sessions:" in text and "Plan:" in text
+    assert gen.subcommands(text) == ["init", "end", "task", "next"]

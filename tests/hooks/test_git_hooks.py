@@ -14,8 +14,8 @@ from session_tracker.commands.init import init
 from session_tracker.commands.log import log
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
-from session_tracker.hooks import git as hookrun
 from session_tracker.git import proc
+from session_tracker.hooks import git as hookrun
 
 
 @pytest.fixture(autouse=True)

@@ -8,16 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Result, snapshot
-
-
-def assert_clean_error(result: Result, fragment: str) -> None:
-    assert result.code == 1, result
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 2, result.err
-    assert lines[0].startswith("error: ") and fragment in lines[0], result.err
-    assert lines[1].startswith("hint: ") and len(lines[1]) > len("hint: "), result.err
-    assert "Traceback" not in result.err
+from conftest import snapshot
+from helpers import assert_clean_error
 
 
 @pytest.fixture
@@ -80,7 +72,7 @@ def test_two_open_sessions_and_none_chosen(repo: Path, cli) -> None:  # type: ig
 
 
 def test_tables_stay_valid_with_hostile_text(open_session: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    from test_seed001_flow import tables
+    from helpers import tables
 
     hostile = "a | b `c` <script>alert(1)</script>\nsecond line | with pipe"
     assert cli("log", hostile).code == 0

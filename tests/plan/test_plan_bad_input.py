@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import snapshot
-from test_bad_input import assert_clean_error
+from helpers import assert_clean_error
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ import pytest
 
 pytest.importorskip("mcp")
 
-from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
+from mcp import Client
 from session_tracker.mcp.server import build
 
 TOOLS = {"session_status", "log", "decision", "blocker", "task_update", "handoff", "end"}

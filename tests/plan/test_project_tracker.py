@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 from conftest import git, run_cli
+from helpers import headings, tables
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import record, resolve
-from test_seed001_flow import headings, tables
 
 P0, P1, P2 = "Phase 0: Foundation", "Phase 1: Core Models", "Phase 2: Auth & UI"
 

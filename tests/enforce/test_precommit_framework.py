@@ -24,7 +24,7 @@ from conftest import GIT_ENV
 from enforce_helpers import change, commit, events, git_run, message
 
 yaml = pytest.importorskip("yaml")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PRE_COMMIT = BIN / "pre-commit"
 pytestmark = pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed (pip install -e '.[dev]')")

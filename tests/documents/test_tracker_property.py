@@ -9,13 +9,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from test_documents import TEXT
 
 from session_tracker.core.events import Event
 from session_tracker.core.model import Project, Session
 from session_tracker.documents import tracker as tracker_docs
 from session_tracker.plan.derive import State
 from session_tracker.plan.model import fold
-from test_documents import TEXT
 
 PARSER = MarkdownIt("commonmark").enable("table")
 _counter = [0]

@@ -335,7 +335,7 @@ def test_module_imports_only_re() -> None:
 
 def test_plain_text_compiles_no_pattern() -> None:
     """In a fresh interpreter, redacting ordinary text compiles no regex at all."""
-    src = str(Path(redact_module.__file__).resolve().parents[1])
+    src = str(Path(redact_module.__file__).resolve().parents[2])
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "import session_tracker.core.redact as r;"

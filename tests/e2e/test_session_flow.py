@@ -9,34 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
 from conftest import GIT_ENV, git, run_cli
+from helpers import headings, tables
 
 ARCHIVE = Path("archive/sessions")
 
 
-def tables(markdown: str) -> list[list[list[str]]]:
-    """Every table in a markdown text as rows of cell texts (header row first)."""
-    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
-    found: list[list[list[str]]] = []
-    row: list[str] | None = None
-    for token in tokens:
-        if token.type == "table_open":
-            found.append([])
-        elif token.type == "tr_open":
-            row = []
-        elif token.type == "inline" and row is not None:
-            row.append(token.content)
-        elif token.type == "tr_close" and row is not None:
-            found[-1].append(row)
-            row = None
-    return found
 
 
-def headings(markdown: str) -> list[str]:
-    tokens = MarkdownIt("commonmark").parse(markdown)
-    return [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
 
 
 def test_quick_start_as_written(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]

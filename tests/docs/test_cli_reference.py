@@ -126,19 +126,31 @@ def test_readme_and_docs_never_say_seed_nnn() -> None:
         assert not hits, (page.name, hits[:3])
 
 
+def _without_code(markdown: str) -> str:
+    return re.sub(r"^(`{3,})[^\n]*\n.*?^\1", "", markdown, flags=re.MULTILINE | re.DOTALL)
+
+
+def anchors(page: Path) -> set[str]:
+    """GitHub's anchors of a page's headings: lower case, punctuation dropped, spaces → ``-``."""
+    headings = re.findall(r"^#{1,6} (.+)$", _without_code(page.read_text(encoding="utf-8")), re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
 def test_every_docs_page_is_linked_and_every_relative_link_resolves() -> None:
     pages = [README, *sorted(DOCS.glob("*.md"))]
     linked: set[Path] = set()
     broken = []
     for page in pages:
-        text = page.read_text(encoding="utf-8")
-        text = re.sub(r"^(`{3,})[^\n]*\n.*?^\1", "", text, flags=re.MULTILINE | re.DOTALL)  # samples may hold any text
+        text = _without_code(page.read_text(encoding="utf-8"))  # samples may hold any text
         for target in re.findall(r"\]\(([^)\s]+)\)", text):
-            if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+            if re.match(r"^[a-z]+:", target):
                 continue
-            resolved = (page.parent / target.split("#", 1)[0]).resolve()
+            path, _, anchor = target.partition("#")
+            resolved = (page.parent / path).resolve() if path else page.resolve()
             if not resolved.exists():
                 broken.append(f"{page.relative_to(ROOT)} → {target}")
+            elif anchor and resolved.suffix == ".md" and anchor not in anchors(resolved):
+                broken.append(f"{page.relative_to(ROOT)} → {target} (no such heading)")
             linked.add(resolved)
     assert not broken, broken
     unlinked = [p.name for p in DOCS.glob("*.md") if p.resolve() not in linked]

@@ -101,8 +101,11 @@ def test_each_kind_redacted_with_context_preserved(kind: str, secret: str) -> No
 
 
 def test_kinds_constant_lists_every_kind() -> None:
-    """KINDS names every kind the tests exercise, plus the two context-only kinds."""
-    assert set(KINDS) == {kind for kind, _ in KIND_CASES} | {"aws-secret-key", "url-password"}
+    """KINDS names every kind the tests exercise (and every rule's kind), once each."""
+    from session_tracker.redact_rules import RULES
+
+    assert {kind for kind, _ in KIND_CASES} | {"aws-secret-key", "url-password"} <= set(KINDS)
+    assert {rule[0] for rule in RULES} | {"custom"} == set(KINDS)
     assert len(KINDS) == len(set(KINDS))
 
 
@@ -218,7 +221,7 @@ def test_several_secrets_in_one_string() -> None:
 
 
 def test_redact_value_nested_structures() -> None:
-    """Strings at any depth in dicts/lists/tuples are redacted; keys and non-strings are not."""
+    """Strings at any depth in dicts/lists/tuples are redacted, keys too; non-strings are not."""
     key_with_token = "k-" + GHP
     value = {
         "note": "token " + GHP,
@@ -227,14 +230,15 @@ def test_redact_value_nested_structures() -> None:
         "raw": b"bytes " + GHP.encode(),
     }
     result = redact_value(value)
+    redacted_key = "k-" + marker("github-token")
     assert result == {
         "note": "token " + marker("github-token"),
-        key_with_token: [1, 2.5, None, True, ("x", marker("aws-access-key")), {"deep": ["ok", marker("api-key")]}],
+        redacted_key: [1, 2.5, None, True, ("x", marker("aws-access-key")), {"deep": ["ok", marker("api-key")]}],
         "count": 3,
         "raw": b"bytes " + GHP.encode(),
     }
     assert isinstance(result, dict)
-    assert isinstance(result[key_with_token][4], tuple)
+    assert isinstance(result[redacted_key][4], tuple)
     assert value["note"] == "token " + GHP  # input not mutated
 
 

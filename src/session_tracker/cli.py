@@ -203,12 +203,13 @@ def render(as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--secrets", is_flag=True, help="Also scan the events and documents for secrets already on disk.")
 @json_option
-def doctor(as_json: bool) -> None:
+def doctor(secrets: bool, as_json: bool) -> None:
     """Check the store: bad lines, duplicate ids, open sessions, hand-edited documents."""
     from session_tracker.commands.doctor import doctor as run
 
-    result = run(Context())
+    result = run(Context(), secrets=secrets)
     output.emit(result, as_json, textviews.doctor)
     if not result["ok"]:
         raise click.exceptions.Exit(1)

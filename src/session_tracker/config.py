@@ -22,6 +22,7 @@ Keys (defaults in :data:`DEFAULTS`)::
 
     [redact]
     enabled = true       # redact secrets before they reach disk
+    patterns = []        # your own regular expressions, replaced by [REDACTED:custom]
 
     [agents]
     context_budget = 8000   # characters of handoff an agent hook injects at SessionStart
@@ -81,23 +82,39 @@ DEFAULTS: Config = {
         "memory_errors": ".claude/memory/errors.md",
     },
     "log": {"default_category": "implementation"},
-    "redact": {"enabled": True},
+    "redact": {"enabled": True, "patterns": []},
     "agents": {"context_budget": 8000},
     "metrics": {"on_end": False, "python": "", "timeout": 600, "chart": "session-metrics.svg", "checks": []},
     "gates": {"tests_pass": True, "coverage_min": False, "coverage_max_drop": False,
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
 }
-_CACHE_VERSION = 4  # bump when DEFAULTS change: caches hold the merged config
+_CACHE_VERSION = 5  # bump when DEFAULTS change: caches hold the merged config
 
 
 def load(layout: Layout) -> Config:
     """The effective configuration: :data:`DEFAULTS` overlaid with ``config.toml``.
 
+    Also applies ``[redact]`` to :mod:`session_tracker.redact` (user patterns, enabled).
+
     Raises:
         TrackerError: the file is not valid TOML (with line), or holds an unknown section,
         an unknown key or a value of the wrong type.
     """
+    config = _load(layout)
+    from session_tracker import redact
+
+    section = config.get("redact")
+    if isinstance(section, dict):
+        patterns = section.get("patterns")
+        try:
+            redact.configure(section.get("enabled") is not False, patterns if isinstance(patterns, list) else [])
+        except ValueError as exc:
+            raise TrackerError(f"{layout.config_file}: redact.patterns: {exc}", "fix or remove that pattern") from None
+    return config
+
+
+def _load(layout: Layout) -> Config:
     try:
         stat = os.stat(layout.config_file)
     except FileNotFoundError:
@@ -176,6 +193,16 @@ def _check(path: str, section: str, key: str, value: object) -> object:
         return check_setting(where, section, key, value)
     if section == "check":
         return _check_rules(where, value)
+    if section == "redact" and key == "patterns":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TrackerError(f"{where} must be a list of regular expressions", 'e.g. patterns = ["ACME-[0-9]{8}"]')
+        from session_tracker.redact import set_user_patterns
+
+        try:
+            set_user_patterns(value)
+        except ValueError as exc:
+            raise TrackerError(f"{where}: {exc}", "fix or remove that pattern") from None
+        return list(value)
     if section == "agents":
         # Claude Code shows at most 10,000 characters of a hook's context inline.
         if not isinstance(value, int) or isinstance(value, bool) or not 500 <= value <= 100_000:

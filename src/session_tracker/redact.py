@@ -36,7 +36,7 @@ The module imports only :mod:`re` (and :mod:`binascii`, a builtin, inside one ch
 import re
 
 from session_tracker.redact_rules import KINDS as _RULE_KINDS
-from session_tracker.redact_rules import RULES, SECRET_KEY_SOURCE
+from session_tracker.redact_rules import RULES, SECRET_FLAGS, STRONG_SUFFIXES, WEAK_SUFFIXES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,25 +48,32 @@ KINDS: tuple[str, ...] = (*_RULE_KINDS, "custom")
 _MARK = "[REDACTED:"
 _MAX_PASSES = 3
 _COMPILED: list["re.Pattern[str] | None"] = [None] * len(RULES)
-# Per rule: (keywords looked up in the lower-cased text, keywords looked up as written).
-_KEYS: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = [
-    (tuple(k for k in rule[1] if k[0] != "^" and k == k.lower() and k != k.upper()),
-     tuple(k for k in rule[1] if k[0] != "^" and not (k == k.lower() and k != k.upper())),
-     tuple(k[1:] for k in rule[1] if k[0] == "^"))
-    for rule in RULES
-]
+# Every keyword once, with its rule's index: looked up in the lower-cased text (keywords in
+# lower case with letters), as written (the others), or at a word start (written "^kw").
+_LOWER_KEYS: list[tuple[str, int]] = []
+_EXACT_KEYS: list[tuple[str, int]] = []
+_START_KEYS: list[tuple[str, int]] = []
+for _index, _rule in enumerate(RULES):
+    for _key in _rule[1]:
+        if _key[0] == "^":
+            _START_KEYS.append((_key[1:], _index))
+        elif _key == _key.lower() and _key != _key.upper():
+            _LOWER_KEYS.append((_key, _index))
+        else:
+            _EXACT_KEYS.append((_key, _index))
 _USER: list["re.Pattern[str]"] = []
-_SECRET_KEY: list["re.Pattern[str]"] = []
+_ENABLED = [True]  # config [redact] enabled, as applied by configure()
 
 _PLACEHOLDERS = frozenset(
     ["true", "false", "null", "none", "nil", "undefined", "yes", "no", "on", "off", "required", "optional", "string", "str", "int", "bool", "boolean", "text", "any", "object", "password", "passwd", "secret", "token", "value", "key", "changeme", "change_me", "xxx", "redacted", "hidden", "example", "placeholder", "empty", "default", "env", "dummy", "fake", "test", "foo", "bar", "baz", "mask", "masked", "omitted", "unset"]
 )
 _PLACEHOLDER_PARTS = ("your_", "your-", "_here", "-here", "example", "placeholder", "changeme", "xxxx", "****", "....")
-_RUN = re.compile(r"[A-Za-z0-9]{16,}", re.ASCII)
-_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+", re.ASCII)
-_SNAKE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_\-][A-Za-z][A-Za-z0-9]*)+", re.ASCII)
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", re.ASCII)
-_RANDOM_CHARS = re.compile(r"[A-Za-z0-9+/=_.~\-]{16,}", re.ASCII)
+# Helper expressions, compiled on first use by re's own cache (plain text never needs them).
+_RUN = r"[A-Za-z0-9]{16,}"
+_DOTTED = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+"
+_SNAKE = r"[A-Za-z][A-Za-z0-9]*(?:[_\-][A-Za-z][A-Za-z0-9]*)+"
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_RANDOM_CHARS = r"[A-Za-z0-9+/=_.~\-]{16,}"
 
 
 def _pattern(index: int) -> "re.Pattern[str]":
@@ -101,7 +108,7 @@ def _strict(s: str) -> bool:
 def _random_run(s: str, strict: bool = False) -> bool:
     """Whether ``s`` has a 16+ run of ASCII letters/digits that looks random."""
     check = _strict if strict else _mixed
-    return any(check(m.group()) for m in _RUN.finditer(s))
+    return any(check(m.group()) for m in re.finditer(_RUN, s, re.ASCII))
 
 
 def _unquote(value: str) -> str:
@@ -124,7 +131,9 @@ def _placeholder(value: str) -> bool:
         return True  # prose: "All tests pass"
     if "(" in v or "[" in v or "{{" in v or re.fullmatch(r"[A-Za-z_]\w*=[^=].*", v, re.ASCII):
         return True
-    return bool(_DOTTED.fullmatch(v)) or bool(_SNAKE.fullmatch(v) and "_" in v and v.lower() == v)
+    if re.fullmatch(_DOTTED, v, re.ASCII):
+        return True
+    return "_" in v and v.lower() == v and re.fullmatch(_SNAKE, v, re.ASCII) is not None
 
 
 def _check_value(m: "re.Match[str]", secret: str) -> bool:
@@ -135,7 +144,7 @@ def _check_value(m: "re.Match[str]", secret: str) -> bool:
         return False
     if inner.isdigit() and len(inner) < 6:
         return False
-    before = m.group()[: m.start(1) - m.start()].rstrip()
+    before = m.group()[: m.start(m.re.groups) - m.start()].rstrip()  # the value is the last group
     if before.endswith(":") and inner == secret:
         return len(inner) >= 8 and any(not c.isalpha() for c in inner) and not inner.isdigit()
     return True
@@ -144,9 +153,36 @@ def _check_value(m: "re.Match[str]", secret: str) -> bool:
 def _check_random(m: "re.Match[str]", secret: str) -> bool:
     """Weak names (``*_KEY``, ``auth``, ``sig``): only a long value that looks random."""
     inner = _unquote(secret)
-    if not _RANDOM_CHARS.fullmatch(inner) or _placeholder(inner) or _UUID.fullmatch(inner):
+    if not re.fullmatch(_RANDOM_CHARS, inner, re.ASCII) or _placeholder(inner) or re.fullmatch(_UUID, inner, re.ASCII):
         return False
     return any(c.isdigit() for c in inner) and any(c.isalpha() for c in inner)
+
+
+def _name_tier(name: str) -> int:
+    """2 when a name says its value is a secret (``DB_PASSWORD``, ``apiKey``), 1 when it only
+    may be (``STRIPE_KEY``, ``auth``: the value must look random), else 0."""
+    low = name.lower().strip("\"'")
+    squashed = low.replace("_", "").replace("-", "").replace(".", "")
+    if low.endswith("_auth") or squashed.endswith(STRONG_SUFFIXES):
+        return 0 if squashed.endswith(("tokens", "publickey", "pubkey")) else 2
+    if low.endswith(("pass", "pwd")):
+        stem = low[:-4] if low.endswith("pass") else low[:-3]
+        if (stem == "" or stem[-1] in "_.-") and low not in ("oldpwd", "pwd"):
+            return 2
+    if squashed.endswith(WEAK_SUFFIXES) and not squashed.endswith(("publickey", "pubkey", "primarykey", "foreignkey", "sortkey", "partitionkey", "hashkey")):
+        return 1
+    return 0
+
+
+def _check_assignment(m: "re.Match[str]", secret: str) -> bool:
+    tier = _name_tier(m.group(1))
+    if tier == 2:
+        return _check_value(m, secret)
+    return tier == 1 and _check_random(m, secret)
+
+
+def _check_flag(m: "re.Match[str]", secret: str) -> bool:
+    return m.group(1).lower() in SECRET_FLAGS and _check_value(m, secret)
 
 
 def _check_mixed8(m: "re.Match[str]", secret: str) -> bool:
@@ -189,6 +225,8 @@ _DISTINCT = ("sk-proj-", "sk-ant-", "sk-svcacct-", "sk-admin-", "sk-live_", "sk-
 _CHECKS: "dict[str, Callable[[re.Match[str], str], bool] | None]" = {
     "": None,
     "value": _check_value,
+    "assignment": _check_assignment,
+    "flag": _check_flag,
     "random": _check_random,
     "mixed8": _check_mixed8,
     "basic": _check_basic,
@@ -225,6 +263,8 @@ def _replacer(kind: str, group: int, check: str) -> "Callable[[re.Match[str]], s
 
 
 _REPLACERS = [_replacer(rule[0], rule[3], rule[4]) for rule in RULES]
+# Characters one of which a rule's match cannot do without (checked after the keywords).
+_NEEDS = [{"assignment": "=:", "flag": "-", "userpass": "-:", "value": "=:"}.get(rule[4], "") for rule in RULES]
 
 
 def _at_word_start(text: str, needle: str) -> bool:
@@ -242,28 +282,15 @@ def _at_word_start(text: str, needle: str) -> bool:
 
 def _one_pass(text: str) -> str:
     """Apply every rule whose keyword prefilter passes, in table order."""
-    low: str | None = None
-    for index, (lower_keys, exact_keys, start_keys) in enumerate(_KEYS):
-        hit = False
-        for key in exact_keys:
-            if key in text:
-                hit = True
-                break
-        for key in start_keys:
-            if not hit and key in text and _at_word_start(text, key):
-                hit = True
-        if not hit and lower_keys:
-            if low is None:
-                low = text.lower()
-            for key in lower_keys:
-                if key in low:
-                    hit = True
-                    break
-        if hit:
-            new = _pattern(index).sub(_REPLACERS[index], text)
-            if new != text:
-                text = new
-                low = None
+    hits = {index for key, index in _EXACT_KEYS if key in text}
+    low = text.lower()
+    hits.update(index for key, index in _LOWER_KEYS if key in low)
+    hits.update(index for key, index in _START_KEYS if key in text and _at_word_start(text, key))
+    for index in sorted(hits):
+        need = _NEEDS[index]
+        if need and not any(c in text for c in need):
+            continue  # e.g. an assignment needs "=" or ":": skip compiling its regex
+        text = _pattern(index).sub(_REPLACERS[index], text)
     for pattern in _USER:
         text = pattern.sub(_MARK + "custom]", text)
     return text
@@ -295,12 +322,6 @@ def redact(text: str) -> str:
     return result
 
 
-def _secret_key(key: str) -> bool:
-    if not _SECRET_KEY:
-        _SECRET_KEY.append(re.compile(SECRET_KEY_SOURCE, re.ASCII))
-    return _SECRET_KEY[0].fullmatch(key) is not None
-
-
 def redact_value(value: object) -> object:
     """Recursively redact every str inside dicts/lists/tuples, dict keys included.
 
@@ -321,7 +342,7 @@ def redact_value(value: object) -> object:
         out: dict[object, object] = {}
         for key, item in value.items():
             if isinstance(key, str):
-                if isinstance(item, str) and len(item) >= 3 and _secret_key(key) and not _placeholder(item):
+                if isinstance(item, str) and len(item) >= 3 and _name_tier(key) == 2 and not _placeholder(item):
                     out[redact(key)] = _MARK + "secret]"
                     continue
                 key = redact(key)
@@ -332,6 +353,27 @@ def redact_value(value: object) -> object:
     if isinstance(value, tuple):
         return tuple(redact_value(item) for item in value)
     return value
+
+
+def configure(enabled: bool, patterns: "list[str] | tuple[str, ...]" = ()) -> None:
+    """Apply the config's ``[redact]`` table: whether :func:`clip` redacts, and the user's
+    patterns (see :func:`set_user_patterns`). Called by ``config.load``.
+
+    Raises:
+        ValueError: as :func:`set_user_patterns`.
+    """
+    set_user_patterns(list(patterns))
+    _ENABLED[0] = enabled
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` redacted (unless redaction is switched off), then cut to ``limit`` characters.
+
+    Redacting first means a secret that straddles the cut can never survive as a fragment.
+    """
+    if _ENABLED[0]:
+        text = redact(text)
+    return text if len(text) <= limit else text[:limit]
 
 
 def set_user_patterns(patterns: list[str]) -> None:

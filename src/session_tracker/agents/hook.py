@@ -198,6 +198,9 @@ def _tool_used(agent: str, payload: dict[str, object], layout: Layout, agent_ses
         return Outcome("", f"agent session {agent_session} has no open tracker session; {tool} not recorded")
     tool_input = payload.get("tool_input")
     cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else layout.root
+    from session_tracker import config
+
+    config.load(layout)  # applies [redact] before any text is cut or normalised
     if tool in EDIT_TOOLS:
         for path in tool_paths(tool, tool_input):
             where = relative_path(path, layout.root, str(cwd))
@@ -206,7 +209,9 @@ def _tool_used(agent: str, payload: dict[str, object], layout: Layout, agent_ses
     command = shell_command(tool_input)
     if not command:
         return Outcome("", f"{tool} call without a command; not recorded")
-    data: dict[str, object] = {"command": command[:4000], "tool": tool, "agent_session": agent_session}
+    from session_tracker.redact import clip
+
+    data: dict[str, object] = {"command": clip(command, 4000), "tool": tool, "agent_session": agent_session}
     data.update(_result(payload.get("tool_response")))
     _append(layout, agent, target, "command.run", data)
     return Outcome()

@@ -39,9 +39,11 @@ def _duplicate_ids(ctx: Context) -> list[dict[str, str]]:
     ]
 
 
-def doctor(ctx: Context) -> dict[str, object]:
+def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
     """Check: unreadable lines (file:line), newer schema versions, duplicate event ids, two
-    sessions sharing a number, sessions left open, documents edited by hand or missing.
+    sessions sharing a number, sessions left open, documents edited by hand or missing; with
+    ``secrets``, also every event and document line holding a secret
+    (:mod:`session_tracker.commands.doctor_secrets`).
 
     Returns ``{"v": 1, "ok": bool, "findings": [{level, check, where, message}]}``; ``ok`` is
     False when any finding is an error.
@@ -87,6 +89,10 @@ def doctor(ctx: Context) -> dict[str, object]:
                 message = describe_tasks_json(actual) + "; " + message
             findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": message})
     findings += _untracked_commits(ctx)
+    if secrets:
+        from session_tracker.commands.doctor_secrets import scan
+
+        findings += scan(ctx)
     return {"v": 1, "ok": not any(f["level"] == ERROR for f in findings), "findings": findings}
 
 

@@ -11,6 +11,7 @@ import os
 
 from session_tracker import store
 from session_tracker.context import Context
+from session_tracker.deferred import after_event, no_paths
 from session_tracker.model import Project, Session, load_project, load_session_file
 
 SESSION_KINDS = ("log", "files", "decisions", "handoff")
@@ -79,6 +80,11 @@ def expected_lifecycle(ctx: Context, project: Project, sessions: list[Session]) 
     return out
 
 
+def _nothing_rendered() -> tuple[list[str], Session | None, Project | None]:
+    return [], None, None
+
+
+@after_event(no_paths)
 def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
     """Re-render seed 003's documents of the sessions ``names`` (default: those open here)
     under the render lock, from a read made inside it. Returns the paths written."""
@@ -138,6 +144,7 @@ def expected_project(ctx: Context, project: Project) -> dict[str, str]:
     return out
 
 
+@after_event(no_paths)
 def write_project(ctx: Context) -> list[str]:
     """Re-render the project documents under the render lock, from a read made inside it.
 
@@ -181,6 +188,7 @@ def write_session(
     return write_session_full(ctx, name, sid, kinds, known, durable)[0]
 
 
+@after_event(_nothing_rendered)
 def write_session_full(
     ctx: Context,
     name: str,

@@ -95,13 +95,31 @@ def _fast(command: str, options: dict[str, list[str]]) -> None:
 
 
 def _bug_report(exc: BaseException) -> str:
+    """Write the traceback to ``<user state dir>/crash-<time>-<pid>.log`` (0600; not /tmp,
+    which every user can read) and return its path."""
     import tempfile
     import traceback
 
-    fd, path = tempfile.mkstemp(prefix="session-tracker-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("".join(traceback.format_exception(exc)))
+    from session_tracker.paths import state_dir
+
+    text = "".join(traceback.format_exception(exc))
+    directory = state_dir(os.environ)
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        fd, path = tempfile.mkstemp(prefix="crash-", suffix=".log", dir=directory)
+    except OSError:
+        fd, path = tempfile.mkstemp(prefix="session-tracker-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+        handle.write(text)
     return path
+
+
+def _warnings(output: object) -> None:
+    from session_tracker.deferred import WARNINGS
+
+    for message, hint in WARNINGS:
+        output.warning(message, hint)  # type: ignore[attr-defined]
+    WARNINGS.clear()
 
 
 def run(action: Callable[[], int | None], debug: bool) -> int:
@@ -109,7 +127,9 @@ def run(action: Callable[[], int | None], debug: bool) -> int:
     from session_tracker import output
 
     try:
-        return action() or 0
+        code = action() or 0
+        _warnings(output)
+        return code
     except TrackerError as exc:
         if debug:
             raise

@@ -32,8 +32,10 @@ def ensure_store(layout: Layout) -> bool:
     if layout.exists() and os.path.isdir(layout.open_dir):
         return False
     created = not os.path.isdir(layout.store)
-    os.makedirs(layout.events_dir, exist_ok=True)
-    os.makedirs(layout.open_dir, exist_ok=True)
+    from session_tracker import safepath
+
+    safepath.makedirs(layout.events_dir)
+    safepath.makedirs(layout.open_dir)
     for name, content in ((".gitattributes", GITATTRIBUTES), (".gitignore", GITIGNORE)):
         path = os.path.join(layout.store, name)
         if not os.path.exists(path):

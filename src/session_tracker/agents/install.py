@@ -126,14 +126,19 @@ def paths(ctx: Context, agent: str, user: bool) -> tuple[str, str]:
     """``(settings file, instructions file)`` of ``agent`` at project or user scope."""
     spec = _spec(agent)
     if user:
+        from session_tracker import safepath
+
+        safepath.allow(_home())  # the user asked for their own settings (links there are theirs)
         return os.path.join(_home(), str(spec["user_settings"])), os.path.join(_home(), str(spec["user_instructions"]))
     return os.path.join(ctx.layout.root, str(spec["settings"])), os.path.join(ctx.layout.root, str(spec["instructions"]))
 
 
 def _state_path(ctx: Context, user: bool) -> str:
     if user:
+        from session_tracker import safepath
         from session_tracker.agents.hook import state_dir
 
+        safepath.allow(state_dir(ctx.env))
         return os.path.join(state_dir(ctx.env), STATE_NAME)
     return os.path.join(ctx.layout.local_dir, STATE_NAME)
 
@@ -308,8 +313,7 @@ def _original(state: dict[str, dict[str, object]], path: str) -> tuple[bool, byt
 
 
 def _write(path: str, content: bytes) -> bool:
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    return store.atomic_write(path, content)
+    return store.atomic_write(path, content)  # creates the directory, refuses links in the repository
 
 
 def install(ctx: Context, agent: str, user: bool = False, program: str = PROGRAM) -> dict[str, object]:

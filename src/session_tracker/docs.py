@@ -383,7 +383,7 @@ def _read_manifest(ctx: Context) -> dict[str, object] | None:
     try:
         with open(_manifest_path(ctx), encoding="utf-8") as handle:
             data = json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 

@@ -120,7 +120,7 @@ def run(agent: str, raw: bytes, env: dict[str, str] | None = None) -> Outcome:
     try:
         try:
             payload = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             return _noted(log, agent, event, root, Outcome(_empty(agent), f"malformed JSON on stdin ({type(exc).__name__}); ignored"))
         if not isinstance(payload, dict):
             return _noted(log, agent, event, root, Outcome(_empty(agent), "stdin is not a JSON object; ignored"))

@@ -147,7 +147,7 @@ def _load_state(path: str) -> dict[str, dict[str, object]]:
     try:
         with open(path, encoding="utf-8") as handle:
             state = json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return state if isinstance(state, dict) else {}
 
@@ -171,7 +171,7 @@ def _parse(path: str, raw: bytes | None) -> dict[str, object]:
         return {}
     try:
         value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise TrackerError(f"{path} is not valid JSON ({exc})", "fix the file first; session-tracker never overwrites it") from None
     if not isinstance(value, dict):
         raise TrackerError(f"{path} does not hold a JSON object", "fix the file first; session-tracker never overwrites it")

@@ -28,7 +28,7 @@ def _duplicate_ids(ctx: Context) -> list[dict[str, str]]:
             for number, raw in enumerate(handle, start=1):
                 try:
                     event_id = json.loads(raw).get("id")
-                except (ValueError, AttributeError):
+                except (ValueError, AttributeError, RecursionError):
                     continue  # reported as a bad line already
                 if isinstance(event_id, str):
                     lines.setdefault(event_id, []).append(f"{ctx.layout.relative(path)}:{number}")

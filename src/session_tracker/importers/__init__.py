@@ -134,7 +134,7 @@ def read_lines(path: str, label: str, counts: Counts) -> Iterator[tuple[int, dic
             counts.malformed += 1
             counts.problems.append(f"{where}: invalid UTF-8")
             continue
-        except ValueError:
+        except (ValueError, RecursionError):
             counts.malformed += 1
             counts.problems.append(f"{where}: " + ("truncated last line" if last else "invalid JSON"))
             continue

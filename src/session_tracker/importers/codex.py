@@ -57,7 +57,7 @@ def _arguments(payload: dict[str, object]) -> object:
     if isinstance(raw, str):
         try:
             return json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {"input": raw}
     return raw
 

@@ -247,7 +247,7 @@ def detect(path: str, data: bytes) -> str:
     if head.startswith((b"{", b"[")):
         try:
             obj = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise bad(path, "a complete JSON report", "malformed or truncated JSON") from None
         if isinstance(obj, dict) and "totals" in obj and "files" in obj:
             return "coverage-json"

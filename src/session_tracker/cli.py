@@ -124,7 +124,7 @@ def blocker(text: str | None, message: str | None, resolve_id: str | None, impac
     from session_tracker.commands import blocker as cmd
 
     body = _one_message(text, message)
-    if resolve_id:
+    if resolve_id is not None:  # --resolve "" is a blocker id that does not exist, not "open one"
         if impact or resolution_plan:
             raise TrackerError("--impact and --plan describe a new blocker", "give them when opening it, not with --resolve")
         output.emit(cmd.resolve_blocker(Context(), resolve_id, body, session=session), as_json, textviews.blocker_resolved)

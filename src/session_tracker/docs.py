@@ -12,6 +12,7 @@ import os
 from session_tracker import store
 from session_tracker.context import Context
 from session_tracker.deferred import after_event, no_paths
+from session_tracker.render.md import document_bytes
 from session_tracker.model import Project, Session, load_project, load_session_file
 
 SESSION_KINDS = ("log", "files", "decisions", "handoff")
@@ -107,7 +108,7 @@ def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
         project = Project([full.get(s.sid, s) for s in summary.sessions], [])
         chosen = [s for s in project.sessions if s.sid in full]
         wanted = expected_lifecycle(ctx, project, chosen)
-        return [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
+        return [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text))]
 
 
 def expected_project(ctx: Context, project: Project) -> dict[str, str]:
@@ -155,7 +156,7 @@ def write_project(ctx: Context) -> list[str]:
     with store.Lock(ctx.layout.lock_file("render")):
         # The project documents need few events per session: read through the summary cache.
         wanted = expected_project(ctx, load_summary_project(ctx.layout))
-        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
+        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text))]
     return written + write_lifecycle(ctx)  # seed 003's documents of the sessions open here follow the plan
 
 
@@ -216,7 +217,7 @@ def write_session_full(
         for kind in kinds:
             path = ctx.document(kind, name)
             text = render_kind(kind, chosen[0], project) if path else None
-            if path and text is not None and store.atomic_write(path, text.encode("utf-8"), durable=durable):
+            if path and text is not None and store.atomic_write(path, document_bytes(text), durable=durable):
                 written.append(path)
     return written, chosen[0], project
 
@@ -257,7 +258,7 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
                 wanted.update(expected_project(ctx, summary))
         # No fsync per document here: a render can write thousands, each is derived, and the
         # manifest below is written last, so a crash mid-way means the next render redoes it.
-        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"), durable=False)]
+        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text), durable=False)]
         kept = manifest.get("outputs") if decided is not None and manifest else None
         outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
         owners = _owners(ctx, project)

@@ -81,7 +81,7 @@ def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
         except FileNotFoundError:
             findings.append({"level": WARNING, "check": "document-missing", "where": relative, "message": "not rendered yet; run `session-tracker render`"})
             continue
-        if actual != text.encode("utf-8"):
+        if actual != docs.document_bytes(text):
             message = "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"
             if path.endswith("-tasks.json"):
                 from session_tracker.lifecycle.view import describe_tasks_json

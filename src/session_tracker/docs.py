@@ -12,8 +12,8 @@ import os
 from session_tracker import store
 from session_tracker.context import Context
 from session_tracker.deferred import after_event, no_paths
-from session_tracker.render.md import document_bytes
 from session_tracker.model import Project, Session, load_project, load_session_file
+from session_tracker.render.md import document_bytes
 
 SESSION_KINDS = ("log", "files", "decisions", "handoff")
 PROJECT_KINDS = ("tracker", "progress", "implementation")  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md

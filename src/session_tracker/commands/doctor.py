@@ -9,6 +9,7 @@ from session_tracker import docs
 from session_tracker.context import Context
 from session_tracker.errors import TrackerError
 from session_tracker.model import load_project
+from session_tracker.render.md import document_bytes
 from session_tracker.sessions import open_here
 
 ERROR = "error"
@@ -81,7 +82,7 @@ def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
         except FileNotFoundError:
             findings.append({"level": WARNING, "check": "document-missing", "where": relative, "message": "not rendered yet; run `session-tracker render`"})
             continue
-        if actual != docs.document_bytes(text):
+        if actual != document_bytes(text):
             message = "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"
             if path.endswith("-tasks.json"):
                 from session_tracker.lifecycle.view import describe_tasks_json

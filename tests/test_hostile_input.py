@@ -114,3 +114,27 @@ def test_errors_never_echo_raw_newlines(started: Path, cli) -> None:  # type: ig
     result = cli("show", "no\nsuch\x1b[31m")
     assert result.code != 0 and len(result.err.strip().splitlines()) <= 2, result
     assert "\x1b" not in result.err
+
+
+def test_a_writers_temp_file_is_never_taken_for_a_marker(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """A temp file of a marker being written (as `init` does while others read) is neither
+    a session open here nor a stale marker to remove."""
+    temp = started / ".sessions/local/open/.00002.4242.0a1b2c3d.tmp"
+    temp.write_text("01JD8Z3K4M5N6P7Q8R9S0T1V2W")
+    result = cli("log", "still the one open session")
+    assert result.code == 0, result
+    assert temp.exists()
+    status = cli("status", "--json")
+    assert status.code == 0 and ".00002" not in status.out, status
+
+
+def test_doctor_lists_stray_temp_files(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    stray = [started / "archive/sessions/.SESSION-00001-LOG.md.999.deadbeef.tmp", started / ".sessions/local/.config.json.7.0badf00d.tmp"]
+    for path in stray:
+        path.write_text("half")
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    fresh = started / "archive/sessions/.SESSION-00001-FILES.txt.5.12345678.tmp"
+    fresh.write_text("in progress")
+    findings = json.loads(cli("doctor", "--json").out)["findings"]
+    wheres = {f["where"] for f in findings if f["check"] == "temp-file"}
+    assert wheres == {"archive/sessions/.SESSION-00001-LOG.md.999.deadbeef.tmp", ".sessions/local/.config.json.7.0badf00d.tmp"}

@@ -51,6 +51,8 @@ def open_here(layout: Layout) -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     for name in names:
+        if not name[:1].isalnum() or name.endswith(".tmp"):
+            continue  # a writer's temp file (".<name>.<pid>.<rand>.tmp"), never a marker
         try:
             with open(os.path.join(layout.open_dir, name), encoding="utf-8") as handle:
                 found[name] = handle.read().strip()

@@ -90,11 +90,46 @@ def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
                 message = describe_tasks_json(actual) + "; " + message
             findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": message})
     findings += _untracked_commits(ctx)
+    findings += _stray_temp_files(ctx)
     if secrets:
         from session_tracker.commands.doctor_secrets import scan
 
         findings += scan(ctx)
     return {"v": 1, "ok": not any(f["level"] == ERROR for f in findings), "findings": findings}
+
+
+TEMP_MIN_AGE_S = 60.0  # younger temp files may belong to a write in progress
+
+
+def _stray_temp_files(ctx: Context) -> list[dict[str, str]]:
+    """Temp files an interrupted atomic write left (``.<name>.<pid>.<hex>.tmp``) in the store
+    and in the documents' directories; older than a minute, so not a write in progress."""
+    import re
+    import time
+
+
+    pattern = re.compile(r"^\..+\.[0-9]+\.[0-9a-f]{8}\.tmp$")
+    places = {ctx.layout.store}
+    for template in ctx.config["documents"].values():
+        if isinstance(template, str):
+            places.add(os.path.dirname(os.path.join(ctx.layout.root, template.replace("{session}", "x"))))
+    found = []
+    now = time.time()
+    for place in sorted(places):
+        for directory, dirs, files in os.walk(place):
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(directory, d))]
+            for name in files:
+                path = os.path.join(directory, name)
+                try:
+                    old = now - os.lstat(path).st_mtime > TEMP_MIN_AGE_S
+                except OSError:
+                    continue
+                if pattern.match(name) and old:
+                    found.append({"level": WARNING, "check": "temp-file", "where": ctx.layout.relative(path),
+                                  "message": "a temp file left by an interrupted write (the file it was for is intact); delete it"})
+            if place != ctx.layout.store:
+                break  # document directories: their own level only
+    return found
 
 
 def _untracked_commits(ctx: Context) -> list[dict[str, str]]:

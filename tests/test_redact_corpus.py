@@ -158,6 +158,22 @@ CORPUS: list[tuple[str, str]] = [
     ("query access_token", p("https://api.example.com/v1/me?access_token=", rnd(40), "&fields=id")),
     ("generic service key", p("DATADOG_API_KEY=", rnd(32, HEX))),
     ("weak name random", p("STRIPE_KEY=", rnd(40))),
+    ("facebook page token", p("EAAC", rnd(120))),
+    ("twitter bearer", p("A" * 22, rnd(80, ALNUM + "%"))),
+    ("dropbox short-lived", p("sl", ".", rnd(135, URLSAFE))),
+    ("firebase server key", p("AAAA", rnd(7, URLSAFE), ":APA91b", rnd(134, URLSAFE))),
+    ("airtable pat", p("pat", rnd(14), ".", rnd(64, HEX))),
+    ("new relic license", p(rnd(36, HEX), "NRAL")),
+    ("braintree", p("access_token$production$", rnd(16, string.ascii_lowercase + string.digits), "$", rnd(32, HEX))),
+    ("pinecone", p("pcsk", "_", rnd(60))),
+    ("nuget", p("oy2", rnd(43, string.ascii_lowercase + string.digits))),
+    ("netrc", p("machine api.example.com login deploy password ", rnd(16))),
+    ("redis-cli -a", p("redis-cli -h cache -a ", rnd(16), " ping")),
+    ("docker login -p", p("docker login -u ci -p ", rnd(20), " registry.example.com")),
+    ("azure devops pat", p("AZURE_DEVOPS_PAT=", rnd(52, string.ascii_lowercase + "234567"))),
+    ("jdbc password", p("jdbc:mysql://db:3306/shop?user=app&password=", rnd(12))),
+    ("dotnet connection string", p("Server=db;Database=shop;User Id=sa;Password=", rnd(14), ";")),
+    ("k8s secret data", p("data:\n  password: ", base64.b64encode(rnd(12).encode()).decode())),
 ]
 
 
@@ -240,6 +256,18 @@ NEAR_MISSES = [
     "ACCEPTANCE criteria met",
     "pass the tests; --pass-with-no-tests",
     "key-value store and key-based lookups",
+    "compat=1.2 and xpat=3",
+    "redis-cli -h cache ping; docker login registry.example.com",
+    "the login page and the password page",
+    "EAA is a prefix; AAAA records in DNS",
+    "const credentials = await setupSteps.getCredentials(isUpdate);",
+    "const apiKey = await clack.password({ message: 'Enter API key' })",
+    "codemie-claude --model claude-4-5-sonnet --api-key sk-... \"review code\"",
+    "env.CODEMIE_API_KEY = apiKeyValue;",
+    "const apiKey = 'sk-ant-' + 'a'.repeat(95);",
+    "apiKey: 'proxy-handled', env.OPENAI_API_KEY = 'proxy-handled';",
+    '"thinking": "Let me try.", "signature": "EsgBCkgICxABGAIqQIyI8TX/6LchYMbOm3ETWXqgysCY0Yxy2RsvN3WKjndw"',
+    'token = "ghp_" + "a1B2"',
 ]
 
 

@@ -64,10 +64,20 @@ for _index, _rule in enumerate(RULES):
 _USER: list["re.Pattern[str]"] = []
 _ENABLED = [True]  # config [redact] enabled, as applied by configure()
 
-_PLACEHOLDERS = frozenset(
-    ["true", "false", "null", "none", "nil", "undefined", "yes", "no", "on", "off", "required", "optional", "string", "str", "int", "bool", "boolean", "text", "any", "object", "password", "passwd", "secret", "token", "value", "key", "changeme", "change_me", "xxx", "redacted", "hidden", "example", "placeholder", "empty", "default", "env", "dummy", "fake", "test", "foo", "bar", "baz", "mask", "masked", "omitted", "unset"]
-)
-_PLACEHOLDER_PARTS = ("your_", "your-", "_here", "-here", "example", "placeholder", "changeme", "xxxx", "****", "....")
+_PLACEHOLDERS = frozenset((
+    "true", "false", "null", "none", "nil", "undefined", "yes", "no", "on", "off", "required", "optional",
+    "string", "str", "int", "bool", "boolean", "text", "any", "object", "password", "passwd", "secret",
+    "token", "value", "key", "changeme", "change_me", "xxx", "redacted", "hidden", "example",
+    "placeholder", "empty", "default", "env", "dummy", "fake", "test", "foo", "bar", "baz", "mask",
+    "masked", "omitted", "unset",
+    # code, not values: `x = await f()`, `key = new Key()`, `token = self.token`
+    "await", "new", "function", "require", "import", "this", "self", "async", "yield", "lambda", "typeof",
+    "void", "return", "input", "getpass", "os", "process", "config", "settings", "args", "kwargs",
+    "options", "opts", "params", "props",
+))
+_PLACEHOLDER_PARTS = ("your_", "your-", "_here", "-here", "example", "placeholder", "changeme", "xxxx", "****", "...", "\u2026")
+_WORDS = r"[a-z]+(?:[\-_][a-z]+)+"  # "proxy-handled", "not_set": words, not a secret
+_CAMEL = r"[a-z]+(?:[A-Z][a-z]+)+"  # "apiKeyValue": an identifier in code
 # Helper expressions, compiled on first use by re's own cache (plain text never needs them).
 _RUN = r"[A-Za-z0-9]{16,}"
 _DOTTED = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+"
@@ -129,6 +139,8 @@ def _placeholder(value: str) -> bool:
         return True
     if " " in v and all(word.isalpha() for word in v.split()):
         return True  # prose: "All tests pass"
+    if v.endswith(("-", "_")) or re.fullmatch(_WORDS, v, re.ASCII) or re.fullmatch(_CAMEL, v, re.ASCII):
+        return True  # a prefix ("sk-ant-"), words joined, or an identifier
     if "(" in v or "[" in v or "{{" in v or re.fullmatch(r"[A-Za-z_]\w*=[^=].*", v, re.ASCII):
         return True
     if re.fullmatch(_DOTTED, v, re.ASCII):
@@ -151,7 +163,7 @@ def _check_value(m: "re.Match[str]", secret: str) -> bool:
 
 
 def _check_random(m: "re.Match[str]", secret: str) -> bool:
-    """Weak names (``*_KEY``, ``auth``, ``sig``): only a long value that looks random."""
+    """Weak names (``*_KEY``, ``auth``, ``dsn``): only a long value that looks random."""
     inner = _unquote(secret)
     if not re.fullmatch(_RANDOM_CHARS, inner, re.ASCII) or _placeholder(inner) or re.fullmatch(_UUID, inner, re.ASCII):
         return False
@@ -165,7 +177,7 @@ def _name_tier(name: str) -> int:
     squashed = low.replace("_", "").replace("-", "").replace(".", "")
     if low.endswith("_auth") or squashed.endswith(STRONG_SUFFIXES):
         return 0 if squashed.endswith(("tokens", "publickey", "pubkey")) else 2
-    if low.endswith(("pass", "pwd")):
+    if low.endswith(("pass", "pwd", "pat")):
         stem = low[:-4] if low.endswith("pass") else low[:-3]
         if (stem == "" or stem[-1] in "_.-") and low not in ("oldpwd", "pwd"):
             return 2
@@ -231,6 +243,7 @@ _CHECKS: "dict[str, Callable[[re.Match[str], str], bool] | None]" = {
     "mixed8": _check_mixed8,
     "basic": _check_basic,
     "userpass": _check_userpass,
+    "plain": _check_userpass,
     "notmarker": _check_notmarker,
     "mixedbody": lambda m, s: _mixed(_body(s)),
     "hexmix": lambda m, s: any(c.isdigit() for c in s[2:]) and any(c.isalpha() for c in s[4:]),

@@ -41,8 +41,8 @@ STRONG_SUFFIXES = (
     "secretkey", "privatekey", "accesskey", "authkey", "encryptionkey", "signingkey", "masterkey",
     "clientkey", "accountkey", "appkey", "sessionkey", "sharedaccesskey", "licensekey", "webhookkey",
 )
-# ... and these only when the value also looks random (``STRIPE_KEY``, ``auth``, ``sig``).
-WEAK_SUFFIXES = ("key", "auth", "sig", "signature", "dsn")
+# ... and these only when the value also looks random (``STRIPE_KEY``, ``auth``).
+WEAK_SUFFIXES = ("key", "auth", "dsn")
 # Command-line flags (``--password X``, ``--token=X``) whose value is a secret.
 SECRET_FLAGS = frozenset((
     "password", "passwd", "pass", "passphrase", "token", "secret", "api-key", "apikey", "api-token",
@@ -167,10 +167,23 @@ RULES: tuple[Rule, ...] = (
     ("token", ("_mmk",), _B + r"[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk" + _E, 0, ""),
     ("token", ("v1.0-",), r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}", 0, ""),
     ("token", ("lsv2_",), r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}", 0, ""),
+    ("token", ("EAA",), _B + r"EAA[A-Za-z0-9]{80,}", 0, ""),
+    ("token", ("AAAAAAAAAAAAAAAAAAAAAA",), r"A{22}[A-Za-z0-9%]{60,}", 0, ""),
+    ("token", ("sl.",), _B + r"sl\.[A-Za-z0-9_\-]{120,}", 0, ""),
+    ("token", ("APA91b",), r"(?:AAAA[A-Za-z0-9_\-]{7}:)?APA91b[A-Za-z0-9_\-]{60,}", 0, ""),
+    ("token", ("pat",), _B + r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}" + _E, 0, ""),
+    ("token", ("NRAL",), _B + r"[a-f0-9]{36}NRAL" + _E, 0, ""),
+    ("token", ("access_token$",), r"access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32}", 0, ""),
+    ("token", ("rnd_", "napi_", "pcsk_", "oy2", "cio"),
+     _B + r"(?:rnd_[A-Za-z0-9]{32}|napi_[a-z0-9]{64}|pcsk_[A-Za-z0-9_]{50,}|oy2[a-z0-9]{43}|cio[A-Za-z0-9]{32})" + _E, 0, "mixedbody"),
+    ("netrc-password", ("machine", "login"), r"\blogin[ \t]+\S+[ \t]+password[ \t]+(\S+)", 1, "plain"),
+    ("cli-password", ("redis-cli", "docker", "podman", "helm"),
+     r"\b(?:redis-cli\b[^\n;|&]*?[ \t]-a|(?:docker|podman|helm(?:[ \t]+registry)?)[ \t]+login\b[^\n;|&]*?[ \t]-p)[ \t]+"
+     r"(\"[^\"\n]+\"|'[^'\n]+'|[^\s\"'`]+)", 1, "userpass"),
     # --- command-line flags and assignments (last: they skip values already redacted)
     ("secret", ("pass", "pwd", "secret", "token", "key", "auth", "cred"),
      r"(?<![\w\-])--?([A-Za-z][A-Za-z\-]{2,30})(?:=|[ \t]+)(?!-)" + _VALUE, 2, "flag"),
-    ("secret", ("pass", "pwd", "secret", "token", "key", "auth", "cred", "sig", "dsn"),
+    ("secret", ("pass", "pwd", "secret", "token", "key", "auth", "cred", "dsn", "pat"),
      r"(?<![A-Za-z0-9_.\-])[\"']?([A-Za-z_][A-Za-z0-9_.\-]{0,80})" + _SEP + _VALUE, 2, "assignment"),
 )
 """Every rule, in the order they are applied (see the module docstring)."""

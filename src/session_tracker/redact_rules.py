@@ -178,8 +178,8 @@ RULES: tuple[Rule, ...] = (
      _B + r"(?:rnd_[A-Za-z0-9]{32}|napi_[a-z0-9]{64}|pcsk_[A-Za-z0-9_]{50,}|oy2[a-z0-9]{43}|cio[A-Za-z0-9]{32})" + _E, 0, "mixedbody"),
     ("netrc-password", ("machine", "login"), r"\blogin[ \t]+\S+[ \t]+password[ \t]+(\S+)", 1, "plain"),
     ("cli-password", ("redis-cli", "docker", "podman", "helm"),
-     r"\b(?:redis-cli\b[^\n;|&]*?[ \t]-a|(?:docker|podman|helm(?:[ \t]+registry)?)[ \t]+login\b[^\n;|&]*?[ \t]-p)[ \t]+"
-     r"(\"[^\"\n]+\"|'[^'\n]+'|[^\s\"'`]+)", 1, "userpass"),
+     (r"\b(?:redis-cli\b[^\n;|&]*?[ \t]-a|(?:docker|podman|helm(?:[ \t]+registry)?)[ \t]+login\b[^\n;|&]*?[ \t]-p)[ \t]+"
+     r"(\"[^\"\n]+\"|'[^'\n]+'|[^\s\"'`]+)"), 1, "userpass"),
     # --- command-line flags and assignments (last: they skip values already redacted)
     ("secret", ("pass", "pwd", "secret", "token", "key", "auth", "cred"),
      r"(?<![\w\-])--?([A-Za-z][A-Za-z\-]{2,30})(?:=|[ \t]+)(?!-)" + _VALUE, 2, "flag"),

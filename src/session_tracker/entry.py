@@ -101,8 +101,9 @@ def _bug_report(exc: BaseException) -> str:
     import traceback
 
     from session_tracker.paths import state_dir
+    from session_tracker.redact import redact
 
-    text = "".join(traceback.format_exception(exc))
+    text = redact("".join(traceback.format_exception(exc)))  # a message may quote user text
     directory = state_dir(os.environ)
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)

@@ -7,7 +7,7 @@ shows tracebacks instead.
 The fast path: a well-formed ``log`` or ``end`` is parsed here by hand and never imports click
 (~40 ms), which keeps ``strack log "…"`` within its 35 ms budget and ``end`` near the cost of
 git itself. ``hook <agent>`` (run by coding agents on every tool call) is dispatched before
-click as well, to :mod:`session_tracker.agents.hook`. Anything unusual — ``--help``, an unknown option, a repeated flag — falls through
+click as well, to :mod:`session_tracker.hooks.agent`. Anything unusual — ``--help``, an unknown option, a repeated flag — falls through
 to the click CLI, which owns the interface.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 
-from session_tracker.errors import EXIT_BUG, EXIT_ERROR, EXIT_INTERRUPTED, TrackerError
+from session_tracker.errors import EXIT_BUG, EXIT_ERROR, EXIT_INTERRUPTED, TrackerError, crash_report
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,9 +35,9 @@ FAST_COMMANDS: dict[str, tuple[dict[str, str], str | None, frozenset[str], froze
 }
 
 
-#: ``hooks run <git hook> [args]`` is dispatched before click (session_tracker.enforce.hookrun).
+#: ``hooks run <git hook> [args]`` is dispatched before click (session_tracker.hooks.git).
 GIT_HOOKS = ("pre-commit", "commit-msg", "post-commit")
-#: ``hook <agent>`` is dispatched before click (session_tracker.agents.hook).
+#: ``hook <agent>`` is dispatched before click (session_tracker.hooks.agent).
 HOOK_AGENTS = ("claude-code", "codex", "gemini")
 
 
@@ -78,8 +78,9 @@ def _first(options: dict[str, list[str]], key: str) -> str | None:
 
 
 def _fast(command: str, options: dict[str, list[str]]) -> None:
-    from session_tracker import output, textviews
-    from session_tracker.context import Context
+    from session_tracker import output
+    from session_tracker.core.context import Context
+    from session_tracker.views import session as textviews
 
     if command == "log":
         from session_tracker.commands.log import log
@@ -94,29 +95,8 @@ def _fast(command: str, options: dict[str, list[str]]) -> None:
     output.emit(result, "json" in options, view)
 
 
-def _bug_report(exc: BaseException) -> str:
-    """Write the traceback to ``<user state dir>/crash-<time>-<pid>.log`` (0600; not /tmp,
-    which every user can read) and return its path."""
-    import tempfile
-    import traceback
-
-    from session_tracker.paths import state_dir
-    from session_tracker.redact import redact
-
-    text = redact("".join(traceback.format_exception(exc)))  # a message may quote user text
-    directory = state_dir(os.environ)
-    try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        fd, path = tempfile.mkstemp(prefix="crash-", suffix=".log", dir=directory)
-    except OSError:
-        fd, path = tempfile.mkstemp(prefix="session-tracker-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
-        handle.write(text)
-    return path
-
-
 def _warnings(output: object) -> None:
-    from session_tracker.deferred import WARNINGS
+    from session_tracker.core.deferred import WARNINGS
 
     for message, hint in WARNINGS:
         output.warning(message, hint)  # type: ignore[attr-defined]
@@ -144,7 +124,9 @@ def run(action: Callable[[], int | None], debug: bool) -> int:
     except Exception as exc:
         if debug:
             raise
-        path = _bug_report(exc)
+        from session_tracker.core.redact import redact
+
+        path = crash_report(exc, redact)
         output.error(f"internal error: {type(exc).__name__}: {exc}", f"this is a bug; the traceback is in {path}")
         return EXIT_BUG
 
@@ -174,12 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     options = parse_fast(args[0], args[1:]) if args else None
     if len(args) == 2 and args[0] == "hook" and args[1] in HOOK_AGENTS:
         # Agents run this on every tool call: no click, and it never fails (it logs instead).
-        from session_tracker.agents.hook import main as hook
+        from session_tracker.hooks.agent import main as hook
 
         code = hook(args[1])
     elif len(args) >= 3 and args[:2] == ["hooks", "run"] and args[2] in GIT_HOOKS:
         # Git runs this on every commit (pre-commit's 50 ms budget): no click; never raises.
-        from session_tracker.enforce.hookrun import main as git_hook
+        from session_tracker.hooks.git import main as git_hook
 
         code = git_hook(args[2:])
     elif options is not None:

@@ -93,7 +93,7 @@ def relative_path(path: str, root: str, cwd: str) -> str:
     absolute; a relative ``path`` is taken relative to the agent's ``cwd``."""
     import os
 
-    from session_tracker.redact import clip
+    from session_tracker.core.redact import clip
 
     # Redact before normalising: normpath turns "https://u:pw@host" into "https:/u:pw@host",
     # which no longer looks like a URL with a password.

@@ -26,9 +26,9 @@ import json
 import os
 import re
 
-from session_tracker import store
 from session_tracker.agents import AGENTS
-from session_tracker.context import Context
+from session_tracker.core import store
+from session_tracker.core.context import Context
 from session_tracker.errors import TrackerError
 
 BEGIN = "<!-- session-tracker:begin (written by `session-tracker agent install`; `agent uninstall` removes it) -->"
@@ -126,7 +126,7 @@ def paths(ctx: Context, agent: str, user: bool) -> tuple[str, str]:
     """``(settings file, instructions file)`` of ``agent`` at project or user scope."""
     spec = _spec(agent)
     if user:
-        from session_tracker import safepath
+        from session_tracker.core import safepath
 
         safepath.allow(_home())  # the user asked for their own settings (links there are theirs)
         return os.path.join(_home(), str(spec["user_settings"])), os.path.join(_home(), str(spec["user_instructions"]))
@@ -135,8 +135,8 @@ def paths(ctx: Context, agent: str, user: bool) -> tuple[str, str]:
 
 def _state_path(ctx: Context, user: bool) -> str:
     if user:
-        from session_tracker import safepath
-        from session_tracker.agents.hook import state_dir
+        from session_tracker.core import safepath
+        from session_tracker.core.paths import state_dir
 
         safepath.allow(state_dir(ctx.env))
         return os.path.join(state_dir(ctx.env), STATE_NAME)
@@ -329,7 +329,7 @@ def install(ctx: Context, agent: str, user: bool = False, program: str = PROGRAM
     settings_path, md_path = paths(ctx, agent, user)
     state_path = _state_path(ctx, user)
     if not user:
-        from session_tracker.sessions import ensure_store
+        from session_tracker.core.sessions import ensure_store
 
         ensure_store(ctx.layout)
     state = _load_state(state_path)

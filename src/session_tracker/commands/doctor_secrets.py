@@ -11,7 +11,7 @@ import json
 import os
 import re
 
-from session_tracker.context import Context
+from session_tracker.core.context import Context
 
 _MARKER = re.compile(r"\[REDACTED:([a-z0-9\-]+)\]")
 HINT = (
@@ -23,7 +23,7 @@ HINT = (
 
 def _kinds(text: str) -> list[str]:
     """The kinds :func:`redact` would replace in ``text`` (empty when it holds none)."""
-    from session_tracker.redact import redact
+    from session_tracker.core.redact import redact
 
     redacted = redact(text)
     if redacted == text:
@@ -110,11 +110,11 @@ def scan(ctx: Context) -> list[dict[str, str]]:
         pass
     for path in files:
         findings += _scan_jsonl(path, layout.relative(path))
-    from session_tracker import docs
-    from session_tracker.model import load_project
+    from session_tracker.core.model import load_project
+    from session_tracker.documents import writer
 
     try:
-        documents = sorted(docs.expected(ctx, load_project(layout)))
+        documents = sorted(writer.expected(ctx, load_project(layout)))
     except Exception:  # noqa: BLE001 - the rest of doctor reports why documents cannot be derived
         documents = []
     for path in documents:

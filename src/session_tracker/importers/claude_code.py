@@ -25,8 +25,8 @@ import os
 import re
 
 from session_tracker.agents import EDIT_TOOLS, SHELL_TOOLS, relative_path, shell_command, tool_paths
+from session_tracker.core.redact import clip
 from session_tracker.importers import Counts, Transcript, prompt_text, read_lines, timestamp
-from session_tracker.redact import clip
 
 AGENT = "claude-code"
 KNOWN_TYPES = frozenset(

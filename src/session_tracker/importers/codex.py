@@ -23,8 +23,8 @@ import json
 import os
 
 from session_tracker.agents import relative_path, shell_command, tool_paths
+from session_tracker.core.redact import clip
 from session_tracker.importers import Counts, Transcript, prompt_text, read_lines, timestamp
-from session_tracker.redact import clip
 
 AGENT = "codex"
 KNOWN_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event_msg", "compacted", "world_state"})

@@ -32,6 +32,9 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for name in ("CURRENT_SESSION", "SESSION_TRACKER_ROOT", "SESSION_TRACKER_ACTOR", "SESSION_TRACKER_SKIP"):
         monkeypatch.delenv(name, raising=False)
+    from session_tracker.core import safepath
+
+    safepath.reset()  # the roots a test's in-process Layouts registered are its own
     (home / ".gitconfig").write_text("[user]\n\tname = Test Author\n\temail = author@example.com\n[init]\n\tdefaultBranch = main\n")
 
 

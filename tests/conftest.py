@@ -54,6 +54,16 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 @pytest.fixture
+def all_documents(repo: Path) -> Path:
+    """Render every document (``preset = "all"``), set in the per-machine config so a test's
+    own ``config.toml`` does not undo it; the default preset renders only the archive."""
+    local = repo / ".sessions" / "local"
+    local.mkdir(parents=True, exist_ok=True)
+    (local / "config.toml").write_text('[documents]\npreset = "all"\n')
+    return repo
+
+
+@pytest.fixture
 def ctx(repo: Path) -> Context:
     """A command context for ``repo`` (what the CLI builds)."""
     return Context(layout=Layout(str(repo)), env={})

@@ -1,7 +1,7 @@
 """All output goes through here, so tests capture it and ``--json`` is the same data.
 
 Text for people on stdout, JSON for programs on stdout, errors on stderr as
-``error: <message>`` then ``hint: <fix>``.
+``error: <message>`` then ``hint: <fix>`` (with ``--json``: ``{"v":1,"error":…,"hint":…}``).
 """
 
 from __future__ import annotations
@@ -31,8 +31,17 @@ def emit(result: dict[str, object], as_json: bool, text: Callable[[dict[str, obj
             echo(rendered.rstrip("\n"))
 
 
-def error(message: str, hint: str = "") -> None:
-    """The one-line error (and hint) on stderr."""
+#: The version of the ``--json`` error shape ``{"v", "error", "hint"}``.
+ERROR_VERSION = 1
+
+
+def error(message: str, hint: str = "", as_json: bool = False) -> None:
+    """The one-line error (and hint) on stderr; with ``as_json`` one JSON object instead,
+    ``{"v": 1, "error": message, "hint": hint or null}``, so a program reading ``--json``
+    output parses failures too (the exit code is the same either way)."""
+    if as_json:
+        echo(json.dumps({"v": ERROR_VERSION, "error": message, "hint": hint or None}, ensure_ascii=False), err=True)
+        return
     echo(f"error: {message}", err=True)
     if hint:
         echo(f"hint: {hint}", err=True)

@@ -1,0 +1,78 @@
+"""Document presets: which documents the tracker renders, one name per way of working.
+
+``[documents] preset`` (or ``init --preset``) names one preset or a list of them:
+
+* ``archive`` (the default, the smallest that serves): the session archive under
+  ``archive/sessions/`` — each session's work log, files, decisions and handoff;
+* ``tracker``: the project's tracker documents ``SESSION_TRACKER.md``, ``progress.txt``,
+  ``IMPLEMENTATION.md`` (and the metrics chart beside the tracker);
+* ``lifecycle``: the session lifecycle documents ``.claude/sessions/session-<id>-*`` and the
+  memory files ``.claude/memory/*.md``;
+* ``all``: every document.
+
+A document the presets leave out is switched off unless its own key (``tracker = "…"``) is
+set in the config, so a key always wins over a preset. The events are the same whatever the
+preset: switching presets and running ``render`` writes the other documents from the same
+history.
+"""
+
+from __future__ import annotations
+
+from session_tracker.errors import EXIT_USAGE, TrackerError
+
+#: preset name -> the ``[documents]`` keys it renders.
+PRESETS: dict[str, tuple[str, ...]] = {
+    "archive": ("log", "files", "decisions", "handoff"),
+    "tracker": ("tracker", "progress", "implementation"),
+    "lifecycle": ("context", "plan", "tasks", "tests", "completed", "review",
+                  "memory_architecture", "memory_patterns", "memory_decisions", "memory_errors"),
+}
+PRESETS["all"] = tuple(k for names in list(PRESETS.values()) for k in names)
+DEFAULT = "archive"
+#: What each preset writes, for help texts and ``init``'s output.
+DESCRIPTIONS = {
+    "archive": "archive/sessions/: each session's work log, files, decisions and handoff",
+    "tracker": "SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md",
+    "lifecycle": ".claude/sessions/session-<id>-* and .claude/memory/*.md",
+    "all": "every document",
+}
+
+
+def names(value: object, where: str = "[documents] preset") -> list[str]:
+    """The preset names in ``value`` (a name or a list of names), checked.
+
+    Raises:
+        TrackerError: not a string or list of strings, or an unknown name (exit 2: it is
+        what the user typed).
+    """
+    items = [value] if isinstance(value, str) else value
+    known = ", ".join(PRESETS)
+    if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
+        raise TrackerError(f"{where} must be a preset name or a list of them", f"presets: {known}", EXIT_USAGE)
+    unknown = [v for v in items if v not in PRESETS]
+    if unknown:
+        raise TrackerError(f"{where}: unknown preset {unknown[0]!r}", f"presets: {known}", EXIT_USAGE)
+    return list(dict.fromkeys(items))
+
+
+def apply(config: dict[str, dict[str, object]], given: set[str]) -> None:
+    """Switch off, in place, every document the configured presets leave out.
+
+    Args:
+        config: the merged configuration; ``config["documents"]["preset"]`` is removed and
+            the checked names kept as ``config["preset"]["names"]``.
+        given: ``section.key`` names set explicitly by a config file (they win over the preset).
+    """
+    documents = config["documents"]
+    chosen = names(documents.pop("preset", DEFAULT))
+    config["preset"] = {"names": chosen}
+    keep = {kind for name in chosen for kind in PRESETS[name]}
+    for kind in PRESETS["all"]:
+        if kind not in keep and f"documents.{kind}" not in given:
+            documents[kind] = False
+    tracker = "tracker" in keep or "documents.tracker" in given
+    if not tracker and "metrics.chart" not in given and "metrics" in config:
+        config["metrics"]["chart"] = False  # the chart sits beside the tracker
+
+
+__all__ = ["DEFAULT", "DESCRIPTIONS", "PRESETS", "apply", "names"]

@@ -55,11 +55,11 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @pytest.fixture
 def all_documents(repo: Path) -> Path:
-    """Render every document (``preset = "all"``), set in the per-machine config so a test's
-    own ``config.toml`` does not undo it; the default preset renders only the archive."""
-    local = repo / ".sessions" / "local"
-    local.mkdir(parents=True, exist_ok=True)
-    (local / "config.toml").write_text('[documents]\npreset = "all"\n')
+    """``repo`` configured to render every document (``[documents] preset = "all"`` in the
+    committed config.toml); the default preset renders only the session archive."""
+    store = repo / ".sessions"
+    store.mkdir(exist_ok=True)
+    (store / "config.toml").write_text('[documents]\npreset = "all"\n')
     return repo
 
 

@@ -14,7 +14,9 @@ SESSION_HELP = "Session name (default: $CURRENT_SESSION, else the one open sessi
 F = TypeVar("F", bound=Callable[..., Any])
 def session_option(f: F) -> F:
     """``--session ID`` as every session command spells it."""
-    return click.option("--session", "-s", metavar="ID", help=SESSION_HELP)(f)
+    from session_tracker.cli.complete import sessions
+
+    return click.option("--session", "-s", metavar="ID", help=SESSION_HELP, shell_complete=sessions)(f)
 
 
 def json_option(f: F) -> F:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from session_tracker import output
+from session_tracker.cli import complete
 from session_tracker.cli.options import F, json_option, one_message, session_option
 from session_tracker.core.context import Context
 from session_tracker.plan.model import COMPLEXITIES, STATUSES
@@ -135,7 +136,7 @@ def task() -> None:
 @click.option("--assignee", metavar="NAME")
 @click.option("--file", "files", multiple=True, metavar="PATH", help="A file the task changes (repeatable).")
 @click.option("--test", "tests", multiple=True, metavar="TEXT", help="A test case (repeatable).")
-@click.option("--depends-on", "depends_on", multiple=True, metavar="ID", help="A task that must be done first (repeatable).")
+@click.option("--depends-on", "depends_on", multiple=True, metavar="ID", shell_complete=complete.tasks, help="A task that must be done first (repeatable).")
 @click.option("--agent", metavar="NAME", help="The agent that handles it (seed 003), e.g. backend-specialist.")
 @click.option("--success", metavar="TEXT", help="Success criteria: how we know it is done.")
 @session_option
@@ -152,7 +153,7 @@ def task_add(title: str, phase: str | None, component: str | None, estimate: int
 
 def _move(verb: str, doc: str) -> None:
     @task.command(verb, help=doc)
-    @click.argument("task_id", metavar="ID")
+    @click.argument("task_id", metavar="ID", shell_complete=complete.tasks)
     @click.option("--actual", type=int, metavar="MIN", help="Minutes actually spent.")
     @click.option("--reason", metavar="TEXT", help="Why (required for block).")
     @session_option

@@ -75,4 +75,44 @@ def apply(config: dict[str, dict[str, object]], given: set[str]) -> None:
         config["metrics"]["chart"] = False  # the chart sits beside the tracker
 
 
-__all__ = ["DEFAULT", "DESCRIPTIONS", "PRESETS", "apply", "names"]
+def choose(config_file: str, chosen: list[str]) -> bool:
+    """Write ``[documents] preset = …`` into ``config_file`` (``init --preset``), keeping every
+    other line, comment and key as it is; creates the file when there is none.
+
+    Returns:
+        True when the file changed.
+    Raises:
+        TrackerError: an unknown preset (exit 2), or the file cannot be written.
+    """
+    import os
+
+    from session_tracker.core.store import atomic_write
+
+    checked = names(chosen, "--preset")
+    value = '"' + checked[0] + '"' if len(checked) == 1 else "[" + ", ".join(f'"{n}"' for n in checked) + "]"
+    line = f"preset = {value}"
+    try:
+        with open(config_file, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except FileNotFoundError:
+        lines = []
+    section, header, placed = None, None, False
+    for n, text in enumerate(lines):
+        stripped = text.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            section = stripped.strip("[]").strip()
+            if section == "documents":
+                header = n
+        elif section == "documents" and stripped.split("=", 1)[0].strip() == "preset":
+            lines[n], placed = line, True
+    if not placed:
+        if header is None:
+            lines += ([""] if lines and lines[-1].strip() else []) + ["[documents]", line]
+        else:
+            lines.insert(header + 1, line)
+    new = "\n".join(lines) + "\n"
+    os.makedirs(os.path.dirname(config_file), exist_ok=True)
+    return atomic_write(config_file, new.encode("utf-8"))
+
+
+__all__ = ["DEFAULT", "DESCRIPTIONS", "PRESETS", "apply", "choose", "names"]

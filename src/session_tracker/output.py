@@ -22,9 +22,13 @@ def echo(text: str = "", err: bool = False) -> None:
 
 
 def emit(result: dict[str, object], as_json: bool, text: Callable[[dict[str, object]], str]) -> None:
-    """Print ``result`` as indented JSON (``--json``) or through its text view."""
+    """Print ``result`` as indented JSON (``--json``) or through its text view.
+
+    Every JSON result carries ``"v"`` (its shape's version, 1 unless the result says), first.
+    """
     if as_json:
-        echo(json.dumps(result, ensure_ascii=False, indent=2, sort_keys=False))
+        versioned = result if "v" in result else {"v": 1, **result}
+        echo(json.dumps(versioned, ensure_ascii=False, indent=2, sort_keys=False))
     else:
         rendered = text(result)
         if rendered:

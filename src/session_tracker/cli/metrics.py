@@ -90,7 +90,7 @@ def history_cmd(as_json: bool) -> None:
 @session_option
 @json_option
 def session_cmd(session: str | None, as_json: bool) -> None:
-    """Seed 003's session metrics (completion, quality, time, bugs, docs) and score."""
+    """The session lifecycle's metrics (completion, quality, time, bugs, docs) and score."""
     from session_tracker.commands.metrics import session_metrics
 
     output.emit(session_metrics(Context(), session=session), as_json, views.session)

@@ -16,8 +16,8 @@ from session_tracker.views import session as textviews
 @click.command()
 @click.option("--session", "-s", metavar="ID", help="Session name to start (default: the next free number, e.g. 00003).")
 @click.option("--objective", "-o", "objectives", multiple=True, metavar="TEXT", help="What this session sets out to do (repeatable).")
-@click.option("--complexity", metavar="LEVEL", help="The project's complexity level (seed 002): Trivial, Small, Medium, Large or Huge.")
-@click.option("--workflow", metavar="NAME", help="Seed the plan and checklist from a workflow (feature-development, bug-fix, performance-optimization, or .sessions/workflows/NAME.md).")
+@click.option("--complexity", metavar="LEVEL", help="The project's complexity level (progress.txt): Trivial, Small, Medium, Large or Huge.")
+@click.option("--workflow", metavar="NAME", help="Start the plan and checklist from a workflow (feature-development, bug-fix, performance-optimization, or .sessions/workflows/NAME.md).")
 @click.option("--preset", "presets", multiple=True, metavar="NAME", shell_complete=complete.presets,
               help="Which documents to render, kept in .sessions/config.toml: archive (the default: archive/sessions/), "
                    "tracker (SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md), lifecycle (.claude/sessions/, .claude/memory/) "
@@ -86,7 +86,7 @@ def decision(text: str | None, message: str | None, rationale: str | None, alter
 @click.argument("text", required=False, metavar="[MESSAGE]")
 @click.option("--message", "-m", metavar="TEXT", help="What blocks you (or, with --resolve, how it was resolved).")
 @click.option("--resolve", "resolve_id", metavar="ID", help="Resolve the blocker with this id (e.g. 00003-1).")
-@click.option("--impact", metavar="LEVEL", help="Low, Medium or High (seed 004's Blockers and Issues).")
+@click.option("--impact", metavar="LEVEL", help="Low, Medium or High (IMPLEMENTATION.md's Blockers and Issues).")
 @click.option("--plan", "resolution_plan", metavar="TEXT", help="How it will be resolved.")
 @session_option
 @json_option
@@ -187,7 +187,7 @@ def doctor(as_json: bool) -> None:
 
 @click.command()
 def makefile() -> None:
-    """Print seed 001's Makefile targets wired to this CLI (for `include`)."""
+    """Print the Makefile targets wired to this CLI (for `include`)."""
     from session_tracker.commands.makefile import makefile as run
 
     output.echo(run().rstrip("\n"))

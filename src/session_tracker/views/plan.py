@@ -57,7 +57,8 @@ def status(result: dict[str, object]) -> str:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    facts.add_row("Project", cell(result["project"]))
+    named = result.get("project_named", True)
+    facts.add_row("Project", cell(result["project"]) if named else "(no name yet: `session-tracker plan set --name NAME`)")
     facts.add_row("Current phase", cell(result["current_phase"]))
     facts.add_row("Current session", ", ".join(result["open_sessions"]) or "none open")  # type: ignore[arg-type]
     last = result["last_session"]
@@ -93,6 +94,7 @@ def status(result: dict[str, object]) -> str:
         body = "\n".join(fmt(i) for i in items) or "none"
         parts.append(Panel(body, title=title, title_align="left"))
     buffer = io.StringIO()
-    width = max(shutil.get_terminal_size((100, 24)).columns, 80)
-    Console(file=buffer, width=width, highlight=False, soft_wrap=False).print(Group(*parts))  # type: ignore[arg-type]
+    from session_tracker.views.terminal import width
+
+    Console(file=buffer, width=width(), highlight=False, soft_wrap=False).print(Group(*parts))  # type: ignore[arg-type]
     return buffer.getvalue().rstrip("\n")

@@ -1,0 +1,69 @@
+"""Text for a person at a terminal, or for a pipe: the two differ in width and colour only.
+
+* :func:`width`: the terminal's width; when stdout is not a terminal, no limit, so a table row
+  stays on one line for ``grep``, ``cut`` and ``less -S``.
+* :func:`markdown`: a document (the handoff) for reading — rendered by rich's Markdown on a
+  terminal; as plain text when stdout is piped, ``NO_COLOR`` is set (https://no-color.org) or
+  ``TERM=dumb``. Either way without the generated-document notice and without the escapes that
+  keep the file valid markdown (``\\_\\_version\\_\\_``, ``&gt;=``).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import sys
+
+#: Width used when stdout is not a terminal: wide enough that no row wraps.
+PIPE_WIDTH = 10_000
+_NOTICE = re.compile(r"^\s*<!--.*?-->\s*\n?", re.DOTALL)
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def is_terminal() -> bool:
+    """True when stdout is a terminal that may show colour."""
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def width() -> int:
+    """Columns to render tables in: the terminal's (at least 80), :data:`PIPE_WIDTH` when piped."""
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty:
+        return PIPE_WIDTH
+    return max(shutil.get_terminal_size((100, 24)).columns, 80)
+
+
+def plain(document: str) -> str:
+    """``document`` (markdown) as plain text: the notice removed, escapes and HTML entities
+    undone, ``<br>`` as a new line; headings, lists and tables keep their markdown shape."""
+    text = _NOTICE.sub("", document, count=1).lstrip("\n")
+    text = text.replace("<br>", "\n    ")
+    return html.unescape(_ESCAPE.sub(r"\1", text))
+
+
+def markdown(document: str) -> str:
+    """``document`` for reading: rich's rendering on a terminal (with ANSI styles), else
+    :func:`plain`."""
+    if not is_terminal():
+        return plain(document)
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=min(width(), 100), highlight=False)
+    console.print(Markdown(_NOTICE.sub("", document, count=1)))
+    return buffer.getvalue().rstrip("\n")
+
+
+__all__ = ["PIPE_WIDTH", "is_terminal", "markdown", "plain", "width"]

@@ -50,17 +50,24 @@ def test_cherry_pick_and_revert_in_a_hooked_session_pass_check_range(repo: Path,
     assert "a cherry-pick recorded by a session" in details and "a revert recorded by a session" in details
 
 
-def test_without_hooks_a_cherry_pick_made_during_a_session_is_tracked_by_its_time(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    fix = _maintenance_fix(repo)
+def test_a_cherry_pick_from_another_clone_made_during_the_session_is_tracked_by_its_time(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _maintenance_fix(repo)
     start = head(repo)
+    teammate = tmp_path / "teammate"
+    assert git_run(tmp_path, "clone", "-q", str(repo), str(teammate)).returncode == 0
     assert cli("init", "--session", "00001").code == 0
-    assert git_run(repo, "cherry-pick", "-x", fix).returncode == 0
-    assert cli("end").code == 0
+    change(repo, "feature.py")
+    assert commit(repo, "Feature work", "--trailer", "Session: 00001").returncode == 0
+    # Meanwhile, in another clone without session-tracker: the maintenance fix, picked with -x.
+    assert git_run(teammate, "cherry-pick", "-x", "origin/maint").returncode == 0
+    assert cli("end").code == 0  # ends before the teammate's commit arrives: no session recorded it
     git_run(repo, "add", "-A")
     assert commit(repo, "Session 00001: events and documents").returncode == 0
+    assert git_run(repo, "pull", "-q", "--no-rebase", "--no-edit", str(teammate), "main").returncode == 0
     rules = _rules(cli, f"{start}..HEAD")
     assert rules["session-trailer"]["status"] == "pass", rules["session-trailer"]
-    assert "made during session 00001" in " ".join(map(str, rules["session-trailer"]["details"]))
+    assert rules["tracked-commits"]["status"] == "pass", rules["tracked-commits"]
+    assert "a cherry-pick made during session 00001" in " ".join(map(str, rules["session-trailer"]["details"]))
 
     # The same pick outside any session is not excused, and the hint says how without rewriting.
     change(repo, "later.py")

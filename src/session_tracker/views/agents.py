@@ -32,8 +32,9 @@ def imported(result: dict[str, object]) -> str:
     """After ``import``: one line per session, skips, then the counts of bad lines."""
     sessions = result.get("imported") or []
     skipped = result.get("skipped") or []
-    lines = [f"{result['agent']}: {plural(len(sessions), 'session')} imported from "  # type: ignore[arg-type]
-             f"{plural(int(result['files']), 'file')} ({plural(int(result['lines']), 'line')})"]  # type: ignore[call-overload]
+    counts = (f"{plural(len(sessions), 'session')} imported from {plural(int(result['files']), 'file')} "  # type: ignore[arg-type,call-overload]
+              f"({plural(int(result['lines']), 'line')})")  # type: ignore[call-overload]
+    lines = [f"{result['agent']}: {counts}"]
     for item in sessions:  # type: ignore[attr-defined]
         tokens = sum(u.get("input_tokens", 0) + u.get("output_tokens", 0) for u in item["usage"].values())
         lines.append(

@@ -31,7 +31,8 @@ def shown(result: dict[str, object]) -> str:
     for check in result.get("checks") or []:  # type: ignore[attr-defined]
         mark = {"ok": "✓", "failed": "✗", "missing": "?", "timeout": "⏱"}.get(str(check.get("status")), "·")
         message = f" — {check['message']}" if check.get("message") else ""
-        lines.append(f"{mark} {check.get('name')}: {check.get('status')} ({check.get('duration_ms')} ms){message}")
+        status = "could not run" if check.get("ran") is False else check.get("status")
+        lines.append(f"{mark} {check.get('name')}: {status} ({check.get('duration_ms')} ms){message}")
     metrics = result.get("metrics")
     if not isinstance(metrics, dict):
         lines.append("No metrics recorded yet: run `session-tracker metrics run` (or `metrics record`).")

@@ -44,7 +44,6 @@ def imported(result: dict[str, object]) -> str:
 def status(result: dict[str, object]) -> str:
     """``status``: the dashboard (rich panels and a progress bar, plain text when piped)."""
     import io
-    import shutil
 
     from rich.console import Console, Group
     from rich.panel import Panel

@@ -20,6 +20,8 @@ import sys
 PIPE_WIDTH = 10_000
 _NOTICE = re.compile(r"^\s*<!--.*?-->\s*\n?", re.DOTALL)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
+_STRONG = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*")
+_EMPHASIS = re.compile(r"(?<![\\*])\*(?=[^\s*])(.+?)(?<=[^\s\\*])\*(?!\*)")
 
 
 def is_terminal() -> bool:
@@ -43,10 +45,11 @@ def width() -> int:
 
 
 def plain(document: str) -> str:
-    """``document`` (markdown) as plain text: the notice removed, escapes and HTML entities
-    undone, ``<br>`` as a new line; headings, lists and tables keep their markdown shape."""
+    """``document`` (markdown) as plain text: the notice removed, escapes, emphasis markers and
+    HTML entities undone, ``<br>`` as a new line; headings, lists and tables keep their shape."""
     text = _NOTICE.sub("", document, count=1).lstrip("\n")
     text = text.replace("<br>", "\n    ")
+    text = _EMPHASIS.sub(r"\1", _STRONG.sub(r"\1", text))  # markers only: escaped stars stay
     return html.unescape(_ESCAPE.sub(r"\1", text))
 
 

@@ -18,16 +18,16 @@ history.
 
 from __future__ import annotations
 
+from session_tracker.core import kinds
 from session_tracker.errors import EXIT_USAGE, TrackerError
 
-#: preset name -> the ``[documents]`` keys it renders.
+#: preset name -> the ``[documents]`` keys it renders (the groups of :mod:`.kinds`).
 PRESETS: dict[str, tuple[str, ...]] = {
-    "archive": ("log", "files", "decisions", "handoff"),
-    "tracker": ("tracker", "progress", "implementation"),
-    "lifecycle": ("context", "plan", "tasks", "tests", "completed", "review",
-                  "memory_architecture", "memory_patterns", "memory_decisions", "memory_errors"),
+    "archive": kinds.ARCHIVE,
+    "tracker": kinds.TRACKER,
+    "lifecycle": kinds.LIFECYCLE + kinds.MEMORY,
+    "all": kinds.names(),
 }
-PRESETS["all"] = tuple(k for names in list(PRESETS.values()) for k in names)
 DEFAULT = "archive"
 #: What each preset writes, for help texts and ``init``'s output.
 DESCRIPTIONS = {

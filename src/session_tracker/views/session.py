@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from session_tracker.core.clock import format_duration
 from session_tracker.core.words import plural
-
-
-def _rich_text(render: object) -> str:
-    """Render a rich renderable to plain text (no colour codes when not a terminal)."""
-    import io
-
-    from rich.console import Console
-
-    from session_tracker.views.terminal import width
-
-    buffer = io.StringIO()
-    Console(file=buffer, width=width(), highlight=False, soft_wrap=False).print(render)
-    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+from session_tracker.views.console import to_text
 
 
 def _count(value: object, noun: str) -> str:
@@ -36,7 +24,7 @@ def init(result: dict[str, object]) -> str:
         lines.append(f"note: {result['notice']}")
     lines.append("")
     if result.get("previous_handoff"):
-        from session_tracker.views.terminal import markdown
+        from session_tracker.views.console import markdown
 
         lines.append(f"──── Handoff from session {result['previous_session']} (read this first) ────")
         lines.append(markdown(str(result["previous_handoff"])))
@@ -72,7 +60,7 @@ def handoff_item(result: dict[str, object]) -> str:
 
 def handoff(result: dict[str, object]) -> str:
     """``handoff``: rendered on a terminal; the markdown itself when piped (``> HANDOFF.md``)."""
-    from session_tracker.views.terminal import is_terminal, markdown
+    from session_tracker.views.console import is_terminal, markdown
 
     return markdown(str(result["handoff"])) if is_terminal() else str(result["handoff"])
 
@@ -130,7 +118,7 @@ def ended(result: dict[str, object]) -> str:
     lines = [f"✅ Session {result['session']} COMPLETE · {duration} · {files} · {commits}"]
     if result.get("notice"):
         lines.append(f"note: {result['notice']}")
-    from session_tracker.views.terminal import markdown
+    from session_tracker.views.console import markdown
 
     lines += ["", markdown(str(result["handoff"])), "", "Documents:"]
     lines += [f"  {p}" for p in result["documents"]]  # type: ignore[attr-defined]
@@ -157,7 +145,7 @@ def sessions(result: dict[str, object]) -> str:
                 format_duration(float(r["duration_s"])), str(r["branch"] or "—"),  # type: ignore[arg-type]
                 str(r["entries"]), str(r["decisions"]), str(r["objective"]),
             )
-        text = _rich_text(table).rstrip("\n")
+        text = to_text(table).rstrip("\n")
     for problem in problems:
         text += f"\nwarning: unreadable line {problem}"
     return text
@@ -178,3 +166,22 @@ def doctor(result: dict[str, object]) -> str:
     errors = sum(1 for f in findings if f["level"] == "error")
     lines.append("✅ store and documents are consistent" if result["ok"] else f"❌ {errors} problem(s) need attention")
     return "\n".join(lines)
+
+
+def agents_text(result: dict[str, object]) -> str:
+    """The text of ``show``'s agent groups (empty when the session has no tasks)."""
+    groups = result.get("agents")
+    if not isinstance(groups, dict) or not groups:
+        return ""
+    lines = ["", "Tasks by agent:"]
+    for agent, tasks in groups.items():
+        lines.append(f"  {agent}")
+        for task in tasks:
+            minutes = f" {task['actual']}/{task['estimate']} min" if task.get("estimate") is not None else ""
+            lines.append(f"    {task['task']} [{task['status']}] {task['title']}{minutes}")
+    return "\n".join(lines)
+
+
+def show(result: dict[str, object]) -> str:
+    """After ``show``: the summary, then the tasks by agent."""
+    return summary(result).rstrip("\n") + agents_text(result)

@@ -1,4 +1,7 @@
-"""Text for a person at a terminal, or for a pipe: the two differ in width and colour only.
+"""The one place the views set up rich: rendering to text for stdout, and a console on stderr
+for progress bars. rich is imported here, inside the functions, never on the hot path.
+
+Text for a person at a terminal, or for a pipe, differs in width and colour only:
 
 * :func:`width`: the terminal's width; when stdout is not a terminal, no limit, so a table row
   stays on one line for ``grep``, ``cut`` and ``less -S``.
@@ -15,6 +18,10 @@ import os
 import re
 import shutil
 import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from rich.console import Console
 
 #: Width used when stdout is not a terminal: wide enough that no row wraps.
 PIPE_WIDTH = 10_000
@@ -69,4 +76,21 @@ def markdown(document: str) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-__all__ = ["PIPE_WIDTH", "is_terminal", "markdown", "plain", "width"]
+def to_text(renderable: object) -> str:
+    """Render a rich renderable to plain text as wide as the terminal (at least 80 columns;
+    unlimited when piped, so rows never wrap; no colour codes: the text goes through
+    :mod:`session_tracker.output`), without trailing spaces."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width(), highlight=False, soft_wrap=False).print(renderable)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+
+
+def stderr_console() -> Console:
+    """A rich console on stderr, for progress bars (shown only when stderr is a terminal)."""
+    from rich.console import Console
+
+    return Console(stderr=True)

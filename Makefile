@@ -15,9 +15,8 @@ $(VENV)/.dev: $(BIN)/session-tracker
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-## demo: create .venv, install, run a whole session on a small real project, show the handoff
+## demo: create .venv, install, run a whole session on a small real project (with its own venv), show the handoff
 demo: $(BIN)/session-tracker
-	$(BIN)/python -m pip install --quiet pytest pytest-cov ruff mypy
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
 ## test: install the dev dependencies, lint and type-check, run every test

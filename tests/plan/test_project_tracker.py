@@ -121,7 +121,7 @@ def build_project(repo: Path) -> None:
     m("render")  # snapshots the open session's files
 
 
-def test_scripted_project(repo: Path) -> None:
+def test_scripted_project(all_documents: Path, repo: Path) -> None:
     build_project(repo)
     tracker = (repo / "SESSION_TRACKER.md").read_text(encoding="utf-8")
     progress = (repo / "progress.txt").read_text(encoding="utf-8")

@@ -108,10 +108,12 @@ def load(layout: Layout) -> Config:
         holds an unknown section, an unknown key or a value of the wrong type.
     """
     config = _load(layout)
-    from session_tracker.core import redact
-
     section = config.get("redact")
-    if isinstance(section, dict):
+    # Only a non-default [redact] touches the redactor: the git hooks load the config on every
+    # commit and must not import it (the redactor's defaults are these same values).
+    if isinstance(section, dict) and (section.get("enabled") is False or section.get("patterns")):
+        from session_tracker.core import redact
+
         patterns = section.get("patterns")
         try:
             redact.configure(section.get("enabled") is not False, patterns if isinstance(patterns, list) else [])

@@ -58,6 +58,16 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 @pytest.fixture
+def all_documents(repo: Path) -> Path:
+    """``repo`` configured to render every document (``[documents] preset = "all"`` in the
+    committed config.toml); the default preset renders only the session archive."""
+    store = repo / ".sessions"
+    store.mkdir(exist_ok=True)
+    (store / "config.toml").write_text('[documents]\npreset = "all"\n')
+    return repo
+
+
+@pytest.fixture
 def ctx(repo: Path) -> Context:
     """A command context for ``repo`` (what the CLI builds)."""
     return Context(layout=Layout(str(repo)), env={})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import snapshot
+from conftest import Cli, snapshot
 
 
 def _clean_error(result, *fragments: str) -> None:  # type: ignore[no-untyped-def]
@@ -22,7 +22,7 @@ def _clean_error(result, *fragments: str) -> None:  # type: ignore[no-untyped-de
 
 
 @pytest.fixture
-def started(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def started(repo: Path, cli: Cli) -> Path:
     assert cli("init").code == 0
     assert cli("log", "first").code == 0
     return repo
@@ -56,7 +56,7 @@ BAD_TOML = [
 
 
 @pytest.mark.parametrize(("content", "fragment"), BAD_TOML)
-def test_malformed_config_is_one_line_error_naming_file_and_key(started: Path, cli, content: bytes, fragment: str) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_config_is_one_line_error_naming_file_and_key(started: Path, cli: Cli, content: bytes, fragment: str) -> None:
     (started / ".sessions/config.toml").write_bytes(content)
     before = snapshot(started)
     result = cli("log", "second")
@@ -64,7 +64,7 @@ def test_malformed_config_is_one_line_error_naming_file_and_key(started: Path, c
     assert snapshot(started) == before
 
 
-def test_the_event_log_survives_a_document_path_pointing_at_it(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_event_log_survives_a_document_path_pointing_at_it(started: Path, cli: Cli) -> None:
     events = started / ".sessions/events/00001.jsonl"
     before = events.read_bytes()
     (started / ".sessions/config.toml").write_text('[documents]\nlog = ".sessions/events/{session}.jsonl"\n')
@@ -73,12 +73,12 @@ def test_the_event_log_survives_a_document_path_pointing_at_it(started: Path, cl
     assert events.read_bytes() == before
 
 
-def test_a_config_that_is_a_directory(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_config_that_is_a_directory(started: Path, cli: Cli) -> None:
     (started / ".sessions/config.toml").mkdir()
     _clean_error(cli("log", "x"), "config.toml", "directory")
     _clean_error(cli("doctor"), "config.toml", "directory")
 
 
-def test_a_config_that_is_a_fifo_does_not_hang(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_config_that_is_a_fifo_does_not_hang(started: Path, cli: Cli) -> None:
     os.mkfifo(started / ".sessions/config.toml")
     _clean_error(cli("log", "x"), "config.toml", "not a regular file")

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import Cli, run_cli
 
 COMMANDS = [("list",), ("show", "00001"), ("status",), ("render",), ("doctor",), ("log", "more"),
             ("decision", "-m", "d", "-r", "r"), ("blocker", "stuck"), ("handoff", "00001"), ("end",)]
 
 
 @pytest.fixture
-def started(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def started(repo: Path, cli: Cli) -> Path:
     assert cli("init").code == 0
     assert cli("log", "first").code == 0
     return repo
@@ -71,7 +71,7 @@ def test_data_nested_deeper_than_the_limit_is_a_bad_line(started: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [("doctor",), ("list",), ("handoff",), ("status",), ("show", "00001")])
-def test_an_ascii_only_terminal_gets_escapes_not_a_crash(repo: Path, cli, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_an_ascii_only_terminal_gets_escapes_not_a_crash(repo: Path, cli: Cli, args: tuple[str, ...]) -> None:
     assert cli("init").code == 0
     assert cli("log", "café ✅ naïve — done").code == 0
     assert cli("end", "--next", "ship it ✅").code == 0
@@ -82,7 +82,7 @@ def test_an_ascii_only_terminal_gets_escapes_not_a_crash(repo: Path, cli, args: 
     assert not list(state.glob("crash-*")) if state.exists() else True
 
 
-def test_a_report_past_the_size_limit_is_refused(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_report_past_the_size_limit_is_refused(started: Path, cli: Cli) -> None:
     from session_tracker.metrics.parsers import MAX_REPORT_BYTES
 
     report = started / "junit.xml"
@@ -94,14 +94,14 @@ def test_a_report_past_the_size_limit_is_refused(started: Path, cli) -> None:  #
     assert "MiB are refused" in result.err and "Traceback" not in result.err
 
 
-def test_resolving_an_empty_blocker_id_opens_nothing(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_resolving_an_empty_blocker_id_opens_nothing(started: Path, cli: Cli) -> None:
     before = (started / ".sessions/events/00001.jsonl").read_bytes()
     result = cli("blocker", "--resolve", "", "-m", "X")
     assert result.code == 1 and "unknown blocker" in result.err, result
     assert (started / ".sessions/events/00001.jsonl").read_bytes() == before
 
 
-def test_invisible_characters_are_shown_escaped_in_documents(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_invisible_characters_are_shown_escaped_in_documents(started: Path, cli: Cli) -> None:
     assert cli("decision", "-m", "approve \u202eexe.txt", "-r", "zero\u200bwidth").code == 0
     assert cli("render").code == 0
     shown = b"".join(p.read_bytes() for p in started.rglob("*.md") if ".git" not in p.parts)
@@ -110,13 +110,13 @@ def test_invisible_characters_are_shown_escaped_in_documents(started: Path, cli)
     assert run_cli(started, "doctor").code == 0  # what render wrote is what doctor expects
 
 
-def test_errors_never_echo_raw_newlines(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_errors_never_echo_raw_newlines(started: Path, cli: Cli) -> None:
     result = cli("show", "no\nsuch\x1b[31m")
     assert result.code != 0 and len(result.err.strip().splitlines()) <= 2, result
     assert "\x1b" not in result.err
 
 
-def test_a_writers_temp_file_is_never_taken_for_a_marker(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_writers_temp_file_is_never_taken_for_a_marker(started: Path, cli: Cli) -> None:
     """A temp file of a marker being written (as `init` does while others read) is neither
     a session open here nor a stale marker to remove."""
     temp = started / ".sessions/local/open/.00002.4242.0a1b2c3d.tmp"
@@ -128,7 +128,7 @@ def test_a_writers_temp_file_is_never_taken_for_a_marker(started: Path, cli) -> 
     assert status.code == 0 and ".00002" not in status.out, status
 
 
-def test_doctor_lists_stray_temp_files(started: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_doctor_lists_stray_temp_files(started: Path, cli: Cli) -> None:
     stray = [started / "archive/sessions/.SESSION-00001-LOG.md.999.deadbeef.tmp", started / ".sessions/local/.config.json.7.0badf00d.tmp"]
     for path in stray:
         path.write_text("half")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GIT_ENV, run_cli
+from conftest import GIT_ENV, Cli, run_cli
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -35,7 +35,7 @@ def _hook(repo: Path, stdin: dict[str, object], env: dict[str, str] | None = Non
     )
 
 
-def test_a_symlinked_hook_log_is_never_written_through(repo: Path, cli, outside: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_symlinked_hook_log_is_never_written_through(repo: Path, cli: Cli, outside: Path) -> None:
     """A repository's `.sessions/local/hook.log` link is not the log (it lives in the user's
     state directory), and a link planted as the state-dir log is not followed either."""
     assert cli("init").code == 0
@@ -54,7 +54,7 @@ def test_a_symlinked_hook_log_is_never_written_through(repo: Path, cli, outside:
     assert _tree(outside) == before
 
 
-def test_the_hook_log_lives_in_the_state_directory(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_hook_log_lives_in_the_state_directory(repo: Path, cli: Cli, tmp_path: Path) -> None:
     assert cli("init").code == 0
     state = tmp_path / "state"
     _hook(repo, {"hook_event_name": "Nonsense", "cwd": str(repo), "session_id": "s"}, env={"XDG_STATE_HOME": str(state)})
@@ -79,7 +79,7 @@ def test_a_symlinked_store_directory_is_refused(repo: Path, outside: Path, link:
 
 
 @pytest.mark.parametrize("link", ["archive", ".claude", "archive/sessions"])
-def test_a_symlinked_document_directory_is_refused_and_the_event_kept(repo: Path, cli, outside: Path, link: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_symlinked_document_directory_is_refused_and_the_event_kept(repo: Path, cli: Cli, outside: Path, link: str) -> None:
     """The event is recorded (exit 0), the documents behind the link are not written: a
     warning names the link; outside stays untouched."""
     assert cli("init").code == 0
@@ -101,7 +101,7 @@ def test_a_symlinked_document_directory_is_refused_and_the_event_kept(repo: Path
     assert _tree(outside) == before
 
 
-def test_a_symlink_planted_as_the_event_file_is_not_followed(repo: Path, cli, outside: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_symlink_planted_as_the_event_file_is_not_followed(repo: Path, cli: Cli, outside: Path) -> None:
     assert cli("init").code == 0
     events = repo / ".sessions/events/00002.jsonl"
     events.symlink_to(outside / "precious.txt")
@@ -112,7 +112,7 @@ def test_a_symlink_planted_as_the_event_file_is_not_followed(repo: Path, cli, ou
     assert _tree(outside) == before
 
 
-def test_a_document_replaced_by_a_link_is_replaced_not_written_through(repo: Path, cli, outside: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_document_replaced_by_a_link_is_replaced_not_written_through(repo: Path, cli: Cli, outside: Path) -> None:
     assert cli("init").code == 0
     doc = repo / "archive/sessions/SESSION-00001-LOG.md"
     doc.unlink()
@@ -123,7 +123,7 @@ def test_a_document_replaced_by_a_link_is_replaced_not_written_through(repo: Pat
     assert _tree(outside) == before
 
 
-def test_render_lock_timeout_after_the_event_is_a_warning(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_render_lock_timeout_after_the_event_is_a_warning(repo: Path, cli: Cli) -> None:
     """`log` whose event was written exits 0 while another process holds the render lock."""
     import fcntl
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import GIT_ENV, snapshot
+from conftest import GIT_ENV, Cli, snapshot
 from secret_corpus import CORPUS, p, random_parts, rnd
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
@@ -19,7 +19,7 @@ def _all_bytes(root: Path) -> bytes:
     return b"\n".join(snapshot(root).values())
 
 
-def test_corpus_through_log_and_decision_reaches_no_file(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_corpus_through_log_and_decision_reaches_no_file(repo: Path, cli: Cli) -> None:
     """Every corpus secret, logged and decided, is absent from the events and every document."""
     assert cli("init").code == 0
     half = len(CORPUS) // 2
@@ -66,7 +66,7 @@ def test_hook_paths_and_long_commands_are_redacted_before_they_are_cut(repo: Pat
     assert password.encode() not in _all_bytes(repo)
 
 
-def test_user_patterns_from_config(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_user_patterns_from_config(repo: Path, cli: Cli) -> None:
     """`[redact] patterns` replaces the user's own shapes with [REDACTED:custom]."""
     assert cli("init").code == 0
     (repo / ".sessions/config.toml").write_text('[redact]\npatterns = ["ACME-[0-9]{8}"]\n')
@@ -75,7 +75,7 @@ def test_user_patterns_from_config(repo: Path, cli) -> None:  # type: ignore[no-
     assert "ACME-12345678" not in events and "licence [REDACTED:custom] installed" in events
 
 
-def test_a_bad_user_pattern_is_refused_with_its_key(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_user_pattern_is_refused_with_its_key(repo: Path, cli: Cli) -> None:
     assert cli("init").code == 0
     (repo / ".sessions/config.toml").write_text('[redact]\npatterns = ["ACME-[0-9"]\n')
     before = snapshot(repo)
@@ -85,7 +85,7 @@ def test_a_bad_user_pattern_is_refused_with_its_key(repo: Path, cli) -> None:  #
     assert snapshot(repo) == before
 
 
-def test_doctor_secrets_names_event_and_document_lines(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_doctor_secrets_names_event_and_document_lines(repo: Path, cli: Cli) -> None:
     """A store written with redaction off holds a secret; `doctor --secrets` names the event
     line and the document lines, the kinds and a way out, never the secret itself."""
     assert cli("init").code == 0

@@ -287,7 +287,7 @@ def _husky9(repo: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), stat.S_IMODE(p.stat().st_mode)) for p in underscore.iterdir()}
 
 
-def test_husky9_user_hooks_keep_running_under_their_own_names(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_husky9_user_hooks_keep_running_under_their_own_names(repo: Path, cli: Cli) -> None:
     before = _husky9(repo)
     result = json.loads(cli("hooks", "install", "--json").out)
     assert result["hooks_dir"] == str(repo / ".husky" / "_")
@@ -314,7 +314,7 @@ def test_husky9_user_hooks_keep_running_under_their_own_names(repo: Path, cli) -
     assert {p.name: (p.read_bytes(), stat.S_IMODE(p.stat().st_mode)) for p in underscore.iterdir()} == before
 
 
-def test_husky4_style_hooks_dispatch_on_their_own_name(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_husky4_style_hooks_dispatch_on_their_own_name(repo: Path, cli: Cli) -> None:
     """husky 4 to 8 and similar write .git/hooks/<hook> scripts that find their work from
     `basename "$0"` (husky 4: `hookName=$(basename "$0")`, then its runner)."""
     log = repo / ".git" / "husky4.log"
@@ -336,7 +336,7 @@ def test_husky4_style_hooks_dispatch_on_their_own_name(repo: Path, cli) -> None:
     ("lefthook", '#!/bin/sh\n\nif [ "$LEFTHOOK_VERBOSE" = "1" ]; then set -x; fi\n\ncall_lefthook()\n{{\n  echo "lefthook run $*" >> {log}\n}}\n\ncall_lefthook run "pre-commit" "$@"\n'),
     ("simple-git-hooks", '#!/bin/sh\n\nif [ "$SKIP_SIMPLE_GIT_HOOKS" = "1" ]; then\n    echo "[INFO] SKIP_SIMPLE_GIT_HOOKS is set to 1, skipping hook."\n    exit 0\nfi\n\necho "simple-git-hooks ran" >> {log}\n'),
 ])
-def test_other_managers_keep_running(repo: Path, cli, manager: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_other_managers_keep_running(repo: Path, cli: Cli, manager: str, text: str) -> None:
     log = repo / ".git" / f"{manager}.log"
     original = hooks_dir(repo) / "pre-commit"
     write_hook(original, text.format(log=log))
@@ -351,7 +351,7 @@ def test_other_managers_keep_running(repo: Path, cli, manager: str, text: str) -
     assert original.read_bytes() == before
 
 
-def test_a_hook_that_calls_our_script_again_does_not_loop(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_hook_that_calls_our_script_again_does_not_loop(repo: Path, cli: Cli) -> None:
     """A chained hook that runs the hook path again (a manager's migration mode) ends."""
     write_hook(hooks_dir(repo) / "pre-commit", '#!/bin/bash\n"$(dirname "$0")/pre-commit" "$@"\n')
     assert cli("hooks", "install").code == 0

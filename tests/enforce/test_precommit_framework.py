@@ -113,7 +113,7 @@ def _hook_files(repo: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mode & 0o777) for p in hooks.iterdir() if not p.name.endswith(".sample")}
 
 
-def test_pre_commit_install_after_hooks_install_leaves_commits_working(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_pre_commit_install_after_hooks_install_leaves_commits_working(repo: Path, cli: Cli) -> None:
     """`pre-commit install` run again after `hooks install` puts ours in migration mode (as
     pre-commit.legacy): every commit still runs the team's hook once and ours once; `hooks
     status` says so; `hooks uninstall` returns to the framework alone, byte for byte."""

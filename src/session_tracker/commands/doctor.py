@@ -135,10 +135,14 @@ def _stray_temp_files(ctx: Context) -> list[dict[str, str]]:
 def _untracked_commits(ctx: Context) -> list[dict[str, str]]:
     """Commits made while a session was open here that no session recorded (the hooks were
     skipped: SESSION_TRACKER_SKIP=1, or --no-verify without an open session)."""
+    from session_tracker.enforce.untracked import kept_at_end
     from session_tracker.enforce.untracked import open_here as untracked
 
+    found = [(session, commits) for session, commits in untracked(ctx)]
+    # Ended sessions keep theirs in session.ended, so the trace outlives `end`.
+    found += [(s, kept) for s in load_project(ctx.layout).ended() if (kept := kept_at_end(s))]
     return [
-        {"level": WARNING, "check": "untracked-commit", "where": f"commit {c['sha'][:7]}", "message": f"{c['subject']!r} was made while session {session.name} was open but no session recorded it (hooks skipped?); `end` still lists it, and a `Session: {session.name}` trailer ties it to the session for CI"}
-        for session, commits in untracked(ctx)
+        {"level": WARNING, "check": "untracked-commit", "where": f"commit {c['sha'][:7]}", "message": f"{c['subject']!r} was made while session {session.name} was open but no session recorded it (hooks skipped?); its handoff lists it, and a `Session: {session.name}` trailer ties it to the session for CI"}
+        for session, commits in found
         for c in commits
     ]

@@ -6,6 +6,8 @@ as JSON in ``.sessions/local/config.json`` keyed by the file's mtime and size.
 Keys (defaults in :data:`DEFAULTS`)::
 
     [documents]          # a path template with {session}, or false to switch the document off
+    preset = "archive"   # which documents are rendered: archive, tracker, lifecycle, all, or a list
+                         # (core.presets); a document's own key below wins over the preset
     log = "archive/sessions/SESSION-{session}-LOG.md"
     files = "archive/sessions/SESSION-{session}-FILES.txt"
     decisions = "archive/sessions/SESSION-{session}-DECISIONS.md"
@@ -29,7 +31,8 @@ Keys (defaults in :data:`DEFAULTS`)::
 
     [metrics]            # quality metrics (session_tracker.core.settings documents each key)
     on_end = false       # `end` takes a final snapshot with `metrics run`
-    python = ""          # interpreter that runs the zero-config Python checks ("" = this one)
+    python = ""          # interpreter of the zero-config Python checks ("" = the project's environment,
+                         # metrics.interpreter); set it per machine in .sessions/local/config.toml
     timeout = 600        # seconds per check
     chart = "session-metrics.svg"   # SVG chart, relative to the tracker's directory, or false
     checks = []          # [[metrics.checks]] name, argv, reports ["kind:path"], timeout?, env?, stdout?
@@ -62,7 +65,8 @@ Config = dict[str, dict[str, object]]
 PROJECT_DOCUMENTS = kinds.PROJECT
 
 DEFAULTS: Config = {
-    "documents": {k.name: k.path for k in kinds.KINDS},  # type: dict[str, object]
+    # preset: which documents are rendered (core.presets): archive, tracker, lifecycle, all.
+    "documents": {"preset": "archive", **{k.name: k.path for k in kinds.KINDS}},  # type: dict[str, object]
     "log": {"default_category": "implementation"},
     "redact": {"enabled": True, "patterns": []},
     "agents": {"context_budget": 8000},
@@ -71,18 +75,38 @@ DEFAULTS: Config = {
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
 }
-_CACHE_VERSION = 5
-MAX_CONFIG_BYTES = 256 * 1024  # bump when DEFAULTS change: caches hold the merged config
+_CACHE_VERSION = 6  # bump when DEFAULTS change: caches hold the merged config
+MAX_CONFIG_BYTES = 256 * 1024
+
+
+#: The per-machine override, never committed (``.sessions/local/`` is git-ignored): the same
+#: keys as ``config.toml``, overlaid on it, e.g. ``[metrics] python = "/opt/py/bin/python"``.
+LOCAL_CONFIG = "config.toml"
+#: Where a section's keys came from: ``config["origin"]["metrics.python"]`` names the file
+#: (relative to the root) that set it, so an error can name the key and its file.
+ORIGIN = "origin"
+
+
+def local_config_file(layout: Layout) -> str:
+    """``.sessions/local/config.toml``: the per-machine override."""
+    return os.path.join(layout.local_dir, LOCAL_CONFIG)
+
+
+def _stat(path: str) -> list[int] | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return [stat.st_mtime_ns, stat.st_size]
 
 
 def load(layout: Layout) -> Config:
-    """The effective configuration: :data:`DEFAULTS` overlaid with ``config.toml``.
-
-    Also applies ``[redact]`` to :mod:`session_tracker.redact` (user patterns, enabled).
+    """The effective configuration (see :func:`_load`); also applies ``[redact]`` to
+    :mod:`session_tracker.core.redact` (user patterns, enabled).
 
     Raises:
-        TrackerError: the file is not valid TOML (with line), or holds an unknown section,
-        an unknown key or a value of the wrong type.
+        TrackerError: a file is not valid TOML (with line), is not a readable UTF-8 file, or
+        holds an unknown section, an unknown key or a value of the wrong type.
     """
     config = _load(layout)
     section = config.get("redact")
@@ -102,11 +126,19 @@ def load(layout: Layout) -> Config:
 
 
 def _load(layout: Layout) -> Config:
-    try:
-        stat = os.stat(layout.config_file)
-    except FileNotFoundError:
-        return _copy(DEFAULTS)
-    stamp = [stat.st_mtime_ns, stat.st_size, _CACHE_VERSION]
+    """The effective configuration: :data:`DEFAULTS` overlaid with ``config.toml``, then with
+    the per-machine ``local/config.toml``; ``config["origin"]`` maps ``section.key`` to the
+    file (relative to the root) that set it.
+
+    Raises:
+        TrackerError: a file is not valid TOML (with line), or holds an unknown section,
+        an unknown key or a value of the wrong type.
+    """
+    local = local_config_file(layout)
+    shared_stat, local_stat = _stat(layout.config_file), _stat(local)
+    if shared_stat is None and local_stat is None:
+        return _finish(_copy(DEFAULTS), set())
+    stamp = [shared_stat, local_stat, _CACHE_VERSION]
     cache = os.path.join(layout.local_dir, "config.json")
     try:
         with open(cache, encoding="utf-8") as handle:
@@ -115,7 +147,16 @@ def _load(layout: Layout) -> Config:
             return cached["config"]  # type: ignore[no-any-return]
     except (OSError, ValueError, AttributeError, RecursionError):
         pass
-    config = _parse(layout.config_file)
+    config = _copy(DEFAULTS)
+    origin: dict[str, object] = {}
+    given: set[str] = set()
+    for path, stat in ((layout.config_file, shared_stat), (local, local_stat)):
+        if stat is not None:
+            for key in _parse(path, config):
+                origin[key] = layout.relative(path)
+                given.add(key)
+    config = _finish(config, given)
+    config[ORIGIN] = origin
     try:
         from session_tracker.core.store import atomic_write
 
@@ -129,7 +170,18 @@ def _copy(config: Config) -> Config:
     return {section: dict(values) for section, values in config.items()}
 
 
-def _parse(path: str) -> Config:
+def _finish(config: Config, given: set[str]) -> Config:
+    """Apply ``[documents] preset``: documents it leaves out are switched off unless a key
+    names them explicitly (see :mod:`session_tracker.core.presets`)."""
+    from session_tracker.core.presets import apply
+
+    apply(config, given)
+    config.setdefault(ORIGIN, {})
+    return config
+
+
+def _parse(path: str, config: Config) -> list[str]:
+    """Overlay the TOML file at ``path`` onto ``config``; return the ``section.key`` names set."""
     import sys
 
     if sys.version_info >= (3, 11):
@@ -160,7 +212,7 @@ def _parse(path: str) -> Config:
         raise TrackerError(f"{path}: {exc}", "fix the TOML syntax at that line") from None
     except RecursionError:
         raise TrackerError(f"{path}: nested too deeply", "a config needs tables one level deep") from None
-    config = _copy(DEFAULTS)
+    names: list[str] = []
     for section, values in raw.items():
         if section not in DEFAULTS:
             known = ", ".join(sorted(DEFAULTS))
@@ -172,12 +224,17 @@ def _parse(path: str) -> Config:
                 known = ", ".join(sorted(DEFAULTS[section]))
                 raise TrackerError(f"{path}: unknown key {section}.{key}", f"known keys of [{section}]: {known}")
             config[section][key] = _check(path, section, key, value)
-    return config
+            names.append(f"{section}.{key}")
+    return names
 
 
 def _check(path: str, section: str, key: str, value: object) -> object:
     where = f"{path}: {section}.{key}"
     if section == "documents":
+        if key == "preset":
+            from session_tracker.core.presets import names
+
+            return names(value, where)
         if value is False:
             return False
         if key in PROJECT_DOCUMENTS:

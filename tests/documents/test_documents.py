@@ -28,6 +28,7 @@ from session_tracker.core.events import Event
 from session_tracker.core.model import load_project
 from session_tracker.core.paths import Layout
 from session_tracker.documents import session as session_docs
+from session_tracker.documents.md import document_bytes
 
 ARCHIVE = "archive/sessions"
 KOLKATA = {"TZ": "Asia/Kolkata"}
@@ -262,7 +263,8 @@ def test_any_text_keeps_the_documents_valid(
 
         # LOG.md: one row per entry, four cells each, every text read back whole
         log_md = session_docs.render_log(session)
-        assert (Path(root) / ARCHIVE / "SESSION-00001-LOG.md").read_text(encoding="utf-8") == log_md
+        # on disk, invisible characters (soft hyphen, bidi overrides ...) are shown as \uXXXX
+        assert (Path(root) / ARCHIVE / "SESSION-00001-LOG.md").read_bytes() == document_bytes(log_md)
         log_tokens = parse(log_md)
         (log_table,) = table_rows(log_tokens)
         assert log_table[0] == ["Time", "Category", "Entry", "By"]
@@ -284,7 +286,7 @@ def test_any_text_keeps_the_documents_valid(
 
         # HANDOFF.md (after end): fact table shape, and every text in its list item
         handoff_md = session_docs.render_handoff(session, project)
-        assert (Path(root) / ARCHIVE / "SESSION-00001-HANDOFF.md").read_text(encoding="utf-8") == handoff_md
+        assert (Path(root) / ARCHIVE / "SESSION-00001-HANDOFF.md").read_bytes() == document_bytes(handoff_md)
         handoff_tokens = parse(handoff_md)
         facts = table_rows(handoff_tokens)[0]
         assert all(len(row) == 2 for row in facts)

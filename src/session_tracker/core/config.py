@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 from session_tracker.core import kinds
 from session_tracker.core.events import CATEGORIES
@@ -115,10 +116,16 @@ def load(layout: Layout) -> Config:
         from session_tracker.core import redact
 
         patterns = section.get("patterns")
-        try:
-            redact.configure(section.get("enabled") is not False, patterns if isinstance(patterns, list) else [])
-        except ValueError as exc:
-            raise TrackerError(f"{layout.config_file}: redact.patterns: {exc}", "fix or remove that pattern") from None
+        patterns = patterns if isinstance(patterns, list) else []
+        enabled = section.get("enabled") is not False
+        # The defaults need nothing from the redact module: the git hooks never import it.
+        if patterns or not enabled or "session_tracker.core.redact" in sys.modules:
+            from session_tracker.core import redact
+
+            try:
+                redact.configure(enabled, patterns)
+            except ValueError as exc:
+                raise TrackerError(f"{layout.config_file}: redact.patterns: {exc}", "fix or remove that pattern") from None
     return config
 
 

@@ -15,7 +15,6 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from conftest import git, run_cli
-from session_tracker.documents.md import visible
 from session_tracker.commands.blocker import open_blocker
 from session_tracker.commands.decision import decision
 from session_tracker.commands.end import end
@@ -164,9 +163,8 @@ PARSER = MarkdownIt("commonmark").enable("table")
 
 
 def shown(stored: str) -> str:
-    """How a stored text must read back: lines stripped, line breaks kept (as ``<br>``), and
-    invisible format characters (soft hyphen, zero-width space, bidi controls) shown escaped."""
-    return visible("\n".join(line.strip() for line in stored.strip().splitlines()))
+    """How a stored text must read back: lines stripped, line breaks kept (as ``<br>``)."""
+    return "\n".join(line.strip() for line in stored.strip().splitlines())
 
 
 def inline_text(token: Token) -> str:

@@ -8,6 +8,7 @@ from session_tracker.core.context import Context
 from session_tracker.core.summaries import load_summary_project
 from session_tracker.plan.derive import ICONS, State, bar, coverage_cell, tests_cell
 from session_tracker.plan.model import load_plan
+from session_tracker.plan.steps import open_steps
 
 
 def status(ctx: Context) -> dict[str, object]:
@@ -16,7 +17,7 @@ def status(ctx: Context) -> dict[str, object]:
         {"v", "project", "current_phase", "open_sessions", "last_session" {name, date, title}|null,
          "progress" {percent, done, planned, text}, "phases" [{name, sessions, status, percent,
          status_text, bar}], "blockers" [{id, message, impact, plan, session}], "questions"
-         [{id, message}], "next" [{id, message, priority}], "tests" {passing, coverage,
+         [{id, message}], "next" [{id, message, priority, session, added, source}], "tests" {passing, coverage,
          metrics}, "tasks" {total, done, in_progress, blocked}}
     """
     project = load_summary_project(ctx.layout)  # the events status needs, cached per file
@@ -25,7 +26,7 @@ def status(ctx: Context) -> dict[str, object]:
     last = state.last
     latest = state.latest_metrics()
     tasks = list(plan.tasks.values())
-    next_items = sorted(plan.next.values(), key=lambda i: (i.n("priority") or 100, i.created.ts, i.key))
+    next_items = open_steps(project, plan)  # the one list: next, end --next, handoff --item
     return {
         "v": 1,
         "project": plan.name or "Project",
@@ -46,7 +47,7 @@ def status(ctx: Context) -> dict[str, object]:
             for b in project.open_blockers()
         ],
         "questions": [{"id": q.key, "message": q.s("message")} for q in plan.questions.values() if not q.s("answer")],
-        "next": [{"id": n.key, "message": n.s("message"), "priority": n.n("priority")} for n in next_items],
+        "next": [step.to_dict() for step in next_items],
         "tests": {"passing": None if tests_cell(latest) == "—" else tests_cell(latest),
                   "coverage": None if coverage_cell(latest) == "—" else coverage_cell(latest), "metrics": latest},
         "tasks": {

@@ -91,9 +91,16 @@ class Session:
 
     @property
     def start_moment(self) -> str:
-        """When work began: the start event's time, or an earlier retroactive ``--at``."""
+        """When the session began: its start event's time (``data.at`` of an imported start).
+
+        Never an entry's retroactive ``--at``: a back-dated note must not move the session
+        before the one that came before it (history is ordered by when sessions began). A file
+        without a start event falls back to its earliest recorded time.
+        """
+        if self.started is not None:
+            return self.started.moment
         if self._start[0] != len(self.events):  # remembered until an event is added
-            moments = [e.moment for e in self.events if e.type != "session.ended"]
+            moments = [e.ts for e in self.events if e.type != "session.ended"]
             self._start = (len(self.events), min(moments, key=_instant) if moments else "")
         return self._start[1]
 

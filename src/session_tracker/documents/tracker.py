@@ -76,7 +76,10 @@ def render_tracker(state: State, name: str) -> str:
             total = value
     for session in reversed(sessions):
         out += _session_entry(state, session, previous_total.get(session.sid))
-    out += ["---", "", "## Blockers & Open Questions", ""]
+    out += ["---", "", "## Next Steps (open)", "",
+            "> One list, carried from session to session until done: `next`, `end --next` and `handoff --item` add to it; `next --done ID` closes a step.", ""]
+    out += [f"{i}. {md.text(step)}" for i, step in enumerate(_next_steps(state), start=1)] or [f"- {DASH}"]
+    out += ["", "---", "", "## Blockers & Open Questions", ""]
     rows = _blockers_and_questions(state)
     out += md.table(["#", "Question/Blocker", "Status", "Resolution"], rows or [[DASH, DASH, DASH, DASH]])
     out += ["", "---", "", "## Key Metrics History", ""]
@@ -209,8 +212,7 @@ def render_progress(state: State) -> str:
     out += [f"{i.key}: {_plain(i.s('message'))}" for i in plan.issues.values() if not i.s("resolution")] or ["None"]
     out += ["", "=== Notes ==="]
     notes = [f"- Open question {q.key}: {_plain(q.s('message'))}" for q in plan.questions.values() if not q.s("answer")]
-    if state.last:
-        notes += [f"- Next session should: {_plain(step)}" for step in state.last.next_steps()]
+    notes += [f"- Next session should: {_plain(step)}" for step in _next_steps(state)]
     out += notes or ["None"]
     return "\n".join(out) + "\n"
 
@@ -251,8 +253,10 @@ def _commit_after(session: Session, moment: str) -> str:
 
 
 def _next_steps(state: State) -> list[str]:
-    items = sorted(state.plan.next.values(), key=lambda i: (i.n("priority") or 100, i.created.ts, i.key))
-    return [i.s("message") for i in items]
+    """The one list of open next steps (:mod:`session_tracker.plan.steps`), as ``[id] text``."""
+    from session_tracker.plan.steps import open_steps
+
+    return [f"[{s.id}] {s.message}" for s in open_steps(state.project, state.plan)]
 
 
 # ---------------------------------------------------------------- IMPLEMENTATION.md (seed 004)

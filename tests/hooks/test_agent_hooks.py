@@ -7,10 +7,9 @@ Input shapes follow each agent's reference: Claude Code (code.claude.com/docs/en
 
 from __future__ import annotations
 
-import re
-
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path

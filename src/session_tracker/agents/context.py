@@ -225,7 +225,7 @@ def compose(ctx: Context, project: Project, current: Session, continued: bool, b
                     break
                 kept.append(line)
                 size += len(line) + 1
-        if len(kept) > 1:  # more than the heading alone
+        if sum(1 for line in kept if line.strip()) > 1:  # more than the heading alone
             block = "\n".join(kept)
             parts.append(block)
             used += len(block) + 2

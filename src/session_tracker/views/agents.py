@@ -81,7 +81,7 @@ def receipts(result: dict[str, object]) -> str:
             continue
         limit = r.get("inline_limit")
         lines.append(f"session {r.get('session')} · {str(r.get('at'))[:19].replace('T', ' ')} UTC · {r.get('agent')} ({r.get('source')})")
-        lines.append(f"  {r.get('chars'):,} characters (~{r.get('tokens_est'):,} tokens) of a {r.get('budget'):,} budget"
+        lines.append(f"  {r.get('chars'):,} characters (~{r.get('tokens_est'):,} tokens); budget {r.get('budget'):,}"
                      + (f", inline limit {limit:,}" if isinstance(limit, int) else ""))
         parts = r.get("parts")
         for part in parts if isinstance(parts, list) else []:

@@ -30,7 +30,9 @@ def _head(session: Session, title: str) -> list[str]:
 
 
 def _pct(value: object) -> str:
-    return f"{value:g}%" if isinstance(value, (int, float)) and not isinstance(value, bool) else "— (not measured)"
+    from session_tracker.metrics.values import percent_text
+
+    return percent_text(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else "— (not measured)"
 
 
 def _task_line(task: Item) -> str:
@@ -156,7 +158,7 @@ def render_tests(session: Session, project: Project, plan: Plan) -> str:
     lines.append(f"- [{'x' if passing and passing[0] else ' '}] All new tests pass — " + (md.text(passing[1]) if passing else "not measured"))
     cov_now, cov_before = (now or {}).get("coverage_percent"), (before or {}).get("coverage_percent")
     if isinstance(cov_now, (int, float)) and isinstance(cov_before, (int, float)):
-        lines.append(f"- [{'x' if cov_now >= cov_before else ' '}] Coverage increased or maintained — {cov_before:g}% → {cov_now:g}%")
+        lines.append(f"- [{'x' if cov_now >= cov_before else ' '}] Coverage increased or maintained — {_pct(cov_before)} → {_pct(cov_now)}")
     else:
         lines.append(f"- [ ] Coverage increased or maintained — {_pct(cov_now)}")
     return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ def status(ctx: Context) -> dict[str, object]:
     """The dashboard's data, also the ``--json`` shape (``v`` 1)::
 
         {"v", "project", "current_phase", "open_sessions", "last_session" {name, date, title}|null,
-         "progress" {percent, done, planned, text}, "phases" [{name, sessions, status, percent,
+         "progress" {percent (null with no phases planned), done, planned, text}, "phases" [{name, sessions, status, percent,
          status_text, bar}], "blockers" [{id, message, impact, plan, session}], "questions"
          [{id, message}], "next" [{id, message, priority, session, added, source}], "tests" {passing, coverage,
          metrics}, "tasks" {total, done, in_progress, blocked}}
@@ -37,7 +37,7 @@ def status(ctx: Context) -> dict[str, object]:
             "date": display(last.end_moment, last.tz)[:10],
             "title": last.objectives[0] if last.objectives else "",
         } if last else None,
-        "progress": {"percent": state.percent, "done": state.done, "planned": state.planned, "text": state.overall()},
+        "progress": {"percent": state.percent if state.planned else None, "done": state.done, "planned": state.planned, "text": state.overall()},
         "phases": [
             {"name": p.item.key, "sessions": p.range, "status": p.status, "percent": p.percent, "status_text": ICONS[p.status], "bar": bar(p.percent)}
             for p in state.phases

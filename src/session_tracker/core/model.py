@@ -35,9 +35,10 @@ class Session:
         started: the ``session.started`` event, or None for a file missing it.
         events: every event of this session, file order.
         ended: the ``session.ended`` event, or None while open.
+        omitted_notes: notes a summary read left out (0 for a full read).
     """
 
-    __slots__ = ("_start", "ended", "events", "file_size", "name", "sid", "started")
+    __slots__ = ("_start", "ended", "events", "file_size", "name", "omitted_notes", "sid", "started")
 
     def __init__(self, name: str, sid: str) -> None:
         self.name = name
@@ -49,6 +50,9 @@ class Session:
         # (lets a writer render from memory instead of reading the file again).
         self.file_size = -1
         self._start: tuple[int, str] = (-1, "")
+        # Work-log notes a summary read left out (core.summaries keeps the newest few): views
+        # that list "what was done" say how many more there are, the same as from a full read.
+        self.omitted_notes = 0
 
     def add(self, event: Event) -> None:
         """Fold one more event in."""

@@ -263,7 +263,10 @@ def render_handoff(session: Session, project: Project) -> str:
     lines += ["## What was done", ""]
     notes = session.of_type("note")
     if not notes:
-        lines += ["*Nothing logged.*", ""]
+        n_commits, decided = len(session.commits()), len(session.of_type("decision"))
+        made = [f"{n_commits} commit{'s' if n_commits != 1 else ''}" if n_commits else "", f"{decided} decision{'s' if decided != 1 else ''}" if decided else ""]
+        made = [m for m in made if m]
+        lines += [("*No work-log entries; " + " and ".join(made) + " (below).*") if made else "*Nothing logged, decided or committed.*", ""]
     for category in CATEGORIES:
         picked = [e for e in notes if e.text("category") == category]
         if picked:

@@ -12,6 +12,7 @@ from session_tracker.core.clock import display, format_duration
 from session_tracker.core.events import Event
 from session_tracker.core.model import Session
 from session_tracker.documents import md
+from session_tracker.documents.done import Done
 from session_tracker.plan.derive import DASH, ICONS, State, bar, count_cell, coverage_cell, long_date, tests_cell
 from session_tracker.plan.model import Plan
 
@@ -118,8 +119,15 @@ def _session_entry(state: State, session: Session, tests_before: int | None) -> 
     for task in done:
         files = ", ".join(md.code(f) for f in task.ls("files"))
         lines.append(f"- [x] {md.text(task.s('title'))}" + (f" → {files}" if files else ""))
-    if not done:
-        lines.append(f"- {DASH}")
+    work = Done(session)  # the work log and the commits say what was done, tasks or not
+    lines += [f"- {md.text(note)}" for note in work.notes]
+    if work.more_notes:
+        lines.append(f"- … and {work.more_notes} more work-log entries")
+    lines += [f"- Commit {md.code(sha)} {md.text(subject)}" for sha, subject in work.commits]
+    if work.more_commits:
+        lines.append(f"- … and {work.more_commits} more commits")
+    if not done and work.empty():
+        lines.append(f"- {DASH} (nothing logged, committed or finished)")
     lines += ["", "#### Issues Encountered:"]
     issues = []
     for opened, resolution in state.blockers_in(session):
@@ -262,26 +270,29 @@ def _next_steps(state: State) -> list[str]:
 # ---------------------------------------------------------------- IMPLEMENTATION.md (seed 004)
 
 
-def overall_percent(state: State) -> int:
+def overall_percent(state: State) -> int | None:
     """Seed 004's overall progress: mean component progress, else done tasks over tasks, else
-    completed over planned sessions."""
+    completed over planned sessions; None when nothing is planned (no figure from nothing)."""
     components = list(state.plan.components.values())
     if components:
         return round(sum(c.n("progress") or 0 for c in components) / len(components))
     tasks = list(state.plan.tasks.values())
     if tasks:
         return round(100 * sum(1 for t in tasks if t.s("status") == "done") / len(tasks))
-    return state.percent
+    return state.percent if state.planned else None
 
 
 def render_implementation(state: State, name: str) -> str:
     """IMPLEMENTATION.md in seed 004's format."""
     plan = state.plan
     percent = overall_percent(state)
-    status = ICONS["complete" if percent >= 100 else "in-progress" if percent > 0 else "not-started"]
     out = [md.notice(".sessions/ (plan and session events)", HOW), "", f"# {md.text(name)} Implementation Tracking", "",
            f"This document tracks the progress of the {md.text(name)} implementation.", "", "## Overall Progress", ""]
-    out += md.table(["Status", "Progress"], [[status, f"~{percent}% Complete"]])
+    if percent is None:
+        out += md.table(["Status", "Progress"], [[DASH, f"{DASH} (nothing planned to measure progress against: add components, tasks or phases)"]])
+    else:
+        status = ICONS["complete" if percent >= 100 else "in-progress" if percent > 0 else "not-started"]
+        out += md.table(["Status", "Progress"], [[status, f"~{percent}% Complete"]])
     out += ["", "## Component Status", ""]
     out += md.table(["Component", "Status", "Progress", "Notes"], [
         [md.text(c.key), ICONS.get(c.s("status"), DASH), f"{c.n('progress') or 0}%", md.text(c.s("notes")) or DASH]

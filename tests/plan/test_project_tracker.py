@@ -135,7 +135,7 @@ def test_scripted_project(repo: Path) -> None:
     assert session_heads[-1].endswith("— Project skeleton")
     top = [h for h in heads if not h.startswith("Session 0") and not h.endswith(":")]
     assert top == ["INTEGRA Web - Session Tracker", "Current Status", "Phase Progress", "Session Log",
-                   "Blockers & Open Questions", "Key Metrics History", "How This File Is Kept"]
+                   "Next Steps (open)", "Blockers & Open Questions", "Key Metrics History", "How This File Is Kept"]
     status_t, phases_t, blockers_t, metrics_t = tables(tracker)
     assert status_t[0] == ["Metric", "Value"]
     assert dict(status_t[1:]) == {

@@ -41,7 +41,8 @@ def _duplicate_ids(ctx: Context) -> list[dict[str, str]]:
 
 def doctor(ctx: Context) -> dict[str, object]:
     """Check: unreadable lines (file:line), newer schema versions, duplicate event ids, two
-    sessions sharing a number, sessions left open, documents edited by hand or missing.
+    sessions sharing a number, sessions left open, documents out of date (naming the events or
+    inputs that changed after they were written), edited by hand, or missing.
 
     Returns ``{"v": 1, "ok": bool, "findings": [{level, check, where, message}]}``; ``ok`` is
     False when any finding is an error.
@@ -80,12 +81,14 @@ def doctor(ctx: Context) -> dict[str, object]:
             findings.append({"level": WARNING, "check": "document-missing", "where": relative, "message": "not rendered yet; run `session-tracker render`"})
             continue
         if actual != text.encode("utf-8"):
-            message = "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"
-            if path.endswith("-tasks.json"):
+            from session_tracker.commands.doctor_why import explain
+
+            check, message = explain(ctx, project, path, actual)  # stale (what changed since) or edited
+            if path.endswith("-tasks.json") and check == "document-edited":
                 from session_tracker.workflow.view import describe_tasks_json
 
                 message = describe_tasks_json(actual) + "; " + message
-            findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": message})
+            findings.append({"level": ERROR, "check": check, "where": relative, "message": message})
     findings += _untracked_commits(ctx)
     return {"v": 1, "ok": not any(f["level"] == ERROR for f in findings), "findings": findings}
 

@@ -119,6 +119,9 @@ def _session_entry(state: State, session: Session, tests_before: int | None) -> 
     for task in done:
         files = ", ".join(md.code(f) for f in task.ls("files"))
         lines.append(f"- [x] {md.text(task.s('title'))}" + (f" → {files}" if files else ""))
+    if session.ended is None:  # `log` stays off the project documents (the hot path): filled at end
+        lines += ([] if done else [f"- {DASH} (in progress: the session's work log has what was done so far)"])
+        return lines + _session_rest(state, session, tests_before)
     work = Done(session)  # the work log and the commits say what was done, tasks or not
     lines += [f"- {md.text(note)}" for note in work.notes]
     if work.more_notes:
@@ -128,6 +131,11 @@ def _session_entry(state: State, session: Session, tests_before: int | None) -> 
         lines.append(f"- … and {work.more_commits} more commits")
     if not done and work.empty():
         lines.append(f"- {DASH} (nothing logged, committed or finished)")
+    return lines + _session_rest(state, session, tests_before)
+
+
+def _session_rest(state: State, session: Session, tests_before: int | None) -> list[str]:
+    lines: list[str] = []
     lines += ["", "#### Issues Encountered:"]
     issues = []
     for opened, resolution in state.blockers_in(session):

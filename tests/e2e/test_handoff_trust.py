@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,72 @@ def test_a_back_dated_entry_keeps_history_in_start_order(repo: Path, cli: Any) -
     git(repo, "status")  # the repository is untouched by all of it
     assert run_cli(repo, "render").code == 0
     assert cli("doctor").code == 0
+
+
+def _session_documents(repo: Path, name: str) -> dict[str, bytes]:
+    """Every rendered document of session ``name`` (found by its name in the path, whatever
+    the layout), with its bytes."""
+    found = {}
+    for path in repo.rglob("*"):
+        rel = path.relative_to(repo).as_posix()
+        if path.is_file() and name in path.name and not rel.startswith((".git/", ".sessions/")):
+            found[rel] = path.read_bytes()
+    return found
+
+
+def test_an_ended_session_is_a_record_with_true_summaries_and_evidence(repo: Path, cli: Any) -> None:
+    first = _json(cli("init", "--objective", "Parse the config", "--json"))["session"]
+    cli("log", "Wrote the TOML loader")
+    cli("log", "Covered the bad-input cases", "--category", "testing")
+    cli("decision", "--message", "Use tomllib", "--rationale", "In the standard library")
+    blocker = _json(cli("blocker", "--message", "Spec for includes unclear", "--json"))["blocker"]
+    assert cli("metrics", "record", "--tests-passed", "3", "--coverage", "97.24").code == 0
+    measured = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "loader.py").write_text("def load():\n    return {}\n")
+    git(repo, "add", "loader.py")
+    git(repo, "commit", "-q", "-m", "Add the loader")
+    committed = git(repo, "rev-parse", "HEAD").strip()
+    _json(cli("end", "--next", "Support includes", "--json"))
+    record = _session_documents(repo, first)
+    assert len(record) >= 6, sorted(record)  # seed 001's four and seed 003's lifecycle documents
+
+    # True summaries: the work log, decisions and commits count as done.
+    tracker = (repo / "SESSION_TRACKER.md").read_text()
+    entry = tracker.split(f"### Session {first}", 1)[1].split("#### Issues Encountered:", 1)[0]
+    assert "- Wrote the TOML loader" in entry and "- Covered the bad-input cases" in entry
+    assert f"- Commit `{committed[:7]}` Add the loader" in entry
+    handoff_name = next(p for p in record if p.endswith("HANDOFF.md"))
+    handoff = record[handoff_name].decode()
+    quality = handoff.split("## Quality", 1)[1].split("## Files changed", 1)[0]
+    # Evidence: the commit and time measured at, stale once the code changed after it.
+    assert f"- Measured at commit {measured[:7]}, " in quality, quality
+    assert f"Stale: the code changed after it (1 commit since, HEAD {committed[:7]} at end)" in quality
+    assert "- Coverage: 97.2%" in quality  # one rounding, and a typed figure is plain "coverage"
+    completed = next(v.decode() for p, v in record.items() if p.endswith("-completed.md"))
+    assert "- Wrote the TOML loader" in completed and f"Commit `{committed[:7]}` Add the loader" in completed
+    assert "none were planned for this session" in completed
+    review = next(v.decode() for p, v in record.items() if p.endswith("-review.md"))
+    assert "- **Score**: — (nothing was planned to score against)" in review
+
+    # No plan: no completion percentage anywhere.
+    status = _json(cli("status", "--json"))
+    assert status["progress"]["percent"] is None
+    implementation = (repo / "IMPLEMENTATION.md").read_text()
+    assert "% Complete" not in implementation and "nothing planned" in implementation
+
+    # Later events in another session, then a full render: the record does not move.
+    second = _json(cli("init", "--json"))["session"]
+    cli("blocker", "--message", "CI runner out of disk")
+    cli("blocker", "--resolve", blocker, "--message", "Includes dropped from the spec")
+    cli("next", "Document the loader", "--priority", "1")
+    cli("handoff", "--item", "Release 0.2")
+    cli("metrics", "record", "--tests-passed", "5", "--coverage", "98")
+    cli("log", "Old work found later", "--at", "2020-01-01 09:00", "--force")
+    _json(cli("end", "--json"))
+    assert _session_documents(repo, first) == record
+    shutil.rmtree(repo / ".sessions" / "local")  # every cache gone: the next render is a full one
+    assert cli("render").code == 0
+    assert _session_documents(repo, first) == record
+    doctor = cli("doctor", "--json")
+    assert doctor.code == 0, doctor.out
+    assert second in {s["session"] for s in _json(cli("list", "--json"))["sessions"]}

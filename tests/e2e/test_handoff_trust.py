@@ -76,8 +76,8 @@ def test_a_step_from_each_of_the_three_commands_reaches_every_reader(repo: Path,
     assert "Review the redaction patterns" not in _session_start(repo, agent_session="agent-2")
     tracker = (repo / "SESSION_TRACKER.md").read_text()
     open_part = tracker.split("## Next Steps (open)", 1)[1].split("---", 1)[0]
-    assert f"[{ids[0]}] Write the migration guide" in open_part and "Review the redaction patterns" not in open_part
-    assert f"[{ids[1]}] Benchmark the importer" in (repo / "IMPLEMENTATION.md").read_text()
+    assert f"`{ids[0]}` Write the migration guide" in open_part and "Review the redaction patterns" not in open_part
+    assert f"`{ids[1]}` Benchmark the importer" in (repo / "IMPLEMENTATION.md").read_text()
     assert "Next session should: [" in (repo / "progress.txt").read_text()
     assert_clean_error(cli("next", "--done", "n-999"), "no open next step")
 

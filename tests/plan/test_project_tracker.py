@@ -155,7 +155,7 @@ def test_scripted_project(repo: Path) -> None:
     assert "#### Decisions Made:\n- Use PostgreSQL — JSON columns and mature migrations" in first
     assert "#### Next Session Should:\n1. Finish the schema" in first
     assert "#### Completed:\n- [x] Create schema → `db/schema.sql`" in entry("00002")
-    assert "- Added: — new tests\n- Passing: 10/10\n- Coverage: 72%" in entry("00002")
+    assert "- Added: — new tests\n- Passing: 10/10\n- Coverage: 72.0%" in entry("00002")
     fourth = entry("00004")
     assert "#### Files Created/Modified:\n- `src/service.py` — added (+2 −0)" in fourth
     assert "- Added: 15 new tests\n- Passing: 25/25\n- Coverage: 81.5%" in fourth
@@ -171,7 +171,7 @@ def test_scripted_project(repo: Path) -> None:
                           ["00007-1", "Auth spec missing", "🔴 Open", "Ask the PM"]]
     assert metrics_t[0] == ["Session", "Date", "Tests", "Coverage", "Lint Errors", "Type Errors"]
     assert [row[0] for row in metrics_t[1:]] == sessions[::-1]
-    assert [row[2:] for row in metrics_t[1:3]] == [["—"] * 4, ["10/10", "72%", "3", "1"]]
+    assert [row[2:] for row in metrics_t[1:3]] == [["—"] * 4, ["10/10", "72.0%", "3", "1"]]
     assert metrics_t[4][2:] == ["25/25", "81.5%", "0", "0"]
 
     # ---- progress.txt, seed 002 ----
@@ -191,7 +191,12 @@ def test_scripted_project(repo: Path) -> None:
     assert blocks["Files To Modify"].strip().splitlines() == ["src/login.py (task-4)", "bench/perf.py (task-6)"]
     assert blocks["Interfaces Defined"].strip() == "Schema(version: int) -> Migration"
     assert blocks["Known Issues"].strip() == "i-2: Flaky login test"
-    assert blocks["Notes"].strip().splitlines() == ["- Open question q-2: Domain name for production?", "- Next session should: Finish the login form"]
+    # The one list of next steps: `next` items by priority, then every `end --next` not yet done
+    notes = blocks["Notes"].strip().splitlines()
+    assert notes[:3] == ["- Open question q-2: Domain name for production?", "- Next session should: [n-1] Finish the login UI",
+                         "- Next session should: [n-2] Write the docs"]
+    assert [re.sub(r"\[s-[0-9a-z]{6}\.1\] ", "", n) for n in notes[3:]] == [
+        "- Next session should: Finish the schema", "- Next session should: Write the routes", "- Next session should: Finish the login form"]
 
     # ---- IMPLEMENTATION.md, seed 004 ----
     assert [h for h in headings(implementation)] == ["INTEGRA Web Implementation Tracking", "Overall Progress", "Component Status", "Key Milestones",
@@ -215,7 +220,7 @@ def test_scripted_project(repo: Path) -> None:
                       ["Migrations are slow on large tables", "—", "Added an index", "✅ Resolved"],
                       ["Flaky login test", "—", "—", "🔴 Open"],
                       ["task-6 Perf budget: no benchmark machine", "—", "—", "🟡 In Progress"]]
-    assert "## Next Steps Priority\n\n1. Finish the login UI\n2. Write the docs\n\n" in implementation
+    assert "## Next Steps Priority\n\n1. `n-1` Finish the login UI\n2. `n-2` Write the docs\n3. `s-" in implementation
     assert "## Resources\n\n- Database migration: `db/schema.sql`\n- Session service: `src/service.py`\n" in implementation
     assert team == [["Component", "Assigned To", "Status"], ["Database Schema", "Team Member A", "✅ Complete"], ["API Endpoints", "Team Member B", "✅ Complete"]]
 

@@ -79,7 +79,7 @@ def render_tracker(state: State, name: str) -> str:
         out += _session_entry(state, session, previous_total.get(session.sid))
     out += ["---", "", "## Next Steps (open)", "",
             "> One list, carried from session to session until done: `next`, `end --next` and `handoff --item` add to it; `next --done ID` closes a step.", ""]
-    out += [f"{i}. {md.text(step)}" for i, step in enumerate(_next_steps(state), start=1)] or [f"- {DASH}"]
+    out += _md_steps(state) or [f"- {DASH}"]
     out += ["", "---", "", "## Blockers & Open Questions", ""]
     rows = _blockers_and_questions(state)
     out += md.table(["#", "Question/Blocker", "Status", "Resolution"], rows or [[DASH, DASH, DASH, DASH]])
@@ -268,11 +268,21 @@ def _commit_after(session: Session, moment: str) -> str:
     return best[1] if best else ""
 
 
-def _next_steps(state: State) -> list[str]:
-    """The one list of open next steps (:mod:`session_tracker.plan.steps`), as ``[id] text``."""
+def _steps(state: State) -> list[tuple[str, str]]:
+    """The one list of open next steps (:mod:`session_tracker.plan.steps`): ``(id, text)``."""
     from session_tracker.plan.steps import open_steps
 
-    return [f"[{s.id}] {s.message}" for s in open_steps(state.project, state.plan)]
+    return [(s.id, s.message) for s in open_steps(state.project, state.plan)]
+
+
+def _next_steps(state: State) -> list[str]:
+    """The open next steps as plain ``[id] text`` lines (progress.txt)."""
+    return [f"[{ident}] {text}" for ident, text in _steps(state)]
+
+
+def _md_steps(state: State) -> list[str]:
+    """The open next steps as a numbered markdown list, each with its id."""
+    return [f"{i}. {md.code(ident)} {md.text(text)}" for i, (ident, text) in enumerate(_steps(state), start=1)]
 
 
 # ---------------------------------------------------------------- IMPLEMENTATION.md (seed 004)
@@ -325,7 +335,7 @@ def render_implementation(state: State, name: str) -> str:
             rows.append([md.text(f"{task.key} {task.s('title')}: {task.s('note')}"), DASH, DASH, "🟡 In Progress"])
     out += md.table(["Issue", "Impact", "Resolution Plan", "Status"], rows or [[DASH] * 4])
     out += ["", "## Next Steps Priority", ""]
-    out += [f"{i}. {md.text(step)}" for i, step in enumerate(_next_steps(state), start=1)] or [DASH]
+    out += _md_steps(state) or [DASH]
     out += ["", "## Resources", ""]
     out += [f"- {md.text(r.s('note'))}: {md.code(r.key)}" for r in plan.resources.values()] or [DASH]
     out += ["", "## Team Assignment", ""]

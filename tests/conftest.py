@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -81,8 +82,14 @@ def run_cli(cwd: Path, *args: str, env: dict[str, str] | None = None, stdin: str
     return Result(proc)
 
 
+class Cli(Protocol):
+    """The ``cli`` fixture's type: ``cli("log", "x", env=…, cwd=…)`` -> :class:`Result`."""
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Result: ...
+
+
 @pytest.fixture
-def cli(repo: Path):  # type: ignore[no-untyped-def]
+def cli(repo: Path) -> Cli:
     """``cli("log", "x")`` runs the CLI in ``repo`` as a subprocess and returns a Result."""
 
     def call(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Result:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import Cli, run_cli
 from enforce_helpers import HOOKS, change, commit, events, git_run, message
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
@@ -36,12 +36,12 @@ def write_hook(path: Path, text: str | bytes, mode: int = 0o755) -> None:
     path.chmod(mode)
 
 
-def start_session(cli) -> None:  # type: ignore[no-untyped-def]
+def start_session(cli: Cli) -> None:
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "work").code == 0
 
 
-def test_install_writes_three_marked_scripts_and_is_idempotent(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_install_writes_three_marked_scripts_and_is_idempotent(repo: Path, cli: Cli) -> None:
     first = cli("hooks", "install", "--json")
     assert first.code == 0, first
     result = json.loads(first.out)
@@ -63,7 +63,7 @@ def test_install_writes_three_marked_scripts_and_is_idempotent(repo: Path, cli) 
     assert [h["state"] for h in status["hooks"]] == ["installed"] * 3
 
 
-def test_a_foreign_hook_still_runs_after_install_and_is_restored_exactly(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_foreign_hook_still_runs_after_install_and_is_restored_exactly(repo: Path, cli: Cli) -> None:
     original = hooks_dir(repo) / "pre-commit"
     write_hook(original, FOREIGN, 0o750)
     before = (original.read_bytes(), stat.S_IMODE(original.stat().st_mode))
@@ -89,7 +89,7 @@ def test_a_foreign_hook_still_runs_after_install_and_is_restored_exactly(repo: P
     assert sorted(p.name for p in hooks_dir(repo).iterdir() if not p.name.endswith(".sample")) == ["pre-commit"]
 
 
-def test_a_binary_foreign_hook_is_chained(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_binary_foreign_hook_is_chained(repo: Path, cli: Cli) -> None:
     false = shutil.which("false")
     assert false is not None
     binary = Path(false).read_bytes()
@@ -104,7 +104,7 @@ def test_a_binary_foreign_hook_is_chained(repo: Path, cli) -> None:  # type: ign
     assert (hooks_dir(repo) / "pre-commit").read_bytes() == binary
 
 
-def test_the_chained_hook_gets_the_arguments_and_stdin(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_chained_hook_gets_the_arguments_and_stdin(repo: Path, cli: Cli) -> None:
     record = repo / ".git" / "seen.txt"
     write_hook(hooks_dir(repo) / "post-commit", f'#!/bin/sh\nprintf "%s|" "$@" > {record}\ncat >> {record}\nexit 7\n')
     assert cli("hooks", "install").code == 0
@@ -114,7 +114,7 @@ def test_the_chained_hook_gets_the_arguments_and_stdin(repo: Path, cli) -> None:
     assert result.returncode == 7  # its exit status is kept
 
 
-def test_a_non_executable_hook_is_kept_but_not_run(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_non_executable_hook_is_kept_but_not_run(repo: Path, cli: Cli) -> None:
     write_hook(hooks_dir(repo) / "commit-msg", "#!/bin/sh\nexit 1\n", 0o644)  # git ignores it today
     result = json.loads(cli("hooks", "install", "--json").out)
     assert any("not executable" in note for note in result["notes"])
@@ -126,7 +126,7 @@ def test_a_non_executable_hook_is_kept_but_not_run(repo: Path, cli) -> None:  # 
 
 
 @pytest.mark.parametrize("hooks_path", ["relative", "absolute"])
-def test_core_hookspath_is_respected(repo: Path, cli, hooks_path: str) -> None:  # type: ignore[no-untyped-def]
+def test_core_hookspath_is_respected(repo: Path, cli: Cli, hooks_path: str) -> None:
     target = repo / "tools" / "githooks"
     git_run(repo, "config", "core.hooksPath", "tools/githooks" if hooks_path == "relative" else str(target))
     result = json.loads(cli("hooks", "install", "--json").out)
@@ -137,7 +137,7 @@ def test_core_hookspath_is_respected(repo: Path, cli, hooks_path: str) -> None: 
     assert commit(repo, "guarded through core.hooksPath").returncode == 1
 
 
-def test_a_hooks_path_outside_the_repository_needs_force(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_hooks_path_outside_the_repository_needs_force(repo: Path, cli: Cli, tmp_path: Path) -> None:
     shared = tmp_path / "global-hooks"
     git_run(repo, "config", "core.hooksPath", str(shared))
     refused = cli("hooks", "install")
@@ -148,7 +148,7 @@ def test_a_hooks_path_outside_the_repository_needs_force(repo: Path, cli, tmp_pa
     assert (shared / "pre-commit").exists()
 
 
-def test_linked_worktrees_share_the_hooks_and_keep_their_own_sessions(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_linked_worktrees_share_the_hooks_and_keep_their_own_sessions(repo: Path, cli: Cli, tmp_path: Path) -> None:
     linked = tmp_path / "linked"
     git_run(repo, "worktree", "add", "-q", "-b", "feature", str(linked))
     result = json.loads(cli("hooks", "install", "--json", cwd=linked).out)
@@ -165,14 +165,14 @@ def test_linked_worktrees_share_the_hooks_and_keep_their_own_sessions(repo: Path
     assert commit(repo, "main has no session open").returncode == 1  # the session is open there, not here
 
 
-def test_uninstall_without_install_changes_nothing(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_uninstall_without_install_changes_nothing(repo: Path, cli: Cli) -> None:
     write_hook(hooks_dir(repo) / "pre-commit", FOREIGN)
     result = json.loads(cli("hooks", "uninstall", "--json").out)
     assert [h["state"] for h in result["hooks"]] == ["not session-tracker's: left alone", "not installed", "not installed"]
     assert (hooks_dir(repo) / "pre-commit").read_text() == FOREIGN
 
 
-def test_a_hook_that_replaced_ours_is_a_conflict_unless_forced(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_hook_that_replaced_ours_is_a_conflict_unless_forced(repo: Path, cli: Cli) -> None:
     write_hook(hooks_dir(repo) / "pre-commit", FOREIGN)
     assert cli("hooks", "install").code == 0
     newer = "#!/bin/sh\n# another tool replaced the hook\nexit 0\n"
@@ -190,7 +190,7 @@ def test_a_hook_that_replaced_ours_is_a_conflict_unless_forced(repo: Path, cli) 
     ("README.md", "error: cannot create the hooks directory"),  # a file
     ("README.md/hooks", "error: cannot use the hooks directory"),  # under a file: git refuses it
 ])
-def test_a_hooks_directory_that_cannot_be_created_is_a_clear_error(repo: Path, cli, hooks_path: str, says: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_hooks_directory_that_cannot_be_created_is_a_clear_error(repo: Path, cli: Cli, hooks_path: str, says: str) -> None:
     git_run(repo, "config", "core.hooksPath", hooks_path)
     result = cli("hooks", "install")
     assert result.code == 1
@@ -241,7 +241,7 @@ def test_a_python_without_the_package_is_a_warning(repo: Path, tmp_path: Path) -
     assert "cannot import session_tracker" in done.stderr
 
 
-def test_the_hook_never_imports_from_the_work_tree(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_hook_never_imports_from_the_work_tree(repo: Path, cli: Cli) -> None:
     """A project with its own json.py at the top must not break (or hijack) the hook."""
     assert cli("hooks", "install").code == 0
     (repo / "json.py").write_text("raise SystemExit('the project json.py was imported')\n")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GIT_ENV
+from conftest import GIT_ENV, Cli
 from enforce_helpers import change, commit, events, git_run, message
 
 yaml = pytest.importorskip("yaml")
@@ -57,7 +57,7 @@ def test_the_definitions_cover_the_three_hooks() -> None:
     assert {h["language"] for h in hooks.values()} == {"python"}
 
 
-def test_commits_through_the_framework(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_commits_through_the_framework(repo: Path, cli: Cli) -> None:
     local = [{**hook, "language": "system"} for hook in definitions()]
     config = {"default_install_hook_types": ["pre-commit", "commit-msg", "post-commit"],
               "repos": [{"repo": "local", "hooks": local}]}
@@ -83,7 +83,7 @@ def test_commits_through_the_framework(repo: Path, cli) -> None:  # type: ignore
 
 
 @pytest.mark.skipif(os.environ.get("SESSION_TRACKER_NETWORK_TESTS") != "1", reason="builds from PyPI: set SESSION_TRACKER_NETWORK_TESTS=1")
-def test_try_repo_builds_the_hook_from_a_clone(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_try_repo_builds_the_hook_from_a_clone(repo: Path, cli: Cli, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     shutil.copytree(ROOT, clone, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".pytest_cache", ".mypy_cache",
                                                                  ".ruff_cache", "*.egg-info", ".sessions"))

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import GIT_ENV, git
+from conftest import GIT_ENV, Cli, git
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
 
@@ -233,7 +233,7 @@ def test_resume_of_an_ended_session_starts_a_new_one(store: Path) -> None:
     assert "started 00002" in (store / ".sessions/local/hook.log").read_text()
 
 
-def test_start_hands_over_blockers_next_steps_tasks_and_decisions(store: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_start_hands_over_blockers_next_steps_tasks_and_decisions(store: Path, cli: Cli) -> None:
     assert cli("init").code == 0
     cli("decision", "--message", "Use SQLite for the index", "--rationale", "No server to run")
     cli("blocker", "--message", "Need the staging DB password")
@@ -255,7 +255,7 @@ def test_start_hands_over_blockers_next_steps_tasks_and_decisions(store: Path, c
     assert "## Handoff of session 00002" in context
 
 
-def test_context_budget_drops_the_least_important_first(store: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_context_budget_drops_the_least_important_first(store: Path, cli: Cli) -> None:
     cli("init")
     for i in range(40):
         cli("decision", "--message", f"Decision {i} " + "x" * 150, "--rationale", "because " + "y" * 150)
@@ -272,7 +272,7 @@ def test_context_budget_drops_the_least_important_first(store: Path, cli) -> Non
     assert "## Handoff of session 00001" not in context  # the least important part goes first
 
 
-def test_default_budget_stays_under_claude_codes_inline_limit(store: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_default_budget_stays_under_claude_codes_inline_limit(store: Path, cli: Cli) -> None:
     cli("init")
     for i in range(60):
         cli("log", f"Entry {i} " + "z" * 200)

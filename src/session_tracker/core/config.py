@@ -52,6 +52,7 @@ from __future__ import annotations
 import json
 import os
 
+from session_tracker.core import kinds
 from session_tracker.core.events import CATEGORIES
 from session_tracker.core.paths import Layout
 from session_tracker.errors import TrackerError
@@ -59,30 +60,10 @@ from session_tracker.errors import TrackerError
 Config = dict[str, dict[str, object]]
 
 #: Documents of the whole project (one path each, no {session}); the others are per session.
-PROJECT_DOCUMENTS = ("tracker", "progress", "implementation", "memory_architecture", "memory_patterns", "memory_decisions", "memory_errors")
+PROJECT_DOCUMENTS = kinds.PROJECT
 
 DEFAULTS: Config = {
-    "documents": {
-        "log": "archive/sessions/SESSION-{session}-LOG.md",
-        "files": "archive/sessions/SESSION-{session}-FILES.txt",
-        "decisions": "archive/sessions/SESSION-{session}-DECISIONS.md",
-        "handoff": "archive/sessions/SESSION-{session}-HANDOFF.md",
-        # Project documents (issue 3): one file each, no {session}.
-        "tracker": "SESSION_TRACKER.md",
-        "progress": "progress.txt",
-        "implementation": "IMPLEMENTATION.md",
-        # Seed 003's session documents and memory files (issue 5).
-        "context": ".claude/sessions/session-{session}-context.md",
-        "plan": ".claude/sessions/session-{session}-plan.md",
-        "tasks": ".claude/sessions/session-{session}-tasks.json",
-        "tests": ".claude/sessions/session-{session}-tests.md",
-        "completed": ".claude/sessions/session-{session}-completed.md",
-        "review": ".claude/sessions/session-{session}-review.md",
-        "memory_architecture": ".claude/memory/architecture.md",
-        "memory_patterns": ".claude/memory/patterns.md",
-        "memory_decisions": ".claude/memory/decisions.md",
-        "memory_errors": ".claude/memory/errors.md",
-    },
+    "documents": {k.name: k.path for k in kinds.KINDS},  # type: dict[str, object]
     "log": {"default_category": "implementation"},
     "redact": {"enabled": True},
     "agents": {"context_budget": 8000, "budget_claude_code": False, "budget_codex": False, "budget_gemini": False},

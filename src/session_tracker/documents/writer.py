@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 
-from session_tracker.core import store
+from session_tracker.core import kinds, store
 from session_tracker.core.context import Context
 from session_tracker.core.model import Project, Session, load_project, load_session_file
 
-SESSION_KINDS = ("log", "files", "decisions", "handoff")
-PROJECT_KINDS = ("tracker", "progress", "implementation")  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
+SESSION_KINDS = kinds.ARCHIVE  # the per-session work log, files, decisions, handoff
+PROJECT_KINDS = kinds.TRACKER  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
 #: Seed 003's six session documents and its memory files (render/seed003_docs.py).
-LIFECYCLE_KINDS = ("context", "plan", "tasks", "tests", "completed", "review")
+LIFECYCLE_KINDS = kinds.LIFECYCLE
 MANIFEST_VERSION = 2  # local/render-manifest.json: {v, inputs, outputs {path: [stamp, session]}}
-MEMORY_KINDS = ("memory_architecture", "memory_patterns", "memory_decisions", "memory_errors")
+MEMORY_KINDS = kinds.MEMORY
 
 
 def render_kind(kind: str, session: Session, project: Project | None) -> str | None:
@@ -26,17 +26,12 @@ def render_kind(kind: str, session: Session, project: Project | None) -> str | N
     before the session ends)."""
     from session_tracker.documents import session as docs
 
-    if kind == "log":
-        return docs.render_log(session)
-    if kind == "files":
-        return docs.render_files(session)
-    if kind == "decisions":
-        return docs.render_decisions(session)
     if kind == "handoff":
-        if session.ended is None or project is None:
-            return None
-        return docs.render_handoff(session, project)
-    raise ValueError(f"unknown document kind {kind!r}")
+        return None if session.ended is None or project is None else docs.render_handoff(session, project)
+    renderers = {"log": docs.render_log, "files": docs.render_files, "decisions": docs.render_decisions}
+    if kind not in renderers:
+        raise ValueError(f"unknown document kind {kind!r}")
+    return renderers[kind](session)
 
 
 def expected(ctx: Context, project: Project) -> dict[str, str]:

@@ -30,10 +30,12 @@ def _after(moment: str, written: float) -> bool:
         return False
 
 
-def _changed_files(root: str, written: float) -> list[str]:
-    """Files under the store's events directory (any layout) changed after ``written``."""
+def _changed_files(root: str, written: float, skip: str) -> list[str]:
+    """Event files under the store (any layout; ``skip``, the local state, left out) changed
+    after ``written``."""
     found: list[str] = []
-    for folder, _dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if os.path.join(folder, d) != skip]
         for name in files:
             if name.endswith(".jsonl"):
                 path = os.path.join(folder, name)
@@ -69,7 +71,7 @@ def explain(ctx: Context, project: Project, path: str, actual: bytes) -> tuple[s
     if plan_later:
         reasons.append(f"{len(plan_later)} plan events recorded after it ({', '.join(sorted(set(plan_later)))})")
     if not reasons:
-        files = _changed_files(ctx.layout.store, written)
+        files = _changed_files(ctx.layout.store, written, ctx.layout.local_dir)
         if files:
             shown = ", ".join(ctx.layout.relative(f) for f in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
             reasons.append(f"event files changed after it was written (a pull or merge?): {shown}")

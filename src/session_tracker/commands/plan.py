@@ -283,7 +283,7 @@ def question(ctx: Context, message: str, answer: str | None = None, session: str
 def next_step(ctx: Context, message: str | None, priority: int | None = None, done: str | None = None, session: str | None = None) -> dict[str, object]:
     """``next --message … [--priority N]`` adds ``n-N``; ``next --done ID`` closes any open
     step of the one list (:mod:`session_tracker.plan.steps`): ``n-N``, or ``s-…`` for one
-    recorded by ``end --next`` or ``handoff --item``; a unique prefix is enough."""
+    recorded by ``end --next`` or ``handoff --item``; a unique prefix of an ``s-`` id is enough."""
     if done is None and message is None:
         raise TrackerError("no message given", 'add it: --message "…"')
     text = validate.text(message) if message is not None else ""

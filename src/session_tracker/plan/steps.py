@@ -112,10 +112,12 @@ def open_steps(project: Project, plan: Plan) -> list[Step]:
 
 
 def find(project: Project, plan: Plan, ident: str) -> Step | None:
-    """The open step ``ident`` (exact id, or a unique prefix of one), else None."""
+    """The open step ``ident`` (exact id, or a unique prefix of an ``s-`` id), else None."""
     steps = open_steps(project, plan)
     exact = [s for s in steps if s.id == ident]
     if exact:
         return exact[0]
+    if not ident.startswith("s-") or len(ident) < 4:  # n-4 must never close n-40
+        return None
     prefixed = [s for s in steps if s.id.startswith(ident)]
     return prefixed[0] if len(prefixed) == 1 else None

@@ -32,6 +32,9 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for name in ("CURRENT_SESSION", "SESSION_TRACKER_ROOT", "SESSION_TRACKER_ACTOR", "SESSION_TRACKER_SKIP"):
         monkeypatch.delenv(name, raising=False)
+    from session_tracker.core import safepath
+
+    safepath.reset()  # the roots a test's in-process Layouts registered are its own
     (home / ".gitconfig").write_text("[user]\n\tname = Test Author\n\temail = author@example.com\n[init]\n\tdefaultBranch = main\n")
 
 
@@ -52,6 +55,16 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     git(root, "commit", "-q", "-m", "initial commit")
     monkeypatch.chdir(root)
     yield root
+
+
+@pytest.fixture
+def all_documents(repo: Path) -> Path:
+    """``repo`` configured to render every document (``[documents] preset = "all"`` in the
+    committed config.toml); the default preset renders only the session archive."""
+    store = repo / ".sessions"
+    store.mkdir(exist_ok=True)
+    (store / "config.toml").write_text('[documents]\npreset = "all"\n')
+    return repo
 
 
 @pytest.fixture

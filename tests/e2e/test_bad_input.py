@@ -45,7 +45,8 @@ def open_session(repo: Path, cli: Cli) -> Path:
 def test_refused_without_writing(open_session: Path, cli: Cli, args: tuple[str, ...], fragment: str) -> None:
     before = snapshot(open_session)
     result = cli(*args)
-    assert_clean_error(result, fragment)
+    usage = fragment == "unknown category"  # what the user typed is not a valid command line: exit 2
+    assert_clean_error(result, fragment, 2 if usage else 1)
     assert snapshot(open_session) == before
 
 

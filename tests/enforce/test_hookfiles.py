@@ -248,3 +248,114 @@ def test_the_hook_never_imports_from_the_work_tree(repo: Path, cli: Cli) -> None
     change(repo)
     refused = commit(repo, "no session")
     assert refused.returncode == 1 and "open-session" in refused.stderr
+
+
+# --------------------------------------------------------------------------- hook managers
+# Each layout is recreated from the manager's published source: husky 9's index.js (hooksPath
+# .husky/_, a `.gitignore` of "*", the dispatcher `h`, and one stub per hook that sources it),
+# husky 4's per-hook scripts in .git/hooks, lefthook's and simple-git-hooks' scripts.
+
+HUSKY9_DISPATCHER = """#!/usr/bin/env sh
+[ "$HUSKY" = "2" ] && set -x
+n=$(basename "$0")
+s=$(dirname "$(dirname "$0")")/$n
+[ ! -f "$s" ] && exit 0
+[ "${HUSKY-}" = "0" ] && exit 0
+export PATH="node_modules/.bin:$PATH"
+sh -e "$s" "$@"
+c=$?
+[ $c != 0 ] && echo "husky - $n script failed (code $c)"
+exit $c
+"""
+HUSKY9_STUB = '#!/usr/bin/env sh\n. "${0%/*}/h"'
+
+
+def _husky9(repo: Path) -> dict[str, tuple[bytes, int]]:
+    """husky 9 as `npx husky` leaves it, plus the user's .husky/pre-commit and commit-msg;
+    returns the files of .husky/_ with their modes."""
+    underscore = repo / ".husky" / "_"
+    underscore.mkdir(parents=True)
+    git_run(repo, "config", "core.hooksPath", ".husky/_")
+    (underscore / ".gitignore").write_text("*")
+    write_hook(underscore / "h", HUSKY9_DISPATCHER, 0o644)  # sourced by the stubs, not executed
+    for hook in ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "pre-push"):
+        write_hook(underscore / hook, HUSKY9_STUB)
+    (underscore / "husky.sh").write_text("")
+    log = repo / ".git" / "husky-user.log"
+    write_hook(repo / ".husky" / "pre-commit", f'echo "pre-commit as $(basename "$0") args=$#" >> {log}\nexit ${{USER_HOOK_EXIT:-0}}\n', 0o644)
+    write_hook(repo / ".husky" / "commit-msg", f'echo "commit-msg as $(basename "$0") msg=$(head -n1 "$1")" >> {log}\n', 0o644)
+    return {p.name: (p.read_bytes(), stat.S_IMODE(p.stat().st_mode)) for p in underscore.iterdir()}
+
+
+def test_husky9_user_hooks_keep_running_under_their_own_names(repo: Path, cli: Cli) -> None:
+    before = _husky9(repo)
+    result = json.loads(cli("hooks", "install", "--json").out)
+    assert result["hooks_dir"] == str(repo / ".husky" / "_")
+    chained = {h["hook"]: (h["chained"], h.get("chained_kind")) for h in result["hooks"]}
+    assert chained["pre-commit"] == ("pre-commit.before-session-tracker", "husky")
+    start_session(cli)
+    change(repo)
+    done = commit(repo, "through husky")
+    assert done.returncode == 0, done.stdout + done.stderr
+    log = (repo / ".git" / "husky-user.log").read_text().splitlines()
+    assert log == ["pre-commit as pre-commit args=0", "commit-msg as commit-msg msg=through husky"]
+    assert "Session: 00001" in message(repo)  # ours ran too
+    assert [e["data"]["subject"] for e in events(repo) if e["type"] == "commit"] == ["through husky"]  # type: ignore[index]
+
+    # The user's hook still decides: its failure stops the commit.
+    assert cli("log", "more").code == 0
+    change(repo, text="x = 2\n")
+    assert commit(repo, "husky says no", env={"USER_HOOK_EXIT": "1"}).returncode != 0
+
+    status = cli("hooks", "status")
+    assert "runs pre-commit.before-session-tracker first: husky" in status.out
+    assert cli("hooks", "uninstall").code == 0
+    underscore = repo / ".husky" / "_"
+    assert {p.name: (p.read_bytes(), stat.S_IMODE(p.stat().st_mode)) for p in underscore.iterdir()} == before
+
+
+def test_husky4_style_hooks_dispatch_on_their_own_name(repo: Path, cli: Cli) -> None:
+    """husky 4 to 8 and similar write .git/hooks/<hook> scripts that find their work from
+    `basename "$0"` (husky 4: `hookName=$(basename "$0")`, then its runner)."""
+    log = repo / ".git" / "husky4.log"
+    runner = hooks_dir(repo) / "husky.local.sh"
+    write_hook(runner, f'echo "runner for $hookName: $*" >> {log}\n', 0o644)
+    script = '#!/bin/sh\n# husky\nhookName=`basename "$0"`\n. "$(dirname "$0")/husky.local.sh"\n'
+    for hook in ("pre-commit", "commit-msg"):
+        write_hook(hooks_dir(repo) / hook, script)
+    assert cli("hooks", "install").code == 0
+    start_session(cli)
+    change(repo)
+    assert commit(repo, "husky four").returncode == 0
+    lines = log.read_text().splitlines()
+    assert lines[0] == "runner for pre-commit: " and lines[1].startswith("runner for commit-msg: ")
+    assert lines[1].endswith("COMMIT_EDITMSG")
+
+
+@pytest.mark.parametrize(("manager", "text"), [
+    ("lefthook", '#!/bin/sh\n\nif [ "$LEFTHOOK_VERBOSE" = "1" ]; then set -x; fi\n\ncall_lefthook()\n{{\n  echo "lefthook run $*" >> {log}\n}}\n\ncall_lefthook run "pre-commit" "$@"\n'),
+    ("simple-git-hooks", '#!/bin/sh\n\nif [ "$SKIP_SIMPLE_GIT_HOOKS" = "1" ]; then\n    echo "[INFO] SKIP_SIMPLE_GIT_HOOKS is set to 1, skipping hook."\n    exit 0\nfi\n\necho "simple-git-hooks ran" >> {log}\n'),
+])
+def test_other_managers_keep_running(repo: Path, cli: Cli, manager: str, text: str) -> None:
+    log = repo / ".git" / f"{manager}.log"
+    original = hooks_dir(repo) / "pre-commit"
+    write_hook(original, text.format(log=log))
+    before = original.read_bytes()
+    result = json.loads(cli("hooks", "install", "--json").out)
+    assert {h["hook"]: h.get("chained_kind") for h in result["hooks"]}["pre-commit"] == manager
+    start_session(cli)
+    change(repo)
+    assert commit(repo, f"through {manager}").returncode == 0
+    assert log.read_text().strip() in ("lefthook run run pre-commit", "simple-git-hooks ran")
+    assert cli("hooks", "uninstall").code == 0
+    assert original.read_bytes() == before
+
+
+def test_a_hook_that_calls_our_script_again_does_not_loop(repo: Path, cli: Cli) -> None:
+    """A chained hook that runs the hook path again (a manager's migration mode) ends."""
+    write_hook(hooks_dir(repo) / "pre-commit", '#!/bin/bash\n"$(dirname "$0")/pre-commit" "$@"\n')
+    assert cli("hooks", "install").code == 0
+    start_session(cli)
+    change(repo)
+    done = commit(repo, "no loop")
+    assert done.returncode == 0, done.stderr

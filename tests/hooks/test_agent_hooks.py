@@ -77,6 +77,11 @@ def gemini(event: str, repo: Path, session_id: str = "gemini-session-9", **field
     }
 
 
+def hook_log() -> Path:
+    """The hook log in the user's state directory (HOME is a temp dir in every test)."""
+    return Path(os.environ["HOME"]) / ".local/state/session-tracker/hook.log"
+
+
 def events(repo: Path, name: str = "00001") -> list[dict[str, Any]]:
     path = repo / ".sessions" / "events" / f"{name}.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
@@ -156,7 +161,7 @@ def test_claude_code_whole_session(store: Path) -> None:
     before = len(events(store))
     assert hook("claude-code", claude("PostToolUse", store, tool_name="Bash", tool_input={"command": "ls"}, tool_response={}), store)[0] == 0
     assert len(events(store)) == before
-    assert "has no open tracker session" in (store / ".sessions/local/hook.log").read_text()
+    assert "has no open tracker session" in hook_log().read_text()
 
 
 def test_codex_hooks(store: Path) -> None:
@@ -230,7 +235,7 @@ def test_resume_of_an_ended_session_starts_a_new_one(store: Path) -> None:
     hook("claude-code", claude("SessionEnd", store, reason="other"), store)
     _code, out, _ = hook("claude-code", claude("SessionStart", store, source="resume"), store)
     assert "session 00002" in start_output(out)
-    assert "started 00002" in (store / ".sessions/local/hook.log").read_text()
+    assert "started 00002" in hook_log().read_text()
 
 
 def test_start_hands_over_blockers_next_steps_tasks_and_decisions(store: Path, cli: Cli) -> None:
@@ -307,7 +312,7 @@ def test_bad_input_never_breaks_the_agent(store: Path, agent: str, stdin: bytes,
     code, out, err = hook(agent, stdin, store)
     assert code == 0 and err == ""
     assert out.strip() == ("{}" if agent == "gemini" else "")
-    assert why in (store / ".sessions/local/hook.log").read_text()
+    assert why in hook_log().read_text()
     assert sorted(p.name for p in (store / ".sessions/events").iterdir()) == before
 
 
@@ -332,7 +337,7 @@ def test_an_internal_error_is_logged_not_raised(store: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root writes read-only files")
     assert (code, out, err) == (0, "", "")
-    assert "error: TrackerError" in (store / ".sessions/local/hook.log").read_text()
+    assert "error: TrackerError" in hook_log().read_text()
 
 
 def test_the_hook_path_imports_nothing_heavy(store: Path) -> None:

@@ -108,7 +108,7 @@ def test_bad_plan_files(repo: Path, cli: Cli, text: str, fragment: str) -> None:
     assert snapshot(repo) == before
 
 
-def test_a_plan_written_by_hand_round_trips(repo: Path, cli: Cli) -> None:
+def test_a_plan_written_by_hand_round_trips(all_documents: Path, repo: Path, cli: Cli) -> None:
     text = PLAN.replace('depends_on = ["task-2"]\n', "").replace("[project]", '[project]\nname = "Demo"') + """
 [[component]]
 name = "API"
@@ -156,7 +156,7 @@ message = "Slow tests"
     assert "| API | 🟡 In Progress | 90% | — |" in (repo / "IMPLEMENTATION.md").read_text()
 
 
-def test_doctor_reports_a_hand_edited_tracker_and_render_repairs_it(repo: Path, cli: Cli) -> None:
+def test_doctor_reports_a_hand_edited_tracker_and_render_repairs_it(all_documents: Path, repo: Path, cli: Cli) -> None:
     assert cli("phase", "add", "Phase 0", "--sessions", "1-2").code == 0
     tracker = repo / "SESSION_TRACKER.md"
     good = tracker.read_bytes()
@@ -170,7 +170,7 @@ def test_doctor_reports_a_hand_edited_tracker_and_render_repairs_it(repo: Path, 
 
 def test_documents_can_move_or_be_switched_off(repo: Path, cli: Cli) -> None:
     (repo / ".sessions").mkdir()
-    (repo / ".sessions/config.toml").write_text('[documents]\ntracker = "docs/TRACKER.md"\nprogress = false\n')
+    (repo / ".sessions/config.toml").write_text('[documents]\npreset = "tracker"\ntracker = "docs/TRACKER.md"\nprogress = false\n')
     assert cli("phase", "add", "Phase 0", "--sessions", "1-2").code == 0
     assert (repo / "docs/TRACKER.md").is_file() and (repo / "IMPLEMENTATION.md").is_file()
     assert not (repo / "progress.txt").exists() and not (repo / "SESSION_TRACKER.md").exists()

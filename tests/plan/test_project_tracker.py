@@ -34,7 +34,7 @@ def metrics(repo: Path, passed: int, total: int, coverage: float, lint: int, typ
 
 
 def build_project(repo: Path) -> None:
-    """The scripted project (also used to render the README's examples)."""
+    """The scripted project (docs/documents.md has its own, in tests/docs/test_documents_samples.py)."""
     def m(*a: str) -> str:
         return must(repo, *a)
     m("plan", "set", "--name", "INTEGRA Web")
@@ -121,7 +121,7 @@ def build_project(repo: Path) -> None:
     m("render")  # snapshots the open session's files
 
 
-def test_scripted_project(repo: Path) -> None:
+def test_scripted_project(all_documents: Path, repo: Path) -> None:
     build_project(repo)
     tracker = (repo / "SESSION_TRACKER.md").read_text(encoding="utf-8")
     progress = (repo / "progress.txt").read_text(encoding="utf-8")

@@ -61,7 +61,7 @@ def test_refused_without_writing(open_session: Path, cli: Cli, args: tuple[str, 
     assert snapshot(open_session) == before
 
 
-def test_a_broken_user_workflow_names_its_line(repo: Path, cli: Cli) -> None:
+def test_a_broken_user_workflow_names_its_line(all_documents: Path, repo: Path, cli: Cli) -> None:
     folder = repo / ".sessions" / "workflows"
     folder.mkdir(parents=True)
     (folder / "release.md").write_text("# Release\n## Steps\n- devops: Tag it (10)\n## Nonsense\n")
@@ -87,7 +87,7 @@ def test_a_dependency_cycle_is_refused_whole(open_session: Path, cli: Cli) -> No
     assert snapshot(open_session) == before
 
 
-def test_a_hand_edited_tasks_json_is_named_by_doctor_and_regenerated(open_session: Path, cli: Cli) -> None:
+def test_a_hand_edited_tasks_json_is_named_by_doctor_and_regenerated(all_documents: Path, open_session: Path, cli: Cli) -> None:
     path = open_session / ".claude/sessions/session-00003-tasks.json"
     good = path.read_bytes()
     for broken, fragment in (('{"tasks": 3}', "not seed 003's tasks.json shape"), ("{oops", "not valid JSON")):
@@ -102,7 +102,7 @@ def test_a_hand_edited_tasks_json_is_named_by_doctor_and_regenerated(open_sessio
     assert path.read_bytes() == good
 
 
-def test_an_ended_sessions_documents_keep_their_record(repo: Path, cli: Cli) -> None:
+def test_an_ended_sessions_documents_keep_their_record(all_documents: Path, repo: Path, cli: Cli) -> None:
     """A task of session 1 finished in session 2 leaves session 1's tasks.json as it ended, and
     an incremental render agrees with doctor's full one."""
     assert cli("init", "--session", "00001").code == 0
@@ -120,7 +120,7 @@ def test_an_ended_sessions_documents_keep_their_record(repo: Path, cli: Cli) -> 
     assert not [f for f in json.loads(result.out)["findings"] if f["level"] == "error"], result.out
 
 
-def test_agent_and_success_round_trip_through_plan_export(open_session: Path, cli: Cli) -> None:
+def test_agent_and_success_round_trip_through_plan_export(all_documents: Path, open_session: Path, cli: Cli) -> None:
     assert cli("task", "add", "Extra", "--agent", "documentation-writer", "--success", "Docs read well").code == 0
     assert cli("plan", "export").code == 0
     text = (open_session / ".sessions/plan.toml").read_text()

@@ -130,7 +130,7 @@ def run_session_039(repo: Path) -> None:
     assert "- [ ] All tests pass — 23/25 passed" in plan_failing
 
 
-def test_session_039_ultimate_gantt_fix(repo: Path) -> None:
+def test_session_039_ultimate_gantt_fix(all_documents: Path, repo: Path) -> None:
     run_session_039(repo)
     docs = {kind: (repo / SESSIONS / f"session-039-{kind}.{'json' if kind == 'tasks' else 'md'}").read_text()
             for kind in ("context", "plan", "tasks", "tests", "completed", "review")}

@@ -14,6 +14,7 @@ from __future__ import annotations
 from session_tracker.core.clock import display, format_duration, instant
 from session_tracker.core.events import CATEGORIES, Event
 from session_tracker.core.model import Project, Session
+from session_tracker.core.words import plural
 from session_tracker.documents import md
 
 HOW = "add entries with `session-tracker log|decision|blocker`, then `session-tracker render`"
@@ -294,7 +295,7 @@ def render_handoff(session: Session, project: Project) -> str:
 
     files = session.files()
     added, removed = totals(files)
-    lines += [f"## Files changed ({len(files)} files, +{added} −{removed})", ""]
+    lines += [f"## Files changed ({plural(len(files), 'file')}, +{added} −{removed})", ""]
     if files:
         rows = []
         for f in files:
@@ -312,4 +313,11 @@ def render_handoff(session: Session, project: Project) -> str:
     commits = session.commits()
     lines += [f"## Commits ({len(commits)})", ""]
     lines += [f"- {md.code(str(c.get('sha', ''))[:7])} {md.text(str(c.get('subject', '')))}" for c in commits] or ["*None.*"]
+    skipped = session.ended.data.get("untracked_commits") if session.ended is not None else None
+    if isinstance(skipped, list) and skipped:
+        # Escape hatches (SESSION_TRACKER_SKIP=1, --no-verify) leave a trace that outlives `end`.
+        lines += ["", f"## Untracked commits ({len(skipped)})", "",
+                  "Made while this session was open, recorded by no session (the hooks were skipped):", ""]
+        lines += [f"- {md.code(str(c.get('sha', ''))[:7])} {md.text(str(c.get('subject', '')))}"
+                  for c in skipped if isinstance(c, dict)]
     return "\n".join(lines) + "\n"

@@ -28,6 +28,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from session_tracker.git.plumbing import CommitInfo
+
 PASS, FAIL, SKIP, DISABLED = "pass", "fail", "skip", "disabled"
 PLAIN, STAGED, RANGE = "plain", "staged", "range"
 
@@ -277,27 +279,42 @@ def _commit_rules(i: Inputs, trailer: bool) -> tuple[str, str, str, list[str]]:
     project = i.project()
     known = {s.name for s in project.sessions}
     recorded = {str(c.get("sha")) for s in project.sessions for c in s.commits()}
-    bad: list[str] = []
+    bad: list[tuple[CommitInfo, str]] = []
     for c in judged:
         if trailer:
             if not any(_valid_name(v) for v in c.sessions):
-                bad.append(f"{_short(c.sha)} {c.subject}: no `Session:` trailer")
+                bad.append((c, f"{_short(c.sha)} {c.subject}: no `Session:` trailer"))
         elif not (c.sha in recorded or any(v in known for v in c.sessions)):
             named = f" (its trailer names {', '.join(c.sessions)}, which has no events here)" if c.sessions else ""
-            bad.append(f"{_short(c.sha)} {c.subject}: no session recorded it{named}")
-    scope = f"in {i.range}" if i.range else "since the session began"
+            bad.append((c, f"{_short(c.sha)} {c.subject}: no session recorded it{named}"))
+    excused: dict[str, str] = {}
     if bad:
-        noun = "commit" if len(bad) == 1 else "commits"
+        # Cherry-picks and reverts get no trailer (git runs no commit-msg hook for them): one
+        # made during a tracked session is tracked (enforce.replayed).
+        from session_tracker.enforce.replayed import tracked
+
+        tied = {c.sha for c in i.commits if any(v in known for v in c.sessions)}
+        excused = tracked(i.ctx.layout.root, [c for c, _ in bad], project.sessions, recorded, tied)
+    failing = [line for c, line in bad if c.sha not in excused]
+    scope = f"in {i.range}" if i.range else "since the session began"
+    if failing:
+        noun = "commit" if len(failing) == 1 else "commits"
         if trailer:
-            hint = ("install the hooks (`session-tracker hooks install`) so commit-msg adds it; fix old commits with "
-                    "`git rebase -i` and `git commit --amend --trailer 'Session: <id>'`")
-            return FAIL, f"{len(bad)} {noun} {scope} without a `Session:` trailer", hint, bad
-        hint = ("commit inside a session with the hooks installed (`session-tracker hooks install`); for commits made "
-                "already, add a `Session: <id>` trailer (git rebase -i, git commit --amend) and commit the session's events")
-        return FAIL, f"{len(bad)} {noun} {scope} belong to no tracked session", hint, bad
+            hint = ("commits to come: `session-tracker hooks install` (commit-msg adds the trailer); commits not yet "
+                    "pushed: `git rebase -i` with `git commit --amend --trailer 'Session: <id>'`; commits already "
+                    "shared: do not rewrite them — check from after them (`check --range <last shared>..HEAD`) or "
+                    "switch the rule off: [check] disable = [\"session-trailer\"]; cherry-pick with -x so the "
+                    "copy names its origin")
+            return FAIL, f"{len(failing)} {noun} {scope} without a `Session:` trailer", hint, failing
+        hint = ("commit inside a session with the hooks installed (`session-tracker hooks install`); commits not yet "
+                "pushed can take a `Session: <id>` trailer (git rebase -i, git commit --amend); for shared history "
+                "disable the rule: [check] disable = [\"tracked-commits\"]")
+        return FAIL, f"{len(failing)} {noun} {scope} belong to no tracked session", hint, failing
     noun = "commit" if len(judged) == 1 else "commits"
     each = "with a `Session:` trailer" if trailer else "in a tracked session"
-    return PASS, f"{len(judged)} {noun} {scope}, each {each}", "", []
+    if excused:
+        each += f" ({len(excused)} {'cherry-pick or revert' if len(excused) == 1 else 'cherry-picks or reverts'} made in a tracked session)"
+    return PASS, f"{len(judged)} {noun} {scope}, each {each}", "", [f"{_short(sha)}: {why}" for sha, why in excused.items()]
 
 
 def tracked_commits(i: Inputs) -> tuple[str, str, str, list[str]]:

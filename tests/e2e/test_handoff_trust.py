@@ -47,7 +47,7 @@ def _session_start(repo: Path, agent_session: str = "agent-1", source: str = "st
 
 
 def test_a_step_from_each_of_the_three_commands_reaches_every_reader(repo: Path, cli: Any) -> None:
-    _json(cli("init", "--json"))
+    _json(cli("init", "--preset", "all", "--json"))  # every document: the project ones read the list too
     by_next = _json(cli("next", "Write the migration guide", "--priority", "1", "--json"))["key"]
     by_item = _json(cli("handoff", "--item", "Benchmark the importer", "--json"))["step"]
     ended = _json(cli("end", "--next", "Review the redaction patterns", "--json"))
@@ -168,7 +168,7 @@ def _session_documents(repo: Path, name: str) -> dict[str, bytes]:
 
 
 def test_an_ended_session_is_a_record_with_true_summaries_and_evidence(repo: Path, cli: Any) -> None:
-    first = _json(cli("init", "--objective", "Parse the config", "--json"))["session"]
+    first = _json(cli("init", "--preset", "all", "--objective", "Parse the config", "--json"))["session"]
     cli("log", "Wrote the TOML loader")
     cli("log", "Covered the bad-input cases", "--category", "testing")
     cli("decision", "--message", "Use tomllib", "--rationale", "In the standard library")

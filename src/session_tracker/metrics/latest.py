@@ -134,7 +134,7 @@ def provenance_line(session: Session, now: dict[str, object]) -> str:
         stamp, sha = commit.get("timestamp"), commit.get("sha")
         if isinstance(sha, str) and sha != head and isinstance(stamp, str):
             try:
-                if parse_iso(stamp) > measured:
+                if parse_iso(stamp) >= measured.replace(microsecond=0):  # git times have whole seconds
                     later.append(sha)
             except ValueError:
                 continue

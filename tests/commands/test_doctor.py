@@ -94,7 +94,7 @@ def test_a_hand_edited_document_is_named_and_render_restores_it(ended: Path, cli
         handle.write("| 2026-01-01 00:00 | implementation | sneaked in by hand | human |\n")
     text = cli("doctor")
     assert text.code == 1, text
-    assert f"error: {LOG_MD.as_posix()}: differs from what the events say" in text.out
+    assert f"error: {LOG_MD.as_posix()}: edited after session-tracker wrote it (no event, event file or config changed since)" in text.out
     code, report = doctor_json(cli)
     assert checks(report) == [("error", "document-edited", LOG_MD.as_posix())]
 
@@ -134,9 +134,12 @@ def test_two_sessions_sharing_a_number_are_reported(ended: Path, cli: Cli) -> No
     assert duplicates[0]["where"] == FILE
     assert first_sid in duplicates[0]["message"] and other_sid in duplicates[0]["message"]
     assert "2 sessions share the number 00001" in duplicates[0]["message"]
-    # the other branch's session was never rendered here: documents differ until `render`
+    # the other branch's session was never rendered here: documents are out of date until
+    # `render`, and doctor says so (naming the session whose events came later), not "edited"
     assert code == 1
-    assert ("error", "document-edited", LOG_MD.as_posix()) in checks(report)
+    assert ("error", "document-stale", LOG_MD.as_posix()) in checks(report)
+    stale = next(f for f in report["findings"] if f["check"] == "document-stale" and f["where"] == LOG_MD.as_posix())  # type: ignore[attr-defined]
+    assert "events recorded after it was written: 1 in session 00001 (session.started)" in stale["message"]
 
     assert cli("render").code == 0
     code, report = doctor_json(cli)

@@ -27,13 +27,16 @@ SAMPLE = re.compile(r"(<!-- sample: (?P<path>\S+) -->\n)(?P<fence>`{3,})(?P<lang
                     r"(?P<body>(?:(?!<!-- /?sample).)*?)\n?(?P=fence)\n<!-- /sample -->", re.DOTALL)
 
 # The clock is the only input that differs between runs (TZ is UTC, git dates are fixed); commit
-# ids differ because the commits carry the event files, whose ids and times are new each run.
+# ids differ because the commits carry the event files, whose ids and times are new each run, and
+# so do the ids of next steps recorded in a session (taken from their event's id).
 _VOLATILE = [
     (re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?"), "<DATE>"),
     (re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}\b"), "<DATE>"),
     (re.compile(r"\b\d{2}:\d{2}(?::\d{2})?\b"), "<TIME>"),
     (re.compile(r"~?\b(?:\d+h \d{2}m|\d+m|\d+s)\b"), "<DURATION>"),
     (re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,40}\b"), "<COMMIT>"),
+    # ids of next steps recorded in a session come from the recording event's (random) id
+    (re.compile(r"\bs-[0-9a-z]{6}(?:\.\d+)?\b"), "<STEP>"),
 ]
 
 

@@ -75,6 +75,7 @@ def test_every_tool_writes_through_the_core(repo: Path, cli: Cli) -> None:
         await ok("handoff", {"item": "Add YAML support"})
         status = await ok("session_status", {})
         assert status["blockers_open"] == [] and status["entries_total"] == 1
+        assert [(s["message"], s["source"]) for s in status["next_open"]] == [("Add YAML support", "handoff")]  # the one list
         ended = await ok("end", {"next_steps": ["Ship it"]})
         assert ended["status"] == "COMPLETE"
         shown = await ok("handoff", {})

@@ -175,7 +175,7 @@ def test_gates_fail_and_pass_as_configured(repo: Path) -> None:
     assert result["failing"] == ["tests_pass", "coverage_min", "coverage_max_drop", "lint_not_increasing"]
     cli = run_cli(repo, "gate")
     assert cli.code == 1
-    assert "✗ coverage_max_drop: coverage 86% → 79.5% (-6.5 points; may drop 1)" in cli.out
+    assert "✗ coverage_max_drop: coverage 86.0% → 79.5% (-6.5 points; may drop 1)" in cli.out
     assert "✗ lint_not_increasing: lint errors 2 → 3" in cli.out and "✓ types_not_increasing" in cli.out
     metrics.record_manual(ctx, tests_failed=0, tests_passed=10, coverage_percent=85.5, lint_errors=2)
     assert gate_cmd.gate(ctx)["ok"] is True

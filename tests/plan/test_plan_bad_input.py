@@ -46,7 +46,7 @@ def planned(repo: Path, cli: Cli) -> Path:
         (("task", "done", "task-9"), "unknown task 'task-9'"),
         (("task", "block", "task-1"), "needs a reason"),
         (("question", "--answer", "q-7", "-m", "yes"), "unknown question"),
-        (("next", "--done", "n-4"), "unknown next step"),
+        (("next", "--done", "n-4"), "no open next step"),
         (("issue", "--fix", "i-3", "-m", "x"), "unknown issue"),
         (("plan", "set", "--complexity", "Enormous"), "unknown complexity"),
         (("init", "--complexity", "Enormous"), "unknown complexity"),

@@ -136,7 +136,7 @@ def test_scripted_project(all_documents: Path, repo: Path) -> None:
     assert session_heads[-1].endswith("— Project skeleton")
     top = [h for h in heads if not h.startswith("Session 0") and not h.endswith(":")]
     assert top == ["INTEGRA Web - Session Tracker", "Current Status", "Phase Progress", "Session Log",
-                   "Blockers & Open Questions", "Key Metrics History", "How This File Is Kept"]
+                   "Next Steps (open)", "Blockers & Open Questions", "Key Metrics History", "How This File Is Kept"]
     status_t, phases_t, blockers_t, metrics_t = tables(tracker)
     assert status_t[0] == ["Metric", "Value"]
     assert dict(status_t[1:]) == {
@@ -158,7 +158,7 @@ def test_scripted_project(all_documents: Path, repo: Path) -> None:
     assert "#### Decisions Made:\n- Use PostgreSQL — JSON columns and mature migrations" in first
     assert "#### Next Session Should:\n1. Finish the schema" in first
     assert "#### Completed:\n- [x] Create schema → `db/schema.sql`" in entry("00002")
-    assert "- Added: — new tests\n- Passing: 10/10\n- Coverage: 72%" in entry("00002")
+    assert "- Added: — new tests\n- Passing: 10/10\n- Coverage: 72.0%" in entry("00002")
     fourth = entry("00004")
     assert "#### Files Created/Modified:\n- `src/service.py` — added (+2 −0)" in fourth
     assert "- Added: 15 new tests\n- Passing: 25/25\n- Coverage: 81.5%" in fourth
@@ -174,7 +174,7 @@ def test_scripted_project(all_documents: Path, repo: Path) -> None:
                           ["00007-1", "Auth spec missing", "🔴 Open", "Ask the PM"]]
     assert metrics_t[0] == ["Session", "Date", "Tests", "Coverage", "Lint Errors", "Type Errors"]
     assert [row[0] for row in metrics_t[1:]] == sessions[::-1]
-    assert [row[2:] for row in metrics_t[1:3]] == [["—"] * 4, ["10/10", "72%", "3", "1"]]
+    assert [row[2:] for row in metrics_t[1:3]] == [["—"] * 4, ["10/10", "72.0%", "3", "1"]]
     assert metrics_t[4][2:] == ["25/25", "81.5%", "0", "0"]
 
     # ---- progress.txt, seed 002 ----
@@ -194,7 +194,12 @@ def test_scripted_project(all_documents: Path, repo: Path) -> None:
     assert blocks["Files To Modify"].strip().splitlines() == ["src/login.py (task-4)", "bench/perf.py (task-6)"]
     assert blocks["Interfaces Defined"].strip() == "Schema(version: int) -> Migration"
     assert blocks["Known Issues"].strip() == "i-2: Flaky login test"
-    assert blocks["Notes"].strip().splitlines() == ["- Open question q-2: Domain name for production?", "- Next session should: Finish the login form"]
+    # The one list of next steps: `next` items by priority, then every `end --next` not yet done
+    notes = blocks["Notes"].strip().splitlines()
+    assert notes[:3] == ["- Open question q-2: Domain name for production?", "- Next session should: [n-1] Finish the login UI",
+                         "- Next session should: [n-2] Write the docs"]
+    assert [re.sub(r"\[s-[0-9a-z]{6}\.1\] ", "", n) for n in notes[3:]] == [
+        "- Next session should: Finish the schema", "- Next session should: Write the routes", "- Next session should: Finish the login form"]
 
     # ---- IMPLEMENTATION.md, seed 004 ----
     assert [h for h in headings(implementation)] == ["INTEGRA Web Implementation Tracking", "Overall Progress", "Component Status", "Key Milestones",
@@ -218,7 +223,7 @@ def test_scripted_project(all_documents: Path, repo: Path) -> None:
                       ["Migrations are slow on large tables", "—", "Added an index", "✅ Resolved"],
                       ["Flaky login test", "—", "—", "🔴 Open"],
                       ["task-6 Perf budget: no benchmark machine", "—", "—", "🟡 In Progress"]]
-    assert "## Next Steps Priority\n\n1. Finish the login UI\n2. Write the docs\n\n" in implementation
+    assert "## Next Steps Priority\n\n1. `n-1` Finish the login UI\n2. `n-2` Write the docs\n3. `s-" in implementation
     assert "## Resources\n\n- Database migration: `db/schema.sql`\n- Session service: `src/service.py`\n" in implementation
     assert team == [["Component", "Assigned To", "Status"], ["Database Schema", "Team Member A", "✅ Complete"], ["API Endpoints", "Team Member B", "✅ Complete"]]
 

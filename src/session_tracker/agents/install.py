@@ -103,7 +103,7 @@ edit and the commands you run; record what they cannot see, when it happens:
 - a decision and why: `session-tracker decision --message "…" --rationale "…" [--alternative "…"]`
 - a blocker or open question: `session-tracker blocker --message "…"`; when it is solved:
   `session-tracker blocker --resolve <ID> --message "how"`
-- a next step for the next session: `session-tracker handoff --item "…"`
+- a next step (one list, kept until done): `session-tracker next "…" [--priority 1]`, then `session-tracker next --done <ID>`
 - progress worth a line in the work log: `session-tracker log "…" --category implementation`
 - where the session stands: `session-tracker summary`
 

@@ -32,7 +32,7 @@ def main(debug: bool) -> None:
 
 for _command in (session.init, session.log, session.decision, session.blocker, session.handoff, session.summary,
                  session.end, session.list_cmd, session.show, session.render, session.doctor, session.makefile,
-                 enforce.check, enforce.hooks, agents.agent, agents.hook, agents.mcp, agents.import_group,
+                 enforce.check, enforce.hooks, agents.agent, agents.hook, agents.mcp, agents.import_group, agents.receipts,
                  metrics.metrics_group, metrics.gate_cmd, complete.completion):
     main.add_command(_command)
 plan.register(main)

@@ -42,7 +42,8 @@ def _duplicate_ids(ctx: Context) -> list[dict[str, str]]:
 
 def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
     """Check: unreadable lines (file:line), newer schema versions, duplicate event ids, two
-    sessions sharing a number, sessions left open, documents edited by hand or missing; with
+    sessions sharing a number, sessions left open, documents out of date (naming the events or
+    inputs that changed after they were written), edited by hand, or missing; with
     ``secrets``, also every event and document line holding a secret
     (:mod:`session_tracker.commands.doctor_secrets`).
 
@@ -83,12 +84,14 @@ def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
             findings.append({"level": WARNING, "check": "document-missing", "where": relative, "message": "not rendered yet; run `session-tracker render`"})
             continue
         if actual != document_bytes(text):
-            message = "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"
-            if path.endswith("-tasks.json"):
+            from session_tracker.commands.doctor_why import explain
+
+            check, message = explain(ctx, project, path, actual)  # stale (what changed since) or edited
+            if path.endswith("-tasks.json") and check == "document-edited":
                 from session_tracker.workflow.view import describe_tasks_json
 
                 message = describe_tasks_json(actual) + "; " + message
-            findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": message})
+            findings.append({"level": ERROR, "check": check, "where": relative, "message": message})
     findings += _untracked_commits(ctx)
     findings += _stray_temp_files(ctx)
     if secrets:

@@ -9,19 +9,29 @@ from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
 
 
-def add_item(ctx: Context, message: str, session: str | None = None) -> dict[str, object]:
-    """Record a ``handoff.item`` (it lands in the handoff's next steps).
+def add_item(ctx: Context, message: str, session: str | None = None, priority: int | None = None) -> dict[str, object]:
+    """Record a ``handoff.item``: a step on the one list of next steps
+    (:mod:`session_tracker.plan.steps`), open until ``next --done ID``.
 
-    Returns ``{"session", "id", "item"}``.
+    Returns ``{"session", "id", "step", "item", "priority"}`` (``id`` the event's, ``step`` the
+    step's id on the list).
     Raises:
-        TrackerError: empty text, no open session.
+        TrackerError: empty text, a priority below 1, no open session.
     """
+    from session_tracker.plan.steps import DEFAULT_PRIORITY, session_step_id
+
     text = validate.text(message, "item")
+    if priority is not None and priority < 1:
+        raise TrackerError(f"priority {priority} is below 1", "1 is the most urgent")
     target = require_open(resolve(ctx, session))
-    event = record(ctx, target, "handoff.item", {"message": text})
+    data: dict[str, object] = {"message": text}
+    if priority is not None:
+        data["priority"] = priority
+    event = record(ctx, target, "handoff.item", data)
     writer.write_session(ctx, target.name, target.sid, kinds=("log",))
-    writer.write_project(ctx)  # SESSION_TRACKER.md lists handoff items (doctor flagged it stale)
-    return {"session": target.name, "id": event.id, "item": text}
+    writer.write_project(ctx)  # SESSION_TRACKER.md, progress.txt and IMPLEMENTATION.md list the steps
+    return {"session": target.name, "id": event.id, "step": session_step_id(event.id), "item": text,
+            "priority": priority or DEFAULT_PRIORITY}
 
 
 def show(ctx: Context, session: str | None = None) -> dict[str, object]:

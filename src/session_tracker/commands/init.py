@@ -136,7 +136,8 @@ def init(
             ``agent_session_id``).
     Returns:
         ``{"session", "sid", "objectives", "git", "notice", "previous_session",
-        "previous_handoff", "documents"}``.
+        "previous_handoff", "documents", "next_steps" [{id, message, priority, session, added,
+        source}], "blockers_open" [{id, message, session}]}``.
     Raises:
         TrackerError: invalid or taken name, empty objective.
     """
@@ -152,6 +153,7 @@ def init(
     written = writer.write_session(ctx, name, sid, kinds=("log", "decisions", "files"))
     written += writer.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
     prev_name, prev_text = previous_handoff(ctx)
+    steps, blockers = open_work(ctx)
     return {
         "session": name,
         "sid": sid,
@@ -161,4 +163,24 @@ def init(
         "previous_session": prev_name,
         "previous_handoff": prev_text,
         "documents": [ctx.layout.relative(p) for p in written],
+        "next_steps": steps,
+        "blockers_open": blockers,
     }
+
+
+def open_work(ctx: Context) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """What is open now, whichever session left it: the one list of next steps
+    (:mod:`session_tracker.plan.steps`) and the open blockers, as ``--json`` dicts.
+
+    The previous handoff is a record of that session's end; these are the live lists.
+    """
+    from session_tracker.core.summaries import load_summary_project
+    from session_tracker.plan.model import load_plan
+    from session_tracker.plan.steps import open_steps
+
+    project = load_summary_project(ctx.layout)
+    steps = [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))]
+    blockers: list[dict[str, object]] = [
+        {"id": b.text("blocker"), "message": b.text("message"), "session": b.session} for b in project.open_blockers()
+    ]
+    return steps, blockers

@@ -62,7 +62,9 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
     """Describe the session as of now; for an open session, files and commits come from git.
 
     Returns :func:`describe`'s shape plus ``untracked_commits`` [{sha, subject}]: commits made
-    while the session was open that the hooks did not record (see ``enforce.untracked``).
+    while the session was open that the hooks did not record (see ``enforce.untracked``), and
+    ``next_open`` [{id, message, priority, session, added, source}]: the project's open next
+    steps (:mod:`session_tracker.plan.steps`; ``next_steps`` are the ones this session left).
 
     Raises:
         TrackerError: no such session, or none open and none named.
@@ -82,6 +84,10 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
             result["commits"] = [{"sha": c["sha"], "subject": c["subject"]} for c in live["commits"]]  # type: ignore[attr-defined]
             result["branch"] = live["branch"]
     from session_tracker.enforce.untracked import untracked_commits
+    from session_tracker.plan.model import load_plan
+    from session_tracker.plan.steps import open_steps
+
+    result["next_open"] = [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))]  # the one list, every session's
 
     result["untracked_commits"] = untracked_commits(ctx, target)
     return result

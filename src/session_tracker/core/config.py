@@ -28,6 +28,9 @@ Keys (defaults in :data:`DEFAULTS`)::
 
     [agents]
     context_budget = 8000   # characters of handoff an agent hook injects at SessionStart
+    budget_claude_code = false   # per agent: its own budget, or false for context_budget
+    budget_codex = false         # (never above the agent's inline limit: Claude Code 10,000)
+    budget_gemini = false
 
     [metrics]            # quality metrics (session_tracker.core.settings documents each key)
     on_end = false       # `end` takes a final snapshot with `metrics run`
@@ -69,13 +72,13 @@ DEFAULTS: Config = {
     "documents": {"preset": "archive", **{k.name: k.path for k in kinds.KINDS}},  # type: dict[str, object]
     "log": {"default_category": "implementation"},
     "redact": {"enabled": True, "patterns": []},
-    "agents": {"context_budget": 8000},
+    "agents": {"context_budget": 8000, "budget_claude_code": False, "budget_codex": False, "budget_gemini": False},
     "metrics": {"on_end": False, "python": "", "timeout": 600, "chart": "session-metrics.svg", "checks": []},
     "gates": {"tests_pass": True, "coverage_min": False, "coverage_max_drop": False,
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
 }
-_CACHE_VERSION = 6  # bump when DEFAULTS change: caches hold the merged config
+_CACHE_VERSION = 7  # bump when DEFAULTS change: caches hold the merged config
 MAX_CONFIG_BYTES = 256 * 1024
 
 
@@ -278,6 +281,8 @@ def _check(path: str, section: str, key: str, value: object) -> object:
         return list(value)
     if section == "agents":
         # Claude Code shows at most 10,000 characters of a hook's context inline.
+        if key != "context_budget" and value is False:
+            return False
         if not isinstance(value, int) or isinstance(value, bool) or not 500 <= value <= 100_000:
             raise TrackerError(f"{where} must be a number of characters from 500 to 100000", "e.g. context_budget = 8000")
         return value

@@ -37,6 +37,7 @@ TYPES = frozenset(
         "agent.activity",  # data: event (stop|prompt), agent_session, at?
         "usage",  # data: model, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, messages
         "checkpoint",  # data: trigger (manual|auto), agent_session
+        "context.injected",  # data: agent, agent_session, source, inline_limit, chars, tokens_est, budget, parts[{part, items, kept, chars}], left_out[], reason
         "task.updated",  # data: task, status (todo|in_progress|blocked|done), note?
         # Quality metrics (session_tracker.metrics; data documented in metrics/values.py):
         "metrics.recorded",  # data: source (run|import|manual|end), tests_*, coverage_percent, branch_percent, lint_errors, lint_by_rule{}, type_errors, checks[]
@@ -71,7 +72,7 @@ TYPES = frozenset(
 
 #: Machine-captured agent activity: kept in the log, summarised in views, not listed entry by
 #: entry in the work log (an agent touches hundreds of files a session).
-ACTIVITY_TYPES = frozenset({"file.touched", "command.run", "agent.activity", "usage", "checkpoint"})
+ACTIVITY_TYPES = frozenset({"file.touched", "command.run", "agent.activity", "usage", "checkpoint", "context.injected"})
 
 CATEGORIES = ("implementation", "testing", "planning", "bugfix", "refactor", "documentation")
 

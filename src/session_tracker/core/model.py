@@ -35,9 +35,10 @@ class Session:
         started: the ``session.started`` event, or None for a file missing it.
         events: every event of this session, file order.
         ended: the ``session.ended`` event, or None while open.
+        omitted_notes: notes a summary read left out (0 for a full read).
     """
 
-    __slots__ = ("_start", "ended", "events", "file_size", "name", "sid", "started")
+    __slots__ = ("_start", "ended", "events", "file_size", "name", "omitted_notes", "sid", "started")
 
     def __init__(self, name: str, sid: str) -> None:
         self.name = name
@@ -49,6 +50,9 @@ class Session:
         # (lets a writer render from memory instead of reading the file again).
         self.file_size = -1
         self._start: tuple[int, str] = (-1, "")
+        # Work-log notes a summary read left out (core.summaries keeps the newest few): views
+        # that list "what was done" say how many more there are, the same as from a full read.
+        self.omitted_notes = 0
 
     def add(self, event: Event) -> None:
         """Fold one more event in."""
@@ -91,9 +95,16 @@ class Session:
 
     @property
     def start_moment(self) -> str:
-        """When work began: the start event's time, or an earlier retroactive ``--at``."""
+        """When the session began: its start event's time (``data.at`` of an imported start).
+
+        Never an entry's retroactive ``--at``: a back-dated note must not move the session
+        before the one that came before it (history is ordered by when sessions began). A file
+        without a start event falls back to its earliest recorded time.
+        """
+        if self.started is not None:
+            return self.started.moment
         if self._start[0] != len(self.events):  # remembered until an event is added
-            moments = [e.moment for e in self.events if e.type != "session.ended"]
+            moments = [e.ts for e in self.events if e.type != "session.ended"]
             self._start = (len(self.events), min(moments, key=instant) if moments else "")
         return self._start[1]
 

@@ -102,13 +102,22 @@ def _objectives(session: Session) -> list[str]:
     return ["## Objectives", ""] + [f"- {md.text(o)}" for o in session.objectives] + [""]
 
 
+def _retro(session: Session, event: Event) -> str:
+    """`` (retroactive, recorded HH:MM)`` for an entry whose ``--at`` lies before its recording."""
+    from session_tracker.core.retro import is_retroactive
+
+    if "at" in event.data and is_retroactive(event.ts, event.moment):
+        return f" (retroactive, recorded {_when(session, event.ts)})"
+    return ""
+
+
 def render_log(session: Session) -> str:
     """SESSION-<id>-LOG.md: the living work log, entries ordered by the time they describe."""
     lines = _header(session, "Work Log") + _objectives(session)
     entries = session.timeline()
     lines += ["## Log", ""]
     if entries:
-        rows = [[_when(session, e.moment), _entry_kind(e), _entry_text(e), md.text(e.actor)] for e in entries]
+        rows = [[_when(session, e.moment) + _retro(session, e), _entry_kind(e), _entry_text(e), md.text(e.actor)] for e in entries]
         lines += md.table(["Time", "Category", "Entry", "By"], rows)
     else:
         lines.append("*No entries yet: add one with `session-tracker log \"…\"`.*")
@@ -248,7 +257,10 @@ def render_handoff(session: Session, project: Project) -> str:
     lines += ["## What was done", ""]
     notes = session.of_type("note")
     if not notes:
-        lines += ["*Nothing logged.*", ""]
+        n_commits, decided = len(session.commits()), len(session.of_type("decision"))
+        made = [f"{n_commits} commit{'s' if n_commits != 1 else ''}" if n_commits else "", f"{decided} decision{'s' if decided != 1 else ''}" if decided else ""]
+        made = [m for m in made if m]
+        lines += [("*No work-log entries; " + " and ".join(made) + " (below).*") if made else "*Nothing logged, decided or committed.*", ""]
     for category in CATEGORIES:
         picked = [e for e in notes if e.text("category") == category]
         if picked:

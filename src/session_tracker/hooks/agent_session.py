@@ -46,9 +46,10 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     ``agent_session_id``, ``agent_source`` and ``model``); resume and compact continue the
     mapped one, or start one when none is open. stdout is the SessionStart JSON with the
     handoff as ``additionalContext`` (Claude Code hooks reference, "SessionStart decision
-    control"; Codex and Gemini CLI read the same shape).
+    control"; Codex and Gemini CLI read the same shape), within the agent's budget; its receipt
+    is recorded as a ``context.injected`` event of the session.
     """
-    from session_tracker.agents.context import build
+    from session_tracker.agents.context import budget_for, compose
 
     source = payload.get("source", payload.get("trigger"))
     source = source if isinstance(source, str) else "startup"
@@ -70,8 +71,11 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
         session = next(s for s in project.sessions if s.sid == sid)
     mapping.save(ctx.layout, agent, agent_session, session.name, session.sid)
     _export(session.name, env)
-    budget = int(ctx.config["agents"].get("context_budget") or 8000)  # type: ignore[call-overload]
-    text = build(ctx, project, session, continued=source in CONTINUING and not note, budget=budget)
+    budget, limit = budget_for(ctx.config, agent)
+    text, receipt = compose(ctx, project, session, continued=source in CONTINUING and not note, budget=budget)
+    # The receipt: what the agent was told, so a person can see it (`session-tracker receipts`).
+    record(ctx, session, "context.injected", {"agent": agent, "agent_session": agent_session, "source": source,
+                                              "inline_limit": limit, **receipt})
     output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
     return json.dumps(output, ensure_ascii=False), note
 

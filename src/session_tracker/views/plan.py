@@ -65,8 +65,10 @@ def status(result: dict[str, object]) -> str:
     facts.add_row("Overall progress", f"{progress['text']}")
     tests: dict[str, object] = result["tests"]  # type: ignore[assignment]
     facts.add_row("Tests · coverage", f"{cell(tests['passing'])} · {cell(tests['coverage'])}")
-    percent = int(progress["percent"])  # type: ignore[call-overload]
-    parts: list[object] = [facts, ProgressBar(total=100, completed=percent, width=50)]
+    percent = progress["percent"]
+    parts: list[object] = [facts]
+    if isinstance(percent, int):  # no bar for a project with nothing planned: there is nothing to measure
+        parts.append(ProgressBar(total=100, completed=percent, width=50))
     phases: list[dict[str, object]] = result["phases"]  # type: ignore[assignment]
     if phases:
         table = Table(title="Phases", title_justify="left", show_edge=False)

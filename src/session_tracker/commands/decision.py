@@ -37,6 +37,6 @@ def decision(
     when = iso(parse_at(at)) if at else None
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "decision", {"message": text, "rationale": why, "alternatives": options}, at=when)
-    writer.write_session(ctx, target.name, target.sid, kinds=("log", "decisions"))
+    writer.write_session(ctx, target.file, target.sid, kinds=("log", "decisions"))
     writer.write_project(ctx)  # the tracker's Decisions Made and progress.txt's Key Decisions
     return {"session": target.name, "id": event.id, "message": text, "rationale": why, "alternatives": options}

@@ -54,9 +54,10 @@ def doctor(ctx: Context) -> dict[str, object]:
         return {"v": 1, "ok": False, "findings": findings}
     for problem in project.problems:
         findings.append({"level": ERROR, "check": "bad-line", "where": problem.where, "message": problem.reason})
-    from session_tracker.core import store
 
-    _, plan_problems = store.read(ctx.layout.project_file, label=ctx.layout.relative(ctx.layout.project_file))
+    from session_tracker.plan.model import project_events
+
+    _, plan_problems = project_events(ctx.layout)
     for problem in plan_problems:  # the plan's own log (project tracker)
         findings.append({"level": ERROR, "check": "bad-line", "where": problem.where, "message": problem.reason})
     findings += _duplicate_ids(ctx)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from session_tracker.core import capture, validate
 from session_tracker.core.context import Context
 from session_tracker.core.model import load_project
 from session_tracker.core.sessions import mark_closed, record, require_open, resolve
 from session_tracker.documents import writer
+from session_tracker.errors import TrackerError
 
 STATUS_COMPLETE = "COMPLETE"
 
@@ -29,6 +32,15 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     """
     steps = [validate.text(s, "next step") for s in next_steps]
     target = require_open(resolve(ctx, session))
+    from session_tracker.core import journal
+
+    if journal.exists(ctx.layout, target.file) and not os.path.exists(ctx.layout.session_file(target.file)) \
+            and journal.stashed(ctx.layout, target.file):
+        rel = ctx.layout.relative(ctx.layout.session_file(target.file))
+        raise TrackerError(
+            f"the events file of session {target.name} ({rel}) is in `git stash`",
+            "run `git stash pop` first (writing it now would make the pop fail); the events are safe in .sessions/local/journal/",
+        )
     if ctx.config.get("metrics", {}).get("on_end") is True or require_gates:
         from session_tracker.commands import metrics_end
 
@@ -47,14 +59,17 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     if held:
         ended_data["open_tasks"] = held  # who holds each open task, for the handoff (seed 003)
     record(ctx, target, "session.ended", ended_data)
-    mark_closed(ctx.layout, target.name)
-    written, ended, project = writer.write_session_full(ctx, target.name, target.sid)
+    if journal.exists(ctx.layout, target.file):  # the whole session goes to its committed file
+        journal.publish(ctx.layout, target.file)
+        journal.remove(ctx.layout, target.file)
+    mark_closed(ctx.layout, target.file)
+    written, ended, project = writer.write_session_full(ctx, target.file, target.sid)
     written += writer.write_project(ctx)  # the session's entry in SESSION_TRACKER.md, progress.txt
-    written += writer.write_lifecycle(ctx, [target.name])  # seed 003's documents, -completed/-review now
+    written += writer.write_lifecycle(ctx, [target.file])  # seed 003's documents, -completed/-review now
     if ended is None or project is None:  # pragma: no cover - the session file was removed meanwhile
         ended, project = target, load_project(ctx.layout)
     files = ended.files()
-    paths = [p for kind in writer.SESSION_KINDS if (p := ctx.document(kind, target.name))]
+    paths = [p for kind in writer.SESSION_KINDS if (p := ctx.document(kind, ended.doc))]
     return {
         "session": target.name,
         "status": STATUS_COMPLETE,

@@ -34,7 +34,7 @@ def log(
     when = iso(parse_at(at)) if at else None
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "note", {"message": text, "category": chosen}, at=when)
-    written = writer.write_session(ctx, target.name, target.sid, kinds=("log",), known=target, durable=False)
+    written = writer.write_session(ctx, target.file, target.sid, kinds=("log",), known=target, durable=False)
     return {
         "session": target.name,
         "id": event.id,

@@ -28,13 +28,13 @@ def own_files(ctx: Context) -> list[str]:
     """session-tracker's own files, left out of every capture: ``.sessions/`` and each
     session's rendered documents (exact paths, so the user's other files in the same
     directories still count)."""
-    import os
 
     excluded = [".sessions/"]
-    try:
-        names = [f[:-6] for f in os.listdir(ctx.layout.events_dir) if f.endswith(".jsonl")]
-    except FileNotFoundError:
-        names = []
+    from session_tracker.core.files import scan
+
+    listing = scan(ctx.layout)
+    # Document labels: the number, and <number>-<sid> for sessions sharing one (model.label_clashes).
+    names = list(listing.by_number) + [f"{n}-{sid}" for sid, stems in listing.by_sid.items() for n in {s.rsplit("-", 1)[0] for s in stems}]
     for template in ctx.config["documents"].values():
         if isinstance(template, str):
             if "{session}" not in template:  # a project document (SESSION_TRACKER.md, …)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     T = TypeVar("T")
+    from session_tracker.core.files import Listing
     from session_tracker.core.store import Problem
 
 OPEN = "OPEN"
@@ -30,18 +31,24 @@ class Session:
     """One session (one ``sid``) folded from its events, in file order.
 
     Attributes:
-        name: the session number/name (``00003``).
+        name: the session number/name (``00003``): the start's, or the newest renumber's.
+        file: the stem of the event file it appends to; doc: the label of its documents.
         sid: the session's ULID (its ``session.started`` event id); ``""`` if never started.
         started: the ``session.started`` event, or None for a file missing it.
         events: every event of this session, file order.
         ended: the ``session.ended`` event, or None while open.
     """
 
-    __slots__ = ("_start", "ended", "events", "file_size", "name", "sid", "started")
+    __slots__ = ("_start", "doc", "ended", "events", "file", "file_size", "name", "sid", "started")
 
-    def __init__(self, name: str, sid: str) -> None:
+    def __init__(self, name: str, sid: str, file: str = "") -> None:
         self.name = name
         self.sid = sid
+        # The stem of the event file this session appends to (``00003-<sid>``, legacy ``00003``),
+        # and the label its documents are named by: the number, unless a merge brought two
+        # sessions with that number (then every one but the first is ``<number>-<sid>``).
+        self.file = file or name
+        self.doc = name
         self.started: Event | None = None
         self.events: list[Event] = []
         self.ended: Event | None = None
@@ -55,6 +62,13 @@ class Session:
         self.events.append(event)
         if event.type == "session.started" and self.started is None:
             self.started = event
+            number = event.data.get("number")
+            if isinstance(number, str) and number and self.name == self.doc:
+                self.name = self.doc = number
+        elif event.type == "session.renumbered":
+            number = event.data.get("number")
+            if isinstance(number, str) and number:
+                self.name = self.doc = number
         elif event.type == "session.ended" and self.ended is None:
             self.ended = event
 
@@ -167,19 +181,66 @@ def _order(event: Event) -> tuple[float, str]:
     return (_instant(event.moment), event.id)
 
 
-def group(events: list[Event], name: str) -> list[Session]:
-    """Fold the events of one file into sessions, one per ``sid``, in order of first event.
+def group(events: list[Event], stem: str) -> list[Session]:
+    """Fold the events of one file (``stem``: its name without ``.jsonl``) into sessions, one
+    per ``sid``, in order of first event.
 
-    Two sessions share a file only after two branches both created the same number and were
-    merged; ``doctor`` reports that.
+    Two sessions share a file only in a legacy ``<number>.jsonl`` after two branches both
+    created that number and a ``merge=union`` joined them; ``doctor`` reports that.
     """
+    from session_tracker.core.files import split_stem
+
+    try:
+        number = split_stem(stem)[0]
+    except ValueError:
+        number = stem
     sessions: dict[str, Session] = {}
     for event in events:
         session = sessions.get(event.sid)
         if session is None:
-            session = sessions[event.sid] = Session(name, event.sid)
+            session = sessions[event.sid] = Session(number, event.sid, stem)
         session.add(event)
     return list(sessions.values())
+
+
+def merge_by_sid(sessions: list[Session]) -> list[Session]:
+    """One view per sid: a renumbered session's files (its own and each renumber file) folded
+    into one, appending to the file that holds its start; then document labels assigned (see
+    :func:`label_clashes`)."""
+    by_sid: dict[str, Session] = {}
+    for session in sessions:
+        known = by_sid.get(session.sid)
+        if known is None:
+            by_sid[session.sid] = session
+            continue
+        primary, extra = (session, known) if known.started is None and session.started is not None else (known, session)
+        if primary is not known or extra is not session:
+            by_sid[session.sid] = primary
+        seen = {e.id for e in primary.events}
+        for event in sorted(extra.events, key=lambda e: e.id):
+            if event.id not in seen:
+                primary.add(event)
+        primary.file_size = -1
+    merged = list(by_sid.values())
+    for session in merged:  # the newest renumber wins, wherever its file sorted
+        renumbers = sorted((e for e in session.events if e.type == "session.renumbered"), key=lambda e: e.id)
+        if renumbers:
+            session.name = session.doc = renumbers[-1].text("number") or session.name
+    label_clashes(merged)
+    return merged
+
+
+def label_clashes(sessions: list[Session]) -> None:
+    """Name the documents of sessions that share a number apart: the first started (ULIDs sort
+    by time) keeps the number, every other one is labelled ``<number>-<sid>``, so each session
+    has its own documents and every clone labels them alike."""
+    by_name: dict[str, list[Session]] = {}
+    for session in sessions:
+        by_name.setdefault(session.name, []).append(session)
+    for same in by_name.values():
+        same.sort(key=lambda s: s.sid)
+        for index, session in enumerate(same):
+            session.doc = session.name if index == 0 else f"{session.name}-{session.sid}"
 
 
 class Project:
@@ -193,7 +254,7 @@ class Project:
     __slots__ = ("_blockers", "_memo", "problems", "sessions")
 
     def __init__(self, sessions: list[Session], problems: list[Problem]) -> None:
-        self.sessions = sorted(sessions, key=lambda s: (_instant(s.start_moment), s.name))
+        self.sessions = sorted(merge_by_sid(sessions), key=lambda s: (_instant(s.start_moment), s.name, s.sid))
         self.problems = problems
         # blockers() memo, keyed by the number of events folded (views only ever add events):
         # renderers ask once per session, and a full scan each time is quadratic on big stores.
@@ -225,15 +286,22 @@ class Project:
         if self._blockers is not None and self._blockers[0] == folded:
             return list(self._blockers[1])
         resolved: dict[str, Event] = {}
+        by_event: dict[str, Event] = {}
         opened: list[Event] = []
         for session in self.sessions:
             for event in session.events:
                 if event.type == "blocker.resolved":
-                    resolved.setdefault(event.text("blocker"), event)
+                    # ``opened`` (the opening event's id) is exact; ids of older releases
+                    # (``<session>-N``) can be shared by two sessions after a merge.
+                    target = event.text("opened")
+                    if target:
+                        by_event.setdefault(target, event)
+                    else:
+                        resolved.setdefault(event.text("blocker"), event)
                 elif event.type == "blocker.opened":
                     opened.append(event)
         opened.sort(key=_order)
-        found = [(event, resolved.get(event.text("blocker"))) for event in opened]
+        found = [(event, by_event.get(event.id) or resolved.get(event.text("blocker"))) for event in opened]
         self._blockers = (folded, found)
         return list(found)
 
@@ -246,14 +314,95 @@ class Project:
         return sorted((s for s in self.sessions if s.ended), key=lambda s: (_instant(s.end_moment), s.name))
 
 
-def load_session_file(layout: Layout, name: str) -> tuple[list[Session], list[Problem]]:
-    """Read one session file into its sessions (usually exactly one)."""
-    path = layout.session_file(name)
-    events, problems, size = store.read_sized(path, label=layout.relative(path))
-    sessions = group(events, name)
-    if len(sessions) == 1 and not problems:
+def load_session_file(layout: Layout, stem: str, listing: Listing | None = None) -> tuple[list[Session], list[Problem]]:
+    """Read one session file (``stem``: its name without ``.jsonl``) into its sessions (usually
+    exactly one), with the renumber files of the same session folded in and document labels
+    that tell apart sessions sharing a number."""
+    from session_tracker.core.files import scan, split_stem
+
+    events, problems, size = read_stem(layout, stem)
+    sessions = group(events, stem)
+    listing = listing or scan(layout)
+    extra: list[Session] = []
+    for session in sessions:
+        for other in listing.by_sid.get(session.sid, []):
+            if other != stem:
+                more, bad = _read_stem(layout, other)
+                extra += [s for s in more if s.sid == session.sid]
+                problems += bad
+    if extra:
+        sessions = merge_by_sid(sessions + extra)
+    else:
+        label_clashes(sessions)
+    for session in sessions:
+        rivals = [s for s in listing.by_number.get(session.name, []) if s != stem and split_stem(s)[1] != session.sid]
+        if rivals or listing.renumbered():  # a clash: label by every session with that number
+            others = [s for s in sessions_numbered(layout, listing, session.name) if s.sid != session.sid]
+            label_clashes([session, *others])
+    if len(sessions) == 1 and not problems and not extra and size >= 0:
         sessions[0].file_size = size
     return sessions, problems
+
+
+def read_stem(layout: Layout, stem: str, journaled: bool | None = None) -> tuple[list[Event], list[Problem], int]:
+    """The events of session file ``stem`` with its journal folded in when the session is open
+    here (:mod:`session_tracker.core.journal`): ``(events, problems, size)``, where ``size`` is
+    the bytes of the source that holds them all (the journal, when the file is behind it), or
+    -1 when both were needed.
+
+    Args:
+        journaled: whether a journal exists (None: look).
+    """
+    from session_tracker.core import journal
+
+    path = layout.session_file(stem)
+    events, problems, size = store.read_sized(path, label=layout.relative(path))
+    jpath = journal.path_of(layout, stem)
+    if journaled is None:
+        journaled = os.path.exists(jpath)
+    if not journaled:
+        return events, problems, size
+    logged, bad, jsize = store.read_sized(jpath, label=layout.relative(jpath))
+    ids = {e.id for e in logged}
+    if all(e.id in ids for e in events):
+        return logged, problems + bad, jsize
+    have = {e.id for e in events}
+    return events + [e for e in logged if e.id not in have], problems + bad, -1
+
+
+def source_size(layout: Layout, stem: str) -> int:
+    """Bytes of the source a view of session file ``stem`` is read from (journal or file),
+    -1 when missing: a writer compares it with :attr:`Session.file_size`."""
+    from session_tracker.core import journal
+
+    for path in (journal.path_of(layout, stem), layout.session_file(stem)):
+        try:
+            return os.stat(path).st_size
+        except OSError:
+            continue
+    return -1
+
+
+def _read_stem(layout: Layout, stem: str, journaled: bool | None = None) -> tuple[list[Session], list[Problem]]:
+    events, problems, _ = read_stem(layout, stem, journaled)
+    return group(events, stem), problems
+
+
+def sessions_numbered(layout: Layout, listing: Listing, number: str) -> list[Session]:
+    """Every session whose current number is ``number`` (renumbers applied), read in full.
+    Reads the files named with that number and the renumber files only."""
+    stems = set(listing.by_number.get(number, []))
+    for sid in listing.renumbered():
+        stems.update(listing.by_sid[sid])
+    found: list[Session] = []
+    for stem in sorted(stems):
+        found += _read_stem(layout, stem)[0]
+    for sid in listing.renumbered():  # the rest of a renumbered session (its own file)
+        if any(s.sid == sid for s in found):
+            for stem in listing.by_sid[sid]:
+                if stem not in stems:
+                    found += [s for s in _read_stem(layout, stem)[0] if s.sid == sid]
+    return [s for s in merge_by_sid(found) if s.name == number]
 
 
 def load_project(layout: Layout) -> Project:
@@ -262,14 +411,51 @@ def load_project(layout: Layout) -> Project:
     Raises:
         NewerSchema: a file holds an event of a newer schema version.
     """
+    from session_tracker.core import journal
+    from session_tracker.core.files import scan
+
     sessions: list[Session] = []
     problems: list[Problem] = []
-    try:
-        names = sorted(f[:-6] for f in os.listdir(layout.events_dir) if f.endswith(".jsonl"))
-    except FileNotFoundError:
-        names = []
-    for name in names:
-        found, bad = load_session_file(layout, name)
+    journaled = journal.stems(layout)
+    for stem in scan(layout).stems:
+        found, bad = _read_stem(layout, stem, stem in journaled)
         sessions.extend(found)
         problems.extend(bad)
     return Project(sessions, problems)
+
+
+_CROCKFORD = frozenset("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+
+def looks_like_sid_prefix(key: str) -> bool:
+    """True when ``key`` could be (a prefix of) a session ULID: 4-26 Crockford characters."""
+    return 4 <= len(key) <= 26 and all(c in _CROCKFORD for c in key.upper())
+
+
+def choose(candidates: list[Session], key: str) -> Session | None:
+    """The one session ``key`` names among ``candidates``: by number, by stem
+    (``<number>-<sid>``), by sid or a unique sid prefix (any case). None when none matches.
+
+    Raises:
+        TrackerError: several sessions share the number, or the prefix matches several
+            sessions (the message names every one, the hint how to pick one).
+    """
+    from session_tracker.errors import TrackerError
+
+    named = [s for s in candidates if s.name == key]
+    if not named:
+        named = [s for s in candidates if s.file == key or f"{s.name}-{s.sid}" == key]
+    if not named and looks_like_sid_prefix(key):
+        named = [s for s in candidates if s.sid.startswith(key.upper())]
+        if len(named) > 1:
+            listed = ", ".join(f"{s.name} ({s.sid})" for s in named)
+            raise TrackerError(f"{key!r} is the start of {len(named)} session ids: {listed}", "type more of the id")
+    if len(named) > 1:
+        named.sort(key=lambda s: s.sid)
+        listed = ", ".join(f"{s.sid} (started {s.start_moment[:16].replace('T', ' ')}, branch {(s.git_start or {}).get('branch') or '-'})" for s in named)
+        raise TrackerError(
+            f"session number {key} is ambiguous: {len(named)} sessions have it: {listed}",
+            f"select one by its id (a unique prefix is enough), e.g. --session {named[-1].sid[:12]}; "
+            f"or give the later one its own number: session-tracker renumber {named[-1].sid[:12]}",
+        )
+    return named[0] if named else None

@@ -42,13 +42,14 @@ def render_kind(kind: str, session: Session, project: Project | None) -> str | N
 def expected(ctx: Context, project: Project) -> dict[str, str]:
     """Every document the events call for: ``{absolute path: text}``.
 
-    When two sessions share a number (a merge collision) the later one's documents win;
-    ``doctor`` reports the collision.
+    When two sessions share a number (a merge brought both) each has its own documents: the
+    first keeps the number, the others are labelled ``<number>-<sid>`` (``model.label_clashes``);
+    ``doctor`` reports the clash.
     """
     out: dict[str, str] = {}
     for session in project.sessions:
         for kind in SESSION_KINDS:
-            path = ctx.document(kind, session.name)
+            path = ctx.document(kind, session.doc)
             if path is None:
                 continue
             text = render_kind(kind, session, project)
@@ -72,7 +73,7 @@ def expected_lifecycle(ctx: Context, project: Project, sessions: list[Session]) 
         if session.started is None:
             continue
         for kind in LIFECYCLE_KINDS:
-            path = ctx.document(kind, session.name)
+            path = ctx.document(kind, session.doc)
             text = render_session(kind, session, project, plan) if path else None
             if path and text is not None:
                 out[path] = text
@@ -80,7 +81,7 @@ def expected_lifecycle(ctx: Context, project: Project, sessions: list[Session]) 
 
 
 def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
-    """Re-render seed 003's documents of the sessions ``names`` (default: those open here)
+    """Re-render seed 003's documents of the sessions whose file stems are ``names`` (default: those open here)
     under the render lock, from a read made inside it. Returns the paths written."""
     from session_tracker.core.sessions import open_here
 
@@ -154,12 +155,11 @@ def write_project(ctx: Context) -> list[str]:
 
 def _current(ctx: Context, name: str, known: Session | None) -> bool:
     """True when ``known`` has seen every byte of its session file (nobody appended since)."""
-    if known is None or known.file_size < 0 or known.name != name:
+    if known is None or known.file_size < 0 or known.file != name:
         return False
-    try:
-        return os.stat(ctx.layout.session_file(name)).st_size == known.file_size
-    except OSError:
-        return False
+    from session_tracker.core.model import source_size
+
+    return source_size(ctx.layout, name) == known.file_size
 
 
 def write_session(
@@ -173,6 +173,7 @@ def write_session(
     """Re-render documents of one session; returns the paths written.
 
     Args:
+        name: the stem of the session's event file (``Session.file``); sid: its id.
         known: the caller's view of the session; used instead of a re-read when the file's
             size shows nobody appended since the view was made (the common case of ``log``).
         durable: fsync each document (``log`` skips it for the work log it rewrites on every
@@ -197,7 +198,7 @@ def write_session_full(
         project: Project | None = None
         if "handoff" in kinds:
             project, _ = mixed_project(ctx, {name})
-            sessions = project.named(name)
+            sessions = [s for s in project.sessions if s.sid == sid]
         elif known is not None and _current(ctx, name, known):
             sessions = [known]
         else:
@@ -206,7 +207,7 @@ def write_session_full(
         if not chosen:
             return written, None, project
         for kind in kinds:
-            path = ctx.document(kind, name)
+            path = ctx.document(kind, chosen[0].doc)
             text = render_kind(kind, chosen[0], project) if path else None
             if path and text is not None and store.atomic_write(path, text.encode("utf-8"), durable=durable):
                 written.append(path)
@@ -259,7 +260,7 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
 
 
 def mixed_project(ctx: Context, names: set[str], summary: Project | None = None) -> tuple[Project, list[Session]]:
-    """The project with the sessions ``names`` read in full and every other session from the
+    """The project with the sessions of file stems ``names`` read in full and every other session from the
     summary cache (start, end, decisions, blockers, metrics …): what one session's documents
     need, without decoding the whole store. Returns ``(project, the full sessions)``."""
     from session_tracker.core.summaries import load_summary_project
@@ -278,7 +279,7 @@ def _expected_for(ctx: Context, project: Project, sessions: list[Session]) -> di
     out: dict[str, str] = {}
     for session in sessions:
         for kind in SESSION_KINDS:
-            path = ctx.document(kind, session.name)
+            path = ctx.document(kind, session.doc)
             text = render_kind(kind, session, project) if path else None
             if path and text is not None:
                 out[path] = text
@@ -287,12 +288,12 @@ def _expected_for(ctx: Context, project: Project, sessions: list[Session]) -> di
 
 
 def _owners(ctx: Context, project: Project) -> dict[str, str]:
-    """``{document path: session name}`` for every per-session document path."""
+    """``{document path: session file stem}`` for every per-session document path."""
     return {
-        path: session.name
+        path: session.file
         for session in project.sessions
         for kind in SESSION_KINDS + LIFECYCLE_KINDS
-        if (path := ctx.document(kind, session.name))
+        if (path := ctx.document(kind, session.doc))
     }
 
 
@@ -310,7 +311,7 @@ def _sessions_to_redo(
     if not isinstance(old_events, dict) or not isinstance(new_events, dict) or not set(old_events) <= set(new_events):
         return None  # an event file disappeared: documents may have to go
     changed = {name[:-6] for name, stamp in new_events.items() if old_events.get(name) != stamp and name.endswith(".jsonl")}
-    redo = set(changed)
+    redo = {stem for stem in changed if not stem.startswith("project-")}
     outputs = manifest.get("outputs")
     if not isinstance(outputs, dict):
         return None
@@ -327,14 +328,37 @@ def _sessions_to_redo(
     from session_tracker.core.summaries import load_summary_project
 
     summary = load_summary_project(ctx.layout) if (redo or inputs_changed) else Project([], [])
+    from session_tracker.core.files import split_stem
+
+    changed_sids = set()
+    for stem in redo:
+        try:
+            changed_sids.add(split_stem(stem)[1] or stem)
+        except ValueError:
+            continue
+    touched = [s for s in summary.sessions if s.file in redo or s.sid in changed_sids]
     horizons = [
-        e.moment for s in summary.sessions if s.name in changed for e in s.events
+        e.moment for s in touched for e in s.events
         if e.type in ("blocker.opened", "blocker.resolved", "metrics.recorded")
     ]
+    redo = {s.file for s in touched} | {stem for stem in redo if not split_stem_safe(stem)[1]}
     if horizons:
         earliest = min(horizons)
-        redo |= {s.name for s in summary.sessions if s.ended is not None and s.end_moment >= earliest}
+        redo |= {s.file for s in summary.sessions if s.ended is not None and s.end_moment >= earliest}
+    # A merge that brings a second session with a number moves document labels: render all of them.
+    names = {s.name for s in summary.sessions if s.file in redo}
+    redo |= {s.file for s in summary.sessions if s.name in names}
     return redo, summary, inputs_changed
+
+
+def split_stem_safe(stem: str) -> tuple[str, str]:
+    """``files.split_stem``, with ``(stem, "")`` for a name it does not know."""
+    from session_tracker.core.files import split_stem
+
+    try:
+        return split_stem(stem)
+    except ValueError:
+        return stem, ""
 
 
 def _stamp(path: str) -> list[int] | None:

@@ -201,5 +201,5 @@ def post_commit() -> dict[str, object] | None:
     if len(files) > MAX_FILES:
         data["files_total"] = len(files)
     record(ctx, session, "commit", data)
-    writer.write_session(ctx, session.name, session.sid, kinds=("log",), known=session, durable=False)
+    writer.write_session(ctx, session.file, session.sid, kinds=("log",), known=session, durable=False)
     return data

@@ -95,5 +95,8 @@ def change(ctx: Context, build: Callable[[Plan], Change], session: str | None = 
             raise TrackerError(prefix + new[0], "nothing was changed; fix it and run the command again" + (f" ({len(new) - 1} more problem(s))" if len(new) > 1 else ""))
         if events:
             ensure_store(ctx.layout)  # only now: a refused change leaves no trace
-            append_all(ctx.layout.project_file, events, redact=ctx.redact)
+            from session_tracker.core.files import project_file
+
+            # This clone's own file on this branch: no other clone or branch appends to it.
+            append_all(project_file(ctx.layout), events, redact=ctx.redact)
     return events, plan

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from markdown_it import MarkdownIt
 
 from conftest import Result
@@ -37,3 +39,22 @@ def assert_clean_error(result: Result, fragment: str) -> None:
     assert lines[0].startswith("error: ") and fragment in lines[0], result.err
     assert lines[1].startswith("hint: ") and len(lines[1]) > len("hint: "), result.err
     assert "Traceback" not in result.err
+
+
+def event_path(root: Path, name: str) -> Path:
+    """Where session ``name``'s events can be read whole: its journal while it is open here
+    (``.sessions/local/journal/``), else its file ``.sessions/events/<name>-<sid>.jsonl`` (issue 11's
+    layout), else a legacy ``<name>.jsonl``. Fails when two sessions share the number."""
+    for folder in (root / ".sessions/local/journal", root / ".sessions/events"):
+        found = sorted(p for p in folder.glob(f"{name}-*.jsonl") if len(p.stem) == len(name) + 27)
+        assert len(found) <= 1, found
+        if found:
+            return found[0]
+    return root / ".sessions/events" / f"{name}.jsonl"
+
+
+def events_file(root: Path, name: str) -> Path:
+    """The committed events file of session ``name`` (``.sessions/events/<name>-<sid>.jsonl``)."""
+    found = sorted(p for p in (root / ".sessions/events").glob(f"{name}-*.jsonl") if len(p.stem) == len(name) + 27)
+    assert len(found) == 1, found
+    return found[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from session_tracker import __version__
-from session_tracker.cli import agents, enforce, metrics, plan, session, workflow
+from session_tracker.cli import agents, enforce, metrics, plan, session, store, workflow
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -29,6 +29,7 @@ def main(debug: bool) -> None:
 
 for _command in (session.init, session.log, session.decision, session.blocker, session.handoff, session.summary,
                  session.end, session.list_cmd, session.show, session.render, session.doctor, session.makefile,
+                 store.renumber, store.migrate,
                  enforce.check, enforce.hooks, agents.agent, agents.hook, agents.mcp, agents.import_group,
                  metrics.metrics_group, metrics.gate_cmd):
     main.add_command(_command)

@@ -162,12 +162,13 @@ def render(as_json: bool) -> None:
 
 
 @click.command()
+@click.option("--fix", is_flag=True, help="Move unreadable lines into .sessions/quarantine/ (recording file:line).")
 @json_option
-def doctor(as_json: bool) -> None:
+def doctor(fix: bool, as_json: bool) -> None:
     """Check the store: bad lines, duplicate ids, open sessions, hand-edited documents."""
     from session_tracker.commands.doctor import doctor as run
 
-    result = run(Context())
+    result = run(Context(), fix=fix)
     output.emit(result, as_json, textviews.doctor)
     if not result["ok"]:
         raise click.exceptions.Exit(1)

@@ -51,7 +51,7 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
         repo, notice = capture.repo_for(ctx)
         if repo is not None:
             head = target.git_start.get("head")
-            git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None)
+            git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None, target.start_moment)
     ended_data: dict[str, object] = {"status": STATUS_COMPLETE, "next": steps, "git": git_end}
     from session_tracker.workflow.view import open_tasks
 
@@ -69,7 +69,7 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     if ended is None or project is None:  # pragma: no cover - the session file was removed meanwhile
         ended, project = target, load_project(ctx.layout)
     files = ended.files()
-    paths = [p for kind in writer.SESSION_KINDS if (p := ctx.document(kind, ended.doc))]
+    paths = [p for kind in writer.SESSION_KINDS if (p := ctx.session_document(kind, ended))]
     return {
         "session": target.name,
         "status": STATUS_COMPLETE,

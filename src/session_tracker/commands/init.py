@@ -141,6 +141,9 @@ def init(
         validate.session_name(session)
     goals = [validate.text(o, "objective") for o in objectives]
     ensure_store(ctx.layout)
+    from session_tracker.core import ignore
+
+    ignore.ensure(ctx.layout, ctx.config)  # documents are views: git ignores them (core/ignore.py)
     repo, notice = capture.repo_for(ctx)
     git_start = capture.at_start(ctx, repo) if repo else None
     data: dict[str, object] = {"objectives": goals, "tz": local_offset(), "git": git_start, **(extra or {})}

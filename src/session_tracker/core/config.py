@@ -42,6 +42,9 @@ Keys (defaults in :data:`DEFAULTS`)::
 
     [check]              # enforcement rules (`check`, the git hooks); ids in enforce.RULE_IDS
     disable = []         # rule ids to switch off, e.g. ["session-trailer", "previous-ended"]
+
+    [git]
+    commit_documents = false   # true: documents are committed too (core/ignore.py, docs/architecture.md)
 """
 
 from __future__ import annotations
@@ -87,8 +90,9 @@ DEFAULTS: Config = {
     "gates": {"tests_pass": True, "coverage_min": False, "coverage_max_drop": False,
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
+    "git": {"commit_documents": False},
 }
-_CACHE_VERSION = 4  # bump when DEFAULTS change: caches hold the merged config
+_CACHE_VERSION = 5  # bump when DEFAULTS change: caches hold the merged config
 
 
 def load(layout: Layout) -> Config:

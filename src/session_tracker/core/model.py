@@ -150,18 +150,37 @@ class Session:
         return []
 
     def commits(self) -> list[dict[str, object]]:
-        """Commits made during the session: the end capture, plus any recorded by hooks."""
+        """Commits made during the session. Once ended with a git capture: the capture's own
+        commits (reachable from its end, so none an amend or rebase replaced). While open (or
+        without git at end): those the post-commit hook recorded, each followed through the
+        ``commits.rewritten`` events to the commit that replaced it."""
         seen: dict[str, dict[str, object]] = {}
         end = self.git_end
         captured = end.get("commits") if end else None
         for commit in captured if isinstance(captured, list) else []:
             if isinstance(commit, dict) and isinstance(commit.get("sha"), str):
                 seen[commit["sha"]] = commit
+        if isinstance(captured, list):
+            return list(seen.values())
+        rewrites: dict[str, str] = {}
+        for event in self.of_type("commits.rewritten"):
+            mapping = event.data.get("map")
+            if isinstance(mapping, dict):
+                rewrites.update({str(k): str(v) for k, v in mapping.items()})
         for event in self.of_type("commit"):
-            sha = event.text("sha")
+            sha, hops = event.text("sha"), 0
+            while sha in rewrites and hops < 100:  # amended, then rebased …
+                sha, hops = rewrites[sha], hops + 1
             if sha and sha not in seen:
-                seen[sha] = event.data
+                seen[sha] = {**event.data, "sha": sha}
         return list(seen.values())
+
+    def merged_commits(self) -> list[dict[str, object]]:
+        """Commits others made that reached this session's branch while it was open (a
+        ``pull --rebase``, a merge): shown as merged in, not as its work."""
+        end = self.git_end
+        merged = end.get("merged") if end else None
+        return [c for c in merged if isinstance(c, dict)] if isinstance(merged, list) else []
 
     def next_steps(self) -> list[str]:
         """``end --next`` items, then ``handoff --item`` items, in order, without repeats."""

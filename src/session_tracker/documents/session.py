@@ -307,4 +307,8 @@ def render_handoff(session: Session, project: Project) -> str:
     commits = session.commits()
     lines += [f"## Commits ({len(commits)})", ""]
     lines += [f"- {md.code(str(c.get('sha', ''))[:7])} {md.text(str(c.get('subject', '')))}" for c in commits] or ["*None.*"]
+    merged = session.merged_commits()
+    if merged:  # others' work that reached the branch meanwhile (pull --rebase, a merge)
+        lines += ["", f"## Merged in ({len(merged)})", ""]
+        lines += [f"- {md.code(str(c.get('sha', ''))[:7])} {md.text(str(c.get('subject', '')))} ({md.text(str(c.get('author', '')))})" for c in merged]
     return "\n".join(lines) + "\n"

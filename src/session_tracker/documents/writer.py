@@ -21,6 +21,17 @@ MANIFEST_VERSION = 2  # local/render-manifest.json: {v, inputs, outputs {path: [
 MEMORY_KINDS = ("memory_architecture", "memory_patterns", "memory_decisions", "memory_errors")
 
 
+def _path(ctx: Context, kind: str, session: Session) -> str | None:
+    """Where ``session``'s document ``kind`` goes, or None when it is not written now: switched
+    off; or, with ``[git] commit_documents``, while the session is open or once the file exists
+    (committed documents are written at the session's end and never change afterwards, so two
+    branches never touch one path)."""
+    path = ctx.session_document(kind, session)
+    if path is None or ctx.config.get("git", {}).get("commit_documents") is not True:
+        return path
+    return None if session.ended is None or os.path.exists(path) else path
+
+
 def render_kind(kind: str, session: Session, project: Project | None) -> str | None:
     """The text of one per-session document, or None when it does not apply (no handoff
     before the session ends)."""
@@ -49,7 +60,7 @@ def expected(ctx: Context, project: Project) -> dict[str, str]:
     out: dict[str, str] = {}
     for session in project.sessions:
         for kind in SESSION_KINDS:
-            path = ctx.document(kind, session.doc)
+            path = _path(ctx, kind, session)
             if path is None:
                 continue
             text = render_kind(kind, session, project)
@@ -73,7 +84,7 @@ def expected_lifecycle(ctx: Context, project: Project, sessions: list[Session]) 
         if session.started is None:
             continue
         for kind in LIFECYCLE_KINDS:
-            path = ctx.document(kind, session.doc)
+            path = _path(ctx, kind, session)
             text = render_session(kind, session, project, plan) if path else None
             if path and text is not None:
                 out[path] = text
@@ -207,7 +218,7 @@ def write_session_full(
         if not chosen:
             return written, None, project
         for kind in kinds:
-            path = ctx.document(kind, chosen[0].doc)
+            path = _path(ctx, kind, chosen[0])
             text = render_kind(kind, chosen[0], project) if path else None
             if path and text is not None and store.atomic_write(path, text.encode("utf-8"), durable=durable):
                 written.append(path)
@@ -279,7 +290,7 @@ def _expected_for(ctx: Context, project: Project, sessions: list[Session]) -> di
     out: dict[str, str] = {}
     for session in sessions:
         for kind in SESSION_KINDS:
-            path = ctx.document(kind, session.doc)
+            path = _path(ctx, kind, session)
             text = render_kind(kind, session, project) if path else None
             if path and text is not None:
                 out[path] = text
@@ -293,7 +304,7 @@ def _owners(ctx: Context, project: Project) -> dict[str, str]:
         path: session.file
         for session in project.sessions
         for kind in SESSION_KINDS + LIFECYCLE_KINDS
-        if (path := ctx.document(kind, session.doc))
+        if (path := ctx.session_document(kind, session))
     }
 
 

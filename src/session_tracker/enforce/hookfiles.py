@@ -54,10 +54,11 @@ _TEMPLATE = """#!/bin/sh
 hook={hook}
 python={python}
 status=0
+{read_input}
 case $0 in */*) dir=${{0%/*}} ;; *) dir=. ;; esac
 chained="$dir/$hook{chained}"
 if [ -f "$chained" ] && [ -x "$chained" ]; then
-    "$chained" "$@"
+    {feed}"$chained" "$@"
     status=$?
     {on_chained_failure}
 fi
@@ -66,10 +67,10 @@ case "${{{skip}:-}}" in
     *) {on_skip}exit $status ;;
 esac
 if [ -n "$python" ] && [ -x "$python" ]; then
-    "$python" -S -c {boot} "$hook" "$@" </dev/null
+    {feed}"$python" -S -c {boot} "$hook" "$@" {tool_stdin}
     code=$?
 elif command -v session-tracker >/dev/null 2>&1; then
-    session-tracker hooks run "$hook" "$@" </dev/null
+    {feed}session-tracker hooks run "$hook" "$@" {tool_stdin}
     code=$?
 else
     echo "session-tracker: not found (no $python, no session-tracker on PATH); the $hook hook did nothing" >&2
@@ -104,7 +105,12 @@ def script(hook: str, python: str, paths: list[str] | None = None) -> str:
     import json
 
     stops = hook in ("pre-commit", "commit-msg")  # git aborts the commit when these fail
+    # post-rewrite's stdin lists "<old sha> <new sha>": read once, given to both the chained hook and the tool.
+    reads = hook == "post-rewrite"
     return _TEMPLATE.format(
+        read_input='input=$(cat)' if reads else ":",
+        feed="printf '%s\\n' \"$input\" | " if reads else "",
+        tool_stdin="" if reads else "</dev/null",
         marker=MARKER,
         hook=hook,
         chained=CHAINED,

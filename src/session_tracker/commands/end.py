@@ -55,6 +55,11 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     ended_data: dict[str, object] = {"status": STATUS_COMPLETE, "next": steps, "git": git_end}
     from session_tracker.workflow.view import open_tasks
 
+    # The blockers open as this clone sees them at the end (their opening events' ids): the
+    # handoff shows these, not those of a parallel branch that a later merge brings in.
+    from session_tracker.core.summaries import load_summary_project
+
+    ended_data["blockers_open"] = [e.id for e in load_summary_project(ctx.layout).open_blockers()]
     held = open_tasks(ctx.layout)
     if held:
         ended_data["open_tasks"] = held  # who holds each open task, for the handoff (seed 003)
@@ -62,6 +67,12 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     if journal.exists(ctx.layout, target.file):  # the whole session goes to its committed file
         journal.publish(ctx.layout, target.file)
         journal.remove(ctx.layout, target.file)
+    from session_tracker.core.files import branch_slug, git_dir_of
+
+    slug = "-" + branch_slug(git_dir_of(ctx.layout.root))
+    for stem in journal.project_stems(ctx.layout):  # and this branch's project events
+        if stem.endswith(slug):
+            journal.publish(ctx.layout, stem)
     mark_closed(ctx.layout, target.file)
     written, ended, project = writer.write_session_full(ctx, target.file, target.sid)
     written += writer.write_project(ctx)  # the session's entry in SESSION_TRACKER.md, progress.txt

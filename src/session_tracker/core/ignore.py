@@ -5,13 +5,14 @@ IMPLEMENTATION.md, seed 003's session files and memory files, the metrics chart)
 each machine from the events, so committing them would only make every merge of parallel work
 conflict. They are ignored through a block in ``.git/info/exclude`` (in the git *common* dir,
 so every worktree of the clone shares it) rather than a ``.gitignore``: writing it modifies no
-tracked file, so ``init`` and ``render`` never leave the tree dirty, and a project's own
-``.gitignore`` stays the project's. ``.sessions/.gitignore`` (committed, written once by the
-first ``init``) keeps ``local/`` out of every clone.
+tracked file, so ``init`` and ``render`` never leave the tree dirty, a project's own
+``.gitignore`` stays the project's, and a branch's diff holds nothing but event files. The
+block also holds ``/.sessions/local/`` (per-worktree state); the tool writes the block before
+it creates anything there. (Older releases wrote ``.sessions/.gitignore``; it is left alone.)
 
 The block sits between :data:`BEGIN` and :data:`END` and is rewritten when the configured
-paths change. With ``[git] commit_documents = true`` the block is removed: documents are then
-committed, under names unique to each session (see docs/architecture.md).
+paths change. With ``[git] commit_documents = true`` it lists only ``local/``: documents are
+then committed, under names unique to each session (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -56,10 +57,10 @@ def exclude_file(root: str) -> str | None:
 
 
 def block(config: Config) -> str:
-    """The block written to the exclude file ('' when documents are committed)."""
-    if commit_documents(config):
-        return ""
-    return "\n".join([BEGIN, *patterns(config), END]) + "\n"
+    """The block written to the exclude file: the per-worktree state (``.sessions/local/``)
+    and, unless documents are committed, every document."""
+    documents = [] if commit_documents(config) else patterns(config)
+    return "\n".join([BEGIN, "/.sessions/local/", *documents, END]) + "\n"
 
 
 def ensure(layout: Layout, config: Config) -> bool:

@@ -13,6 +13,9 @@ single ``os.write`` per line), and the committed file ``.sessions/events/<stem>.
   branch it merely visited);
 * ``end`` publishes the whole session and deletes the journal.
 
+This worktree's project events (``project-<clone>-<branch>.jsonl``) go through a journal of the
+same name the same way: published (and staged) by ``pre-commit``, published by ``end``.
+
 Between those moments nothing the tracker owns changes in the work tree, so git behaves as
 without it; and since the journal is outside git, ``stash -u``, ``reset --hard`` or a checkout
 can take the file away but never the events (the next publish writes them back; ``end``
@@ -108,6 +111,23 @@ def publish(layout: Layout, stem: str) -> bool:
     from session_tracker.core.store import atomic_write
 
     return atomic_write(layout.session_file(stem), published(layout, stem))
+
+
+def start_from_file(layout: Layout, stem: str) -> None:
+    """Begin a journal with what the events file holds now."""
+    from session_tracker.core.store import atomic_write
+
+    try:
+        with open(layout.session_file(stem), "rb") as handle:
+            blob = handle.read()
+    except FileNotFoundError:
+        blob = b""
+    atomic_write(path_of(layout, stem), blob, durable=False)
+
+
+def project_stems(layout: Layout) -> list[str]:
+    """Stems of this worktree's project-event journals (``project-<clone>-<branch>``)."""
+    return sorted(s for s in stems(layout) if s.startswith("project-"))
 
 
 def remove(layout: Layout, stem: str) -> None:

@@ -27,19 +27,27 @@ GITIGNORE = "# written by session-tracker: per-worktree state and caches are nev
 
 
 def ensure_store(layout: Layout) -> bool:
-    """Create ``.sessions/`` with its ``.gitignore`` if missing (and the ignore rules of the
-    documents in ``.git/info/exclude``: :mod:`session_tracker.core.ignore`).
+    """Create ``.sessions/events/`` and ``local/`` if missing, after writing the ignore rules
+    (``.sessions/local/`` and the documents) into ``.git/info/exclude``
+    (:mod:`session_tracker.core.ignore`): the store adds no file but event files to a branch.
+    Outside git, where there is nothing to ignore them, ``.sessions/.gitignore`` keeps
+    ``local/`` out of whatever the project does with the directory.
 
     Returns:
         True when the store was created by this call.
     """
     if layout.exists() and os.path.isdir(layout.open_dir):
         return False
+    from session_tracker.core import config, ignore
+
     created = not os.path.isdir(layout.store)
+    in_git = ignore.exclude_file(layout.root) is not None
+    if in_git:
+        ignore.ensure(layout, config.load(layout))
     os.makedirs(layout.events_dir, exist_ok=True)
     os.makedirs(layout.open_dir, exist_ok=True)
     path = os.path.join(layout.store, ".gitignore")
-    if not os.path.exists(path):
+    if not in_git and not os.path.exists(path):
         store.atomic_write(path, GITIGNORE.encode())
     return created
 

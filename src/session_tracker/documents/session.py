@@ -205,6 +205,10 @@ def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
     """
     if session.ended is None:
         return project.open_blockers()
+    known = session.ended.data.get("blockers_open")
+    if isinstance(known, list):  # what this session saw open at its end (issue 11): a blocker
+        ids = {str(k) for k in known}  # from a parallel branch, merged later, is not among them
+        return [opened for opened, _ in project.blockers() if opened.id in ids]
     end = _instant(session.end_moment)
     return [
         opened

@@ -226,6 +226,17 @@ def publish_open(layout: object, index_file: str | None) -> list[str]:
     assert isinstance(layout, Layout)
     staged = []
     branch = _branch(layout.root)
+    from session_tracker.core.files import branch_slug, git_dir_of
+
+    slug = "-" + branch_slug(git_dir_of(layout.root))
+    for stem in journal.project_stems(layout):  # this worktree's project events, on this branch only
+        if stem.endswith(slug):
+            target = layout.session_file(stem)
+            journal.publish(layout, stem)
+            from session_tracker.git import proc
+
+            proc.run(["add", "--", layout.relative(target)], layout.root, index_file=index_file, check=False)
+            staged.append(layout.relative(target))
     for stem in sorted(open_here(layout)):
         if not journal.exists(layout, stem):
             continue

@@ -12,6 +12,7 @@ events onto a copy, check the result (:meth:`Plan.problems`) and write nothing w
 
 from __future__ import annotations
 
+import os
 import re
 from itertools import pairwise
 
@@ -256,12 +257,21 @@ def project_events(layout: Layout) -> tuple[list[Event], list[Problem]]:
     Returns ``(events, unreadable lines)``."""
     import heapq
 
+    from session_tracker.core import journal
     from session_tracker.core.files import project_files
 
     streams: list[list[Event]] = []
     problems: list[Problem] = []
+    journaled = journal.stems(layout)
     for path in project_files(layout):
         events, bad = store.read(path, label=layout.relative(path))
+        stem = os.path.basename(path)[:-6]
+        if stem in journaled:  # not yet published: the journal holds the rest
+            jpath = journal.path_of(layout, stem)
+            logged, jbad = store.read(jpath, label=layout.relative(jpath))
+            have = {e.id for e in events}
+            events += [e for e in logged if e.id not in have]
+            bad += jbad
         streams.append(events)
         problems += bad
     seen: set[str] = set()

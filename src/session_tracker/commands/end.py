@@ -53,11 +53,10 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
             head = target.git_start.get("head")
             git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None, target.start_moment)
     ended_data: dict[str, object] = {"status": STATUS_COMPLETE, "next": steps, "git": git_end}
-    from session_tracker.workflow.view import open_tasks
-
     # The blockers open as this clone sees them at the end (their opening events' ids): the
     # handoff shows these, not those of a parallel branch that a later merge brings in.
     from session_tracker.core.summaries import load_summary_project
+    from session_tracker.workflow.view import open_tasks
 
     ended_data["blockers_open"] = [e.id for e in load_summary_project(ctx.layout).open_blockers()]
     held = open_tasks(ctx.layout)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from session_tracker.core import validate
 from session_tracker.core.context import Context
-from session_tracker.core.model import choose
+from session_tracker.core.select import choose
 from session_tracker.core.sessions import record, require_open, resolve
 from session_tracker.documents import writer
 from session_tracker.errors import TrackerError

@@ -6,7 +6,8 @@ from session_tracker.commands.summary import describe
 from session_tracker.core import validate
 from session_tracker.core.clock import iso, now
 from session_tracker.core.context import Context
-from session_tracker.core.model import choose, load_project
+from session_tracker.core.model import load_project
+from session_tracker.core.select import choose
 from session_tracker.core.sessions import open_here
 from session_tracker.errors import TrackerError
 

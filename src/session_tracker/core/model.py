@@ -7,9 +7,6 @@ work log is rendered on the hot path and ``dataclasses`` costs ~10 ms to import.
 
 from __future__ import annotations
 
-import os
-
-from session_tracker.core import store
 from session_tracker.core.clock import parse_iso
 from session_tracker.core.events import ACTIVITY_TYPES, Event
 from session_tracker.core.paths import Layout
@@ -222,46 +219,6 @@ def group(events: list[Event], stem: str) -> list[Session]:
     return list(sessions.values())
 
 
-def merge_by_sid(sessions: list[Session]) -> list[Session]:
-    """One view per sid: a renumbered session's files (its own and each renumber file) folded
-    into one, appending to the file that holds its start; then document labels assigned (see
-    :func:`label_clashes`)."""
-    by_sid: dict[str, Session] = {}
-    for session in sessions:
-        known = by_sid.get(session.sid)
-        if known is None:
-            by_sid[session.sid] = session
-            continue
-        primary, extra = (session, known) if known.started is None and session.started is not None else (known, session)
-        if primary is not known or extra is not session:
-            by_sid[session.sid] = primary
-        seen = {e.id for e in primary.events}
-        for event in sorted(extra.events, key=lambda e: e.id):
-            if event.id not in seen:
-                primary.add(event)
-        primary.file_size = -1
-    merged = list(by_sid.values())
-    for session in merged:  # the newest renumber wins, wherever its file sorted
-        renumbers = sorted((e for e in session.events if e.type == "session.renumbered"), key=lambda e: e.id)
-        if renumbers:
-            session.name = session.doc = renumbers[-1].text("number") or session.name
-    label_clashes(merged)
-    return merged
-
-
-def label_clashes(sessions: list[Session]) -> None:
-    """Name the documents of sessions that share a number apart: the first started (ULIDs sort
-    by time) keeps the number, every other one is labelled ``<number>-<sid>``, so each session
-    has its own documents and every clone labels them alike."""
-    by_name: dict[str, list[Session]] = {}
-    for session in sessions:
-        by_name.setdefault(session.name, []).append(session)
-    for same in by_name.values():
-        same.sort(key=lambda s: s.sid)
-        for index, session in enumerate(same):
-            session.doc = session.name if index == 0 else f"{session.name}-{session.sid}"
-
-
 class Project:
     """All sessions of a store, and what spans sessions (blockers, the newest handoff).
 
@@ -273,6 +230,8 @@ class Project:
     __slots__ = ("_blockers", "_memo", "problems", "sessions")
 
     def __init__(self, sessions: list[Session], problems: list[Problem]) -> None:
+        from session_tracker.core.merging import merge_by_sid
+
         self.sessions = sorted(merge_by_sid(sessions), key=lambda s: (_instant(s.start_moment), s.name, s.sid))
         self.problems = problems
         # blockers() memo, keyed by the number of events folded (views only ever add events):
@@ -338,6 +297,7 @@ def load_session_file(layout: Layout, stem: str, listing: Listing | None = None)
     exactly one), with the renumber files of the same session folded in and document labels
     that tell apart sessions sharing a number."""
     from session_tracker.core.files import scan, split_stem
+    from session_tracker.core.reading import read_stem
 
     events, problems, size = read_stem(layout, stem)
     sessions = group(events, stem)
@@ -349,6 +309,8 @@ def load_session_file(layout: Layout, stem: str, listing: Listing | None = None)
                 more, bad = _read_stem(layout, other)
                 extra += [s for s in more if s.sid == session.sid]
                 problems += bad
+    from session_tracker.core.merging import label_clashes, merge_by_sid
+
     if extra:
         sessions = merge_by_sid(sessions + extra)
     else:
@@ -363,46 +325,9 @@ def load_session_file(layout: Layout, stem: str, listing: Listing | None = None)
     return sessions, problems
 
 
-def read_stem(layout: Layout, stem: str, journaled: bool | None = None) -> tuple[list[Event], list[Problem], int]:
-    """The events of session file ``stem`` with its journal folded in when the session is open
-    here (:mod:`session_tracker.core.journal`): ``(events, problems, size)``, where ``size`` is
-    the bytes of the source that holds them all (the journal, when the file is behind it), or
-    -1 when both were needed.
-
-    Args:
-        journaled: whether a journal exists (None: look).
-    """
-    from session_tracker.core import journal
-
-    path = layout.session_file(stem)
-    events, problems, size = store.read_sized(path, label=layout.relative(path))
-    jpath = journal.path_of(layout, stem)
-    if journaled is None:
-        journaled = os.path.exists(jpath)
-    if not journaled:
-        return events, problems, size
-    logged, bad, jsize = store.read_sized(jpath, label=layout.relative(jpath))
-    ids = {e.id for e in logged}
-    if all(e.id in ids for e in events):
-        return logged, problems + bad, jsize
-    have = {e.id for e in events}
-    return events + [e for e in logged if e.id not in have], problems + bad, -1
-
-
-def source_size(layout: Layout, stem: str) -> int:
-    """Bytes of the source a view of session file ``stem`` is read from (journal or file),
-    -1 when missing: a writer compares it with :attr:`Session.file_size`."""
-    from session_tracker.core import journal
-
-    for path in (journal.path_of(layout, stem), layout.session_file(stem)):
-        try:
-            return os.stat(path).st_size
-        except OSError:
-            continue
-    return -1
-
-
 def _read_stem(layout: Layout, stem: str, journaled: bool | None = None) -> tuple[list[Session], list[Problem]]:
+    from session_tracker.core.reading import read_stem
+
     events, problems, _ = read_stem(layout, stem, journaled)
     return group(events, stem), problems
 
@@ -421,6 +346,8 @@ def sessions_numbered(layout: Layout, listing: Listing, number: str) -> list[Ses
             for stem in listing.by_sid[sid]:
                 if stem not in stems:
                     found += [s for s in _read_stem(layout, stem)[0] if s.sid == sid]
+    from session_tracker.core.merging import merge_by_sid
+
     return [s for s in merge_by_sid(found) if s.name == number]
 
 
@@ -441,40 +368,3 @@ def load_project(layout: Layout) -> Project:
         sessions.extend(found)
         problems.extend(bad)
     return Project(sessions, problems)
-
-
-_CROCKFORD = frozenset("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
-
-
-def looks_like_sid_prefix(key: str) -> bool:
-    """True when ``key`` could be (a prefix of) a session ULID: 4-26 Crockford characters."""
-    return 4 <= len(key) <= 26 and all(c in _CROCKFORD for c in key.upper())
-
-
-def choose(candidates: list[Session], key: str) -> Session | None:
-    """The one session ``key`` names among ``candidates``: by number, by stem
-    (``<number>-<sid>``), by sid or a unique sid prefix (any case). None when none matches.
-
-    Raises:
-        TrackerError: several sessions share the number, or the prefix matches several
-            sessions (the message names every one, the hint how to pick one).
-    """
-    from session_tracker.errors import TrackerError
-
-    named = [s for s in candidates if s.name == key]
-    if not named:
-        named = [s for s in candidates if s.file == key or f"{s.name}-{s.sid}" == key]
-    if not named and looks_like_sid_prefix(key):
-        named = [s for s in candidates if s.sid.startswith(key.upper())]
-        if len(named) > 1:
-            listed = ", ".join(f"{s.name} ({s.sid})" for s in named)
-            raise TrackerError(f"{key!r} is the start of {len(named)} session ids: {listed}", "type more of the id")
-    if len(named) > 1:
-        named.sort(key=lambda s: s.sid)
-        listed = ", ".join(f"{s.sid} (started {s.start_moment[:16].replace('T', ' ')}, branch {(s.git_start or {}).get('branch') or '-'})" for s in named)
-        raise TrackerError(
-            f"session number {key} is ambiguous: {len(named)} sessions have it: {listed}",
-            f"select one by its id (a unique prefix is enough), e.g. --session {named[-1].sid[:12]}; "
-            f"or give the later one its own number: session-tracker renumber {named[-1].sid[:12]}",
-        )
-    return named[0] if named else None

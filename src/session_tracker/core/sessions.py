@@ -15,8 +15,9 @@ from session_tracker.core.clock import iso, now
 from session_tracker.core.context import SESSION_ENV, Context
 from session_tracker.core.events import Event
 from session_tracker.core.files import scan, split_stem
-from session_tracker.core.model import Session, choose, load_session_file, looks_like_sid_prefix, sessions_numbered
+from session_tracker.core.model import Session, load_session_file, sessions_numbered
 from session_tracker.core.paths import Layout
+from session_tracker.core.select import choose, looks_like_sid_prefix
 from session_tracker.core.ulid import new_ulid
 from session_tracker.errors import TrackerError
 

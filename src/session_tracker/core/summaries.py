@@ -52,7 +52,7 @@ def load_summary_project(layout: Layout) -> Project:
         files = {}
     from session_tracker.core import journal
     from session_tracker.core.files import scan
-    from session_tracker.core.model import read_stem
+    from session_tracker.core.reading import read_stem
 
     names = [f"{stem}.jsonl" for stem in scan(layout).stems]  # session files only (not project-*)
     journaled = journal.stems(layout)

@@ -17,7 +17,6 @@ SESSION_KINDS = ("log", "files", "decisions", "handoff")
 PROJECT_KINDS = ("tracker", "progress", "implementation")  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
 #: Seed 003's six session documents and its memory files (render/seed003_docs.py).
 LIFECYCLE_KINDS = ("context", "plan", "tasks", "tests", "completed", "review")
-MANIFEST_VERSION = 2  # local/render-manifest.json: {v, inputs, outputs {path: [stamp, session]}}
 MEMORY_KINDS = ("memory_architecture", "memory_patterns", "memory_decisions", "memory_errors")
 
 
@@ -168,7 +167,7 @@ def _current(ctx: Context, name: str, known: Session | None) -> bool:
     """True when ``known`` has seen every byte of its session file (nobody appended since)."""
     if known is None or known.file_size < 0 or known.file != name:
         return False
-    from session_tracker.core.model import source_size
+    from session_tracker.core.reading import source_size
 
     return source_size(ctx.layout, name) == known.file_size
 
@@ -244,9 +243,11 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
     file) means a full render.
     """
     with store.Lock(ctx.layout.lock_file("render")):
-        inputs = _render_inputs(ctx)
-        manifest = _read_manifest(ctx)
-        decided = _sessions_to_redo(ctx, inputs, manifest)
+        from session_tracker.documents import manifest as manifests
+
+        inputs = manifests.render_inputs(ctx)
+        manifest = manifests.read_manifest(ctx)
+        decided = manifests.sessions_to_redo(ctx, inputs, manifest)
         if decided is None:
             project = load_project(ctx.layout)
             wanted = expected(ctx, project)
@@ -265,8 +266,8 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
         kept = manifest.get("outputs") if decided is not None and manifest else None
         outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
         owners = _owners(ctx, project)
-        outputs.update({path: [_stamp(path), owners.get(path, "")] for path in wanted})
-        _write_manifest(ctx, inputs, outputs)
+        outputs.update({path: [manifests.stamp(path), owners.get(path, "")] for path in wanted})
+        manifests.write_manifest(ctx, inputs, outputs)
     return written, len(outputs)
 
 
@@ -306,122 +307,3 @@ def _owners(ctx: Context, project: Project) -> dict[str, str]:
         for kind in SESSION_KINDS + LIFECYCLE_KINDS
         if (path := ctx.session_document(kind, session))
     }
-
-
-def _sessions_to_redo(
-    ctx: Context, inputs: dict[str, object], manifest: dict[str, object] | None
-) -> tuple[set[str], Project, bool] | None:
-    """``(sessions to render again, the summary project, whether any event file or the plan
-    changed)``, or None for a full render."""
-    if manifest is None or manifest.get("v") != MANIFEST_VERSION:
-        return None
-    before = manifest.get("inputs")
-    if not isinstance(before, dict) or any(before.get(k) != inputs[k] for k in ("root", "config", "code")):
-        return None
-    old_events, new_events = before.get("events"), inputs["events"]
-    if not isinstance(old_events, dict) or not isinstance(new_events, dict) or not set(old_events) <= set(new_events):
-        return None  # an event file disappeared: documents may have to go
-    changed = {name[:-6] for name, stamp in new_events.items() if old_events.get(name) != stamp and name.endswith(".jsonl")}
-    redo = {stem for stem in changed if not stem.startswith("project-")}
-    outputs = manifest.get("outputs")
-    if not isinstance(outputs, dict):
-        return None
-    for path, entry in outputs.items():
-        if not isinstance(entry, list) or len(entry) != 2:
-            return None
-        stamp, owner = entry
-        if _stamp(path) != stamp:
-            if not isinstance(owner, str) or not owner:
-                changed.add("")  # a project document was edited or removed: render those again
-            else:
-                redo.add(owner)
-    inputs_changed = bool(changed) or before.get("project") != inputs["project"]
-    from session_tracker.core.summaries import load_summary_project
-
-    summary = load_summary_project(ctx.layout) if (redo or inputs_changed) else Project([], [])
-    from session_tracker.core.files import split_stem
-
-    changed_sids = set()
-    for stem in redo:
-        try:
-            changed_sids.add(split_stem(stem)[1] or stem)
-        except ValueError:
-            continue
-    touched = [s for s in summary.sessions if s.file in redo or s.sid in changed_sids]
-    horizons = [
-        e.moment for s in touched for e in s.events
-        if e.type in ("blocker.opened", "blocker.resolved", "metrics.recorded")
-    ]
-    redo = {s.file for s in touched} | {stem for stem in redo if not split_stem_safe(stem)[1]}
-    if horizons:
-        earliest = min(horizons)
-        redo |= {s.file for s in summary.sessions if s.ended is not None and s.end_moment >= earliest}
-    # A merge that brings a second session with a number moves document labels: render all of them.
-    names = {s.name for s in summary.sessions if s.file in redo}
-    redo |= {s.file for s in summary.sessions if s.name in names}
-    return redo, summary, inputs_changed
-
-
-def split_stem_safe(stem: str) -> tuple[str, str]:
-    """``files.split_stem``, with ``(stem, "")`` for a name it does not know."""
-    from session_tracker.core.files import split_stem
-
-    try:
-        return split_stem(stem)
-    except ValueError:
-        return stem, ""
-
-
-def _stamp(path: str) -> list[int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns]
-
-
-def _render_inputs(ctx: Context) -> dict[str, object]:
-    """What every document depends on: the event files, the config, the code that renders."""
-    import json
-
-    layout = ctx.layout
-    try:
-        names = sorted(os.listdir(layout.events_dir))
-    except FileNotFoundError:
-        names = []
-    package = os.path.dirname(os.path.abspath(__file__))
-    code = [_stamp(os.path.join(folder, f)) for folder, _, files in sorted(os.walk(package)) for f in sorted(files) if f.endswith(".py")]
-    return {
-        "root": layout.root,  # a store copied elsewhere renders everything anew
-        "events": {n: _stamp(os.path.join(layout.events_dir, n)) for n in names},
-        "project": _stamp(layout.project_file),
-        "config": json.dumps(ctx.config, sort_keys=True, default=str),
-        "code": code,
-    }
-
-
-def _manifest_path(ctx: Context) -> str:
-    return os.path.join(ctx.layout.local_dir, "render-manifest.json")
-
-
-def _read_manifest(ctx: Context) -> dict[str, object] | None:
-    import json
-
-    try:
-        with open(_manifest_path(ctx), encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_manifest(ctx: Context, inputs: dict[str, object], outputs: dict[str, object]) -> None:
-    import json
-
-    from session_tracker.errors import TrackerError
-
-    try:
-        blob = {"v": MANIFEST_VERSION, "inputs": inputs, "outputs": outputs}
-        store.atomic_write(_manifest_path(ctx), json.dumps(blob).encode(), durable=False)
-    except TrackerError:
-        return  # a manifest that cannot be written only costs speed

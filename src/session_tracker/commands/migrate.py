@@ -81,6 +81,12 @@ def migrate(ctx: Context) -> dict[str, object]:
         else:
             kept = "".join(line for line in text.splitlines(keepends=True) if "merge=union" not in line)
             store.atomic_write(attributes, kept.encode("utf-8"))
+        from session_tracker.core.files import git_dir_of
+
+        if git_dir_of(ctx.layout.root) is not None:  # staged, like the documents below: one commit to make
+            from session_tracker.git.proc import run
+
+            run(["add", "-A", "--", ".sessions/.gitattributes"], ctx.layout.root, check=False)
         changes.append("removed merge=union from .sessions/.gitattributes")
     if ignore.ensure(ctx.layout, ctx.config):
         changes.append("documents are ignored through .git/info/exclude")

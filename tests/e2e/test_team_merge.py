@@ -165,7 +165,7 @@ def test_two_branches_of_two_sessions_merge_like_a_hosting_service_without_confl
 
 
 def test_git_is_never_blocked_by_an_open_session(tmp_path: Path) -> None:
-    _, lead, alice, bob = _team(tmp_path)
+    _, _lead, alice, bob = _team(tmp_path)
     alice.st("hooks", "install")
     started = alice.json("init", "-o", "work while others push")
     alice.st("log", "before the first commit")

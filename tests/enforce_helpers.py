@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import GIT_ENV
+from helpers import event_path
 
 HOOKS = ("pre-commit", "commit-msg", "post-commit")
 
@@ -35,7 +36,7 @@ def change(cwd: Path, name: str = "app.py", text: str = "x = 1\n") -> None:
 
 def events(cwd: Path, session: str = "00001") -> list[dict[str, object]]:
     """Every event of a session file, decoded."""
-    lines = (cwd / ".sessions" / "events" / f"{session}.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = event_path(cwd, session).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import GIT_ENV, git
+from helpers import event_path
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
 
@@ -77,7 +78,7 @@ def gemini(event: str, repo: Path, session_id: str = "gemini-session-9", **field
 
 
 def events(repo: Path, name: str = "00001") -> list[dict[str, Any]]:
-    path = repo / ".sessions" / "events" / f"{name}.jsonl"
+    path = event_path(repo, name)
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
@@ -210,7 +211,7 @@ def test_resume_finds_the_session_from_its_events_when_local_state_is_gone(store
         path.unlink()
     _code, out, _ = hook("claude-code", claude("SessionStart", store, source="resume"), store)
     assert "session 00001 (continued)" in start_output(out)
-    assert not (store / ".sessions/events/00002.jsonl").exists()
+    assert not list((store / ".sessions/events").glob("00002-*.jsonl"))
     hook("claude-code", claude("PostToolUse", store, tool_name="Bash", tool_input={"command": "make"}, tool_response={}), store)
     assert types(store)[-1] == "command.run"
 
@@ -322,11 +323,11 @@ def test_a_repository_without_a_store_is_left_alone(repo: Path, agent: str) -> N
 
 def test_an_internal_error_is_logged_not_raised(store: Path) -> None:
     hook("claude-code", claude("SessionStart", store, source="startup"), store)
-    (store / ".sessions/events/00001.jsonl").chmod(0o444)
+    event_path(store, "00001").chmod(0o444)
     try:
         code, out, err = hook("claude-code", claude("PostToolUse", store, tool_name="Bash", tool_input={"command": "ls"}), store)
     finally:
-        (store / ".sessions/events/00001.jsonl").chmod(0o644)
+        event_path(store, "00001").chmod(0o644)
     if os.geteuid() == 0:
         pytest.skip("root writes read-only files")
     assert (code, out, err) == (0, "", "")

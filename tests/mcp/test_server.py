@@ -17,6 +17,7 @@ pytest.importorskip("mcp")
 
 from mcp.client.stdio import StdioServerParameters
 
+from helpers import event_path
 from mcp import Client
 from session_tracker.mcp.server import build
 
@@ -32,7 +33,7 @@ def with_client(root: Path, body: Callable[[Client], Awaitable[None]]) -> None:
 
 
 def events(root: Path, name: str = "00001") -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (root / f".sessions/events/{name}.jsonl").read_text().splitlines()]
+    return [json.loads(line) for line in event_path(root, name).read_text().splitlines()]
 
 
 def text(result: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -58,3 +59,39 @@ def events_file(root: Path, name: str) -> Path:
     found = sorted(p for p in (root / ".sessions/events").glob(f"{name}-*.jsonl") if len(p.stem) == len(name) + 27)
     assert len(found) == 1, found
     return found[0]
+
+
+class Ids:
+    """The tracker's ids are random (``task-7kq2mz``, ``b-4r5wzg``: unique without coordination);
+    a scripted test names them as it expects to read them (``task-1``, ``00001-1``). ``learn``
+    maps each new id in a command's output to the next alias of its kind; ``args`` turns aliases
+    in a command line into the real ids; ``norm`` writes a text back with the aliases, so documents
+    are compared as the script sees them."""
+
+    _ID = re.compile(r"\b(task|q|n|i|b)-[0-9a-hjkmnp-tv-z]{6}\b")
+
+    def __init__(self, blockers: list[str] | None = None) -> None:
+        self.real: dict[str, str] = {}
+        self.alias: dict[str, str] = {}
+        self.blockers = list(blockers or [])  # the aliases of the blockers, in the order opened
+
+    def learn(self, text: str) -> str:
+        for match in self._ID.finditer(text):
+            real, kind = match.group(0), match.group(1)
+            if real in self.alias:
+                continue
+            if kind == "b":
+                alias = self.blockers.pop(0) if self.blockers else f"b-{len([a for a in self.alias if a.startswith('b-')]) + 1}"
+            else:
+                alias = f"{kind}-{sum(1 for r in self.alias if r.startswith(kind + '-')) + 1}"
+            self.alias[real], self.real[alias] = alias, real
+        return text
+
+    def args(self, args: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(self.real.get(a, a) for a in args)
+
+    def __getitem__(self, alias: str) -> str:
+        return self.real[alias]
+
+    def norm(self, text: str) -> str:
+        return self._ID.sub(lambda m: self.alias.get(m.group(0), m.group(0)), text)

@@ -57,8 +57,8 @@ def run_two_sessions(repo: Path, env: dict[str, str] | None = None) -> None:
     must(repo, "log", "Implemented `parse()` in parser.py", "-c", "implementation", env=env)
     must(repo, "log", "# not a heading\n- not a list", "-c", "testing", env=env)
     must(repo, "decision", "-m", "Use a hand-written lexer", "-r", "regexes were 3x slower", "-a", "re module", "-a", "ply", env=env)
-    must(repo, "blocker", "Need the grammar spec", env=env)
-    must(repo, "blocker", "--resolve", "00001-1", "-m", "Found it in docs/grammar.md", env=env)
+    first = must(repo, "blocker", "Need the grammar spec", env=env).split()[1]  # "blocker b-… opened in session 00001"
+    must(repo, "blocker", "--resolve", first, "-m", "Found it in docs/grammar.md", env=env)
     must(repo, "blocker", "CI runner is down", env=env)
     must(repo, "handoff", "--item", "Add error recovery", env=env)
     (repo / "parser.py").write_text("def parse(text):\n    return text.split()\n")

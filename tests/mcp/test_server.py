@@ -68,8 +68,8 @@ def test_every_tool_writes_through_the_core(repo: Path, cli) -> None:  # type: i
         await ok("log", {"message": "Parsed the config", "category": "implementation"})
         await ok("decision", {"message": "Use TOML", "rationale": "stdlib parser", "alternatives": ["YAML"]})
         opened = await ok("blocker", {"action": "open", "message": "Need API key"})
-        assert opened["blocker"] == "00001-1"
-        await ok("blocker", {"action": "resolve", "blocker_id": "00001-1", "message": "Got it from ops"})
+        assert str(opened["blocker"]).startswith("b-")
+        await ok("blocker", {"action": "resolve", "blocker_id": opened["blocker"], "message": "Got it from ops"})
         await ok("task_update", {"task": "Config loader", "status": "in_progress", "note": "TOML only"})
         await ok("handoff", {"item": "Add YAML support"})
         status = await ok("session_status", {})

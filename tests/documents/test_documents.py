@@ -293,7 +293,9 @@ def test_any_text_keeps_the_documents_valid(
             assert f"{times[event.id]} {shown(event.text('message'))}" in texts
         alt = " (alternatives: " + "; ".join(shown(a) for a in alternatives) + ")" if alternatives else ""
         assert f"{shown(message)} — {shown(rationale)}{alt}" in texts
-        for number, text in enumerate(blockers, start=1):
-            assert f"[00001-{number}] {shown(text)} (opened in session 00001)" in texts
+        opened = session.of_type("blocker.opened")
+        assert len(opened) == len(blockers)
+        for event in opened:
+            assert f"[{event.text('blocker')}] {shown(event.text('message'))} (opened in session 00001)" in texts
         assert shown(item) in texts  # one next step: --next and the handoff item are the same text
         assert shown(objective) in texts

@@ -34,7 +34,7 @@ def sessions_to_redo(
         if not isinstance(entry, list) or len(entry) != 2:
             return None
         stamp, owner = entry
-        if stamp(path) != stamp:
+        if file_stamp(path) != stamp:
             if not isinstance(owner, str) or not owner:
                 changed.add("")  # a project document was edited or removed: render those again
             else:
@@ -76,7 +76,7 @@ def split_stem_safe(stem: str) -> tuple[str, str]:
         return stem, ""
 
 
-def stamp(path: str) -> list[int] | None:
+def file_stamp(path: str) -> list[int] | None:
     try:
         stat = os.stat(path)
     except OSError:
@@ -89,16 +89,21 @@ def render_inputs(ctx: Context) -> dict[str, object]:
     import json
 
     layout = ctx.layout
-    try:
-        names = sorted(os.listdir(layout.events_dir))
-    except FileNotFoundError:
-        names = []
+    journals = os.path.join(layout.local_dir, "journal")
+    found: set[str] = set()
+    for folder in (layout.events_dir, journals):
+        try:
+            found.update(os.listdir(folder))
+        except FileNotFoundError:
+            continue
+    names = sorted(found)
     package = os.path.dirname(os.path.abspath(__file__))
-    code = [stamp(os.path.join(folder, f)) for folder, _, files in sorted(os.walk(package)) for f in sorted(files) if f.endswith(".py")]
+    code = [file_stamp(os.path.join(folder, f)) for folder, _, files in sorted(os.walk(package)) for f in sorted(files) if f.endswith(".py")]
     return {
         "root": layout.root,  # a store copied elsewhere renders everything anew
-        "events": {n: stamp(os.path.join(layout.events_dir, n)) for n in names},
-        "project": stamp(layout.project_file),
+        # An open session's events wait in its journal (core/journal.py): both count.
+        "events": {n: [file_stamp(os.path.join(layout.events_dir, n)), file_stamp(os.path.join(journals, n))] for n in names},
+        "project": file_stamp(layout.project_file),
         "config": json.dumps(ctx.config, sort_keys=True, default=str),
         "code": code,
     }

@@ -266,7 +266,7 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
         kept = manifest.get("outputs") if decided is not None and manifest else None
         outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
         owners = _owners(ctx, project)
-        outputs.update({path: [manifests.stamp(path), owners.get(path, "")] for path in wanted})
+        outputs.update({path: [manifests.file_stamp(path), owners.get(path, "")] for path in wanted})
         manifests.write_manifest(ctx, inputs, outputs)
     return written, len(outputs)
 

@@ -223,7 +223,7 @@ def test_session_039_ultimate_gantt_fix(repo: Path) -> None:
     assert "ADR-002" in must(repo, "memory", "show", "decisions")
 
     # the handoff names the agent of each open task; show groups the session's work by agent
-    handoff = (repo / "archive/sessions/SESSION-039-HANDOFF.md").read_text()
+    handoff = ids.norm((repo / "archive/sessions/SESSION-039-HANDOFF.md").read_text())
     assert "## Open tasks by agent\n\n### frontend-specialist\n\n- task-1 Spike the Gantt library (todo)" in handoff
     shown = json.loads(must(repo, "show", "039", "--json"))
     assert list(shown["agents"]) == ["bug-hunter", "backend-specialist", "frontend-specialist", "test-engineer"]

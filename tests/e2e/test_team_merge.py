@@ -172,6 +172,8 @@ def test_git_is_never_blocked_by_an_open_session(tmp_path: Path) -> None:
     (alice.root / "app.py").write_text("print('v1')\n")
     alice.git("add", "app.py")
     alice.git("commit", "-q", "-m", "app: first version")
+    original = alice.git("rev-parse", "HEAD").stdout.strip()
+    alice.git("commit", "-q", "--amend", "-m", "app: first version, amended")  # nothing new logged: still allowed
     replaced = alice.git("rev-parse", "HEAD").stdout.strip()
     alice.st("log", "after the commit")  # into the journal: the tree stays clean
     assert alice.git("status", "--porcelain").stdout == ""
@@ -185,8 +187,15 @@ def test_git_is_never_blocked_by_an_open_session(tmp_path: Path) -> None:
     alice.git("pull", "-q", "--rebase", "origin", "main")  # not refused: nothing of ours is modified
     rebased = alice.git("rev-parse", "HEAD").stdout.strip()
     assert rebased != replaced
+    assert alice.json("summary")["session"] == started["session"]
     alice.git("switch", "-q", "-c", "elsewhere")
+    alice.st("log", "a fix on the side")  # the enforcement hooks want an entry per commit
+    (alice.root / "side.py").write_text("print('side')\n")
+    alice.git("add", "side.py")
+    alice.git("commit", "-q", "-m", "side: a fix made elsewhere")
     alice.git("switch", "-q", "main")
+    alice.git("cherry-pick", "elsewhere")
+    alice.git("merge", "-q", "--no-edit", "elsewhere")
     (alice.root / "scratch.txt").write_text("untracked work\n")
     alice.git("stash", "-u")
     assert alice.json("summary")["session"] == started["session"]  # still open, still whole
@@ -198,7 +207,7 @@ def test_git_is_never_blocked_by_an_open_session(tmp_path: Path) -> None:
     handoff = (alice.root / "archive" / "sessions" / f"SESSION-{started['session']}-HANDOFF.md").read_text()
     files = (alice.root / "archive" / "sessions" / f"SESSION-{started['session']}-FILES.txt").read_text()
     text = handoff + files
-    assert rebased[:7] in text and replaced[:7] not in text
+    assert rebased[:7] in text and replaced[:7] not in text and original[:7] not in text
     assert "Merged in" in handoff and theirs[:7] in handoff.split("Merged in")[1]  # Bob's, as merged
     shown = alice.json("show", started["sid"])
     timeline = [e["data"].get("message") for e in shown["timeline"]]  # type: ignore[union-attr, index]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from enforce_helpers import change, commit, git_run, head
+from enforce_helpers import change, commit, git_run, head, stage_all
 from session_tracker.commands.check import check
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
@@ -74,18 +74,18 @@ def test_a_decision_without_rationale_fails_until_it_is_committed(ctx: Context, 
     assert failed["status"] == "fail" and "1 decision has no rationale" == failed["message"]
     assert failed["details"] == [f"session 00001: decision 'Use tabs' (event {bad.id}) has no rationale"]
     assert statuses(check(fresh(repo), staged=True))["decision-rationale"] == "skip"  # not staged: not in the commit
-    git_run(repo, "add", "-A")
+    stage_all(repo)
     assert statuses(check(fresh(repo), staged=True))["decision-rationale"] == "fail"
     assert commit(repo, "committed anyway", "--no-verify").returncode == 0
     log(fresh(repo), "y")
-    git_run(repo, "add", "-A")
+    stage_all(repo)
     assert statuses(check(fresh(repo), staged=True))["decision-rationale"] == "skip"  # judged once, when new
 
 
 def test_documents_edited_by_hand_or_left_unstaged(ctx: Context, repo: Path) -> None:
     init(ctx, session="00001")
     log(fresh(repo), "first")
-    git_run(repo, "add", "-A")
+    stage_all(repo)
     staged = check(fresh(repo), staged=True)
     assert rule(staged, "documents-current")["status"] == "pass"
     log_md = repo / "archive/sessions/SESSION-00001-LOG.md"
@@ -95,10 +95,10 @@ def test_documents_edited_by_hand_or_left_unstaged(ctx: Context, repo: Path) -> 
     assert plain["status"] == "fail" and plain["details"] == [
         "archive/sessions/SESSION-00001-LOG.md: differs from what the events say"]
     assert rule(check(fresh(repo), staged=True), "documents-current")["status"] == "pass"  # the edit is not staged
-    git_run(repo, "add", "-A")
+    stage_all(repo)
     assert rule(check(fresh(repo), staged=True), "documents-current")["status"] == "fail"
     log_md.write_text(original)
-    git_run(repo, "add", "-A")
+    stage_all(repo)
     # Events staged, work log not: what would be committed is out of step.
     log(fresh(repo), "second")
     git_run(repo, "add", ".sessions")
@@ -112,7 +112,7 @@ def test_documents_a_project_does_not_commit_are_not_required(ctx: Context, repo
     (repo / ".gitignore").write_text("archive/\n")
     init(ctx, session="00001")
     log(fresh(repo), "x")
-    git_run(repo, "add", "-A")
+    stage_all(repo)
     result = rule(check(fresh(repo), staged=True), "documents-current")
     assert result["status"] != "fail" and result["details"] == [], result
 
@@ -184,16 +184,14 @@ def feature(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
     assert cli("hooks", "install").code == 0
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "setup").code == 0
-    git_run(repo, "add", "-A")
+    stage_all(repo)
     assert commit(repo, "Start the store").returncode == 0
     git_run(repo, "checkout", "-q", "-b", "feature")
     for name in ("a.py", "b.py"):
         assert cli("log", f"add {name}").code == 0
         change(repo, name)
-        git_run(repo, "add", "-A")
+        stage_all(repo)
         assert commit(repo, f"Add {name}").returncode == 0
-    git_run(repo, "add", "-A")  # the last commit's event
-    assert commit(repo, "Record the last commit").returncode == 0
     return repo
 
 
@@ -270,11 +268,11 @@ def test_other_documents_are_compared_by_a_person_and_in_ci_not_by_the_hook(ctx:
     if not written and not project:
         pytest.skip("no other documents are written by this version")
     target = Path(written[0]) if written else project[0]
-    git_run(repo, "add", "-A")
+    stage_all(repo)
     target.write_text(target.read_text() + "\nedited by hand\n")
     relative = target.relative_to(repo).as_posix()
     plain = rule(check(fresh(repo)), "documents-current")
     assert plain["status"] == "fail" and f"{relative}: differs from what the events say" in plain["details"]
-    git_run(repo, "add", "-A")
+    stage_all(repo)
     staged = rule(check(fresh(repo), staged=True), "documents-current")
     assert not any(relative in d for d in staged["details"])  # type: ignore[attr-defined]

@@ -106,7 +106,7 @@ def test_claude_code_whole_session(store: Path) -> None:
     assert started["data"]["agent"] == "claude-code"
     assert started["data"]["agent_session_id"] == "3f1c2b7e-claude"
     assert started["data"]["agent_source"] == "startup" and started["data"]["model"] == "claude-sonnet-4-5"
-    assert (store / ".sessions/local/open/00001").exists()
+    assert [p.name[:6] for p in (store / ".sessions/local/open").iterdir()] == ["00001-"]
 
     (store / "src").mkdir()
     (store / "src/app.py").write_text("print('hi')\n")
@@ -286,7 +286,8 @@ def test_default_budget_stays_under_claude_codes_inline_limit(store: Path, cli) 
 def test_session_start_exports_current_session_to_the_agents_env_file(store: Path, tmp_path: Path) -> None:
     env_file = tmp_path / "claude-env.sh"
     hook("claude-code", claude("SessionStart", store, source="startup"), store, env={"CLAUDE_ENV_FILE": str(env_file)})
-    assert env_file.read_text() == "export CURRENT_SESSION=00001\n"
+    # the session's file stem (00001-<sid>): unique even after a merge brings another 00001
+    assert re.fullmatch(r"export CURRENT_SESSION=00001-[0-9A-Z]{26}\n", env_file.read_text())
 
 
 @pytest.mark.parametrize(

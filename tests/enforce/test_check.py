@@ -83,29 +83,23 @@ def test_a_decision_without_rationale_fails_until_it_is_committed(ctx: Context, 
 
 
 def test_documents_edited_by_hand_or_left_unstaged(ctx: Context, repo: Path) -> None:
+    """Documents are views git ignores (issue 11): a hand edit fails the plain check, and a
+    commit carries no document to judge, whatever is on disk."""
     init(ctx, session="00001")
     log(fresh(repo), "first")
     stage_all(repo)
-    staged = check(fresh(repo), staged=True)
-    assert rule(staged, "documents-current")["status"] == "pass"
+    assert rule(check(fresh(repo), staged=True), "documents-current")["status"] == "skip"
     log_md = repo / "archive/sessions/SESSION-00001-LOG.md"
     original = log_md.read_text()
     log_md.write_text(original + "\nedited by hand\n")
     plain = rule(check(fresh(repo)), "documents-current")
     assert plain["status"] == "fail" and plain["details"] == [
         "archive/sessions/SESSION-00001-LOG.md: differs from what the events say"]
-    assert rule(check(fresh(repo), staged=True), "documents-current")["status"] == "pass"  # the edit is not staged
     stage_all(repo)
-    assert rule(check(fresh(repo), staged=True), "documents-current")["status"] == "fail"
+    assert git_run(repo, "diff", "--cached", "--name-only", "--", "archive").stdout == ""  # ignored: never staged
+    assert rule(check(fresh(repo), staged=True), "documents-current")["status"] == "skip"
     log_md.write_text(original)
-    stage_all(repo)
-    # Events staged, work log not: what would be committed is out of step.
-    log(fresh(repo), "second")
-    git_run(repo, "add", ".sessions")
-    staged = rule(check(fresh(repo), staged=True), "documents-current")
-    assert staged["status"] == "fail"
-    assert staged["details"] == ["archive/sessions/SESSION-00001-LOG.md: differs from what the events say (as staged)"]
-    assert "git add" in str(staged["hint"])
+    assert rule(check(fresh(repo)), "documents-current")["status"] == "pass"
 
 
 def test_documents_a_project_does_not_commit_are_not_required(ctx: Context, repo: Path) -> None:
@@ -201,7 +195,7 @@ def test_range_passes_when_every_commit_is_tracked(feature: Path, cli) -> None: 
     assert "✓ tracked-commits" in result.out and "2 commits in main..HEAD, each in a tracked session" in result.out  # "Record…": the record
     report = json.loads(cli("check", "--range", "main..HEAD", "--json").out)
     assert report["mode"] == "range" and report["range"] == "main..HEAD" and report["ok"]
-    assert statuses(report)["open-session"] == "skip" and statuses(report)["documents-current"] == "pass"
+    assert statuses(report)["open-session"] == "skip" and statuses(report)["documents-current"] == "skip"  # no documents committed
 
 
 def test_range_fails_on_an_untracked_commit(feature: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -220,7 +214,7 @@ def test_range_accepts_a_recorded_commit_without_trailer_only_when_the_trailer_r
     change(feature, "d.py")
     assert commit(feature, "No trailer, but recorded", "--no-verify").returncode == 0
     assert cli("log", "and record it").code == 0
-    git_run(feature, "add", "-A")
+    stage_all(feature)
     assert commit(feature, "Commit the record").returncode == 0
     report = json.loads(cli("check", "--range", "main..HEAD", "--json").out)
     assert statuses(report)["tracked-commits"] == "pass" and statuses(report)["session-trailer"] == "fail"

@@ -215,7 +215,8 @@ def test_range_accepts_a_recorded_commit_without_trailer_only_when_the_trailer_r
     assert commit(feature, "No trailer, but recorded", "--no-verify").returncode == 0
     assert cli("log", "and record it").code == 0
     stage_all(feature)
-    assert commit(feature, "Commit the record").returncode == 0
+    done = commit(feature, "Commit the record")
+    assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(cli("check", "--range", "main..HEAD", "--json").out)
     assert statuses(report)["tracked-commits"] == "pass" and statuses(report)["session-trailer"] == "fail"
     (feature / ".sessions" / "config.toml").write_text('[check]\ndisable = ["session-trailer"]\n')

@@ -9,8 +9,8 @@ single ``os.write`` per line), and the committed file ``.sessions/events/<stem>.
 
 * ``init`` writes the file with the ``session.started`` line (the session's path is claimed);
 * the ``pre-commit`` hook publishes and stages it, so each commit carries the events recorded
-  before it (only on the branch the session started on: a session never adds its file to a
-  branch it merely visited);
+  before it (not on a branch that lacks the file while the session started on another: a
+  session does not add its file to a branch it merely visits);
 * ``end`` publishes the whole session and deletes the journal.
 
 This worktree's project events (``project-<clone>-<branch>.jsonl``) go through a journal of the

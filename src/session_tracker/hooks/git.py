@@ -217,8 +217,9 @@ def post_commit() -> dict[str, object] | None:
 
 def publish_open(layout: object, index_file: str | None) -> list[str]:
     """Publish each session open here from its journal to its events file and stage it, so
-    the commit carries the events recorded before it (core/journal.py). Only on the branch the
-    session started on; a file ``git stash`` holds is left alone. Returns the paths staged."""
+    the commit carries the events recorded before it (core/journal.py). Not on a branch that lacks
+    the file while the session started on another (it belongs there); a file ``git stash`` holds
+    is left alone. Returns the paths staged."""
     from session_tracker.core import journal
     from session_tracker.core.paths import Layout
     from session_tracker.core.sessions import open_here
@@ -241,8 +242,8 @@ def publish_open(layout: object, index_file: str | None) -> list[str]:
         if not journal.exists(layout, stem):
             continue
         target = layout.session_file(stem)
-        if _start_branch(journal.path_of(layout, stem)) not in (None, branch):
-            continue  # visiting another branch: the session's file belongs to its own
+        if not os.path.exists(target) and _start_branch(journal.path_of(layout, stem)) not in (None, branch):
+            continue  # visiting a branch that lacks the file: it belongs to the branch that has it
         if not os.path.exists(target) and journal.stashed(layout, stem):
             continue
         journal.publish(layout, stem)

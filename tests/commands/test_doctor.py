@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Result
+from conftest import Cli, Result
 from helpers import events_file
 from session_tracker.core.ulid import new_ulid
 
@@ -22,7 +22,7 @@ def _file(root: Path) -> str:
     return events_file(root, "00001").relative_to(root).as_posix()
 
 
-def doctor_json(cli) -> tuple[int, dict[str, object]]:  # type: ignore[no-untyped-def]
+def doctor_json(cli: Cli) -> tuple[int, dict[str, object]]:
     result: Result = cli("doctor", "--json")
     assert result.err == "", result
     report = json.loads(result.out)
@@ -42,7 +42,7 @@ def checks(report: dict[str, object]) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture
-def ended(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def ended(repo: Path, cli: Cli) -> Path:
     """Session 00001 with a few entries, ended: every document written."""
     assert cli("init", "--session", "00001", "--objective", "Check the doctor").code == 0
     assert cli("log", "first entry").code == 0
@@ -52,7 +52,7 @@ def ended(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
     return repo
 
 
-def test_a_clean_store_exits_0(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_clean_store_exits_0(ended: Path, cli: Cli) -> None:
     text = cli("doctor")
     assert text.code == 0, text
     assert text.out.strip().splitlines() == ["✅ store and documents are consistent"]
@@ -61,12 +61,12 @@ def test_a_clean_store_exits_0(ended: Path, cli) -> None:  # type: ignore[no-unt
     assert report == {"v": 1, "ok": True, "findings": []}
 
 
-def test_an_empty_project_is_clean(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    code, report = doctor_json(lambda *a: cli(*a, cwd=tmp_path))
+def test_an_empty_project_is_clean(tmp_path: Path, cli: Cli) -> None:
+    code, report = doctor_json(lambda *a, env=None, cwd=None: cli(*a, env=env, cwd=tmp_path))
     assert (code, report["findings"]) == (0, [])
 
 
-def test_a_corrupt_line_exits_1_naming_file_and_line(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrupt_line_exits_1_naming_file_and_line(ended: Path, cli: Cli) -> None:
     path = events_file(ended, "00001")
     FILE = _file(ended)
     lines = path.read_bytes().count(b"\n")
@@ -82,7 +82,7 @@ def test_a_corrupt_line_exits_1_naming_file_and_line(ended: Path, cli) -> None: 
     assert checks(report) == [("error", "bad-line", where)]
 
 
-def test_a_torn_last_line_is_reported_as_incomplete(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_torn_last_line_is_reported_as_incomplete(ended: Path, cli: Cli) -> None:
     path = events_file(ended, "00001")
     FILE = _file(ended)
     lines = path.read_bytes().count(b"\n")
@@ -94,7 +94,7 @@ def test_a_torn_last_line_is_reported_as_incomplete(ended: Path, cli) -> None:  
     assert "incomplete last line" in report["findings"][0]["message"]  # type: ignore[index]
 
 
-def test_a_hand_edited_document_is_named_and_render_restores_it(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_hand_edited_document_is_named_and_render_restores_it(ended: Path, cli: Cli) -> None:
     log_md = ended / LOG_MD
     original = log_md.read_bytes()
     with log_md.open("a", encoding="utf-8") as handle:
@@ -112,7 +112,7 @@ def test_a_hand_edited_document_is_named_and_render_restores_it(ended: Path, cli
     assert (code, report["findings"]) == (0, [])
 
 
-def test_a_deleted_document_is_a_warning(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_deleted_document_is_a_warning(ended: Path, cli: Cli) -> None:
     (ended / LOG_MD).unlink()
     code, report = doctor_json(cli)
     assert code == 0
@@ -128,7 +128,7 @@ def _started_line(sid: str, name: str = "00001") -> bytes:
     return json.dumps(event, sort_keys=True, separators=(",", ":")).encode() + b"\n"
 
 
-def test_two_sessions_sharing_a_number_are_reported(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_two_sessions_sharing_a_number_are_reported(ended: Path, cli: Cli) -> None:
     path = events_file(ended, "00001")
     first_sid = json.loads(path.read_bytes().splitlines()[0])["sid"]
     other_sid = new_ulid()
@@ -154,7 +154,7 @@ def test_two_sessions_sharing_a_number_are_reported(ended: Path, cli) -> None:  
     assert "warning: .sessions/events/00001-*.jsonl: 2 sessions share the number 00001" in cli("doctor").out
 
 
-def test_a_duplicated_event_line_is_reported(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicated_event_line_is_reported(ended: Path, cli: Cli) -> None:
     path = events_file(ended, "00001")
     FILE = _file(ended)
     lines = path.read_bytes().splitlines(keepends=True)
@@ -169,7 +169,7 @@ def test_a_duplicated_event_line_is_reported(ended: Path, cli) -> None:  # type:
     assert f"warning: {FILE}:2: event {event_id} appears 2 times" in cli("doctor").out
 
 
-def test_an_open_session_is_a_warning_only(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_open_session_is_a_warning_only(repo: Path, cli: Cli) -> None:
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "work in progress").code == 0
     FILE = _file(repo)
@@ -182,7 +182,7 @@ def test_an_open_session_is_a_warning_only(repo: Path, cli) -> None:  # type: ig
     assert checks(report) == [("warning", "open-session", FILE)]
 
 
-def test_a_newer_schema_stops_the_check_with_an_upgrade_hint(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_newer_schema_stops_the_check_with_an_upgrade_hint(ended: Path, cli: Cli) -> None:
     path = events_file(ended, "00001")
     FILE = _file(ended)
     newer = json.loads(path.read_bytes().splitlines()[1])
@@ -196,7 +196,7 @@ def test_a_newer_schema_stops_the_check_with_an_upgrade_hint(ended: Path, cli) -
     assert "upgrade" in report["findings"][0]["message"]  # type: ignore[index]
 
 
-def test_a_blocker_resolved_in_a_later_session_leaves_the_earlier_handoff_valid(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_blocker_resolved_in_a_later_session_leaves_the_earlier_handoff_valid(ended: Path, cli: Cli) -> None:
     """A handoff is what the next session started from: resolving a blocker afterwards must
     not make the earlier, untouched HANDOFF.md look edited by hand."""
     handoff = ended / "archive/sessions/SESSION-00001-HANDOFF.md"

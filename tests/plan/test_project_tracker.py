@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import git, run_cli
+from conftest import Cli, git, run_cli
 from helpers import Ids, headings, tables
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
@@ -37,7 +37,9 @@ def build_project(repo: Path) -> Ids:
     """The scripted project (also used to render the README's examples). Returns the ids it
     made, by the names the script gives them (task-1 …, 00001-1 for the first blocker)."""
     ids = Ids(blockers=["00001-1", "00007-1"])
-    m = lambda *a: ids.learn(must(repo, *ids.args(a)))
+    def m(*a: str) -> str:
+        return ids.learn(must(repo, *ids.args(a)))
+
     m("plan", "set", "--name", "INTEGRA Web")
     m("phase", "add", P0, "--sessions", "1-3")
     m("phase", "add", P1, "--sessions", "4-6")
@@ -129,7 +131,7 @@ def plan_log(repo: Path) -> bytes:
     return b"".join(p.read_bytes() for p in paths)
 
 
-def test_scripted_project(repo: Path) -> None:
+def test_scripted_project(all_documents: Path, repo: Path) -> None:
     ids = build_project(repo)
     tracker = ids.norm((repo / "SESSION_TRACKER.md").read_text(encoding="utf-8"))
     progress = ids.norm((repo / "progress.txt").read_text(encoding="utf-8"))
@@ -157,7 +159,9 @@ def test_scripted_project(repo: Path) -> None:
                         [P0, "1-3", "✅ Complete", "██████████ 100%"],
                         [P1, "4-6", "✅ Complete", "██████████ 100%"],
                         [P2.replace("&", "&amp;"), "7-8", "🟡 In Progress", "██░░░░░░░░ 20%"]]
-    entry = lambda name: tracker.split(f"### Session {name} — ")[1].split("\n### ")[0].split("\n---")[0]
+    def entry(name: str) -> str:
+        return tracker.split(f"### Session {name} — ")[1].split("\n### ")[0].split("\n---")[0]
+
     first = entry("00001")
     assert f"**Phase:** {P0} | **Duration:** ~" in first and "**Branch:** `main`" in first
     assert "#### Issues Encountered:\n- Database credentials for development — resolved: Got the .env from ops" in first
@@ -257,7 +261,7 @@ def test_scripted_project(repo: Path) -> None:
     assert {e["session"] for e in events} == {"project", *sessions}  # who, when, in which session
 
 
-def test_agent_task_update_moves_a_plan_task(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_agent_task_update_moves_a_plan_task(repo: Path, cli: Cli) -> None:
     """The MCP/agent `task_update` and `task start|done` change the same task of the plan."""
     from session_tracker.commands.task import update
 

@@ -80,7 +80,9 @@ def section(text: str, title: str) -> str:
 def run_session_039(repo: Path) -> Ids:
     """Sessions 038 and 039; returns their ids by the script's names (task-1 …, i-1)."""
     ids = Ids()
-    m = lambda *a: ids.learn(must(repo, *ids.args(a)))
+    def m(*a: str) -> str:
+        return ids.learn(must(repo, *ids.args(a)))
+
     # Session 038 leaves a known issue, an unfinished task and a next step behind.
     m("init", "--session", "038", "--objective", "Gantt groundwork")
     m("issue", "--message", "Gantt bars jump on drag")
@@ -133,7 +135,7 @@ def run_session_039(repo: Path) -> Ids:
     return ids
 
 
-def test_session_039_ultimate_gantt_fix(repo: Path) -> None:
+def test_session_039_ultimate_gantt_fix(all_documents: Path, repo: Path) -> None:
     ids = run_session_039(repo)
     docs = {kind: ids.norm((repo / SESSIONS / f"session-039-{kind}.{'json' if kind == 'tasks' else 'md'}").read_text())
             for kind in ("context", "plan", "tasks", "tests", "completed", "review")}

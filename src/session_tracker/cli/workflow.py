@@ -11,6 +11,7 @@ import click
 from session_tracker import output
 from session_tracker.cli.options import json_option, session_option
 from session_tracker.core.context import Context
+from session_tracker.views import workflow as views
 
 
 def _lines(result: dict[str, object]) -> str:
@@ -23,10 +24,10 @@ def _lines(result: dict[str, object]) -> str:
 @session_option
 @json_option
 def risk(message: str, mitigation: str | None, session: str | None, as_json: bool) -> None:
-    """Record a risk and its mitigation (seed 003's Risk Mitigation)."""
+    """Record a risk and its mitigation (the session lifecycle's Risk Mitigation)."""
     from session_tracker.commands.lifecycle import risk as run
 
-    output.emit(run(Context(), message, mitigation, session=session), as_json, lambda r: f"risk recorded in session {r['session']}")
+    output.emit(run(Context(), message, mitigation, session=session), as_json, views.risk_recorded)
 
 
 @click.command("check-item")
@@ -53,15 +54,15 @@ def check_item(item: str, done: bool, session: str | None, as_json: bool) -> Non
 @session_option
 @json_option
 def review(worked: tuple[str, ...], failed: tuple[str, ...], lessons: tuple[str, ...], session: str | None, as_json: bool) -> None:
-    """Record the session's review (seed 003's Review Phase), before `end`."""
+    """Record the session's review (the session lifecycle's Review Phase), before `end`."""
     from session_tracker.commands.lifecycle import review as run
 
-    output.emit(run(Context(), worked, failed, lessons, session=session), as_json, lambda r: f"review recorded in session {r['session']}")
+    output.emit(run(Context(), worked, failed, lessons, session=session), as_json, views.review_recorded)
 
 
 @click.group()
 def memory() -> None:
-    """Project memory (seed 003): architecture, patterns, decisions, errors."""
+    """Project memory (.claude/memory/): architecture, patterns, decisions, errors."""
 
 
 @memory.command("add")
@@ -79,7 +80,7 @@ def memory_add(kind: str, message: str, rationale: str | None, context_text: str
     from session_tracker.commands.lifecycle import memory_add as run
 
     result = run(Context(), kind, message, rationale, context_text, alternatives, supersedes, session=session)
-    output.emit(result, as_json, lambda r: f"added to {r['kind']}")
+    output.emit(result, as_json, views.memory_added)
 
 
 @memory.command("show")
@@ -99,7 +100,7 @@ def memory_show(kind: str | None, as_json: bool) -> None:
 
 @click.group()
 def workflow() -> None:
-    """Reusable workflows (seed 003): built-in and .sessions/workflows/NAME.md."""
+    """Reusable workflows: built-in and .sessions/workflows/NAME.md."""
 
 
 @workflow.command("list")

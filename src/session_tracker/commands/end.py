@@ -53,6 +53,12 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
             head = target.git_start.get("head")
             git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None, target.start_moment)
     ended_data: dict[str, object] = {"status": STATUS_COMPLETE, "next": steps, "git": git_end}
+    from session_tracker.enforce.untracked import untracked_commits
+
+    skipped = untracked_commits(ctx, target)
+    if skipped:
+        ended_data["untracked_commits"] = skipped  # the hooks were skipped: the trace outlives `end`
+
     # The blockers open as this clone sees them at the end (their opening events' ids): the
     # handoff shows these, not those of a parallel branch that a later merge brings in.
     from session_tracker.core.summaries import load_summary_project

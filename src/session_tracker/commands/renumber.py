@@ -56,7 +56,11 @@ def renumber(ctx: Context, key: str, to: str | None = None, common_dir: str | No
         raise TrackerError(f"{ctx.layout.relative(path)} exists already", "this session already has that number")
     store.append(path, event, redact=False)
     if registry:
-        store.append_bytes(registry, f"{number}\n".encode())
+        fd = os.open(registry, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)  # the git common dir, as init does
+        try:
+            os.write(fd, f"{number}\n".encode())
+        finally:
+            os.close(fd)
     from session_tracker.documents import writer
 
     writer.write_all(ctx)

@@ -42,11 +42,13 @@ def ensure_store(layout: Layout) -> bool:
     from session_tracker.core import config, ignore
 
     created = not os.path.isdir(layout.store)
+    from session_tracker.core import safepath
+
     in_git = ignore.exclude_file(layout.root) is not None
     if in_git:
         ignore.ensure(layout, config.load(layout))
-    os.makedirs(layout.events_dir, exist_ok=True)
-    os.makedirs(layout.open_dir, exist_ok=True)
+    safepath.makedirs(layout.events_dir)
+    safepath.makedirs(layout.open_dir)
     path = os.path.join(layout.store, ".gitignore")
     if not in_git and not os.path.exists(path):
         store.atomic_write(path, GITIGNORE.encode())
@@ -62,6 +64,8 @@ def open_here(layout: Layout) -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     for name in names:
+        if not name[:1].isalnum() or name.endswith(".tmp"):
+            continue  # a writer's temp file (".<name>.<pid>.<rand>.tmp"), never a marker
         try:
             with open(os.path.join(layout.open_dir, name), encoding="utf-8") as handle:
                 found[name] = handle.read().strip()

@@ -119,7 +119,7 @@ def read_manifest(ctx: Context) -> dict[str, object] | None:
     try:
         with open(manifest_path(ctx), encoding="utf-8") as handle:
             data = json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from session_tracker.core import kinds
 from session_tracker.core.clock import display
 from session_tracker.core.model import Project, Session
 from session_tracker.documents import md
@@ -21,8 +22,8 @@ from session_tracker.workflow.memory import decision_records, notes
 HOW = "record changes with session-tracker (task, risk, check-item, review), then `session-tracker render`"
 MEMORY_HOW = "record changes with `session-tracker memory add`, decision or issue, then `session-tracker render`"
 
-SESSION_KINDS = ("context", "plan", "tasks", "tests", "completed", "review")
-MEMORY_KINDS = ("memory_architecture", "memory_patterns", "memory_decisions", "memory_errors")
+SESSION_KINDS = kinds.LIFECYCLE
+MEMORY_KINDS = kinds.MEMORY
 
 
 def _head(session: Session, title: str) -> list[str]:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import os
 
-from session_tracker.core import store
+from session_tracker.core import kinds, store
 from session_tracker.core.context import Context
+from session_tracker.core.deferred import after_event, no_paths
 from session_tracker.core.model import Project, Session, load_project, load_session_file
+from session_tracker.documents.md import document_bytes
 
-SESSION_KINDS = ("log", "files", "decisions", "handoff")
-PROJECT_KINDS = ("tracker", "progress", "implementation")  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
+SESSION_KINDS = kinds.ARCHIVE  # the per-session work log, files, decisions, handoff
+PROJECT_KINDS = kinds.TRACKER  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
 #: Seed 003's six session documents and its memory files (render/seed003_docs.py).
-LIFECYCLE_KINDS = ("context", "plan", "tasks", "tests", "completed", "review")
-MEMORY_KINDS = ("memory_architecture", "memory_patterns", "memory_decisions", "memory_errors")
+LIFECYCLE_KINDS = kinds.LIFECYCLE
+MEMORY_KINDS = kinds.MEMORY
 
 
 def _path(ctx: Context, kind: str, session: Session) -> str | None:
@@ -36,17 +38,12 @@ def render_kind(kind: str, session: Session, project: Project | None) -> str | N
     before the session ends)."""
     from session_tracker.documents import session as docs
 
-    if kind == "log":
-        return docs.render_log(session)
-    if kind == "files":
-        return docs.render_files(session)
-    if kind == "decisions":
-        return docs.render_decisions(session)
     if kind == "handoff":
-        if session.ended is None or project is None:
-            return None
-        return docs.render_handoff(session, project)
-    raise ValueError(f"unknown document kind {kind!r}")
+        return None if session.ended is None or project is None else docs.render_handoff(session, project)
+    renderers = {"log": docs.render_log, "files": docs.render_files, "decisions": docs.render_decisions}
+    if kind not in renderers:
+        raise ValueError(f"unknown document kind {kind!r}")
+    return renderers[kind](session)
 
 
 def expected(ctx: Context, project: Project) -> dict[str, str]:
@@ -90,6 +87,11 @@ def expected_lifecycle(ctx: Context, project: Project, sessions: list[Session]) 
     return out
 
 
+def _nothing_rendered() -> tuple[list[str], Session | None, Project | None]:
+    return [], None, None
+
+
+@after_event(no_paths)
 def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
     """Re-render seed 003's documents of the sessions whose file stems are ``names`` (default: those open here)
     under the render lock, from a read made inside it. Returns the paths written."""
@@ -112,7 +114,7 @@ def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
         project = Project([full.get(s.sid, s) for s in summary.sessions], [])
         chosen = [s for s in project.sessions if s.sid in full]
         wanted = expected_lifecycle(ctx, project, chosen)
-        return [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
+        return [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text))]
 
 
 def expected_project(ctx: Context, project: Project) -> dict[str, str]:
@@ -149,6 +151,7 @@ def expected_project(ctx: Context, project: Project) -> dict[str, str]:
     return out
 
 
+@after_event(no_paths)
 def write_project(ctx: Context) -> list[str]:
     """Re-render the project documents under the render lock, from a read made inside it.
 
@@ -159,7 +162,7 @@ def write_project(ctx: Context) -> list[str]:
     with store.Lock(ctx.layout.lock_file("render")):
         # The project documents need few events per session: read through the summary cache.
         wanted = expected_project(ctx, load_summary_project(ctx.layout))
-        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
+        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text))]
     return written + write_lifecycle(ctx)  # seed 003's documents of the sessions open here follow the plan
 
 
@@ -192,6 +195,7 @@ def write_session(
     return write_session_full(ctx, name, sid, kinds, known, durable)[0]
 
 
+@after_event(_nothing_rendered)
 def write_session_full(
     ctx: Context,
     name: str,
@@ -219,7 +223,7 @@ def write_session_full(
         for kind in kinds:
             path = _path(ctx, kind, chosen[0])
             text = render_kind(kind, chosen[0], project) if path else None
-            if path and text is not None and store.atomic_write(path, text.encode("utf-8"), durable=durable):
+            if path and text is not None and store.atomic_write(path, document_bytes(text), durable=durable):
                 written.append(path)
     return written, chosen[0], project
 
@@ -262,7 +266,7 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
                 wanted.update(expected_project(ctx, summary))
         # No fsync per document here: a render can write thousands, each is derived, and the
         # manifest below is written last, so a crash mid-way means the next render redoes it.
-        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"), durable=False)]
+        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text), durable=False)]
         kept = manifest.get("outputs") if decided is not None and manifest else None
         outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
         owners = _owners(ctx, project)

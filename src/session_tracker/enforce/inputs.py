@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 
-from session_tracker.core import store
+from session_tracker.core import kinds, store
 from session_tracker.core.events import BadLine, Event, decode
 from session_tracker.core.model import Project, Session, group, load_project, load_session_file
 from session_tracker.core.sessions import require_open, resolve
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from session_tracker.core.context import Context
 
 EVENTS_DIR = ".sessions/events"
-KINDS = ("log", "files", "decisions", "handoff")  # seed 001's documents, rendered by docs.render_kind
+KINDS = kinds.ARCHIVE  # rendered by documents.writer.render_kind
 _NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from session_tracker.core.words import plural
+
 
 def installed(result: dict[str, object]) -> str:
     """After ``agent install``."""
@@ -30,12 +32,14 @@ def imported(result: dict[str, object]) -> str:
     """After ``import``: one line per session, skips, then the counts of bad lines."""
     sessions = result.get("imported") or []
     skipped = result.get("skipped") or []
-    lines = [f"{result['agent']}: {len(sessions)} sessions imported from {result['files']} files ({result['lines']} lines)"]  # type: ignore[arg-type]
+    counts = (f"{plural(len(sessions), 'session')} imported from {plural(int(result['files']), 'file')} "  # type: ignore[arg-type,call-overload]
+              f"({plural(int(result['lines']), 'line')})")  # type: ignore[call-overload]
+    lines = [f"{result['agent']}: {counts}"]
     for item in sessions:  # type: ignore[attr-defined]
         tokens = sum(u.get("input_tokens", 0) + u.get("output_tokens", 0) for u in item["usage"].values())
         lines.append(
-            f"  session {item['session']} ← {item['source']}: {item['files_touched']} file edits, "
-            f"{item['commands']} commands, {item['prompts']} prompts, {tokens:,} tokens"
+            f"  session {item['session']} ← {item['source']}: {plural(item['files_touched'], 'file edit')}, "
+            f"{plural(item['commands'], 'command')}, {plural(item['prompts'], 'prompt')}, {tokens:,} tokens"
         )
     for item in skipped:  # type: ignore[attr-defined]
         lines.append(f"  skipped {item['source']}: {item['reason']}")
@@ -49,10 +53,11 @@ def imported(result: dict[str, object]) -> str:
 def progress_bar(enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
     """A progress bar on stderr over the files being imported, shown on a terminal when there
     is more than one file; yields the callback ``(index, total, path)`` to call per file."""
-    from rich.console import Console
     from rich.progress import Progress
 
-    console = Console(stderr=True)
+    from session_tracker.views.console import stderr_console
+
+    console = stderr_console()
     bar = Progress(console=console, transient=True, disable=not (enabled and console.is_terminal))
     task: list[object] = []
 

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from session_tracker.core.clock import format_duration
-
-
-def _rich_text(render: object) -> str:
-    """Render a rich renderable to plain text (no colour codes when not a terminal)."""
-    import io
-    import shutil
-
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    width = max(shutil.get_terminal_size((100, 24)).columns, 80)
-    Console(file=buffer, width=width, highlight=False, soft_wrap=False).print(render)
-    return buffer.getvalue()
+from session_tracker.core.words import plural
+from session_tracker.views.console import to_text
 
 
 def _count(value: object, noun: str) -> str:
-    number = int(value)  # type: ignore[call-overload]
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    return plural(int(value), noun)  # type: ignore[call-overload]
 
 
 def init(result: dict[str, object]) -> str:
@@ -31,13 +19,15 @@ def init(result: dict[str, object]) -> str:
         head = str(git.get("head") or "")[:7] or "no commits yet"
         dirty = git.get("dirty")
         count = len(dirty) if isinstance(dirty, list) else 0
-        lines.append(f"   branch {git.get('branch') or '(detached)'} @ {head}; {count} files already dirty")
+        lines.append(f"   branch {git.get('branch') or '(detached)'} @ {head}; {plural(count, 'file')} already dirty")
     if result.get("notice"):
         lines.append(f"note: {result['notice']}")
     lines.append("")
     if result.get("previous_handoff"):
+        from session_tracker.views.console import markdown
+
         lines.append(f"──── Handoff from session {result['previous_session']} (read this first) ────")
-        lines.append(str(result["previous_handoff"]))
+        lines.append(markdown(str(result["previous_handoff"])))
     else:
         lines.append("No earlier handoff: this is the first session here.")
     return "\n".join(lines)
@@ -69,8 +59,10 @@ def handoff_item(result: dict[str, object]) -> str:
 
 
 def handoff(result: dict[str, object]) -> str:
-    """``handoff``: the markdown itself."""
-    return str(result["handoff"])
+    """``handoff``: rendered on a terminal; the markdown itself when piped (``> HANDOFF.md``)."""
+    from session_tracker.views.console import is_terminal, markdown
+
+    return markdown(str(result["handoff"])) if is_terminal() else str(result["handoff"])
 
 
 def summary(result: dict[str, object]) -> str:
@@ -126,7 +118,9 @@ def ended(result: dict[str, object]) -> str:
     lines = [f"✅ Session {result['session']} COMPLETE · {duration} · {files} · {commits}"]
     if result.get("notice"):
         lines.append(f"note: {result['notice']}")
-    lines += ["", str(result["handoff"]), "Documents:"]
+    from session_tracker.views.console import markdown
+
+    lines += ["", markdown(str(result["handoff"])), "", "Documents:"]
     lines += [f"  {p}" for p in result["documents"]]  # type: ignore[attr-defined]
     return "\n".join(lines)
 
@@ -151,7 +145,7 @@ def sessions(result: dict[str, object]) -> str:
                 format_duration(float(r["duration_s"])), str(r["branch"] or "—"),  # type: ignore[arg-type]
                 str(r["entries"]), str(r["decisions"]), str(r["objective"]),
             )
-        text = _rich_text(table).rstrip("\n")
+        text = to_text(table).rstrip("\n")
     for problem in problems:
         text += f"\nwarning: unreadable line {problem}"
     return text
@@ -172,3 +166,22 @@ def doctor(result: dict[str, object]) -> str:
     errors = sum(1 for f in findings if f["level"] == "error")
     lines.append("✅ store and documents are consistent" if result["ok"] else f"❌ {errors} problem(s) need attention")
     return "\n".join(lines)
+
+
+def agents_text(result: dict[str, object]) -> str:
+    """The text of ``show``'s agent groups (empty when the session has no tasks)."""
+    groups = result.get("agents")
+    if not isinstance(groups, dict) or not groups:
+        return ""
+    lines = ["", "Tasks by agent:"]
+    for agent, tasks in groups.items():
+        lines.append(f"  {agent}")
+        for task in tasks:
+            minutes = f" {task['actual']}/{task['estimate']} min" if task.get("estimate") is not None else ""
+            lines.append(f"    {task['task']} [{task['status']}] {task['title']}{minutes}")
+    return "\n".join(lines)
+
+
+def show(result: dict[str, object]) -> str:
+    """After ``show``: the summary, then the tasks by agent."""
+    return summary(result).rstrip("\n") + agents_text(result)

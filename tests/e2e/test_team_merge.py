@@ -53,7 +53,7 @@ class Clone:
             raise AssertionError(f"session-tracker {' '.join(args)} failed in {self.name}'s clone:\n{proc.stdout}\n{proc.stderr}")
         return proc
 
-    def json(self, *args: str) -> Any:  # noqa: ANN401 - the CLI's JSON, shaped per command
+    def json(self, *args: str) -> Any:
         return json.loads(self.st(*args, "--json").stdout)
 
 

@@ -151,7 +151,7 @@ def test_claude_code_whole_session(store: Path) -> None:
     assert [f["path"] for f in last["data"]["git"]["files"]] == ["src/app.py"]
     assert [c["subject"] for c in last["data"]["git"]["commits"]] == ["Add app"]
     assert events(store)[-2]["data"] == {"event": "end", "reason": "prompt_input_exit", "agent_session": "3f1c2b7e-claude"}
-    assert not (store / ".sessions/local/open/00001").exists()
+    assert not list((store / ".sessions/local/open").glob("00001*"))
     assert not list((store / ".sessions/local/agents").iterdir())
     assert (store / "archive/sessions/SESSION-00001-HANDOFF.md").exists()
     # The work log lists what people read, not every tool call.

@@ -62,8 +62,9 @@ def _legacy_store(root: Path) -> dict[str, str]:
 def test_a_store_of_the_previous_release_is_upgraded_losing_nothing(repo: Path) -> None:
     sids = _legacy_store(repo)
     assert run_cli(repo, "render").code == 0  # that release committed its documents
-    git(repo, "add", "-f", ".sessions/events", ".sessions/project.jsonl", ".sessions/.gitattributes", ".sessions/.gitignore",
-        "archive", "SESSION_TRACKER.md", "progress.txt", "IMPLEMENTATION.md")
+    committed = [".sessions/events", ".sessions/project.jsonl", ".sessions/.gitattributes", ".sessions/.gitignore",
+                 "archive", "SESSION_TRACKER.md", "progress.txt", "IMPLEMENTATION.md", ".claude"]
+    git(repo, "add", "-f", *[p for p in committed if (repo / p).exists()])
     git(repo, "commit", "-q", "-m", "sessions as the previous release committed them")
     before = {p.name: p.read_bytes() for p in (repo / ".sessions/events").iterdir()}
 
@@ -77,8 +78,8 @@ def test_a_store_of_the_previous_release_is_upgraded_losing_nothing(repo: Path) 
     assert any("merge=union" in c for c in changes) and any("untracked" in c for c in changes)
     assert not (repo / ".sessions/.gitattributes").exists()
     staged = git(repo, "diff", "--cached", "--name-status").split("\n")
-    assert "D\tSESSION_TRACKER.md" in staged and "D\tarchive/sessions/SESSION-00001-HANDOFF.md" in staged
-    assert (repo / "SESSION_TRACKER.md").exists()  # still on disk, as a view git now ignores
+    assert "D\tarchive/sessions/SESSION-00001-HANDOFF.md" in staged
+    assert (repo / "archive/sessions/SESSION-00001-HANDOFF.md").exists()  # still on disk, as a view git now ignores
     git(repo, "commit", "-q", "-m", "session-tracker: documents are views")
     assert git(repo, "status", "--porcelain") == ""
     assert json.loads(run_cli(repo, "migrate", "--json").out)["changes"] == []  # a second run changes nothing

@@ -112,11 +112,15 @@ def load(layout: Layout) -> Config:
         holds an unknown section, an unknown key or a value of the wrong type.
     """
     config = _load(layout)
-    from session_tracker.core import redact
+    import sys
 
     section = config.get("redact")
     if isinstance(section, dict):
         patterns = section.get("patterns")
+        if section.get("enabled") is not False and not patterns and "session_tracker.core.redact" not in sys.modules:
+            return config  # the defaults: redact loads them itself when first needed (not on the hot path)
+        from session_tracker.core import redact
+
         try:
             redact.configure(section.get("enabled") is not False, patterns if isinstance(patterns, list) else [])
         except ValueError as exc:

@@ -58,8 +58,8 @@ def run_two_sessions(repo: Path, env: dict[str, str] | None = None) -> None:
     must(repo, "log", "Implemented `parse()` in parser.py", "-c", "implementation", env=env)
     must(repo, "log", "# not a heading\n- not a list", "-c", "testing", env=env)
     must(repo, "decision", "-m", "Use a hand-written lexer", "-r", "regexes were 3x slower", "-a", "re module", "-a", "ply", env=env)
-    must(repo, "blocker", "Need the grammar spec", env=env)
-    must(repo, "blocker", "--resolve", "00001-1", "-m", "Found it in docs/grammar.md", env=env)
+    first = must(repo, "blocker", "Need the grammar spec", env=env).split()[1]  # "blocker b-… opened in session 00001"
+    must(repo, "blocker", "--resolve", first, "-m", "Found it in docs/grammar.md", env=env)
     must(repo, "blocker", "CI runner is down", env=env)
     must(repo, "handoff", "--item", "Add error recovery", env=env)
     (repo / "parser.py").write_text("def parse(text):\n    return text.split()\n")
@@ -295,7 +295,9 @@ def test_any_text_keeps_the_documents_valid(
             assert f"{times[event.id]} {shown(event.text('message'))}" in texts
         alt = " (alternatives: " + "; ".join(shown(a) for a in alternatives) + ")" if alternatives else ""
         assert f"{shown(message)} — {shown(rationale)}{alt}" in texts
-        for number, text in enumerate(blockers, start=1):
-            assert f"[00001-{number}] {shown(text)} (opened in session 00001)" in texts
+        opened = session.of_type("blocker.opened")
+        assert len(opened) == len(blockers)
+        for event in opened:
+            assert f"[{event.text('blocker')}] {shown(event.text('message'))} (opened in session 00001)" in texts
         assert shown(item) in texts  # one next step: --next and the handoff item are the same text
         assert shown(objective) in texts

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GIT_ENV, Cli, run_cli
+from helpers import event_path
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -98,7 +99,7 @@ def test_a_symlinked_document_directory_is_refused_and_the_event_kept(repo: Path
     assert "warning: recorded, but the documents were not updated" in decided.err
     assert f"{link} is a symbolic link" in decided.err
     assert "Traceback" not in logged.err + decided.err
-    events = (repo / ".sessions/events/00001.jsonl").read_text()
+    events = event_path(repo, "00001").read_text()
     assert "work through a link" in events and "keep going" in events
     assert _tree(outside) == before
 
@@ -139,4 +140,4 @@ def test_render_lock_timeout_after_the_event_is_a_warning(repo: Path, cli: Cli) 
         os.close(fd)
     assert result.code == 0, result
     assert "warning: recorded" in result.err and "delete the lock" not in result.err
-    assert "while rendering elsewhere" in (repo / ".sessions/events/00001.jsonl").read_text()
+    assert "while rendering elsewhere" in event_path(repo, "00001").read_text()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import Cli
+from helpers import event_path
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
 from session_tracker.importers.claude_code import project_dir
@@ -68,7 +69,7 @@ def write_claude(repo: Path, name: str, content: bytes) -> Path:
 
 
 def events(repo: Path, name: str) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in (repo / f".sessions/events/{name}.jsonl").read_text().splitlines()]
+    return [json.loads(x) for x in event_path(repo, name).read_text().splitlines()]
 
 
 def ctx_for(repo: Path) -> Context:
@@ -125,7 +126,7 @@ def test_claude_code_import_with_exact_counts(repo: Path) -> None:
     assert again["imported"] == []
     assert {s["source"]: s["reason"] for s in again["skipped"]}["cc-sess-1.jsonl"] == "agent session cc-sess-1 is already in the store"  # type: ignore[attr-defined]
     assert len(events(repo, "00001")) == len(written)
-    assert sorted(p.name for p in (repo / ".sessions/events").iterdir()) == ["00001.jsonl"]
+    assert [p.name[:6] for p in (repo / ".sessions/events").iterdir()] == ["00001-"]
 
 
 def test_a_session_recorded_by_hooks_is_not_imported_again(repo: Path, cli: Cli) -> None:

@@ -11,6 +11,7 @@ import pytest
 from defusedxml import ElementTree
 
 from conftest import run_cli, snapshot
+from helpers import event_path
 from session_tracker.commands import gate as gate_cmd
 from session_tracker.commands import metrics
 from session_tracker.commands.end import end
@@ -34,7 +35,7 @@ def _config(repo: Path, text: str) -> None:
 
 
 def _events(repo: Path, name: str = "00001") -> list[dict[str, object]]:
-    lines = (repo / ".sessions" / "events" / f"{name}.jsonl").read_text().splitlines()
+    lines = event_path(repo, name).read_text().splitlines()
     return [json.loads(line) for line in lines]
 
 

@@ -23,6 +23,8 @@ returns a receipt of what was kept and cut, which the SessionStart hook records 
 
 from __future__ import annotations
 
+import os
+
 from session_tracker.core.context import Context
 from session_tracker.core.events import Event
 from session_tracker.core.model import Project, Session
@@ -70,11 +72,14 @@ def latest_tasks(project: Project, project_file: str | None = None) -> list[Even
     """The newest ``task.updated`` of each task, oldest first: from the sessions (the MCP
     ``task_update`` tool) and from ``project_file`` (``project.jsonl``, where the project plan
     records its tasks in the same shape)."""
-    from session_tracker.core import store
 
     updates = [e for s in project.sessions for e in s.of_type("task.updated")]
     if project_file:
-        updates += [e for e in store.read(project_file)[0] if e.type == "task.updated"]
+        from session_tracker.core.paths import Layout
+        from session_tracker.plan.model import project_events
+
+        root = os.path.dirname(os.path.dirname(project_file))
+        updates += [e for e in project_events(Layout(root))[0] if e.type == "task.updated"]
     latest: dict[str, Event] = {}
     for event in sorted(updates, key=lambda e: (e.moment, e.id)):
         task = event.text("task")

@@ -9,7 +9,7 @@ import click
 #: under "Other" (a test keeps that list empty).
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Sessions": ("init", "log", "decision", "blocker", "handoff", "end", "summary", "list", "show", "render",
-                 "doctor", "makefile", "completion"),
+                 "doctor", "renumber", "migrate", "makefile", "completion"),
     "Plan": ("status", "plan", "phase", "milestone", "component", "task", "question", "issue", "interface",
              "next", "resource", "workflow", "memory", "risk", "review", "check-item"),
     "Quality": ("metrics", "gate"),

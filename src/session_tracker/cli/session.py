@@ -177,12 +177,13 @@ def render(as_json: bool) -> None:
 
 @click.command()
 @click.option("--secrets", is_flag=True, help="Also scan the events and documents for secrets already on disk.")
+@click.option("--fix", is_flag=True, help="Move unreadable lines into .sessions/quarantine/ (recording file:line).")
 @json_option
-def doctor(secrets: bool, as_json: bool) -> None:
+def doctor(secrets: bool, fix: bool, as_json: bool) -> None:
     """Check the store: bad lines, duplicate ids, open sessions, hand-edited documents."""
     from session_tracker.commands.doctor import doctor as run
 
-    result = run(Context(), secrets=secrets)
+    result = run(Context(), secrets=secrets, fix=fix)
     output.emit(result, as_json, textviews.doctor)
     if not result["ok"]:
         raise click.exceptions.Exit(1)

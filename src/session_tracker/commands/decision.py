@@ -42,6 +42,6 @@ def decision(
 
         check_at(ctx.layout, target, when, force)
     event = record(ctx, target, "decision", {"message": text, "rationale": why, "alternatives": options}, at=when)
-    writer.write_session(ctx, target.name, target.sid, kinds=("log", "decisions"))
+    writer.write_session(ctx, target.file, target.sid, kinds=("log", "decisions"))
     writer.write_project(ctx)  # the tracker's Decisions Made and progress.txt's Key Decisions
     return {"session": target.name, "id": event.id, "message": text, "rationale": why, "alternatives": options}

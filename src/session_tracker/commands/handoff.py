@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from session_tracker.core import validate
 from session_tracker.core.context import Context
+from session_tracker.core.select import choose
 from session_tracker.core.sessions import record, require_open, resolve
 from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
@@ -28,7 +29,7 @@ def add_item(ctx: Context, message: str, session: str | None = None, priority: i
     if priority is not None:
         data["priority"] = priority
     event = record(ctx, target, "handoff.item", data)
-    writer.write_session(ctx, target.name, target.sid, kinds=("log",))
+    writer.write_session(ctx, target.file, target.sid, kinds=("log",))
     writer.write_project(ctx)  # SESSION_TRACKER.md, progress.txt and IMPLEMENTATION.md list the steps
     return {"session": target.name, "id": event.id, "step": session_step_id(event.id), "item": text,
             "priority": priority or DEFAULT_PRIORITY}
@@ -51,12 +52,12 @@ def show(ctx: Context, session: str | None = None) -> dict[str, object]:
         chosen = ended[-1]
     else:
         validate.session_name(session)
-        named = project.named(session)
-        if not named:
+        found = choose(project.sessions, session)
+        if found is None:
             raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`")
-        chosen = named[-1]
+        chosen = found
         if chosen.ended is None:
             raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
-    project, full = writer.mixed_project(ctx, {chosen.name}, project)
+    project, full = writer.mixed_project(ctx, {chosen.file}, project)
     chosen = next(s for s in full if s.sid == chosen.sid)
     return {"session": chosen.name, "ended": chosen.end_moment, "handoff": writer.render_kind("handoff", chosen, project)}

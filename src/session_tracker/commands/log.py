@@ -41,7 +41,7 @@ def log(
 
         check_at(ctx.layout, target, when, force)
     event = record(ctx, target, "note", {"message": text, "category": chosen}, at=when)
-    written = writer.write_session(ctx, target.name, target.sid, kinds=("log",), known=target, durable=False)
+    written = writer.write_session(ctx, target.file, target.sid, kinds=("log",), known=target, durable=False)
     return {
         "session": target.name,
         "id": event.id,

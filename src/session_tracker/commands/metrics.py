@@ -33,7 +33,7 @@ def _record(ctx: Context, target: Session, source: str, numbers: values.Numbers,
     data.update(_measured_commit(ctx))
     record(ctx, target, METRICS_EVENT, data)
     # The work log shows the entry; the tracker's Key Metrics History and the chart the numbers.
-    documents = writer.write_session(ctx, target.name, target.sid, kinds=("log",)) + writer.write_project(ctx)
+    documents = writer.write_session(ctx, target.file, target.sid, kinds=("log",)) + writer.write_project(ctx)
     written = [ctx.layout.relative(p) for p in documents] + write_chart(ctx)
     result = show(ctx, session=target.name, _session=target)
     result["checks"] = checks or []

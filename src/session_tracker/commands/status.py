@@ -18,7 +18,7 @@ def status(ctx: Context) -> dict[str, object]:
          "progress" {percent (null with no phases planned), done, planned, text}, "phases" [{name, sessions, status, percent,
          status_text, bar}], "blockers" [{id, message, impact, plan, session}], "questions"
          [{id, message}], "next" [{id, message, priority, session, added, source}], "tests" {passing, coverage,
-         metrics}, "tasks" {total, done, in_progress, blocked}}
+         metrics}, "tasks" {total, done, in_progress, blocked, items [{id, title, status, session}]}}
     """
     project = load_summary_project(ctx.layout)  # the events status needs, cached per file
     plan = load_plan(ctx.layout)
@@ -44,7 +44,7 @@ def status(ctx: Context) -> dict[str, object]:
             for p in state.phases
         ],
         "blockers": [
-            {"id": b.text("blocker"), "message": b.text("message"), "impact": b.text("impact") or None, "plan": b.text("plan") or None, "session": b.session}
+            {"id": b.text("blocker"), "message": b.text("message"), "impact": b.text("impact") or None, "plan": b.text("plan") or None, "session": b.session, "sid": b.sid}
             for b in project.open_blockers()
         ],
         "questions": [{"id": q.key, "message": q.s("message")} for q in plan.questions.values() if not q.s("answer")],
@@ -56,5 +56,6 @@ def status(ctx: Context) -> dict[str, object]:
             "done": sum(1 for t in tasks if t.s("status") == "done"),
             "in_progress": sum(1 for t in tasks if t.s("status") == "in_progress"),
             "blocked": sum(1 for t in tasks if t.s("status") == "blocked"),
+            "items": [{"id": t.key, "title": t.s("title"), "status": t.s("status") or "todo", "session": t.created.session} for t in tasks],
         },
     }

@@ -49,6 +49,9 @@ Keys (defaults in :data:`DEFAULTS`)::
 
     [check]              # enforcement rules (`check`, the git hooks); ids in enforce.RULE_IDS
     disable = []         # rule ids to switch off, e.g. ["session-trailer", "previous-ended"]
+
+    [git]
+    commit_documents = false   # true: documents are committed too (core/ignore.py, docs/architecture.md)
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ DEFAULTS: Config = {
     "gates": {"tests_pass": True, "coverage_min": False, "coverage_max_drop": False,
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
+    "git": {"commit_documents": False},
 }
 _CACHE_VERSION = 7  # bump when DEFAULTS change: caches hold the merged config
 MAX_CONFIG_BYTES = 256 * 1024
@@ -112,6 +116,7 @@ def load(layout: Layout) -> Config:
         holds an unknown section, an unknown key or a value of the wrong type.
     """
     config = _load(layout)
+
     section = config.get("redact")
     # Only a non-default [redact] touches the redactor: the git hooks load the config on every
     # commit and must not import it (the redactor's defaults are these same values).
@@ -189,7 +194,6 @@ def _finish(config: Config, given: set[str]) -> Config:
 
 def _parse(path: str, config: Config) -> list[str]:
     """Overlay the TOML file at ``path`` onto ``config``; return the ``section.key`` names set."""
-    import sys
 
     if sys.version_info >= (3, 11):
         import tomllib

@@ -30,7 +30,9 @@ TYPES = frozenset(
         "handoff.item",  # data: message
         "files.changed",  # data: base, files[] (git capture snapshot)
         "commit",  # data: sha, subject, files[]
-        "session.ended",  # data: status, next[], git{branch, head, commits[], files[]}|null, at?
+        "session.ended",  # data: status, next[], git{branch, head, commits[], merged[], files[]}|null, at?
+        "session.renumbered",  # data: number, previous — alone in its own file <number>-<sid>.jsonl (`renumber`)
+        "commits.rewritten",  # data: map {old sha: new sha}, command (amend|rebase) — from post-rewrite
         # Written by agent hooks and transcript imports (session_tracker.agents, .importers):
         "file.touched",  # data: path (relative to the root), tool, agent_session, at?
         "command.run",  # data: command, tool, agent_session, exit? (int), failed? (bool), at?
@@ -83,7 +85,7 @@ class Event:
     ``where`` is ``"<file>:<line>"`` when the event was read from disk (for messages).
     """
 
-    __slots__ = ("actor", "data", "id", "session", "sid", "ts", "type", "v", "where")
+    __slots__ = ("actor", "data", "id", "line", "session", "sid", "ts", "type", "v", "where")
 
     def __init__(
         self,
@@ -106,6 +108,7 @@ class Event:
         self.actor = actor
         self.data = data
         self.where = where
+        self.line: bytes = b""  # the encoded line, once store.append wrote it (for the journal)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON object as stored (without ``where``)."""

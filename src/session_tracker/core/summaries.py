@@ -27,7 +27,7 @@ CACHE_VERSION = 2
 NOTES_KEPT = 12  # more than any view lists (documents.tracker shows the newest 10)
 KEPT = frozenset({
     "session.started", "session.ended", "decision", "blocker.opened", "blocker.resolved", "handoff.item",
-    "files.changed", "commit", "metrics.recorded",
+    "files.changed", "commit", "metrics.recorded", "session.renumbered", "commits.rewritten",
 })
 
 
@@ -53,10 +53,12 @@ def load_summary_project(layout: Layout) -> Project:
         files: dict[str, dict[str, object]] = cache["files"] if cache.get("v") == CACHE_VERSION else {}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         files = {}
-    try:
-        names = sorted(f for f in os.listdir(layout.events_dir) if f.endswith(".jsonl"))
-    except FileNotFoundError:
-        names = []
+    from session_tracker.core import journal
+    from session_tracker.core.files import scan
+    from session_tracker.core.reading import read_stem
+
+    names = [f"{stem}.jsonl" for stem in scan(layout).stems]  # session files only (not project-*)
+    journaled = journal.stems(layout)
     fresh: dict[str, dict[str, object]] = {}
     sessions: list[Session] = []
     problems: list[Problem] = []
@@ -66,12 +68,21 @@ def load_summary_project(layout: Layout) -> Project:
         try:
             stat = os.stat(path)
         except FileNotFoundError:
-            changed = True
-            continue
+            if filename[:-6] not in journaled:
+                changed = True
+                continue
+            stat = os.stat(journal.path_of(layout, filename[:-6]))
         stamp = [stat.st_size, stat.st_mtime_ns]
+        stem = filename[:-6]
+        if stem in journaled:  # open here: the journal holds what the file does not yet
+            try:
+                jstat = os.stat(journal.path_of(layout, stem))
+                stamp += [jstat.st_size, jstat.st_mtime_ns]
+            except OSError:
+                pass
         entry = files.get(filename)
         if not isinstance(entry, dict) or entry.get("stamp") != stamp:
-            events, bad = store.read(path, label=layout.relative(path))
+            events, bad, _ = read_stem(layout, stem, stem in journaled)
             notes: dict[str, list[int]] = {}
             for index, event in enumerate(events):
                 if event.type == "note" and "at" not in event.data:

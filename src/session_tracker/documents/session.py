@@ -208,6 +208,10 @@ def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
     """
     if session.ended is None:
         return project.open_blockers()
+    known = session.ended.data.get("blockers_open")
+    if isinstance(known, list):  # what this session saw open at its end (issue 11): a blocker
+        ids = {str(k) for k in known}  # from a parallel branch, merged later, is not among them
+        return [opened for opened, _ in project.blockers() if opened.id in ids]
     end = instant(session.end_moment)
     return [
         opened
@@ -313,6 +317,10 @@ def render_handoff(session: Session, project: Project) -> str:
     commits = session.commits()
     lines += [f"## Commits ({len(commits)})", ""]
     lines += [f"- {md.code(str(c.get('sha', ''))[:7])} {md.text(str(c.get('subject', '')))}" for c in commits] or ["*None.*"]
+    merged = session.merged_commits()
+    if merged:  # others' work that reached the branch meanwhile (pull --rebase, a merge)
+        lines += ["", f"## Merged in ({len(merged)})", ""]
+        lines += [f"- {md.code(str(c.get('sha', ''))[:7])} {md.text(str(c.get('subject', '')))} ({md.text(str(c.get('author', '')))})" for c in merged]
     skipped = session.ended.data.get("untracked_commits") if session.ended is not None else None
     if isinstance(skipped, list) and skipped:
         # Escape hatches (SESSION_TRACKER_SKIP=1, --no-verify) leave a trace that outlives `end`.

@@ -99,7 +99,7 @@ def render_tracker(state: State, name: str) -> str:
             "2. The status table and the phase progress bars are recomputed from sessions and tasks",
             "3. Blockers and questions appear here when opened (`blocker`, `question`) and when resolved",
             "4. Metrics appear when recorded (tests, coverage, lint and type errors)",
-            "5. Commit `.sessions/` and this file with the session's other changes; `session-tracker doctor` reports hand edits",
+            "5. Commit `.sessions/` with the session's other changes (this file is a view git ignores: `session-tracker render` rebuilds it anywhere); `session-tracker doctor` reports hand edits",
             ""]
     return "\n".join(out)
 

@@ -33,7 +33,7 @@ def find_session(ctx: Context, project: Project, agent: str, agent_session: str)
     ``agent_session_id`` in ``session.started`` (a mapping lost with ``.sessions/local/``)."""
     mapped = mapping.lookup(ctx.layout, agent, agent_session)
     for session in project.sessions:
-        if session.ended is None and mapped and (session.name, session.sid) == mapped:
+        if session.ended is None and mapped and (session.file, session.sid) == mapped:
             return session
     candidates = [s for s in project.sessions if s.ended is None and _started_by(s, agent, agent_session)]
     return candidates[-1] if candidates else None
@@ -69,8 +69,8 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
             note = f"{source}: no open session of agent session {agent_session}; started {name}"
         project = load_project(ctx.layout)
         session = next(s for s in project.sessions if s.sid == sid)
-    mapping.save(ctx.layout, agent, agent_session, session.name, session.sid)
-    _export(session.name, env)
+    mapping.save(ctx.layout, agent, agent_session, session.file, session.sid)
+    _export(session.file, env)  # the file stem: unique even when a merge brings a second session with its number
     budget, limit = budget_for(ctx.config, agent)
     text, receipt = compose(ctx, project, session, continued=source in CONTINUING and not note, budget=budget)
     # The receipt: what the agent was told, so a person can see it (`session-tracker receipts`).
@@ -112,7 +112,7 @@ def pre_compact(ctx: Context, agent: str, payload: dict[str, object], agent_sess
     trigger = payload.get("trigger")
     record(ctx, session, "checkpoint", {"trigger": trigger if isinstance(trigger, str) else "", "agent_session": agent_session})
     snapshot_open_sessions(ctx)
-    writer.write_session(ctx, session.name, session.sid)
+    writer.write_session(ctx, session.file, session.sid)
     return ""
 
 
@@ -132,7 +132,7 @@ def session_end(ctx: Context, agent: str, payload: dict[str, object], agent_sess
         return f"agent session {agent_session} has no open tracker session; SessionEnd ignored"
     reason = payload.get("reason")
     record(ctx, session, "agent.activity", {"event": "end", "reason": reason if isinstance(reason, str) else "", "agent_session": agent_session})
-    end(ctx, session=session.name)
+    end(ctx, session=session.file)
     mapping.forget(ctx.layout, agent, agent_session)
     return ""
 

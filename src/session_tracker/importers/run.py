@@ -111,7 +111,9 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     if transcript.model:
         started["model"] = transcript.model
     name, sid = start_session(ctx, started, common_dir=repo.common_dir if repo else None, actor=transcript.agent)
-    path = ctx.layout.session_file(name)
+    from session_tracker.core.files import session_stem
+
+    path = ctx.layout.session_file(session_stem(name, sid))
 
     def append(type: str, actor: str, data: dict[str, object]) -> None:
         event = Event(id=new_ulid(), ts=iso(now()), session=name, sid=sid, type=type, actor=actor, data=data)
@@ -124,7 +126,7 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     for model, usage in sorted(transcript.usage.items()):
         append("usage", transcript.agent, {"model": model, **usage, "at": transcript.end})
     append("session.ended", transcript.agent, {"status": "COMPLETE", "next": [], "git": None, "at": transcript.end})
-    writer.write_session(ctx, name, sid)
+    writer.write_session(ctx, session_stem(name, sid), sid)
     return {
         "session": name,
         "agent_session_id": transcript.agent_session_id,

@@ -18,7 +18,7 @@ from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import record, resolve
 from session_tracker.enforce import RULE_IDS
-from session_tracker.enforce.inputs import parse_range
+from session_tracker.enforce.range import parse_range
 from session_tracker.errors import TrackerError
 
 

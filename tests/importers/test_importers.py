@@ -190,7 +190,7 @@ def test_import_through_the_cli(repo: Path, cli) -> None:  # type: ignore[no-unt
     done = cli("import", "claude-code", str(path))
     assert done.code == 0, done
     assert "claude-code: 1 session imported from 1 file (18 lines)" in done.out
-    assert "session 00001 ← cc-sess-1.jsonl: 3 file edits, 1 commands, 3 prompts, 360 tokens" in done.out
+    assert "session 00001 ← cc-sess-1.jsonl: 3 file edits, 1 command, 3 prompts, 360 tokens" in done.out
     assert "lines: 3 malformed, 1 repaired, 1 unknown, 2 duplicate usage" in done.out
     again = json.loads(cli("import", "claude-code", str(path), "--json").out)
     assert again["imported"] == [] and len(again["skipped"]) == 1

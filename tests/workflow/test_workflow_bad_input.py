@@ -90,7 +90,7 @@ def test_a_dependency_cycle_is_refused_whole(open_session: Path, cli) -> None:  
 def test_a_hand_edited_tasks_json_is_named_by_doctor_and_regenerated(all_documents: Path, open_session: Path, cli) -> None:  # type: ignore[no-untyped-def]
     path = open_session / ".claude/sessions/session-00003-tasks.json"
     good = path.read_bytes()
-    for broken, fragment in (('{"tasks": 3}', "not seed 003's tasks.json shape"), ("{oops", "not valid JSON")):
+    for broken, fragment in (('{"tasks": 3}', "not the lifecycle's tasks.json shape"), ("{oops", "not valid JSON")):
         path.write_text(broken)
         result = run_cli(open_session, "doctor")
         assert result.code == 1, result

@@ -95,13 +95,23 @@ def _fast(command: str, options: dict[str, list[str]]) -> None:
     output.emit(result, "json" in options, view)
 
 
+def _warnings(output: object) -> None:
+    from session_tracker.core.deferred import WARNINGS
+
+    for message, hint in WARNINGS:
+        output.warning(message, hint)  # type: ignore[attr-defined]
+    WARNINGS.clear()
+
+
 def run(action: Callable[[], int | None], debug: bool, as_json: bool = False) -> int:
     """Run ``action`` and turn what it raises into output and an exit code (errors as JSON
     on stderr with ``as_json``, same exit codes)."""
     from session_tracker import output
 
     try:
-        return action() or 0
+        code = action() or 0
+        _warnings(output)
+        return code
     except TrackerError as exc:
         if debug:
             raise
@@ -115,7 +125,9 @@ def run(action: Callable[[], int | None], debug: bool, as_json: bool = False) ->
     except Exception as exc:
         if debug:
             raise
-        path = crash_report(exc)
+        from session_tracker.core.redact import redact
+
+        path = crash_report(exc, redact)
         output.error(f"internal error: {type(exc).__name__}: {exc}", f"this is a bug; the traceback is in {path}", as_json)
         return EXIT_BUG
 

@@ -15,10 +15,25 @@ if TYPE_CHECKING:
 
 
 def echo(text: str = "", err: bool = False) -> None:
-    """Write one line (``text`` plus a newline) to stdout, or stderr with ``err``."""
+    """Write one line (``text`` plus a newline) to stdout, or stderr with ``err``.
+
+    A terminal that cannot show a character (``PYTHONIOENCODING=ascii``, a C locale) gets it
+    as a backslash escape instead of a crash."""
     stream = sys.stderr if err else sys.stdout
-    stream.write(text + "\n")
+    try:
+        stream.write(text + "\n")
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write((text + "\n").encode(encoding, "backslashreplace").decode(encoding, "replace"))
     stream.flush()
+
+
+def one_line(text: str) -> str:
+    """``text`` with newlines and other control characters shown as escapes (``\\n``,
+    ``\\x1b``), so a message stays on its one line and cannot move the cursor."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def emit(result: dict[str, object], as_json: bool, text: Callable[[dict[str, object]], str]) -> None:
@@ -35,6 +50,13 @@ def emit(result: dict[str, object], as_json: bool, text: Callable[[dict[str, obj
             echo(rendered.rstrip("\n"))
 
 
+def warning(message: str, hint: str = "") -> None:
+    """A one-line warning (and hint) on stderr: the command still succeeded."""
+    echo(f"warning: {one_line(message)}", err=True)
+    if hint:
+        echo(f"hint: {one_line(hint)}", err=True)
+
+
 #: The version of the ``--json`` error shape ``{"v", "error", "hint"}``.
 ERROR_VERSION = 1
 
@@ -46,6 +68,6 @@ def error(message: str, hint: str = "", as_json: bool = False) -> None:
     if as_json:
         echo(json.dumps({"v": ERROR_VERSION, "error": message, "hint": hint or None}, ensure_ascii=False), err=True)
         return
-    echo(f"error: {message}", err=True)
+    echo(f"error: {one_line(message)}", err=True)
     if hint:
-        echo(f"hint: {hint}", err=True)
+        echo(f"hint: {one_line(hint)}", err=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import snapshot
+from conftest import Cli, snapshot
 from session_tracker.core.presets import PRESETS
 
 
@@ -14,7 +14,7 @@ def _written(root: Path) -> list[str]:
                   if p.is_file() and not p.relative_to(root).as_posix().startswith(".git/"))
 
 
-def test_init_preset_archive_writes_only_the_archive_and_the_store(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_init_preset_archive_writes_only_the_archive_and_the_store(repo: Path, cli: Cli) -> None:
     result = cli("init", "--preset", "archive")
     assert result.code == 0, result
     written = [p for p in _written(repo) if p != "README.md"]
@@ -23,7 +23,7 @@ def test_init_preset_archive_writes_only_the_archive_and_the_store(repo: Path, c
     assert (repo / ".sessions" / "config.toml").read_text() == '[documents]\npreset = "archive"\n'
 
 
-def test_the_default_is_the_archive(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_default_is_the_archive(repo: Path, cli: Cli) -> None:
     assert cli("init").code == 0
     assert cli("task", "add", "Parser").code == 0  # a plan event: the tracker would render now
     assert cli("end").code == 0
@@ -33,7 +33,7 @@ def test_the_default_is_the_archive(repo: Path, cli) -> None:  # type: ignore[no
     assert not (repo / ".sessions" / "config.toml").exists()  # zero-config stays zero-config
 
 
-def test_each_preset_writes_its_documents(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_each_preset_writes_its_documents(repo: Path, cli: Cli) -> None:
     assert cli("init", "--preset", "tracker").code == 0
     written = _written(repo)
     assert {"SESSION_TRACKER.md", "progress.txt", "IMPLEMENTATION.md"} <= set(written)
@@ -48,7 +48,7 @@ def test_each_preset_writes_its_documents(repo: Path, cli) -> None:  # type: ign
     assert sorted(PRESETS["all"]) == sorted({k for name in ("archive", "tracker", "lifecycle") for k in PRESETS[name]})
 
 
-def test_init_preset_keeps_the_rest_of_the_config(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_init_preset_keeps_the_rest_of_the_config(repo: Path, cli: Cli) -> None:
     (repo / ".sessions").mkdir()
     original = '# ours\n[log]\ndefault_category = "testing"\n\n[documents]\nprogress = false  # never\n'
     (repo / ".sessions" / "config.toml").write_text(original)
@@ -58,7 +58,7 @@ def test_init_preset_keeps_the_rest_of_the_config(repo: Path, cli) -> None:  # t
     assert (repo / "SESSION_TRACKER.md").exists() and not (repo / "progress.txt").exists()  # its own key wins
 
 
-def test_an_unknown_preset_is_a_usage_error_and_writes_nothing(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_preset_is_a_usage_error_and_writes_nothing(repo: Path, cli: Cli) -> None:
     before = snapshot(repo)
     result = cli("init", "--preset", "everything")
     assert result.code == 2 and "unknown preset 'everything'" in result.err and "archive, tracker, lifecycle, all" in result.err

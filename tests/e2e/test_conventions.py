@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from conftest import GIT_ENV, run_cli
+from conftest import GIT_ENV, Cli, run_cli
 from session_tracker.cli import main
 from session_tracker.cli.group import SECTIONS
 
@@ -29,7 +29,7 @@ def _complete(cwd: Path, words: str, shell: str = "bash") -> list[str]:
     return [line.split(",", 1)[1] for line in proc.stdout.splitlines() if line.startswith("plain,")]
 
 
-def test_errors_are_json_under_json_with_the_same_exit_codes(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_errors_are_json_under_json_with_the_same_exit_codes(repo: Path, cli: Cli) -> None:
     result = cli("show", "99999", "--json")
     assert result.code == 1 and result.out == ""
     error = json.loads(result.err)
@@ -40,7 +40,7 @@ def test_errors_are_json_under_json_with_the_same_exit_codes(repo: Path, cli) ->
     assert usage.code == 2 and "No such option" in json.loads(usage.err)["error"]
 
 
-def test_usage_errors_exit_2(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors_exit_2(repo: Path, cli: Cli) -> None:
     assert cli("init").code == 0
     for args in (("log", "x", "--category", "coffee"), ("log", "--category", "coffee", "--message", "x")):
         result = cli(*args)  # the first takes the fast path, the second click
@@ -51,7 +51,7 @@ def test_usage_errors_exit_2(repo: Path, cli) -> None:  # type: ignore[no-untype
     assert cli("decision", "--rationale", "why").code == 2
 
 
-def test_every_json_result_carries_v(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_every_json_result_carries_v(repo: Path, cli: Cli) -> None:
     calls = [("init", "--json"), ("log", "x", "--json"), ("log", "--message", "y", "--json"),
              ("decision", "Use TOML", "--rationale", "stdlib", "--json"), ("blocker", "CI down", "--json"),
              ("blocker", "--resolve", "00001-1", "--message", "back", "--json"), ("task", "add", "Parser", "--json"),
@@ -86,7 +86,7 @@ def test_no_help_text_says_seed_and_the_top_level_is_grouped(repo: Path) -> None
     assert "seed" not in run_cli(repo, "init", "--help").out.lower()
 
 
-def test_completion_lists_session_ids_task_ids_and_categories(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_completion_lists_session_ids_task_ids_and_categories(repo: Path, cli: Cli) -> None:
     for _ in range(3):
         assert cli("init").code == 0 and cli("end").code == 0
     assert cli("task", "add", "Write the parser").code == 0
@@ -101,7 +101,7 @@ def test_completion_lists_session_ids_task_ids_and_categories(repo: Path, cli) -
         assert script.code == 0 and "_SESSION_TRACKER_COMPLETE" in script.out, shell
 
 
-def test_terminal_text_for_people(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_text_for_people(repo: Path, cli: Cli) -> None:
     (repo / "pkg.py").write_text('__version__ = "1.0"\n')
     assert cli("init").code == 0
     assert cli("log", "Bumped __version__ and requires-python >=3.8").code == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import Cli
 from enforce_helpers import change, commit, git_run, head
 
 
@@ -20,12 +21,12 @@ def _maintenance_fix(repo: Path) -> str:
     return sha
 
 
-def _rules(cli, spec: str) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-def]
+def _rules(cli: Cli, spec: str) -> dict[str, dict[str, object]]:
     result = cli("check", "--range", spec, "--json")
     return {str(r["id"]): r for r in json.loads(result.out)["rules"]}
 
 
-def test_cherry_pick_and_revert_in_a_hooked_session_pass_check_range(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_cherry_pick_and_revert_in_a_hooked_session_pass_check_range(repo: Path, cli: Cli) -> None:
     fix = _maintenance_fix(repo)
     assert cli("hooks", "install").code == 0
     start = head(repo)
@@ -46,11 +47,11 @@ def test_cherry_pick_and_revert_in_a_hooked_session_pass_check_range(repo: Path,
     assert result.code == 0, result
     rules = _rules(cli, f"{start}..HEAD")
     assert rules["session-trailer"]["status"] == "pass" and rules["tracked-commits"]["status"] == "pass"
-    details = " ".join(map(str, rules["session-trailer"]["details"]))
+    details = " ".join(map(str, rules["session-trailer"]["details"]))  # type: ignore[call-overload]
     assert "a cherry-pick recorded by a session" in details and "a revert recorded by a session" in details
 
 
-def test_a_cherry_pick_from_another_clone_made_during_the_session_is_tracked_by_its_time(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_cherry_pick_from_another_clone_made_during_the_session_is_tracked_by_its_time(repo: Path, cli: Cli, tmp_path: Path) -> None:
     _maintenance_fix(repo)
     start = head(repo)
     teammate = tmp_path / "teammate"
@@ -67,7 +68,7 @@ def test_a_cherry_pick_from_another_clone_made_during_the_session_is_tracked_by_
     rules = _rules(cli, f"{start}..HEAD")
     assert rules["session-trailer"]["status"] == "pass", rules["session-trailer"]
     assert rules["tracked-commits"]["status"] == "pass", rules["tracked-commits"]
-    assert "a cherry-pick made during session 00001" in " ".join(map(str, rules["session-trailer"]["details"]))
+    assert "a cherry-pick made during session 00001" in " ".join(map(str, rules["session-trailer"]["details"]))  # type: ignore[call-overload]
 
     # The same pick outside any session is not excused, and the hint says how without rewriting.
     change(repo, "later.py")
@@ -78,7 +79,7 @@ def test_a_cherry_pick_from_another_clone_made_during_the_session_is_tracked_by_
     assert "do not rewrite them" in result.out and '[check] disable = ["session-trailer"]' in result.out
 
 
-def test_skipped_commits_stay_visible_after_end(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_skipped_commits_stay_visible_after_end(repo: Path, cli: Cli) -> None:
     assert cli("hooks", "install").code == 0
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "work").code == 0

@@ -296,5 +296,6 @@ def test_chart_goes_beside_the_tracker(repo: Path) -> None:
     ctx = _ctx()
     init(ctx)
     result = metrics.record_manual(ctx, coverage_percent=10.0)
-    assert "docs/session-metrics.svg" in result["written"] and (repo / "docs" / "session-metrics.svg").exists()
+    assert "docs/session-metrics.svg" in result["written"]  # type: ignore[operator]
+    assert (repo / "docs" / "session-metrics.svg").exists()
 

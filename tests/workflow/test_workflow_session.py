@@ -77,7 +77,8 @@ def section(text: str, title: str) -> str:
 
 
 def run_session_039(repo: Path) -> None:
-    m = lambda *a: must(repo, *a)
+    def m(*a: str) -> str:
+        return must(repo, *a)
     # Session 038 leaves a known issue, an unfinished task and a next step behind.
     m("init", "--session", "038", "--objective", "Gantt groundwork")
     m("issue", "--message", "Gantt bars jump on drag")

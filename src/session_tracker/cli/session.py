@@ -95,7 +95,7 @@ def blocker(text: str | None, message: str | None, resolve_id: str | None, impac
     from session_tracker.commands import blocker as cmd
 
     body = one_message(text, message)
-    if resolve_id:
+    if resolve_id is not None:  # --resolve "" is a blocker id that does not exist, not "open one"
         if impact or resolution_plan:
             raise TrackerError("--impact and --plan describe a new blocker", "give them when opening it, not with --resolve")
         output.emit(cmd.resolve_blocker(Context(), resolve_id, body, session=session), as_json, textviews.blocker_resolved)
@@ -172,12 +172,13 @@ def render(as_json: bool) -> None:
 
 
 @click.command()
+@click.option("--secrets", is_flag=True, help="Also scan the events and documents for secrets already on disk.")
 @json_option
-def doctor(as_json: bool) -> None:
+def doctor(secrets: bool, as_json: bool) -> None:
     """Check the store: bad lines, duplicate ids, open sessions, hand-edited documents."""
     from session_tracker.commands.doctor import doctor as run
 
-    result = run(Context())
+    result = run(Context(), secrets=secrets)
     output.emit(result, as_json, textviews.doctor)
     if not result["ok"]:
         raise click.exceptions.Exit(1)

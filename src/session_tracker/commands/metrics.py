@@ -99,11 +99,7 @@ def import_reports(ctx: Context, files: tuple[str, ...], kind: str | None = None
     names: list[str] = []
     for name in files:
         path = os.path.abspath(name)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise TrackerError(f"cannot read {name}: {exc.strerror}", "check the path") from None
+        data = parsers.read_report(path, name)
         report = parsers.parse(kind or parsers.detect(name, data), name, data)
         provenance.check(path, report, ctx.layout.root, target.start_moment)
         values.merge(numbers, values.check(report.numbers, name))

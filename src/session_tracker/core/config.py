@@ -24,6 +24,7 @@ Keys (defaults in :data:`DEFAULTS`)::
 
     [redact]
     enabled = true       # redact secrets before they reach disk
+    patterns = []        # your own regular expressions, replaced by [REDACTED:custom]
 
     [agents]
     context_budget = 8000   # characters of handoff an agent hook injects at SessionStart
@@ -66,14 +67,15 @@ DEFAULTS: Config = {
     # preset: which documents are rendered (core.presets): archive, tracker, lifecycle, all.
     "documents": {"preset": "archive", **{k.name: k.path for k in kinds.KINDS}},  # type: dict[str, object]
     "log": {"default_category": "implementation"},
-    "redact": {"enabled": True},
+    "redact": {"enabled": True, "patterns": []},
     "agents": {"context_budget": 8000},
     "metrics": {"on_end": False, "python": "", "timeout": 600, "chart": "session-metrics.svg", "checks": []},
     "gates": {"tests_pass": True, "coverage_min": False, "coverage_max_drop": False,
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
 }
-_CACHE_VERSION = 5  # bump when DEFAULTS change: caches hold the merged config
+_CACHE_VERSION = 6  # bump when DEFAULTS change: caches hold the merged config
+MAX_CONFIG_BYTES = 256 * 1024
 
 
 #: The per-machine override, never committed (``.sessions/local/`` is git-ignored): the same
@@ -98,6 +100,27 @@ def _stat(path: str) -> list[int] | None:
 
 
 def load(layout: Layout) -> Config:
+    """The effective configuration (see :func:`_load`); also applies ``[redact]`` to
+    :mod:`session_tracker.core.redact` (user patterns, enabled).
+
+    Raises:
+        TrackerError: a file is not valid TOML (with line), is not a readable UTF-8 file, or
+        holds an unknown section, an unknown key or a value of the wrong type.
+    """
+    config = _load(layout)
+    from session_tracker.core import redact
+
+    section = config.get("redact")
+    if isinstance(section, dict):
+        patterns = section.get("patterns")
+        try:
+            redact.configure(section.get("enabled") is not False, patterns if isinstance(patterns, list) else [])
+        except ValueError as exc:
+            raise TrackerError(f"{layout.config_file}: redact.patterns: {exc}", "fix or remove that pattern") from None
+    return config
+
+
+def _load(layout: Layout) -> Config:
     """The effective configuration: :data:`DEFAULTS` overlaid with ``config.toml``, then with
     the per-machine ``local/config.toml``; ``config["origin"]`` maps ``section.key`` to the
     file (relative to the root) that set it.
@@ -117,7 +140,7 @@ def load(layout: Layout) -> Config:
             cached = json.load(handle)
         if cached.get("stamp") == stamp:
             return cached["config"]  # type: ignore[no-any-return]
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         pass
     config = _copy(DEFAULTS)
     origin: dict[str, object] = {}
@@ -160,11 +183,30 @@ def _parse(path: str, config: Config) -> list[str]:
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    import stat
+
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise TrackerError(f"{path} is not a regular file", "replace it with a TOML file, or remove it")
         with open(path, "rb") as handle:
-            raw = tomllib.load(handle)
+            blob = handle.read(MAX_CONFIG_BYTES + 1)
+    except IsADirectoryError:
+        raise TrackerError(f"{path} is a directory, not a TOML file", "remove it (every key is optional) or put a config.toml file there") from None
+    except OSError as exc:
+        raise TrackerError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from None
+    if len(blob) > MAX_CONFIG_BYTES:
+        raise TrackerError(f"{path} is over {MAX_CONFIG_BYTES // 1024} KiB; a config is a few lines", "remove what does not belong in it")
+    try:
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TrackerError(f"{path}: not UTF-8 (byte {exc.start})", "save the file as UTF-8") from None
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TrackerError(f"{path}: {exc}", "fix the TOML syntax at that line") from None
+    except RecursionError:
+        raise TrackerError(f"{path}: nested too deeply", "a config needs tables one level deep") from None
     names: list[str] = []
     for section, values in raw.items():
         if section not in DEFAULTS:
@@ -195,9 +237,15 @@ def _check(path: str, section: str, key: str, value: object) -> object:
                 raise TrackerError(f"{where} must be a path (one file for the project, no {{session}}), or false", f'e.g. {key} = "docs/{DEFAULTS["documents"][key]}"')
         elif not isinstance(value, str) or "{session}" not in value:
             raise TrackerError(f"{where} must be a path containing {{session}}, or false", 'e.g. log = "docs/sessions/{session}-log.md"')
-        normal = os.path.normpath(value)
-        if os.path.isabs(value) or normal.startswith(".."):
+        if not value.isprintable() or "\\" in value:
+            raise TrackerError(f"{where} holds a control character or a backslash", "write a plain relative path with '/'")
+        normal = os.path.normpath(value.replace("{session}", "x")).replace(os.sep, "/")
+        first = normal.split("/")[0]
+        if os.path.isabs(value) or first == "..":
             raise TrackerError(f"{where} must stay inside the project", "use a relative path such as archive/sessions/...")
+        if first in (".sessions", ".git") or normal in (".", ""):
+            raise TrackerError(f"{where} points into {first}/, which holds the events and git's own files",
+                               "documents go elsewhere, e.g. archive/sessions/... or docs/...")
         return value
     if section == "log":
         if value not in CATEGORIES:
@@ -209,6 +257,16 @@ def _check(path: str, section: str, key: str, value: object) -> object:
         return check_setting(where, section, key, value)
     if section == "check":
         return _check_rules(where, value)
+    if section == "redact" and key == "patterns":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TrackerError(f"{where} must be a list of regular expressions", 'e.g. patterns = ["ACME-[0-9]{8}"]')
+        from session_tracker.core.redact import set_user_patterns
+
+        try:
+            set_user_patterns(value)
+        except ValueError as exc:
+            raise TrackerError(f"{where}: {exc}", "fix or remove that pattern") from None
+        return list(value)
     if section == "agents":
         # Claude Code shows at most 10,000 characters of a hook's context inline.
         if not isinstance(value, int) or isinstance(value, bool) or not 500 <= value <= 100_000:

@@ -11,7 +11,7 @@ Each function takes folded views and returns the document's text; none reads the
 
 from __future__ import annotations
 
-from session_tracker.core.clock import display, format_duration, parse_iso
+from session_tracker.core.clock import display, format_duration, instant
 from session_tracker.core.events import CATEGORIES, Event
 from session_tracker.core.model import Project, Session
 from session_tracker.core.words import plural
@@ -190,13 +190,6 @@ def render_files(session: Session) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _instant(moment: str) -> float:
-    try:
-        return parse_iso(moment).timestamp()
-    except ValueError:
-        return 0.0
-
-
 def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
     """Blockers open when ``session`` ended (all open ones while it is still open).
 
@@ -206,11 +199,11 @@ def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
     """
     if session.ended is None:
         return project.open_blockers()
-    end = _instant(session.end_moment)
+    end = instant(session.end_moment)
     return [
         opened
         for opened, resolution in project.blockers()
-        if _instant(opened.moment) <= end and (resolution is None or _instant(resolution.moment) > end)
+        if instant(opened.moment) <= end and (resolution is None or instant(resolution.moment) > end)
     ]
 
 

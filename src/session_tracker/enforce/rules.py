@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 
-from session_tracker.core.clock import parse_iso
+from session_tracker.core.clock import instant
 from session_tracker.core.model import Session
 from session_tracker.enforce import RULE_IDS
 from session_tracker.enforce.inputs import KINDS, Inputs, read_store_file, session_kinds, session_starts
@@ -58,13 +58,6 @@ def _outcome(rule: str, status: str, message: str, hint: str = "", details: list
             "details": details or []}
 
 
-def _instant(ts: str) -> float:
-    try:
-        return parse_iso(ts).timestamp()
-    except ValueError:
-        return 0.0
-
-
 def _short(sha: str) -> str:
     return sha[:7]
 
@@ -98,7 +91,7 @@ def log_updated(i: Inputs) -> tuple[str, str, str, list[str]]:
     else:
         start = max(recorded.values(), default=-1)
         floor = float(head.time) if head is not None else None
-    entries = [e for e in events[start + 1:] if e.type in ENTRY_TYPES and (floor is None or _instant(e.ts) > floor)]
+    entries = [e for e in events[start + 1:] if e.type in ENTRY_TYPES and (floor is None or instant(e.ts) > floor)]
     since = f"the last commit ({_short(head.sha)} {head.subject})" if head is not None else "it started"
     if entries:
         noun = "entry" if len(entries) == 1 else "entries"
@@ -130,7 +123,7 @@ def decision_rationale(i: Inputs) -> tuple[str, str, str, list[str]]:
 
 
 def _latest(sessions: list[Session]) -> Session:
-    return max(sessions, key=lambda s: _instant(s.start_moment))
+    return max(sessions, key=lambda s: instant(s.start_moment))
 
 
 def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
@@ -222,19 +215,19 @@ def _branch(session: Session) -> object:
 def _previous(i: Inputs, session: Session) -> Session | None:
     """The session started last before ``session`` on the same branch (None: the first)."""
     assert session.started is not None
-    begun = _instant(session.started.ts)
+    begun = instant(session.started.ts)
     if i.mode == STAGED:  # read first lines only, then the one file that matters
-        candidates = sorted((_instant(ts), name, sid) for ts, name, sid in session_starts(i.ctx)
-                            if sid != session.sid and _instant(ts) < begun)
+        candidates = sorted((instant(ts), name, sid) for ts, name, sid in session_starts(i.ctx)
+                            if sid != session.sid and instant(ts) < begun)
         for _, name, sid in reversed(candidates):
             found = [s for s in read_store_file(i.ctx, name) if s.sid == sid]
             if found and _branch(found[0]) == _branch(session):
                 return found[0]
         return None
     earlier = [s for s in i.project().sessions
-               if s.started is not None and s.sid != session.sid and _instant(s.started.ts) < begun
+               if s.started is not None and s.sid != session.sid and instant(s.started.ts) < begun
                and _branch(s) == _branch(session)]
-    return max(earlier, key=lambda s: _instant(s.started.ts) if s.started else 0.0, default=None)
+    return max(earlier, key=lambda s: instant(s.started.ts) if s.started else 0.0, default=None)
 
 
 def previous_ended(i: Inputs) -> tuple[str, str, str, list[str]]:
@@ -252,7 +245,7 @@ def previous_ended(i: Inputs) -> tuple[str, str, str, list[str]]:
             continue
         if previous.ended is None:
             bad.append(f"session {previous.name} is still open; session {session.name} started without its handoff")
-        elif _instant(previous.ended.ts) > _instant(session.started.ts):
+        elif instant(previous.ended.ts) > instant(session.started.ts):
             bad.append(f"session {previous.name} ended after session {session.name} had started, so {session.name} "
                        "did not begin from its handoff")
     if bad:

@@ -236,6 +236,8 @@ def describe_tasks_json(raw: bytes) -> str:
         value = json.loads(raw)
     except ValueError as exc:
         return f"not valid JSON ({exc})"
+    except RecursionError:
+        return "JSON nested too deeply"
     problems = check_tasks_json(value)
     return ("not the lifecycle's tasks.json shape: " + "; ".join(problems[:3])) if problems else "valid shape but not what the events say"
 

@@ -76,7 +76,7 @@ def test_a_corrupt_line_exits_1_naming_file_and_line(ended: Path, cli: Cli) -> N
     text = cli("doctor")
     assert text.code == 1, text
     assert f"error: {where}: not valid JSON" in text.out
-    assert "❌ 1 problem(s) need attention" in text.out
+    assert "❌ 1 problem needs attention" in text.out
     code, report = doctor_json(cli)
     assert code == 1
     assert checks(report) == [("error", "bad-line", where)]

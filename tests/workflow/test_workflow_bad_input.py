@@ -93,7 +93,7 @@ def test_a_hand_edited_tasks_json_is_named_by_doctor_and_regenerated(all_documen
     path = open_session / ".claude/sessions/session-00003-tasks.json"
     good = path.read_bytes()
     first = json.loads(cli("task", "list", "--json").out)["tasks"][0]["id"]
-    for broken, fragment in (('{"tasks": 3}', "not seed 003's tasks.json shape"), ("{oops", "not valid JSON")):
+    for broken, fragment in (('{"tasks": 3}', "not the lifecycle's tasks.json shape"), ("{oops", "not valid JSON")):
         path.write_text(broken)
         result = run_cli(open_session, "doctor")
         assert result.code == 1, result

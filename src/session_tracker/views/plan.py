@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from session_tracker.core.words import plural
+
 
 def changed(result: dict[str, object]) -> str:
     """After a plan change: one short line."""
@@ -38,7 +40,7 @@ def exported(result: dict[str, object]) -> str:
 def imported(result: dict[str, object]) -> str:
     """After ``plan import``."""
     count = int(result["events"])  # type: ignore[call-overload]
-    return f"plan imported from {result['path']}: " + (f"{count} change(s) recorded" if count else "already up to date")
+    return f"plan imported from {result['path']}: " + (f"{plural(int(count), 'change')} recorded" if count else "already up to date")
 
 
 def status(result: dict[str, object]) -> str:

@@ -187,7 +187,7 @@ def doctor(result: dict[str, object]) -> str:
     findings: list[dict[str, str]] = result["findings"]  # type: ignore[assignment]
     lines = [f"{f['level']}: {f['where']}: {f['message']}" for f in findings]
     errors = sum(1 for f in findings if f["level"] == "error")
-    lines.append("✅ store and documents are consistent" if result["ok"] else f"❌ {errors} problem(s) need attention")
+    lines.append("✅ store and documents are consistent" if result["ok"] else f"❌ {plural(int(errors), 'problem')} {'needs' if errors == 1 else 'need'} attention")
     return "\n".join(lines)
 
 

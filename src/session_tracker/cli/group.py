@@ -14,7 +14,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
              "next", "resource", "workflow", "memory", "risk", "review", "check-item"),
     "Quality": ("metrics", "gate"),
     "Enforcement": ("check", "hooks"),
-    "Agents": ("agent", "hook", "mcp", "import"),
+    "Agents": ("agent", "hook", "mcp", "import", "receipts"),
 }
 
 

@@ -385,3 +385,8 @@ _register_plan(main)
 from session_tracker.cli_lifecycle import register as _register_lifecycle
 
 _register_lifecycle(main)
+
+# --- the dashboard (issue 17): serve, export --html (web/ is imported inside the commands) ------
+from session_tracker.cli_web import register as _register_web
+
+_register_web(main)

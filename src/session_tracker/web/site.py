@@ -1,0 +1,106 @@
+"""Every page as HTML, for the server and the static export alike (one place builds pages)."""
+
+from __future__ import annotations
+
+from session_tracker.clock import display
+from session_tracker.model import Session
+from session_tracker.web import pages, views
+from session_tracker.web.data import Snapshot, Store
+from session_tracker.web.links import Links
+
+
+class Site:
+    """Pages of one face.
+
+    Args:
+        store: where the data comes from.
+        static: build the export's pages (flat links, CSP in a <meta>, search in the browser).
+        live: pages poll ``/api/v1/version`` and refresh their content when the store changes.
+        poll_ms: how often they poll (milliseconds).
+    """
+
+    def __init__(self, store: Store, static: bool = False, live: bool = True, poll_ms: int = 2000) -> None:
+        self.store = store
+        self.static = static
+        self.live = live and not static
+        self.poll_ms = poll_ms
+        self.links = Links(static=static)
+
+    def _page(self, template: str, snap: Snapshot, title: str, **data: object) -> str:
+        return pages.render(template, links=self.links, static=self.static, live=self.live, poll_ms=self.poll_ms,
+                            stamp=snap.stamp, title=title, **data)
+
+    def sessions(self, snap: Snapshot, q: str = "", status: str = "", agent: str = "", page: int = 1) -> str:
+        """The sessions list (the export lists every session on one page)."""
+        if self.static:
+            data = views.sessions_page(snap, self.links, page_size=len(snap.project.sessions))
+        else:
+            data = views.sessions_page(snap, self.links, q=q, status=status, agent=agent, page=page)
+        return self._page("sessions.html", snap, "Sessions", **data)
+
+    def session(self, snap: Snapshot, session: Session) -> str:
+        """One session: timeline, swimlanes, decisions, blockers, commits, files, commands,
+        agent activity and receipts."""
+        show = views.show_api(self.store, snap, session)
+        mine = [(b, r) for b, r in snap.project.blockers() if b.sid == session.sid]
+        blockers = [{"id": b.text("blocker"), "message": b.text("message"), "resolved": r.text("message") if r else ""} for b, r in mine]
+        return self._page("session.html", snap, f"Session {session.name}", show=show, blockers=blockers,
+                          started=display(session.start_moment, session.tz) if session.start_moment else "",
+                          ended=display(session.end_moment, session.tz) if session.end_moment else "",
+                          timeline=views.timeline(session, self.links), lanes_svg=views.lanes(session, self.links),
+                          activity=views.activity(session), receipts=views.receipts(session, self.store))
+
+    def decision(self, snap: Snapshot, event_id: str) -> str:
+        """A decision's page. Raises views.NotFound."""
+        return self._page("decision.html", snap, "Decision", d=views.decision(snap, event_id, self.links))
+
+    def decisions(self, snap: Snapshot, limit: int = 500) -> str:
+        """The decision log, newest first (the export lists all)."""
+        rows = views.decisions(snap, self.links)["decisions"]
+        return self._page("decisions.html", snap, "Decisions", decisions=rows, limit=len(rows) if self.static else limit)  # type: ignore[arg-type]
+
+    def work(self, snap: Snapshot) -> str:
+        """Open blockers, next steps and open questions across sessions."""
+        return self._page("work.html", snap, "Blockers and next steps", w=views.work(snap, self.links))
+
+    def plan(self, snap: Snapshot) -> str:
+        """The plan board."""
+        return self._page("plan.html", snap, "Plan", p=views.plan_board(snap))
+
+    def metrics(self, snap: Snapshot) -> str:
+        """Metrics over sessions as charts, and the newest rows."""
+        return self._page("metrics.html", snap, "Metrics", charts=views.metric_charts(snap), rows=views.metrics(snap)["sessions"])
+
+    def search(self, snap: Snapshot, query: str = "") -> str:
+        """Search results (server), or the empty page the export's script fills in."""
+        results: list[dict[str, object]] = []
+        total = 0
+        if query and not self.static:
+            from session_tracker.web.search import search
+
+            found = search(self.store, snap, query, self.links)
+            total = int(found["total"])  # type: ignore[call-overload]
+            results = found["results"]  # type: ignore[assignment]
+            for r in results:
+                r["parts"] = _parts(str(r["snippet"]), r["marks"])  # type: ignore[arg-type]
+        return self._page("search.html", snap, "Search", query=query, results=results, total=total)
+
+    def error(self, snap: Snapshot, title: str, message: str) -> str:
+        """A page saying what was not found."""
+        return self._page("error.html", snap, title, message=message)
+
+
+def _parts(text: str, marks: list[list[int]]) -> list[tuple[str, bool]]:
+    """Split a snippet into (text, is_match) runs for the template to mark safely."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in sorted(marks):
+        if start < at:
+            continue
+        if start > at:
+            out.append((text[at:start], False))
+        out.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        out.append((text[at:], False))
+    return out

@@ -25,8 +25,6 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8765, token: str 
     from session_tracker.web.security import allowed_hosts, check_bind
 
     check_bind(host, token)
-    if not layout.exists():
-        output.echo(f"note: no sessions yet in {layout.root} (the dashboard fills in as they are recorded)", err=True)
     import uvicorn
 
     from session_tracker.web.app import build
@@ -34,6 +32,8 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8765, token: str 
 
     sock = _bind(host, port)
     bound = sock.getsockname()[1]
+    if not layout.exists():
+        output.echo(f"note: no sessions yet in {layout.root} (the dashboard fills in as they are recorded)", err=True)
     app = build(Store(layout), allowed_hosts(host, allow_hosts), token, poll_ms=poll_ms)
     shown = f"[{host}]" if ":" in host else host
     output.echo(f"serving http://{shown}:{bound}/ (read-only{', token required' if token else ''}; Ctrl-C stops)")

@@ -17,7 +17,9 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Iterable
 
+    from session_tracker.model import Project, Session
     from session_tracker.paths import Layout
 
 
@@ -49,3 +51,43 @@ def fresh(layout: Layout) -> sqlite3.Connection:
         conn = schema.connect(index_path(layout))
         ingest.refresh(conn, layout)
     return conn
+
+
+def connect_fresh(layout: Layout) -> sqlite3.Connection:
+    """As :func:`fresh`, but a store that cannot hold an index (read-only, or not created yet)
+    gets a throw-away one in memory, so every view still answers from the event files."""
+    import os
+
+    from session_tracker.index import ingest, schema
+
+    if os.path.isdir(layout.store):
+        try:
+            return fresh(layout)
+        except (OSError, *schema.CORRUPT):
+            pass
+    conn = schema.connect(":memory:")
+    ingest.refresh(conn, layout)
+    return conn
+
+
+def project_view(
+    layout: Layout, full: Iterable[str] = (), types: frozenset[str] | None = None, sparse: bool = False
+) -> tuple[Project, list[Session]]:
+    """The project from the index: sessions ``full`` read in full, the others holding only
+    their events of ``types`` (default :data:`.query.SUMMARY_TYPES`); see :func:`.query.project`.
+
+    Raises:
+        NewerSchema: an event file holds an event of a newer schema version.
+    """
+    from session_tracker.index import query
+
+    conn = connect_fresh(layout)
+    try:
+        return query.project(conn, layout, full, query.SUMMARY_TYPES if types is None else types, sparse=sparse)
+    finally:
+        conn.close()
+
+
+def summary_project(layout: Layout) -> Project:
+    """Every session with the events project views use (what the JSON summary cache held)."""
+    return project_view(layout)[0]

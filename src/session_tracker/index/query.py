@@ -85,10 +85,11 @@ def problems(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 
 def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
-            types: frozenset[str] = SUMMARY_TYPES) -> tuple[Project, list[Session]]:
+            types: frozenset[str] = SUMMARY_TYPES, sparse: bool = False) -> tuple[Project, list[Session]]:
     """The project as views see it, with the sessions named ``full`` read in full from their
     event files and every other session holding only its events of ``types`` (its start moment
-    pinned to the true one, as the index folded it from all its events).
+    pinned to the true one, as the index folded it from all its events). ``sparse`` leaves out
+    the sessions with no such event (for views that only look at those events: blockers, metrics).
 
     Returns ``(project, the sessions read in full)``; ``project.problems`` are the index's.
     Raises:
@@ -110,6 +111,8 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
     for sid, (number, start, _) in meta.items():
         session = views.get(sid)
         if session is None:
+            if sparse:
+                continue
             session = views[sid] = Session(number, sid)
         session.pin_start(start)
     chosen: list[Session] = []

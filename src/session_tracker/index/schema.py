@@ -160,6 +160,8 @@ def discard(path: str, reason: object = None) -> None:
 def _open(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if path == ":memory:":
+        return conn
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
     if not mode or str(mode[0]).lower() != "wal":
         conn.close()
@@ -222,7 +224,8 @@ def connect(path: str, upto: int | None = None) -> sqlite3.Connection:
     Raises:
         OSError: the directory cannot be created.
     """
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if path != ":memory:":
+        os.makedirs(os.path.dirname(path), exist_ok=True)
     for attempt in range(2):
         conn: sqlite3.Connection | None = None
         try:

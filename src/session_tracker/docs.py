@@ -86,7 +86,7 @@ def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
 
     if not any(ctx.document(kind, "x") for kind in LIFECYCLE_KINDS):
         return []
-    from session_tracker.plan.summary_cache import load_summary_project
+    from session_tracker.index import summary_project as load_summary_project
 
     with store.Lock(ctx.layout.lock_file("render")):
         wanted_names = names if names is not None else sorted(open_here(ctx.layout))
@@ -143,7 +143,7 @@ def write_project(ctx: Context) -> list[str]:
 
     Returns the paths written (unchanged documents are not rewritten).
     """
-    from session_tracker.plan.summary_cache import load_summary_project
+    from session_tracker.index import summary_project as load_summary_project
 
     with store.Lock(ctx.layout.lock_file("render")):
         # The project documents need few events per session: read through the summary cache.
@@ -260,11 +260,14 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
 
 def mixed_project(ctx: Context, names: set[str], summary: Project | None = None) -> tuple[Project, list[Session]]:
     """The project with the sessions ``names`` read in full and every other session from the
-    summary cache (start, end, decisions, blockers, metrics …): what one session's documents
-    need, without decoding the whole store. Returns ``(project, the full sessions)``."""
-    from session_tracker.plan.summary_cache import load_summary_project
+    index (start, end, decisions, blockers, metrics …): what one session's documents need,
+    without decoding the whole store. Returns ``(project, the full sessions)``.
 
-    summary = summary or load_summary_project(ctx.layout)
+    ``summary``, a project view already made from the index, saves a second query."""
+    if summary is None:
+        from session_tracker.index import project_view
+
+        return project_view(ctx.layout, names)
     full: dict[str, Session] = {}
     for name in sorted(names):
         found, _ = load_session_file(ctx.layout, name)
@@ -324,7 +327,7 @@ def _sessions_to_redo(
             else:
                 redo.add(owner)
     inputs_changed = bool(changed) or before.get("project") != inputs["project"]
-    from session_tracker.plan.summary_cache import load_summary_project
+    from session_tracker.index import summary_project as load_summary_project
 
     summary = load_summary_project(ctx.layout) if (redo or inputs_changed) else Project([], [])
     horizons = [

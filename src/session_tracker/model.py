@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     T = TypeVar("T")
     from session_tracker.store import Problem
 
+PINNED = -2  # Session._start's count when the start moment was given, not folded
 OPEN = "OPEN"
 COMPLETE = "COMPLETE"
 
@@ -92,10 +93,15 @@ class Session:
     @property
     def start_moment(self) -> str:
         """When work began: the start event's time, or an earlier retroactive ``--at``."""
-        if self._start[0] != len(self.events):  # remembered until an event is added
+        if self._start[0] != len(self.events) and self._start[0] != PINNED:  # remembered until an event is added
             moments = [e.moment for e in self.events if e.type != "session.ended"]
             self._start = (len(self.events), min(moments, key=_instant) if moments else "")
         return self._start[1]
+
+    def pin_start(self, moment: str) -> None:
+        """Fix :attr:`start_moment` to ``moment``: for a view holding only some of the session's
+        events (the index's summary), whose own earliest moment may be later."""
+        self._start = (PINNED, moment)
 
     @property
     def end_moment(self) -> str:

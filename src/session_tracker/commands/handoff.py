@@ -7,6 +7,10 @@ from session_tracker.context import Context
 from session_tracker.errors import TrackerError
 from session_tracker.sessions import record, require_open, resolve
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from session_tracker.model import Project, Session
+
 
 def add_item(ctx: Context, message: str, session: str | None = None) -> dict[str, object]:
     """Record a ``handoff.item`` (it lands in the handoff's next steps).
@@ -23,29 +27,53 @@ def add_item(ctx: Context, message: str, session: str | None = None) -> dict[str
     return {"session": target.name, "id": event.id, "item": text}
 
 
+#: What a handoff needs of the other sessions: blockers (open at its end), metrics (the delta).
+OTHERS = frozenset({"blocker.opened", "blocker.resolved", "metrics.recorded"})
+
+
+def newest_ended(ctx: Context) -> str | None:
+    """The name of the newest ended session (by end time, then name), from the index; or None."""
+    from session_tracker import index
+
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        row = conn.execute("SELECT number FROM sessions WHERE ended_rowid IS NOT NULL ORDER BY end_t DESC, number DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return str(row[0]) if row else None
+
+
+def handoff_of(ctx: Context, name: str) -> tuple[Session | None, Project]:
+    """The newest ended session called ``name``, read in full, and the project view its
+    handoff is rendered with (other sessions' blockers and metrics from the index).
+    ``(None, project)`` when no session of that name has ended."""
+    from session_tracker.index import project_view
+
+    project, full = project_view(ctx.layout, {name}, OTHERS, sparse=True)
+    ended = sorted((s for s in full if s.ended is not None), key=lambda s: s.end_moment)
+    return (ended[-1] if ended else None), project
+
+
 def show(ctx: Context, session: str | None = None) -> dict[str, object]:
     """The handoff of ``session``, or of the newest ended session.
+
+    Reads that session's event file, and of the others only their blockers and metrics from
+    the index.
 
     Returns ``{"session", "ended", "handoff"}`` (``handoff`` is the markdown text).
     Raises:
         TrackerError: no session has ended yet; the named session is unknown or still open.
     """
-    from session_tracker.plan.summary_cache import load_summary_project
-
-    project = load_summary_project(ctx.layout)  # enough to choose; the chosen one is read in full
     if session is None:
-        ended = project.ended()
-        if not ended:
+        name = newest_ended(ctx)
+        if name is None:
             raise TrackerError("no session has ended yet, so there is no handoff", "end the current one with `session-tracker end`")
-        chosen = ended[-1]
     else:
         validate.session_name(session)
-        named = project.named(session)
-        if not named:
+        name = session
+    chosen, project = handoff_of(ctx, name)
+    if chosen is None:
+        if not project.named(name):
             raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`")
-        chosen = named[-1]
-        if chosen.ended is None:
-            raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
-    project, full = docs.mixed_project(ctx, {chosen.name}, project)
-    chosen = next(s for s in full if s.sid == chosen.sid)
+        raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
     return {"session": chosen.name, "ended": chosen.end_moment, "handoff": docs.render_kind("handoff", chosen, project)}

@@ -40,17 +40,15 @@ def next_number(taken: set[str]) -> str:
 def previous_handoff(ctx: Context) -> tuple[str | None, str | None]:
     """``(session name, handoff text)`` of the newest ended session, or ``(None, None)``.
 
-    Reads that session in full and the others through the summary cache (a handoff needs
-    only their blockers and metrics), so starting a session stays quick on a large store.
+    Reads that session in full and of the others only their blockers and metrics, from the
+    index, so starting a session costs the same on a store of any size.
     """
-    from session_tracker.plan.summary_cache import load_summary_project
+    from session_tracker.commands.handoff import handoff_of, newest_ended
 
-    summary = load_summary_project(ctx.layout)
-    ended = summary.ended()
-    if not ended:
+    name = newest_ended(ctx)
+    last, project = handoff_of(ctx, name) if name else (None, None)
+    if last is None or project is None:
         return None, None
-    project, full = docs.mixed_project(ctx, {ended[-1].name}, summary)
-    last = next(s for s in full if s.sid == ended[-1].sid)
     return last.name, docs.render_kind("handoff", last, project)
 
 

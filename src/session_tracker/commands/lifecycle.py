@@ -119,9 +119,9 @@ def memory_show(ctx: Context, kind: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: unknown kind.
     """
+    from session_tracker.index import summary_project as load_summary_project
     from session_tracker.lifecycle.memory import KINDS
     from session_tracker.plan.model import load_plan
-    from session_tracker.plan.summary_cache import load_summary_project
     from session_tracker.render.seed003_docs import render_memory
 
     if kind is not None and kind not in KINDS:

@@ -7,7 +7,8 @@ from session_tracker.clock import display
 from session_tracker.context import Context
 from session_tracker.plan.derive import ICONS, State, bar, coverage_cell, tests_cell
 from session_tracker.plan.model import load_plan
-from session_tracker.plan.summary_cache import load_summary_project
+
+STATUS_TYPES = frozenset({"session.started", "session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded"})
 
 
 def status(ctx: Context) -> dict[str, object]:
@@ -19,7 +20,10 @@ def status(ctx: Context) -> dict[str, object]:
          [{id, message}], "next" [{id, message, priority}], "tests" {passing, coverage,
          metrics}, "tasks" {total, done, in_progress, blocked}}
     """
-    project = load_summary_project(ctx.layout)  # the events status needs, cached per file
+    from session_tracker.index import project_view
+
+    # From the index: every session's start and end, and the blockers and metrics events.
+    project, _ = project_view(ctx.layout, types=STATUS_TYPES)
     plan = load_plan(ctx.layout)
     state = State(project, plan)
     last = state.last

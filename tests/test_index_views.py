@@ -1,5 +1,5 @@
-"""The summary cache behind `status` and the project documents: the same documents as a full
-read, refreshed when a session file grows, rebuilt when deleted or corrupt."""
+"""The index behind `status` and the project documents: the same documents as a full read,
+refreshed when a session file grows, rebuilt when deleted or corrupt."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from session_tracker.commands.log import log
 from session_tracker.commands.plan import phase_add
 from session_tracker.context import Context
 from session_tracker.model import load_project
-from session_tracker.plan.summary_cache import load_summary_project
+from session_tracker.index import summary_project as load_summary_project
 
 
-def test_cache_gives_the_documents_a_full_read_gives(ctx: Context, repo: Path) -> None:
+def test_index_gives_the_documents_a_full_read_gives(ctx: Context, repo: Path) -> None:
     phase_add(ctx, "Phase 0", "1-2")
     init(ctx, objectives=("First",))
     for i in range(5):
@@ -26,17 +26,17 @@ def test_cache_gives_the_documents_a_full_read_gives(ctx: Context, repo: Path) -
     end(ctx, next_steps=("Go on",))
     full = docs.expected_project(ctx, load_project(ctx.layout))
     assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full
-    cache = repo / ".sessions/local/summary-cache.json"
+    cache = repo / ".sessions/local/index.sqlite"
     assert cache.is_file()
-    assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full  # from the cache
+    assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full  # from the index
 
-    init(ctx, objectives=("Second",))  # a new file, and the cache must notice
+    init(ctx, objectives=("Second",))  # a new file, and the index must notice
     decision(ctx, "Use Y", "because")
     full = docs.expected_project(ctx, load_project(ctx.layout))
     assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full
     assert "Use Y" in full[str(repo / "SESSION_TRACKER.md")]
 
-    cache.write_text("{not json")
+    cache.write_text("{not a database")
     assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full
     cache.unlink()
     assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full

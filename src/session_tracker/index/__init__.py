@@ -1,0 +1,93 @@
+"""The derived SQLite index of the event files (issue 16), and full-text search on it (issue 17).
+
+``.sessions/local/index.sqlite`` (never committed) holds, per event file, what it has read so
+far (byte offset, size, mtime, the bytes just before the offset) and every event it read, plus
+tables folded from them (sessions with their counts; views for decisions, blockers, plan items,
+files, commits, metrics, usage) and an FTS5 table of all searchable text. It is refreshed
+incrementally before each query, rebuilt by itself when missing, stale, corrupt or of an older
+schema, and deleting it changes nothing but speed: the event files stay the only truth.
+
+Modules: :mod:`.schema` (connection, migrations, rebuild), :mod:`.ingest` (reading the event
+files in), :mod:`.query` (what views and search ask). ``sqlite3`` is imported only here, never
+on the ``log``/hook hot path.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Iterable
+
+    from session_tracker.model import Project, Session
+    from session_tracker.paths import Layout
+
+
+def index_path(layout: Layout) -> str:
+    """``<store>/local/index.sqlite``."""
+    import os
+
+    return os.path.join(layout.local_dir, "index.sqlite")
+
+
+def fresh(layout: Layout) -> sqlite3.Connection:
+    """A connection to the index, brought up to date with the event files first.
+
+    Opens (creating, migrating or rebuilding as needed: :func:`.schema.connect`) and ingests
+    whatever was appended since the last call (:func:`.ingest.refresh`).
+
+    Raises:
+        NewerSchema: an event file holds an event of a newer schema version.
+        TrackerError: ``.sessions/local/`` cannot be written.
+    """
+    from session_tracker.index import ingest, schema
+
+    conn = schema.connect(index_path(layout))
+    try:
+        ingest.refresh(conn, layout)
+    except schema.CORRUPT as exc:  # a page went bad under us: throw it away, build again
+        conn.close()
+        schema.discard(index_path(layout), exc)
+        conn = schema.connect(index_path(layout))
+        ingest.refresh(conn, layout)
+    return conn
+
+
+def connect_fresh(layout: Layout) -> sqlite3.Connection:
+    """As :func:`fresh`, but a store that cannot hold an index (read-only, or not created yet)
+    gets a throw-away one in memory, so every view still answers from the event files."""
+    import os
+
+    from session_tracker.index import ingest, schema
+
+    if os.path.isdir(layout.store):
+        try:
+            return fresh(layout)
+        except (OSError, *schema.CORRUPT):
+            pass
+    conn = schema.connect(":memory:")
+    ingest.refresh(conn, layout)
+    return conn
+
+
+def project_view(
+    layout: Layout, full: Iterable[str] = (), types: frozenset[str] | None = None, sparse: bool = False
+) -> tuple[Project, list[Session]]:
+    """The project from the index: sessions ``full`` read in full, the others holding only
+    their events of ``types`` (default :data:`.query.SUMMARY_TYPES`); see :func:`.query.project`.
+
+    Raises:
+        NewerSchema: an event file holds an event of a newer schema version.
+    """
+    from session_tracker.index import query
+
+    conn = connect_fresh(layout)
+    try:
+        return query.project(conn, layout, full, query.SUMMARY_TYPES if types is None else types, sparse=sparse)
+    finally:
+        conn.close()
+
+
+def summary_project(layout: Layout) -> Project:
+    """Every session with the events project views use (what the JSON summary cache held)."""
+    return project_view(layout)[0]

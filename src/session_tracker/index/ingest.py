@@ -1,0 +1,210 @@
+"""Reading the event files into the index, incrementally.
+
+Which files: every ``*.jsonl`` under ``.sessions/events/`` (recursively) and
+``.sessions/project*.jsonl``, each keyed by its path relative to ``.sessions/``. Events are
+folded by their ``type``, never by the file they came from, so the layout of the files can
+change without touching this module.
+
+Per file the index remembers the byte offset of the last complete line it read, the file's
+size and mtime, and up to 64 bytes before the offset. A file whose size and mtime are unchanged
+is not opened. A file that grew is read from the offset on; one that shrank below the offset or
+whose bytes before the offset changed (rewritten, e.g. by a rebase) is read again from the
+start, its old rows deleted first; a file that disappeared loses its rows. A torn last line is
+left for the next refresh (the writer's ``os.write`` may still be landing); an undecodable
+complete line is recorded in ``problems`` as ``file:line``, as :func:`store.read` reports it.
+
+All of it happens in one ``BEGIN IMMEDIATE`` transaction, after re-reading the ingest state
+inside it, so concurrent refreshes queue and never ingest a line twice.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+from session_tracker.events import BadLine, decode
+from session_tracker.index.text import paths_of, searchable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+
+    from session_tracker.paths import Layout
+
+TAIL = 64
+#: Types of the project's plan: they name the session they were recorded in, but are not part
+#: of its work, so they do not make or count in a ``sessions`` row.
+PLAN_TYPES = frozenset({
+    "project.set", "phase.added", "phase.set", "milestone.added", "milestone.set", "component.added", "component.set",
+    "task.added", "task.set", "question.opened", "question.answered", "next.added", "next.done", "resource.added",
+    "interface.defined", "issue.noted", "issue.fixed", "plan.removed", "memory.added",
+})
+NO_SESSION = "project"  # the sid of plan events recorded with no session open
+
+
+def event_files(layout: Layout) -> dict[str, str]:
+    """``{path relative to .sessions/: absolute path}`` of every event file (see module doc)."""
+    found: dict[str, str] = {}
+    stack = [layout.events_dir]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif entry.name.endswith(".jsonl"):
+                found[os.path.relpath(entry.path, layout.store).replace(os.sep, "/")] = entry.path
+    try:
+        for name in os.listdir(layout.store):
+            if name.startswith("project") and name.endswith(".jsonl"):
+                found[name] = os.path.join(layout.store, name)
+    except FileNotFoundError:
+        pass
+    return found
+
+
+def _instant(moment: str) -> float:
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        return 0.0
+    return parsed.timestamp() if parsed.tzinfo is not None else 0.0
+
+
+def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
+    """Bring the index up to date with the event files. Returns the number of events added.
+
+    Raises:
+        NewerSchema: a file holds an event of a newer schema version (nothing is committed).
+    """
+    files = event_files(layout)
+    stats: dict[str, os.stat_result] = {}
+    for rel, path in files.items():
+        try:
+            stats[rel] = os.stat(path)
+        except FileNotFoundError:
+            continue
+    known = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT path, size, mtime_ns FROM sources")}
+    todo = [rel for rel, st in stats.items() if known.get(rel) != (st.st_size, st.st_mtime_ns)]
+    gone = [rel for rel in known if rel not in stats]
+    if not todo and not gone:
+        return 0
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        added = _ingest(conn, layout, files, sorted(todo), gone)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return added
+
+
+class _Batch:
+    """Rows gathered from the files read in one refresh, written with ``executemany``."""
+
+    __slots__ = ("events", "fts", "items", "next_rowid", "paths", "problems", "touched")
+
+    def __init__(self, next_rowid: int) -> None:
+        self.next_rowid = next_rowid
+        self.events: list[tuple[object, ...]] = []
+        self.fts: list[tuple[int, str]] = []
+        self.items: list[tuple[object, ...]] = []
+        self.paths: list[tuple[str, str, int]] = []
+        self.problems: list[tuple[str, int, str]] = []
+        self.touched: set[str] = set()
+
+
+def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], todo: list[str], gone: list[str]) -> int:
+    state = {row[0]: row[1:] for row in conn.execute("SELECT path, offset, size, mtime_ns, tail, lines FROM sources")}
+    batch = _Batch((conn.execute("SELECT max(rowid) FROM events").fetchone()[0] or 0) + 1)
+    for rel in gone:
+        if rel in state:
+            _drop(conn, rel, batch)
+    for rel in todo:
+        _read_file(conn, rel, files[rel], state.get(rel), batch)
+    first = batch.next_rowid - len(batch.events)
+    before = conn.total_changes
+    conn.executemany("INSERT OR IGNORE INTO events (rowid, source, line, id, ts, moment, t, session, sid, type, actor, raw) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.events)
+    if conn.total_changes - before != len(batch.events):  # duplicates ignored: index only what went in
+        kept = {row[0] for row in conn.execute("SELECT rowid FROM events WHERE rowid >= ?", (first,))}
+        batch.fts = [row for row in batch.fts if row[0] in kept]
+        batch.items = [row for row in batch.items if row[0] in kept]
+        batch.paths = [row for row in batch.paths if row[2] in kept]
+    conn.executemany("INSERT INTO fts (rowid, body) VALUES (?, ?)", batch.fts)
+    conn.executemany("INSERT INTO search_items (rowid, kind, sid, session, t, agent) VALUES (?, ?, ?, ?, ?, ?)", batch.items)
+    conn.executemany("INSERT INTO paths (sid, path, rowid_event) VALUES (?, ?, ?)", batch.paths)
+    conn.executemany("INSERT INTO problems (source, line, reason) VALUES (?, ?, ?)", batch.problems)
+    from session_tracker.index.fold import fold_sessions
+
+    fold_sessions(conn, batch.touched)
+    return len(batch.events)
+
+
+def _drop(conn: sqlite3.Connection, rel: str, batch: _Batch) -> None:
+    """Forget everything read from ``rel`` (it disappeared, or is read again from the start)."""
+    batch.touched.update(row[0] for row in conn.execute("SELECT DISTINCT sid FROM events WHERE source = ?", (rel,)))
+    for table in ("fts", "search_items"):
+        conn.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
+    conn.execute("DELETE FROM paths WHERE rowid_event IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
+    conn.execute("DELETE FROM events WHERE source = ?", (rel,))
+    conn.execute("DELETE FROM problems WHERE source = ?", (rel,))
+    conn.execute("DELETE FROM sources WHERE path = ?", (rel,))
+
+
+def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[object, ...] | None, batch: _Batch) -> None:
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - a missing file is handled before the with
+    except FileNotFoundError:
+        if known is not None:
+            _drop(conn, rel, batch)
+        return
+    with handle:
+        st = os.fstat(handle.fileno())
+        offset, lines = 0, 0
+        if known is not None:
+            old_offset, _, _, tail, old_lines = known
+            assert isinstance(old_offset, int) and isinstance(old_lines, int) and isinstance(tail, bytes)
+            if st.st_size >= old_offset:
+                handle.seek(old_offset - len(tail))
+                if handle.read(len(tail)) == tail:
+                    offset, lines = old_offset, old_lines
+            if offset == 0:  # shrank or rewritten under the offset: stale, read it all again
+                _drop(conn, rel, batch)
+        handle.seek(offset)
+        blob = handle.read()
+    end = blob.rfind(b"\n") + 1  # a torn last line waits for the next refresh
+    label = f".sessions/{rel}"
+    for raw in blob[:end].split(b"\n")[:-1]:
+        lines += 1
+        if not raw.strip():
+            continue
+        try:
+            event = decode(raw, f"{label}:{lines}")
+        except BadLine as bad:
+            batch.problems.append((rel, lines, bad.reason))
+            continue
+        rowid = batch.next_rowid
+        batch.next_rowid += 1
+        at = event.data.get("at")
+        moment = at if isinstance(at, str) else event.ts
+        t = _instant(moment)
+        batch.events.append((rowid, rel, lines, event.id, event.ts, moment, t, event.session, event.sid, event.type,
+                             event.actor, raw.decode("utf-8")))
+        if event.type not in PLAN_TYPES and event.sid != NO_SESSION:
+            batch.touched.add(event.sid)
+        found = searchable(event.type, event.data)
+        if found is not None:
+            batch.fts.append((rowid, found[1]))
+            batch.items.append((rowid, found[0], event.sid, event.session, t, event.actor))
+        for touched in paths_of(event.type, event.data):
+            batch.paths.append((event.sid, touched, rowid))
+    new_offset = offset + end
+    before = known[3] if known is not None and offset else b""
+    assert isinstance(before, bytes)
+    tail = (before + blob[:end])[-TAIL:]  # the bytes before the offset: a rewrite shows there
+    conn.execute("INSERT OR REPLACE INTO sources (path, offset, size, mtime_ns, tail, lines) VALUES (?, ?, ?, ?, ?, ?)",
+                 (rel, new_offset, st.st_size, st.st_mtime_ns, tail, lines))

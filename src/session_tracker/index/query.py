@@ -1,0 +1,127 @@
+"""What views ask the index: sessions, a project view without decoding every event file, one
+event, and full-text search (:mod:`.search`).
+
+Every function takes a connection from :func:`session_tracker.index.fresh` (already brought up
+to date with the event files).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from session_tracker.events import Event
+from session_tracker.model import Project, Session, group
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Iterable
+
+    from session_tracker.paths import Layout
+
+#: The event types the project views fold from other sessions (what the JSON summary cache kept).
+SUMMARY_TYPES = frozenset({
+    "session.started", "session.ended", "decision", "blocker.opened", "blocker.resolved", "handoff.item",
+    "files.changed", "commit", "metrics.recorded",
+})
+#: What one session's handoff needs of the others: blockers (open at its end) and metrics (the delta).
+HANDOFF_TYPES = frozenset({"session.started", "session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded"})
+
+SESSION_COLUMNS = ("sid", "number", "source", "start_moment", "end_moment", "status", "branch", "agent", "objective",
+                   "events", "entries", "decisions", "blockers", "commits")
+
+
+def sessions(conn: sqlite3.Connection, limit: int | None = None, since: str | None = None,
+             newest: bool = False) -> list[dict[str, object]]:
+    """Sessions ordered by start (then number), as dicts of :data:`SESSION_COLUMNS`.
+
+    Args:
+        limit: at most this many (the newest ones when ``newest``, still returned oldest first).
+        since: only sessions that started at or after this ISO time (compared as instants).
+    """
+    from session_tracker.index.ingest import _instant
+
+    where, args = "", []
+    if since is not None:
+        where, args = "WHERE start_t >= ?", [_instant(since)]
+    order = "DESC" if newest else "ASC"
+    tail = f" LIMIT {int(limit)}" if limit is not None else ""
+    rows = conn.execute(
+        f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions {where} ORDER BY start_t {order}, number {order}{tail}", args
+    ).fetchall()
+    out = [dict(zip(SESSION_COLUMNS, row, strict=True)) for row in rows]
+    return out[::-1] if newest else out
+
+
+def count_sessions(conn: sqlite3.Connection) -> int:
+    """How many sessions the store holds."""
+    return int(conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+
+def sources_of(conn: sqlite3.Connection, name: str) -> list[tuple[str, str]]:
+    """``[(sid, source)]`` of the sessions called ``name`` (more than one after a colliding merge)."""
+    return [(row[0], row[1]) for row in conn.execute("SELECT sid, source FROM sessions WHERE number = ? ORDER BY start_t, rowid", (name,))]
+
+
+def _event(raw: str, where: str = "") -> Event:
+    d = json.loads(raw)
+    return Event(id=d["id"], ts=d["ts"], session=d["session"], sid=d["sid"], type=d["type"], actor=d["actor"],
+                 data=d.get("data") or {}, v=d["v"], where=where)
+
+
+def event(conn: sqlite3.Connection, ref: int | str) -> Event | None:
+    """One event by its index row (int) or its id (str; the first copy), or None."""
+    if isinstance(ref, int):
+        row = conn.execute("SELECT raw, source, line FROM events WHERE rowid = ?", (ref,)).fetchone()
+    else:
+        row = conn.execute("SELECT raw, source, line FROM events WHERE id = ? ORDER BY rowid LIMIT 1", (ref,)).fetchone()
+    return _event(row[0], f".sessions/{row[1]}:{row[2]}") if row else None
+
+
+def problems(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every undecodable line the index met: ``[(".sessions/<file>:<line>", reason)]``."""
+    return [(f".sessions/{s}:{n}", r) for s, n, r in conn.execute("SELECT source, line, reason FROM problems ORDER BY source, line")]
+
+
+def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
+            types: frozenset[str] = SUMMARY_TYPES, sparse: bool = False) -> tuple[Project, list[Session]]:
+    """The project as views see it, with the sessions named ``full`` read in full from their
+    event files and every other session holding only its events of ``types`` (its start moment
+    pinned to the true one, as the index folded it from all its events). ``sparse`` leaves out
+    the sessions with no such event (for views that only look at those events: blockers, metrics).
+
+    Returns ``(project, the sessions read in full)``; ``project.problems`` are the index's.
+    Raises:
+        NewerSchema: a session file read in full holds an event of a newer schema version.
+    """
+    from session_tracker import store
+    from session_tracker.store import Problem
+
+    meta = {row[0]: row[1:] for row in conn.execute("SELECT sid, number, start_moment, source FROM sessions")}
+    views: dict[str, Session] = {}
+    marks = ", ".join(f"'{t}'" for t in sorted(types))
+    for sid, raw in conn.execute(
+        f"SELECT e.sid, e.raw FROM events e JOIN sessions s ON s.sid = e.sid WHERE e.type IN ({marks}) ORDER BY e.rowid"
+    ):
+        session = views.get(sid)
+        if session is None:
+            session = views[sid] = Session(meta[sid][0], sid)
+        session.add(_event(raw))
+    for sid, (number, start, _) in meta.items():
+        session = views.get(sid)
+        if session is None:
+            if sparse:
+                continue
+            session = views[sid] = Session(number, sid)
+        session.pin_start(start)
+    chosen: list[Session] = []
+    for name in sorted(set(full)):
+        for source in sorted({src for _, src in sources_of(conn, name)}):
+            path = os.path.join(layout.store, source)
+            events, _ = store.read(path, label=layout.relative(path))
+            for found in group(events, name):
+                views[found.sid] = found
+                chosen.append(found)
+    bad = [Problem(where, reason) for where, reason in problems(conn)]
+    return Project(list(views.values()), bad), chosen

@@ -24,8 +24,8 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra (starlette, uvicorn, jinja2) is not installed")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
 
-from conftest import GIT_ENV  # noqa: E402
-from web_support import BLOCKER_WORD, RATIONALE_WORD, Server, isolated_project, serving  # noqa: E402
+from conftest import GIT_ENV
+from web_support import BLOCKER_WORD, RATIONALE_WORD, Server, isolated_project, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("STRACK_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))

@@ -15,8 +15,8 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra (starlette, uvicorn, jinja2) is not installed")
 pytest.importorskip("uvicorn", reason="the web extra is not installed")
 
-from conftest import run_cli  # noqa: E402
-from web_support import BLOCKER_WORD, RATIONALE_WORD, build_project, cli, serving  # noqa: E402
+from conftest import run_cli
+from web_support import BLOCKER_WORD, RATIONALE_WORD, cli, serving
 
 
 def get(port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, dict[str, str], bytes]:

@@ -14,7 +14,7 @@ API (bodies documented in :mod:`.views` and :mod:`.search`)::
     /api/v1/decisions[/{id}]     the decision log / one decision
     /api/v1/blockers             open blockers, next steps, open questions
     /api/v1/plan                 phases, milestones, components, tasks by status
-    /api/v1/search?q=…           ranked results with snippets
+    /api/v1/search?q=…&limit=N   = `search QUERY --json` (ranked, snippets with highlights)
 """
 
 from __future__ import annotations
@@ -89,10 +89,10 @@ def build(store: Store, hosts: frozenset[str], token: str | None, poll_ms: int =
     def page_session(request: Request) -> Response:
         snap = store.snapshot()
         try:
-            chosen = views.pick(store, request.path_params["key"], request.query_params.get("sid", ""))
+            project, chosen = views.pick(store, request.path_params["key"], request.query_params.get("sid", ""))
         except views.NotFound as exc:
             return not_found(request, str(exc))
-        return html(site.session(snap, chosen))
+        return html(site.session(snap, project, chosen))
 
     def page_decision(request: Request) -> Response:
         try:
@@ -101,16 +101,15 @@ def build(store: Store, hosts: frozenset[str], token: str | None, poll_ms: int =
             return not_found(request, str(exc))
 
     def api_session(request: Request) -> Response:
-        snap = store.snapshot()
         try:
-            chosen = views.pick(store, request.path_params["key"], request.query_params.get("sid", ""))
+            project, chosen = views.pick(store, request.path_params["key"], request.query_params.get("sid", ""))
         except views.NotFound as exc:
             return not_found(request, str(exc))
-        return _json(views.show_api(store, snap, chosen))
+        return _json(views.show_api(store, project, chosen))
 
     def api_decision(request: Request) -> Response:
         try:
-            found = views.decision(store.snapshot(), request.path_params["id"], links)
+            found = views.decision(store, store.snapshot(), request.path_params["id"], links)
         except views.NotFound as exc:
             return not_found(request, str(exc))
         return _json({k: v for k, v in found.items() if k not in ("session_href", "anchor", "when")})
@@ -128,13 +127,16 @@ def build(store: Store, hosts: frozenset[str], token: str | None, poll_ms: int =
         return _json(memo.get("tasks", snap.stamp, lambda: task_list(Context(layout=store.layout, env={}))))
 
     def api_search(request: Request) -> Response:
-        from session_tracker.web.search import search
+        from session_tracker.web.search import search_api
 
         try:
-            limit = max(1, min(500, int(request.query_params.get("limit", "50"))))
+            limit = max(1, min(1000, int(request.query_params.get("limit", "50"))))
         except ValueError:
             limit = 50
-        return _json(search(store, store.snapshot(), request.query_params.get("q", ""), links, limit=limit))
+        try:
+            return _json(search_api(store, request.query_params.get("q", ""), limit=limit))
+        except TrackerError as exc:
+            return _json({"v": API_VERSION, "error": exc.message, "hint": exc.hint}, 400)
 
     def static(request: Request) -> Response:
         name = request.path_params["name"]
@@ -154,7 +156,7 @@ def build(store: Store, hosts: frozenset[str], token: str | None, poll_ms: int =
         Route("/search", lambda r: html(site.search(store.snapshot(), r.query_params.get("q", "")))),
         Route("/static/{name}", static),
         Route("/api/v1/version", lambda r: _json({"v": API_VERSION, "stamp": store.snapshot().stamp})),
-        Route("/api/v1/sessions", lambda r: _json(views.sessions_api(store.snapshot()))),
+        Route("/api/v1/sessions", lambda r: _json(memo.get("sessions", store.snapshot().stamp, lambda: views.sessions_api(store)))),
         Route("/api/v1/sessions/{key}", api_session),
         Route("/api/v1/decisions", lambda r: _json(views.decisions(store.snapshot()))),
         Route("/api/v1/decisions/{id}", api_decision),

@@ -1,16 +1,15 @@
 """Where the dashboard reads the store: the one data-access module of ``web/``.
 
-The pages and the JSON API ask this module, never ``store`` or ``model`` directly, so moving
-them onto the SQLite index of issue 16 changes this file only.
+Everything comes from the derived SQLite index (:mod:`session_tracker.index`, issue 16), which
+is brought up to date with the event files before it answers, or from a session's own event
+file when a page shows that session in full. The pages and the JSON API never read ``store`` or
+``model`` themselves.
 
-A dashboard process lives long and is asked often, so it keeps, in memory, a *light* view of
-each session file keyed by the file's ``(size, mtime_ns)``: the events project-wide views use
-(start, end, decisions, blockers, handoff items, file snapshots, commits, metrics; the same set
-as :mod:`session_tracker.plan.summary_cache`) plus a few counts the sessions list shows (notes,
-commands, failed commands, tokens, agent). A refresh stats every event file (throttled to one
-per ``min_interval_s``) and re-reads only the files that changed, so a page costs what its own
-data costs. A page about one session reads that session's file in full. The event files stay
-the only truth: nothing here is written anywhere.
+A dashboard process lives long and is asked often (every open page polls for changes), so a
+:class:`Snapshot` is taken at most once per ``min_interval_s`` and reused while the store's
+stamp (every event file's offset, size and mtime as the index saw them, plus ``project.jsonl``
+and this worktree's open-session markers) is unchanged. The project-wide fold (decisions,
+blockers, metrics, the plan board) is built only when a page asks for it, once per stamp.
 """
 
 from __future__ import annotations
@@ -24,102 +23,92 @@ from collections.abc import Iterator
 from session_tracker import store, validate
 from session_tracker.errors import TrackerError
 from session_tracker.events import Event
-from session_tracker.model import Project, Session, group, load_session_file
+from session_tracker.model import Project, Session, group
 from session_tracker.paths import Layout
 from session_tracker.plan.model import Plan, load_plan
-from session_tracker.plan.summary_cache import KEPT
 from session_tracker.sessions import open_here
-from session_tracker.store import Problem
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+
+BLOCKER_TYPES = frozenset({"blocker.opened", "blocker.resolved"})
+
+# One row per session for the sessions list: the index's columns, the starter's UTC offset,
+# and the agent activity counted in SQL (no event file is decoded for the list).
+_ROWS = """
+SELECT s.sid, s.number, s.source, s.status, s.start_moment, s.end_moment, s.branch, coalesce(s.agent, ''), coalesce(s.objective, ''),
+       s.entries, s.decisions, coalesce(json_extract(e.raw, '$.data.tz'), '+00:00')
+FROM sessions s LEFT JOIN events e ON e.rowid = s.started_rowid
+ORDER BY s.start_t, s.number
+"""
+_ACTIVITY = """
+SELECT sid, sum(type = 'command.run'),
+       sum(type = 'command.run' AND (json_extract(raw, '$.data.failed') = 1 OR coalesce(json_extract(raw, '$.data.exit'), 0) != 0)),
+       sum(CASE WHEN type = 'usage' THEN coalesce(json_extract(raw, '$.data.input_tokens'), 0)
+                                          + coalesce(json_extract(raw, '$.data.output_tokens'), 0) ELSE 0 END)
+FROM events WHERE type IN ('command.run', 'usage') GROUP BY sid
+"""
 
 
-class Facts:
-    """What the sessions list shows about one session beyond its light events.
+class Row:
+    """One session as the sessions list shows it.
 
     Attributes:
-        entries: work-log notes; decisions: decision events; commands / failed: agent shell
-        commands (all / failed); tokens: input + output tokens of ``usage`` events;
-        agent: the agent that started it ('' for a person); files: files in the latest capture.
+        sid, name, source (its event file, relative to ``.sessions/``), status (OPEN,
+        COMPLETE), started / ended (ISO; ended '' while open), branch, agent ('' for a
+        person), objective, entries, decisions, tz (``+HH:MM``), commands / failed (agent shell
+        commands, all / failed), tokens (input + output), files (distinct paths touched).
     """
 
-    __slots__ = ("agent", "commands", "decisions", "entries", "failed", "files", "tokens")
+    __slots__ = ("agent", "branch", "commands", "decisions", "ended", "entries", "failed", "files", "name", "objective", "sid",
+                 "source", "started", "status", "tokens", "tz")
 
-    def __init__(self) -> None:
-        self.entries = 0
-        self.decisions = 0
+    def __init__(self, raw: tuple[object, ...]) -> None:
+        sid, name, source, status, started, ended, branch, agent, objective, entries, decisions, tz = raw
+        self.sid, self.name, self.source, self.status = str(sid), str(name), str(source), str(status)
+        self.started, self.ended, self.branch = str(started or ""), str(ended or ""), str(branch or "")
+        self.agent, self.objective, self.tz = str(agent or ""), str(objective or ""), str(tz or "+00:00")
+        self.entries, self.decisions = int(entries or 0), int(decisions or 0)  # type: ignore[call-overload]
         self.commands = 0
         self.failed = 0
         self.tokens = 0
-        self.agent = ""
         self.files = 0
 
 
-class _File:
-    __slots__ = ("facts", "problems", "sessions", "stamp")
-
-    def __init__(self, stamp: tuple[int, int], sessions: list[Session], facts: dict[str, Facts], problems: list[Problem]) -> None:
-        self.stamp = stamp
-        self.sessions = sessions
-        self.facts = facts
-        self.problems = problems
-
-
 class Snapshot:
-    """The store as of one refresh (never mutated afterwards; safe to share between threads).
+    """The store as of one refresh (never changed afterwards; shared between threads).
 
     Attributes:
-        stamp: changes whenever an event file, ``project.jsonl`` or the open markers change
-            (hex string; the live update compares it).
-        project: every session, light (see the module doc), ordered by start.
-        facts: ``{sid: Facts}``.
-        files: ``{sid: session file name without .jsonl}``.
+        stamp: changes whenever the store changes (hex; the live update compares it).
+        rows: every session (:class:`Row`), ordered by start.
         plan: the plan folded from ``project.jsonl``.
         here: ``{name: sid}`` of the sessions open in this worktree.
+        problems: unreadable lines, ``["file:line: why"]``.
     """
 
-    __slots__ = ("facts", "files", "here", "plan", "project", "stamp")
+    __slots__ = ("_lock", "_project", "_store", "here", "plan", "problems", "rows", "stamp")
 
-    def __init__(self, stamp: str, project: Project, facts: dict[str, Facts], files: dict[str, str], plan: Plan, here: dict[str, str]) -> None:
+    def __init__(self, store: Store, stamp: str, rows: list[Row], plan: Plan, here: dict[str, str], problems: list[str]) -> None:
+        self._store = store
         self.stamp = stamp
-        self.project = project
-        self.facts = facts
-        self.files = files
+        self.rows = rows
         self.plan = plan
         self.here = here
+        self.problems = problems
+        self._project: Project | None = None
+        self._lock = threading.Lock()
 
+    @property
+    def project(self) -> Project:
+        """Every session holding the events project views use (start, end, decisions, blockers,
+        handoff items, file snapshots, commits, metrics), from the index; built on first use."""
+        with self._lock:
+            if self._project is None:
+                from session_tracker.index import project_view
 
-def _wanted(event: Event) -> bool:
-    return event.type in KEPT or "at" in event.data
-
-
-def facts_of(session: Session) -> Facts:
-    """Count what the sessions list shows, from a fully read session."""
-    facts = Facts()
-    for event in session.events:
-        kind = event.type
-        if kind == "note":
-            facts.entries += 1
-        elif kind == "decision":
-            facts.decisions += 1
-        elif kind == "command.run":
-            facts.commands += 1
-            if event.data.get("failed") is True or (isinstance(event.data.get("exit"), int) and event.data.get("exit") != 0):
-                facts.failed += 1
-        elif kind == "usage":
-            for key in ("input_tokens", "output_tokens"):
-                value = event.data.get(key)
-                if isinstance(value, int) and not isinstance(value, bool):
-                    facts.tokens += value
-    facts.agent = session.started.text("agent") if session.started else ""
-    facts.files = len(session.files())
-    return facts
-
-
-def _light(session: Session) -> Session:
-    light = Session(session.name, session.sid)
-    for event in session.events:
-        if _wanted(event):
-            light.add(event)
-    return light
+                self._project = project_view(self._store.layout)[0]
+            return self._project
 
 
 class Store:
@@ -134,109 +123,99 @@ class Store:
         self.layout = layout
         self.min_interval_s = min_interval_s
         self._lock = threading.Lock()
-        self._files: dict[str, _File] = {}
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
-        self._plan_stamp: tuple[int, int] | None = None
-        self._plan: Plan | None = None
+        self._plan: tuple[tuple[int, int], Plan] | None = None
 
-    def snapshot(self) -> Snapshot:
-        """The store as it is now (re-reading only the files that changed since last time).
+    def connect(self) -> sqlite3.Connection:
+        """A connection to the index, up to date with the event files (close it after use).
 
         Raises:
-            NewerSchema: a changed file holds an event of a newer schema version.
+            NewerSchema: an event file holds an event of a newer schema version.
+        """
+        from session_tracker.index import connect_fresh
+
+        return connect_fresh(self.layout)
+
+    def snapshot(self) -> Snapshot:
+        """The store as it is now (the previous snapshot while nothing changed).
+
+        Raises:
+            NewerSchema: an event file holds an event of a newer schema version.
         """
         with self._lock:
             if self._snapshot is not None and time.monotonic() - self._checked < self.min_interval_s:
                 return self._snapshot
-            self._snapshot = self._refresh()
+            self._snapshot = self._refresh(self._snapshot)
             self._checked = time.monotonic()
             return self._snapshot
 
-    def _refresh(self) -> Snapshot:
-        digest = hashlib.blake2b(digest_size=12)
-        seen: dict[str, _File] = {}
-        changed = self._snapshot is None
-        try:
-            entries = sorted((e for e in os.scandir(self.layout.events_dir) if e.name.endswith(".jsonl")), key=lambda e: e.name)
-        except FileNotFoundError:
-            entries = []
-        for entry in entries:
-            try:
-                stat = entry.stat()
-            except FileNotFoundError:
-                continue
-            stamp = (stat.st_size, stat.st_mtime_ns)
-            digest.update(f"{entry.name}\0{stamp[0]}\0{stamp[1]}\n".encode())
-            known = self._files.get(entry.name)
-            if known is None or known.stamp != stamp:
-                name = entry.name[:-6]
-                found, bad = load_session_file(self.layout, name)
-                known = _File(stamp, [_light(s) for s in found], {s.sid: facts_of(s) for s in found}, bad)
-                changed = True
-            seen[entry.name] = known
-        changed = changed or len(seen) != len(self._files)
-        self._files = seen
-        plan_stamp = _stamp(self.layout.project_file)
-        digest.update(f"project\0{plan_stamp}\n".encode())
-        if self._plan is None or plan_stamp != self._plan_stamp:
-            self._plan, self._plan_stamp = load_plan(self.layout), plan_stamp
-            changed = True
-        here = open_here(self.layout)
-        digest.update(repr(sorted(here.items())).encode())
-        hexstamp = digest.hexdigest()
-        if not changed and self._snapshot is not None:
-            if self._snapshot.stamp == hexstamp:
-                return self._snapshot
-            return Snapshot(hexstamp, self._snapshot.project, self._snapshot.facts, self._snapshot.files, self._plan, here)
-        sessions: list[Session] = []
-        problems: list[Problem] = []
-        facts: dict[str, Facts] = {}
-        files: dict[str, str] = {}
-        for filename, known in seen.items():
-            sessions.extend(known.sessions)
-            problems.extend(known.problems)
-            facts.update(known.facts)
-            files.update((s.sid, filename[:-6]) for s in known.sessions)
-        return Snapshot(hexstamp, Project(sessions, problems), facts, files, self._plan, here)
+    def _refresh(self, previous: Snapshot | None) -> Snapshot:
+        from session_tracker.index import query
 
-    def sessions_named(self, key: str) -> list[Session]:
-        """Sessions read in full whose name is ``key``, or whose sid is ``key`` (or starts with
-        it, 6+ characters). Empty when there is none or ``key`` is not a valid name."""
+        plan_stamp = _stamp(self.layout.project_file)
+        here = open_here(self.layout)
+        conn = self.connect()
+        try:
+            digest = hashlib.blake2b(digest_size=12)
+            for path, offset, size, mtime in conn.execute("SELECT path, offset, size, mtime_ns FROM sources ORDER BY path"):
+                digest.update(f"{path}\0{offset}\0{size}\0{mtime}\n".encode())
+            digest.update(f"project\0{plan_stamp}\0{sorted(here.items())}".encode())
+            stamp = digest.hexdigest()
+            if previous is not None and previous.stamp == stamp:
+                return previous
+            rows = [Row(raw) for raw in conn.execute(_ROWS)]
+            by_sid = {r.sid: r for r in rows}
+            for sid, commands, failed, tokens in conn.execute(_ACTIVITY):
+                row = by_sid.get(sid)
+                if row is not None:
+                    row.commands, row.failed, row.tokens = int(commands or 0), int(failed or 0), int(tokens or 0)
+            for sid, files in conn.execute("SELECT sid, count(DISTINCT path) FROM paths GROUP BY sid"):
+                if sid in by_sid:
+                    by_sid[sid].files = int(files)
+            problems = [f"{where}: {reason}" for where, reason in query.problems(conn)]
+        finally:
+            conn.close()
+        if self._plan is None or self._plan[0] != plan_stamp:
+            self._plan = (plan_stamp, load_plan(self.layout))
+        return Snapshot(self, stamp, rows, self._plan[1], here, problems)
+
+    def session_view(self, key: str) -> tuple[Project, list[Session]]:
+        """The sessions named ``key`` (or whose sid starts with ``key``, 6+ characters) read in
+        full from their event files, and a project holding every session's blockers (what
+        ``show`` folds). Empty when nothing matches or ``key`` is not a valid name."""
+        from session_tracker.index import project_view
+
         try:
             validate.session_name(key)
         except TrackerError:  # an invalid name simply names no session
-            return []
-        if os.path.exists(self.layout.session_file(key)):
-            return load_session_file(self.layout, key)[0]
-        if len(key) < 6:
-            return []
-        snap = self.snapshot()
-        names = {name for sid, name in snap.files.items() if sid.startswith(key)}
-        found = [s for name in sorted(names) for s in load_session_file(self.layout, name)[0]]
-        return [s for s in found if s.sid.startswith(key)]
+            return Project([], []), []
+        names = {r.name for r in self.snapshot().rows if r.name == key or (len(key) >= 6 and r.sid.startswith(key.upper()))}
+        if not names:
+            return Project([], []), []
+        project, full = project_view(self.layout, names, BLOCKER_TYPES, sparse=True)
+        return project, [s for s in full if s.name == key or s.sid.startswith(key.upper())]
+
+    def event(self, event_id: str) -> Event | None:
+        """One event by its id, or None."""
+        from session_tracker.index import query
+
+        conn = self.connect()
+        try:
+            return query.event(conn, event_id)
+        finally:
+            conn.close()
 
     def each_session(self) -> Iterator[Session]:
-        """Every session read in full, one file at a time (bounded memory), by file name."""
-        for name in sorted(self.snapshot().files.values()):
-            yield from load_session_file(self.layout, name)[0]
-
-    def matching(self, terms: list[str]) -> Iterator[Session]:
-        """Sessions whose file holds every term (casefolded bytes), read in full.
-
-        The search fallback until the index exists: a byte scan is cheap next to decoding.
-        """
-        wanted = [t.casefold() for t in terms if t]
-        for name in sorted(set(self.snapshot().files.values())):
-            path = self.layout.session_file(name)
-            try:
-                with open(path, "rb") as handle:
-                    raw = handle.read().decode("utf-8", "replace").casefold()
-            except OSError:
+        """Every session read in full, one event file at a time (bounded memory), by start."""
+        seen: set[str] = set()
+        for row in self.snapshot().rows:
+            if row.source in seen:
                 continue
-            if all(t in raw for t in wanted):
-                events, _ = store.read(path, label=self.layout.relative(path))
-                yield from group(events, name)
+            seen.add(row.source)
+            path = os.path.join(self.layout.store, row.source)
+            events, _ = store.read(path, label=self.layout.relative(path))
+            yield from group(events, row.name)
 
 
 def _stamp(path: str) -> tuple[int, int]:

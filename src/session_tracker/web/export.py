@@ -49,11 +49,12 @@ def export_html(layout: Layout, target: str) -> dict[str, object]:
     from session_tracker.web import require
 
     require("jinja2")
+    from session_tracker.model import Project
     from session_tracker.web.data import Store
     from session_tracker.web.pages import STATIC_DIR, STATIC_FILES
     from session_tracker.web.search import texts
     from session_tracker.web.site import Site
-    from session_tracker.web.views import decisions, session_href
+    from session_tracker.web.views import ambiguous_names, decisions, session_href
 
     target = os.path.abspath(target)
     _check_target(target)
@@ -92,10 +93,12 @@ def export_html(layout: Layout, target: str) -> dict[str, object]:
         sessions = 0
         with open(os.path.join(work, "search-index.js"), "w", encoding="utf-8") as index:
             index.write("window.STRACK_INDEX = [\n")
+            blockers = Project([s for s in snap.project.sessions if s.of_type("blocker.opened", "blocker.resolved")], [])
+            twice = ambiguous_names(snap)
             for session in store.each_session():
                 sessions += 1
-                href = session_href(links, snap, session.name, session.sid)
-                put(href, site.session(snap, session))
+                href = session_href(links, snap, session.name, session.sid, twice)
+                put(href, site.session(snap, blockers, session))
                 for event, text in texts(session):
                     if not text:
                         continue

@@ -1,115 +1,64 @@
-"""Search for the dashboard: every text a session holds, ranked, with the matches marked.
+"""Search for the dashboard: the ``search`` command's answer (the index's FTS5, BM25-ranked,
+issue 16) with links, and what the static export's in-browser search indexes.
 
-Used until the SQLite index of issue 16 answers ``search``; :func:`search` is then a thin call
-of it with the same result shape. Query syntax: words (each must match a whole word),
-``"a phrase"``, and ``prefix*``; matching ignores case.
+The export indexes the same text per event as the index does (:func:`index.text.searchable`),
+and its script applies the same query rules (words, ``"a phrase"``, ``prefix*``), so a search
+in the shared site finds what ``session-tracker search`` finds.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from session_tracker.clock import display
+from session_tracker.context import Context
 from session_tracker.events import Event
 from session_tracker.model import Session
-from session_tracker.web import API_VERSION
 from session_tracker.web.data import Snapshot, Store
 from session_tracker.web.links import Links
 
-WEIGHT = {"decision": 3.0, "blocker.opened": 3.0, "blocker.resolved": 2.0, "session.started": 2.0, "commit": 1.5}
-_TOKEN = re.compile(r'"([^"]+)"|(\S+)')
 
+def search_api(store: Store, query: str, limit: int = 50) -> dict[str, object]:
+    """``GET /api/v1/search?q=…``: the body of ``search --json`` — ``{"v", "query", "count",
+    "results": [{ref, id, kind, type, session, sid, at, actor, snippet, highlights, score}]}``
+    (best first).
 
-def parse(query: str) -> tuple[list[re.Pattern[str]], list[str]]:
-    """The query's patterns and the literal words every match must contain (for a byte scan).
-
-    ``"a b"`` → one phrase; ``ab*`` → words starting with ``ab``; anything else a whole word.
+    Raises:
+        TrackerError: an empty query or one FTS5 refuses.
     """
-    patterns: list[re.Pattern[str]] = []
-    literals: list[str] = []
-    for phrase, word in _TOKEN.findall(query):
-        if phrase:
-            words = phrase.split()
-            if words:
-                patterns.append(re.compile(r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b", re.IGNORECASE))
-                literals.extend(words)
-            continue
-        if word.endswith("*") and len(word) > 1:
-            stem = word.rstrip("*")
-            patterns.append(re.compile(r"\b" + re.escape(stem) + r"\w*", re.IGNORECASE))
-            literals.append(stem)
-        elif word.strip("*"):
-            patterns.append(re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)", re.IGNORECASE))
-            literals.append(word)
-    return patterns, literals
+    from session_tracker.commands.search import search
+
+    return search(Context(layout=store.layout, env={}), query, limit=limit)
+
+
+def search_page(store: Store, snap: Snapshot, query: str, links: Links, limit: int = 50) -> dict[str, object]:
+    """The search page's results: :func:`search_api`'s, each with ``href`` (a decision's page,
+    else the entry in its session's timeline) and ``when`` (in the session's offset); an empty
+    or refused query gives no results and ``error``."""
+    from session_tracker.errors import TrackerError
+    from session_tracker.web.views import ambiguous_names, session_href
+
+    if not query.strip():
+        return {"results": [], "count": 0, "error": ""}
+    try:
+        found = search_api(store, query, limit)
+    except TrackerError as exc:
+        return {"results": [], "count": 0, "error": exc.message}
+    tz = {r.sid: r.tz for r in snap.rows}
+    twice = ambiguous_names(snap)
+    results: list[dict[str, object]] = []
+    for r in found["results"]:  # type: ignore[attr-defined]
+        name, sid, event_id = str(r["session"]), str(r["sid"]), str(r["id"])
+        href = links.decision(event_id) if r["type"] == "decision" else session_href(links, snap, name, sid, twice) + f"#e-{event_id}"
+        results.append({**r, "href": href, "when": display(str(r["at"]), tz.get(sid, "+00:00"))})
+    return {"results": results, "count": found["count"], "error": ""}
 
 
 def texts(session: Session) -> Iterator[tuple[Event, str]]:
-    """Every searchable text of a session: entries, decisions (with rationale and
-    alternatives), blockers and resolutions, handoff items, next steps, objectives, commits,
-    file paths, commands, tasks."""
-    for e in session.events:
-        d, t = e.data, e.type
-        if t == "session.started":
-            yield e, " · ".join(e.texts("objectives"))
-        elif t == "decision":
-            yield e, " — ".join([e.text("message"), e.text("rationale"), *e.texts("alternatives")])
-        elif t == "blocker.opened":
-            yield e, " — ".join(x for x in (e.text("message"), e.text("plan")) if x)
-        elif t == "session.ended":
-            git = d.get("git")
-            captured = git.get("files") if isinstance(git, dict) else None
-            paths = [str(f.get("path")) for f in captured if isinstance(f, dict) and f.get("path")] if isinstance(captured, list) else []
-            yield e, " · ".join([*e.texts("next"), *paths])
-        elif t == "commit":
-            yield e, f"{e.text('sha')[:10]} {e.text('subject')}"
-        elif t == "files.changed":
-            files = d.get("files")
-            yield e, " · ".join(str(f.get("path")) for f in files if isinstance(f, dict)) if isinstance(files, list) else ""
-        elif t == "file.touched":
-            yield e, e.text("path")
-        elif t == "command.run":
-            yield e, e.text("command")
-        elif t == "task.updated":
-            yield e, " ".join((e.text("task"), e.text("status"), e.text("note")))
-        else:
-            found = [v for v in (e.text("message"), e.text("prompt"), e.text("text")) if v]
-            if found:
-                yield e, " — ".join(found)
+    """Every searchable text of a session, as the index takes it: ``(event, text)``."""
+    from session_tracker.index.text import searchable
 
-
-def snippet(text: str, patterns: list[re.Pattern[str]], width: int = 160) -> tuple[str, list[list[int]]]:
-    """A window of ``text`` around the first match, and the ``[start, end]`` of every match in
-    that window (character offsets into the returned snippet)."""
-    spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text))
-    first = spans[0][0] if spans else 0
-    start = max(0, first - width // 3)
-    end = min(len(text), start + width)
-    cut = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
-    shift = start - (1 if start else 0)
-    marks = [[a - shift, b - shift] for a, b in spans if a >= start and b <= end]
-    return cut, marks
-
-
-def search(store: Store, snap: Snapshot, query: str, links: Links, limit: int = 50) -> dict[str, object]:
-    """``GET /api/v1/search?q=…``: ``{"v", "query", "total", "results": [{session, sid, id,
-    type, at, when, snippet, marks [[start, end]], score, href}]}``, best first (score: matches
-    weighted by kind, ties newest first). Every word of the query must match one text."""
-    from session_tracker.web.views import session_href
-
-    patterns, literals = parse(query)
-    results: list[dict[str, object]] = []
-    if patterns:
-        for session in store.matching(literals):
-            for event, text in texts(session):
-                if not text or not all(p.search(text) for p in patterns):
-                    continue
-                hits = sum(len(p.findall(text)) for p in patterns)
-                cut, marks = snippet(text, patterns)
-                href = links.decision(event.id) if event.type == "decision" else session_href(links, snap, session.name, session.sid) + f"#e-{event.id}"
-                results.append({"session": session.name, "sid": session.sid, "id": event.id, "type": event.type, "at": event.moment,
-                                "when": display(event.moment, session.tz), "snippet": cut, "marks": marks,
-                                "score": round(hits * WEIGHT.get(event.type, 1.0), 3), "href": href})
-    results.sort(key=lambda r: (float(r["score"]), str(r["at"])), reverse=True)  # type: ignore[arg-type]
-    return {"v": API_VERSION, "query": query, "total": len(results), "results": results[:limit]}
+    for event in session.events:
+        found = searchable(event.type, event.data)
+        if found is not None:
+            yield event, found[1].replace("\n", " · ")

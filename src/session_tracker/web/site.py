@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from session_tracker.clock import display
-from session_tracker.model import Session
+from session_tracker.model import Project, Session
 from session_tracker.web import pages, views
 from session_tracker.web.data import Snapshot, Store
 from session_tracker.web.links import Links
@@ -33,16 +33,16 @@ class Site:
     def sessions(self, snap: Snapshot, q: str = "", status: str = "", agent: str = "", page: int = 1) -> str:
         """The sessions list (the export lists every session on one page)."""
         if self.static:
-            data = views.sessions_page(snap, self.links, page_size=len(snap.project.sessions))
+            data = views.sessions_page(snap, self.links, page_size=len(snap.rows))
         else:
             data = views.sessions_page(snap, self.links, q=q, status=status, agent=agent, page=page)
         return self._page("sessions.html", snap, "Sessions", **data)
 
-    def session(self, snap: Snapshot, session: Session) -> str:
-        """One session: timeline, swimlanes, decisions, blockers, commits, files, commands,
-        agent activity and receipts."""
-        show = views.show_api(self.store, snap, session)
-        mine = [(b, r) for b, r in snap.project.blockers() if b.sid == session.sid]
+    def session(self, snap: Snapshot, project: Project, session: Session) -> str:
+        """One session (``project`` holds at least every session's blockers): timeline,
+        swimlanes, decisions, blockers, commits, files, commands, agent activity, receipts."""
+        show = views.show_api(self.store, project, session)
+        mine = [(b, r) for b, r in project.blockers() if b.sid == session.sid]
         blockers = [{"id": b.text("blocker"), "message": b.text("message"), "resolved": r.text("message") if r else ""} for b, r in mine]
         return self._page("session.html", snap, f"Session {session.name}", show=show, blockers=blockers,
                           started=display(session.start_moment, session.tz) if session.start_moment else "",
@@ -52,7 +52,7 @@ class Site:
 
     def decision(self, snap: Snapshot, event_id: str) -> str:
         """A decision's page. Raises views.NotFound."""
-        return self._page("decision.html", snap, "Decision", d=views.decision(snap, event_id, self.links))
+        return self._page("decision.html", snap, "Decision", d=views.decision(self.store, snap, event_id, self.links))
 
     def decisions(self, snap: Snapshot, limit: int = 500) -> str:
         """The decision log, newest first (the export lists all)."""
@@ -73,17 +73,14 @@ class Site:
 
     def search(self, snap: Snapshot, query: str = "") -> str:
         """Search results (server), or the empty page the export's script fills in."""
-        results: list[dict[str, object]] = []
-        total = 0
+        found: dict[str, object] = {"results": [], "count": 0, "error": ""}
         if query and not self.static:
-            from session_tracker.web.search import search
+            from session_tracker.web.search import search_page
 
-            found = search(self.store, snap, query, self.links)
-            total = int(found["total"])  # type: ignore[call-overload]
-            results = found["results"]  # type: ignore[assignment]
-            for r in results:
-                r["parts"] = _parts(str(r["snippet"]), r["marks"])  # type: ignore[arg-type]
-        return self._page("search.html", snap, "Search", query=query, results=results, total=total)
+            found = search_page(self.store, snap, query, self.links)
+            for r in found["results"]:  # type: ignore[attr-defined]
+                r["parts"] = _parts(str(r["snippet"]), r["highlights"])
+        return self._page("search.html", snap, "Search", query=query, results=found["results"], total=found["count"], error=found["error"])
 
     def error(self, snap: Snapshot, title: str, message: str) -> str:
         """A page saying what was not found."""

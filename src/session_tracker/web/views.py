@@ -7,15 +7,16 @@ Bodies of the API that the CLI also prints (``list``, ``show``) have exactly the
 
 from __future__ import annotations
 
-from session_tracker.clock import display, iso, now
+from session_tracker.clock import display
 from session_tracker.commands.summary import describe
+from session_tracker.context import Context
 from session_tracker.events import Event
 from session_tracker.metrics import latest as latest_mod
-from session_tracker.model import Session
+from session_tracker.model import Project, Session
 from session_tracker.plan.derive import ICONS, State
 from session_tracker.plan.model import TASK_STATUSES
 from session_tracker.web import API_VERSION
-from session_tracker.web.data import Facts, Snapshot, Store
+from session_tracker.web.data import Row, Snapshot, Store
 from session_tracker.web.links import Links
 
 PAGE_SIZE = 100
@@ -27,52 +28,28 @@ class NotFound(Exception):
 
 def ambiguous_names(snap: Snapshot) -> set[str]:
     """Names held by more than one session (after a colliding merge): links use the sid."""
-    return snap.project.memo("web.ambiguous", lambda: _ambiguous(snap))
-
-
-def _ambiguous(snap: Snapshot) -> set[str]:
     seen: set[str] = set()
     twice: set[str] = set()
-    for s in snap.project.sessions:
-        (twice if s.name in seen else seen).add(s.name)
+    for row in snap.rows:
+        (twice if row.name in seen else seen).add(row.name)
     return twice
 
 
-def session_href(links: Links, snap: Snapshot, name: str, sid: str) -> str:
+def session_href(links: Links, snap: Snapshot, name: str, sid: str, twice: set[str] | None = None) -> str:
     """The link to a session, by name, or by name and sid when the name is ambiguous."""
-    return links.session(name, sid if name in ambiguous_names(snap) else "")
+    return links.session(name, sid if name in (ambiguous_names(snap) if twice is None else twice) else "")
 
 
-def list_row(session: Session, facts: Facts | None, here: dict[str, str], until: str) -> dict[str, object]:
-    """One row of ``list --json`` (see ``commands.listing.list_sessions``)."""
-    git = session.git_start or {}
-    return {
-        "session": session.name,
-        "sid": session.sid,
-        "status": session.status,
-        "open_here": here.get(session.name) == session.sid,
-        "started": session.start_moment,
-        "ended": session.end_moment or None,
-        "duration_s": round(session.duration_s(until=until), 3),
-        "branch": git.get("branch"),
-        "entries": facts.entries if facts else 0,
-        "decisions": facts.decisions if facts else 0,
-        "objective": (session.objectives or [""])[0],
-    }
+def sessions_api(store: Store) -> dict[str, object]:
+    """``GET /api/v1/sessions``: the body of ``list --json`` (``commands.listing.list_sessions``)."""
+    from session_tracker.commands.listing import list_sessions
 
-
-def sessions_api(snap: Snapshot) -> dict[str, object]:
-    """``GET /api/v1/sessions``: the body of ``list --json``, oldest first:
-    ``{"v", "sessions": [{session, sid, status, open_here, started, ended, duration_s, branch,
-    entries, decisions, objective}], "problems": ["file:line: why"]}``."""
-    until = iso(now())
-    rows = [list_row(s, snap.facts.get(s.sid), snap.here, until) for s in snap.project.sessions]
-    return {"v": API_VERSION, "sessions": rows, "problems": [str(p) for p in snap.project.problems]}
+    return list_sessions(Context(layout=store.layout, env={}))
 
 
 def sessions_page(snap: Snapshot, links: Links, q: str = "", status: str = "", agent: str = "", page: int = 1,
                   page_size: int = PAGE_SIZE) -> dict[str, object]:
-    """The sessions list, newest first, filtered and cut into pages of :data:`PAGE_SIZE`.
+    """The sessions list, newest first, filtered and cut into pages.
 
     Args:
         q: words that must all appear in the name, objective or branch (casefolded).
@@ -80,55 +57,53 @@ def sessions_page(snap: Snapshot, links: Links, q: str = "", status: str = "", a
             sessions no agent started, '' for all; page: 1-based; page_size: rows per page.
     """
     words = q.casefold().split()
-    until = iso(now())
-    chosen = []
+    chosen: list[Row] = []
     agents: set[str] = set()
-    for s in reversed(snap.project.sessions):
-        facts = snap.facts.get(s.sid) or Facts()
-        agents.add(facts.agent or "human")
-        if status and s.status != status:
+    for row in reversed(snap.rows):
+        agents.add(row.agent or "human")
+        if status and row.status != status:
             continue
-        if agent and (facts.agent or "human") != agent:
+        if agent and (row.agent or "human") != agent:
             continue
-        if words:
-            hay = " ".join([s.name, *(s.objectives or []), str((s.git_start or {}).get("branch") or "")]).casefold()
-            if not all(w in hay for w in words):
-                continue
-        chosen.append((s, facts))
+        if words and not all(w in f"{row.name} {row.objective} {row.branch}".casefold() for w in words):
+            continue
+        chosen.append(row)
     page_size = max(1, page_size)
     pages = max(1, (len(chosen) + page_size - 1) // page_size)
     page = min(max(1, page), pages)
-    rows = []
-    for s, facts in chosen[(page - 1) * page_size: page * page_size]:
-        row = list_row(s, facts, snap.here, until)
-        row.update(href=session_href(links, snap, s.name, s.sid), started_text=display(s.start_moment, s.tz),
-                   agent=facts.agent, tokens=facts.tokens, commands=facts.commands, failed=facts.failed, files=facts.files)
-        rows.append(row)
-    return {"rows": rows, "total": len(chosen), "all": len(snap.project.sessions), "page": page, "pages": pages,
-            "q": q, "status": status, "agent": agent, "agents": sorted(agents), "problems": [str(p) for p in snap.project.problems]}
+    twice = ambiguous_names(snap)
+    rows = [{"session": r.name, "sid": r.sid, "status": r.status, "open_here": snap.here.get(r.name) == r.sid,
+             "href": session_href(links, snap, r.name, r.sid, twice), "started_text": display(r.started, r.tz) if r.started else "",
+             "objective": r.objective, "branch": r.branch, "agent": r.agent, "entries": r.entries, "decisions": r.decisions,
+             "tokens": r.tokens, "commands": r.commands, "failed": r.failed, "files": r.files}
+            for r in chosen[(page - 1) * page_size: page * page_size]]
+    return {"rows": rows, "total": len(chosen), "all": len(snap.rows), "page": page, "pages": pages,
+            "q": q, "status": status, "agent": agent, "agents": sorted(agents), "problems": snap.problems}
 
 
-def pick(store: Store, key: str, sid: str = "") -> Session:
-    """The session a page names: by name (the newest of a colliding name unless ``sid`` picks
-    one, as ``show`` does), or by sid prefix.
+def pick(store: Store, key: str, sid: str = "") -> tuple[Project, Session]:
+    """The session a page names, read in full, and a project holding every session's blockers:
+    by name (the newest of a colliding name unless ``sid`` picks one, as ``show`` does), or by
+    sid prefix.
 
     Raises:
         NotFound: no such session.
     """
-    found = store.sessions_named(key)
+    project, found = store.session_view(key)
     if sid:
         found = [s for s in found if s.sid == sid]
     if not found:
         raise NotFound(f"no session {key!r}")
-    return found[-1]
+    return project, found[-1]
 
 
-def show_api(store: Store, snap: Snapshot, session: Session) -> dict[str, object]:
+def show_api(store: Store, project: Project, session: Session) -> dict[str, object]:
     """``GET /api/v1/sessions/{name}``: the body of ``show --json`` (``describe`` plus
-    ``timeline`` [{id, type, at, actor, data}] and ``agents`` {agent: [tasks]})."""
+    ``timeline`` [{id, type, at, actor, data}] and ``agents`` {agent: [tasks]}), built as
+    ``commands.listing.show`` builds it."""
     from session_tracker.lifecycle.view import agents_view
 
-    result = describe(session, snap.project)
+    result = describe(session, project)
     result["timeline"] = [{"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in session.timeline()]
     result["agents"] = agents_view(session, store.layout)
     return result
@@ -278,16 +253,17 @@ def decisions(snap: Snapshot, links: Links | None = None) -> dict[str, object]:
     return {"v": API_VERSION, "decisions": rows}
 
 
-def decision(snap: Snapshot, event_id: str, links: Links) -> dict[str, object]:
-    """One decision with its session. Raises NotFound."""
-    index = snap.project.memo("web.decision-index", lambda: {e.id: (e, s) for s in snap.project.sessions for e in s.of_type("decision")})
-    found = index.get(event_id)
-    if found is None:
+def decision(store: Store, snap: Snapshot, event_id: str, links: Links) -> dict[str, object]:
+    """``GET /api/v1/decisions/{id}``: ``{"v", "id", "session", "sid", "at", "actor", "message",
+    "rationale", "alternatives"}`` (plus links for the page). Raises NotFound."""
+    e = store.event(event_id) if event_id else None
+    if e is None or e.type != "decision":
         raise NotFound(f"no decision {event_id!r}")
-    e, s = found
-    return {"v": API_VERSION, "id": e.id, "session": s.name, "sid": s.sid, "at": e.moment, "when": display(e.moment, s.tz),
+    tz = next((r.tz for r in snap.rows if r.sid == e.sid), "+00:00")
+    href = session_href(links, snap, e.session, e.sid)
+    return {"v": API_VERSION, "id": e.id, "session": e.session, "sid": e.sid, "at": e.moment, "when": display(e.moment, tz),
             "actor": e.actor, "message": e.text("message"), "rationale": e.text("rationale"), "alternatives": e.texts("alternatives"),
-            "session_href": session_href(links, snap, s.name, s.sid), "anchor": f"{session_href(links, snap, s.name, s.sid)}#e-{e.id}"}
+            "session_href": href, "anchor": f"{href}#e-{e.id}"}
 
 
 def work(snap: Snapshot, links: Links | None = None) -> dict[str, object]:

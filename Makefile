@@ -20,8 +20,9 @@ demo: $(BIN)/session-tracker
 	$(BIN)/python -m pip install --quiet pytest pytest-cov ruff mypy
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
-## test: install the dev dependencies, lint and type-check, run every test
+## test: install the dev dependencies (and chromium for the browser tests), lint and type-check, run every test
 test: $(VENV)/.dev
+	sh scripts/ensure-chromium.sh
 	$(BIN)/python -m ruff check src tests bench
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -n auto -q

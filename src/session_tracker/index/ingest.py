@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-
 from json import JSONDecoder
 
 from session_tracker.events import SCHEMA_VERSION, BadLine, decode, encode

@@ -47,10 +47,15 @@ def _fold_chunk(conn: sqlite3.Connection, sids: list[str]) -> None:
             sids,
         )
     }
+    wanted = [r[6] or r[8] for r in counts] + [r[7] for r in counts if r[7] is not None]
+    anchors: dict[int, tuple[str, str, str, str, float]] = {}
+    for first in range(0, len(wanted), CHUNK):
+        part = wanted[first:first + CHUNK]
+        anchors.update((row[0], row[1:]) for row in conn.execute(
+            f"SELECT rowid, session, source, raw, moment, t FROM events WHERE rowid IN ({', '.join('?' * len(part))})", part))
     rows = []
     for sid, total, notes, decisions, blockers, commits, started_rowid, ended_rowid, first_rowid in counts:
-        anchor = conn.execute("SELECT session, source, raw FROM events WHERE rowid = ?", (started_rowid or first_rowid,)).fetchone()
-        number, source, raw = anchor
+        number, source, raw, _, _ = anchors[started_rowid or first_rowid]
         branch = agent = objective = None
         if started_rowid is not None:
             data = json.loads(raw).get("data") or {}
@@ -61,7 +66,7 @@ def _fold_chunk(conn: sqlite3.Connection, sids: list[str]) -> None:
             objective = next((g for g in goals if isinstance(g, str)), None) if isinstance(goals, list) else None
         end_moment = end_t = None
         if ended_rowid is not None:
-            end_moment, end_t = conn.execute("SELECT moment, t FROM events WHERE rowid = ?", (ended_rowid,)).fetchone()
+            end_moment, end_t = anchors[ended_rowid][3:]
         start_moment, start_t = starts.get(sid, ("", 0.0))
         rows.append((sid, number, source, start_moment, start_t, end_moment, end_t, "COMPLETE" if ended_rowid else "OPEN",
                      branch, agent, objective, total, notes, decisions, blockers, commits, started_rowid, ended_rowid))

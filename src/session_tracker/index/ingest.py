@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from json import JSONDecoder
 
-from session_tracker.events import BadLine, decode
+from session_tracker.events import SCHEMA_VERSION, BadLine, decode, encode
 from session_tracker.index.text import paths_of, searchable
 
 TYPE_CHECKING = False
@@ -40,6 +41,10 @@ PLAN_TYPES = frozenset({
     "interface.defined", "issue.noted", "issue.fixed", "plan.removed", "memory.added",
 })
 NO_SESSION = "project"  # the sid of plan events recorded with no session open
+#: Types whose line is not copied into the index (90% of a store: work-log notes and agent
+#: activity); their text is in the full-text table, the full event is read from the file at ``pos``.
+BULKY = frozenset({"note", "file.touched", "command.run", "agent.activity", "checkpoint"})
+_decode = JSONDecoder().decode
 
 
 def event_files(layout: Layout) -> dict[str, str]:
@@ -74,6 +79,27 @@ def _instant(moment: str) -> float:
     return parsed.timestamp() if parsed.tzinfo is not None else 0.0
 
 
+_REQUIRED = ("id", "ts", "session", "sid", "type", "actor")
+
+
+def _quick(raw: bytes) -> dict[str, object] | None:
+    """The line's object when it is a well-formed current-version event, else None (then
+    :func:`events.decode` decides: a problem with its reason, or an upgrade). The same checks
+    as ``decode``, without building an :class:`Event`: a full build reads a million lines."""
+    try:
+        obj = _decode(raw.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError is one too
+        return None
+    if type(obj) is not dict or type(obj.get("v")) is not int or obj["v"] != SCHEMA_VERSION or type(obj.get("data", {})) is not dict:
+        return None
+    for key in _REQUIRED:
+        value = obj.get(key)
+        if type(value) is not str or not value:
+            return None
+    obj.setdefault("data", {})
+    return obj
+
+
 def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
     """Bring the index up to date with the event files. Returns the number of events added.
 
@@ -105,13 +131,12 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
 class _Batch:
     """Rows gathered from the files read in one refresh, written with ``executemany``."""
 
-    __slots__ = ("events", "fts", "items", "next_rowid", "paths", "problems", "touched")
+    __slots__ = ("events", "fts", "next_rowid", "paths", "problems", "touched")
 
     def __init__(self, next_rowid: int) -> None:
         self.next_rowid = next_rowid
         self.events: list[tuple[object, ...]] = []
         self.fts: list[tuple[int, str]] = []
-        self.items: list[tuple[object, ...]] = []
         self.paths: list[tuple[str, str, int]] = []
         self.problems: list[tuple[str, int, str]] = []
         self.touched: set[str] = set()
@@ -127,15 +152,13 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
         _read_file(conn, rel, files[rel], state.get(rel), batch)
     first = batch.next_rowid - len(batch.events)
     before = conn.total_changes
-    conn.executemany("INSERT OR IGNORE INTO events (rowid, source, line, id, ts, moment, t, session, sid, type, actor, raw) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.events)
+    conn.executemany("INSERT OR IGNORE INTO events (rowid, source, line, pos, id, ts, moment, t, session, sid, type, actor, raw, kind) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.events)
     if conn.total_changes - before != len(batch.events):  # duplicates ignored: index only what went in
         kept = {row[0] for row in conn.execute("SELECT rowid FROM events WHERE rowid >= ?", (first,))}
         batch.fts = [row for row in batch.fts if row[0] in kept]
-        batch.items = [row for row in batch.items if row[0] in kept]
         batch.paths = [row for row in batch.paths if row[2] in kept]
     conn.executemany("INSERT INTO fts (rowid, body) VALUES (?, ?)", batch.fts)
-    conn.executemany("INSERT INTO search_items (rowid, kind, sid, session, t, agent) VALUES (?, ?, ?, ?, ?, ?)", batch.items)
     conn.executemany("INSERT INTO paths (sid, path, rowid_event) VALUES (?, ?, ?)", batch.paths)
     conn.executemany("INSERT INTO problems (source, line, reason) VALUES (?, ?, ?)", batch.problems)
     from session_tracker.index.fold import fold_sessions
@@ -147,8 +170,7 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
 def _drop(conn: sqlite3.Connection, rel: str, batch: _Batch) -> None:
     """Forget everything read from ``rel`` (it disappeared, or is read again from the start)."""
     batch.touched.update(row[0] for row in conn.execute("SELECT DISTINCT sid FROM events WHERE source = ?", (rel,)))
-    for table in ("fts", "search_items"):
-        conn.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
+    conn.execute("DELETE FROM fts WHERE rowid IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
     conn.execute("DELETE FROM paths WHERE rowid_event IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
     conn.execute("DELETE FROM events WHERE source = ?", (rel,))
     conn.execute("DELETE FROM problems WHERE source = ?", (rel,))
@@ -178,30 +200,41 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
         blob = handle.read()
     end = blob.rfind(b"\n") + 1  # a torn last line waits for the next refresh
     label = f".sessions/{rel}"
+    pos = offset
     for raw in blob[:end].split(b"\n")[:-1]:
         lines += 1
+        here, pos = pos, pos + len(raw) + 1
         if not raw.strip():
             continue
-        try:
-            event = decode(raw, f"{label}:{lines}")
-        except BadLine as bad:
-            batch.problems.append((rel, lines, bad.reason))
-            continue
+        obj = _quick(raw)
+        if obj is None:  # not the common well-formed v1 line: the full decoder says why (or upgrades it)
+            try:
+                event = decode(raw, f"{label}:{lines}")
+            except BadLine as bad:
+                batch.problems.append((rel, lines, bad.reason))
+                continue
+            obj = {**event.to_dict()}
+            text: str | None = encode(event).decode("utf-8").rstrip("\n")  # upgraded to the current version
+        else:
+            text = None
+        data, type_, sid, session = obj["data"], obj["type"], obj["sid"], obj["session"]
+        if text is None and type_ not in BULKY:
+            text = raw.decode("utf-8")
         rowid = batch.next_rowid
         batch.next_rowid += 1
-        at = event.data.get("at")
-        moment = at if isinstance(at, str) else event.ts
+        at = data.get("at")
+        moment = at if isinstance(at, str) else obj["ts"]
         t = _instant(moment)
-        batch.events.append((rowid, rel, lines, event.id, event.ts, moment, t, event.session, event.sid, event.type,
-                             event.actor, raw.decode("utf-8")))
-        if event.type not in PLAN_TYPES and event.sid != NO_SESSION:
-            batch.touched.add(event.sid)
-        found = searchable(event.type, event.data)
+        if type_ not in PLAN_TYPES and sid != NO_SESSION:
+            batch.touched.add(sid)
+        paths = paths_of(type_, data)
+        found = searchable(type_, data, paths)
         if found is not None:
             batch.fts.append((rowid, found[1]))
-            batch.items.append((rowid, found[0], event.sid, event.session, t, event.actor))
-        for touched in paths_of(event.type, event.data):
-            batch.paths.append((event.sid, touched, rowid))
+        batch.events.append((rowid, rel, lines, here, obj["id"], obj["ts"], moment, t, session, sid, type_, obj["actor"], text,
+                             found[0] if found else None))
+        for touched in paths:
+            batch.paths.append((sid, touched, rowid))
     new_offset = offset + end
     before = known[3] if known is not None and offset else b""
     assert isinstance(before, bytes)

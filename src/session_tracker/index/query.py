@@ -70,13 +70,30 @@ def _event(raw: str, where: str = "") -> Event:
                  data=d.get("data") or {}, v=d["v"], where=where)
 
 
-def event(conn: sqlite3.Connection, ref: int | str) -> Event | None:
+def read_line(layout: Layout, source: str, pos: int) -> str:
+    """The line at byte ``pos`` of the event file ``source`` (for the types the index does not
+    copy: ``ingest.BULKY``); '' when the file no longer holds it."""
+    try:
+        with open(os.path.join(layout.store, source), "rb") as handle:
+            handle.seek(pos)
+            return handle.readline().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def event(conn: sqlite3.Connection, layout: Layout, ref: int | str) -> Event | None:
     """One event by its index row (int) or its id (str; the first copy), or None."""
     if isinstance(ref, int):
-        row = conn.execute("SELECT raw, source, line FROM events WHERE rowid = ?", (ref,)).fetchone()
+        row = conn.execute("SELECT raw, source, line, pos FROM events WHERE rowid = ?", (ref,)).fetchone()
     else:
-        row = conn.execute("SELECT raw, source, line FROM events WHERE id = ? ORDER BY rowid LIMIT 1", (ref,)).fetchone()
-    return _event(row[0], f".sessions/{row[1]}:{row[2]}") if row else None
+        row = conn.execute("SELECT raw, source, line, pos FROM events WHERE id = ? ORDER BY rowid LIMIT 1", (ref,)).fetchone()
+    if row is None:
+        return None
+    raw = row[0] if row[0] is not None else read_line(layout, row[1], row[3])
+    try:
+        return _event(raw, f".sessions/{row[1]}:{row[2]}")
+    except (ValueError, KeyError):  # the file changed under the index: the next refresh reads it again
+        return None
 
 
 def problems(conn: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -101,13 +118,13 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
     meta = {row[0]: row[1:] for row in conn.execute("SELECT sid, number, start_moment, source FROM sessions")}
     views: dict[str, Session] = {}
     marks = ", ".join(f"'{t}'" for t in sorted(types))
-    for sid, raw in conn.execute(
-        f"SELECT e.sid, e.raw FROM events e JOIN sessions s ON s.sid = e.sid WHERE e.type IN ({marks}) ORDER BY e.rowid"
+    for sid, raw, source, pos in conn.execute(
+        f"SELECT e.sid, e.raw, e.source, e.pos FROM events e JOIN sessions s ON s.sid = e.sid WHERE e.type IN ({marks}) ORDER BY e.rowid"
     ):
         session = views.get(sid)
         if session is None:
             session = views[sid] = Session(meta[sid][0], sid)
-        session.add(_event(raw))
+        session.add(_event(raw if raw is not None else read_line(layout, source, pos)))
     for sid, (number, start, _) in meta.items():
         session = views.get(sid)
         if session is None:

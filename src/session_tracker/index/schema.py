@@ -29,7 +29,9 @@ CORRUPT = (sqlite3.DatabaseError,)
 
 def _script(conn: sqlite3.Connection, sql: str) -> None:
     """Run each statement of ``sql`` (``executescript`` would COMMIT the migration's transaction)."""
-    for statement in sql.split(";\n"):
+    import re
+
+    for statement in re.split(r";[ \t]*(?:--[^\n]*)?\n", sql):
         if statement.strip():
             conn.execute(statement)
 
@@ -58,7 +60,8 @@ def _m001_initial(conn: sqlite3.Connection) -> bool:
             sid TEXT NOT NULL,
             type TEXT NOT NULL,
             actor TEXT NOT NULL,
-            raw TEXT NOT NULL,          -- the line as stored (decode it for the full event)
+            pos INTEGER NOT NULL,       -- byte offset of the line in its file
+            raw TEXT,                   -- the line as stored; NULL for the bulky types (ingest.BULKY): read pos
             UNIQUE (source, id)         -- a line twice in one file (merge=union) is kept once
         );
         CREATE INDEX events_sid ON events (sid, type);
@@ -114,21 +117,13 @@ def _m001_initial(conn: sqlite3.Connection) -> bool:
 
 
 def _m002_search(conn: sqlite3.Connection) -> bool:
-    # Full text of every searchable event (rowid = events.rowid) and the file paths each
+    # Full text of every searchable event (fts.rowid = events.rowid) with its kind, and the file paths each
     # session touched; filling them needs every event again, hence the reset.
     _script(
         conn,
         """
-        CREATE VIRTUAL TABLE fts USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
-        CREATE TABLE search_items (     -- what an fts row is: kind, session and time
-            rowid INTEGER PRIMARY KEY,  -- = fts.rowid = events.rowid
-            kind TEXT NOT NULL,         -- entry, decision, blocker, next, task, question, handoff, commit, file, command, …
-            sid TEXT NOT NULL,
-            session TEXT NOT NULL,
-            t REAL NOT NULL,
-            agent TEXT
-        );
-        CREATE INDEX search_items_kind ON search_items (kind);
+        CREATE VIRTUAL TABLE fts USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2');
+        ALTER TABLE events ADD COLUMN kind TEXT;  -- the search kind (entry, decision, blocker, …), NULL when not searchable
         CREATE TABLE paths (sid TEXT NOT NULL, path TEXT NOT NULL, rowid_event INTEGER NOT NULL);
         CREATE INDEX paths_path ON paths (path);
         CREATE VIEW files AS SELECT sid, path, count(*) AS times FROM paths GROUP BY sid, path;
@@ -160,6 +155,7 @@ def discard(path: str, reason: object = None) -> None:
 def _open(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA cache_size = -32768")  # 32 MiB: a full build inserts into several B-trees at once
     if path == ":memory:":
         return conn
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()

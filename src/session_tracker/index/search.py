@@ -112,15 +112,15 @@ def search(
         where.append("i.t <= ?")
         args.append(until)
     if agent:
-        where.append("(i.agent = ? OR i.sid IN (SELECT sid FROM sessions WHERE agent = ?))")
+        where.append("(i.actor = ? OR i.sid IN (SELECT sid FROM sessions WHERE agent = ?))")
         args += [agent, agent]
     if file:
         where.append("i.sid IN (SELECT sid FROM paths WHERE path = ? OR path LIKE ?)")
         args += [file, "%/" + file.replace("%", r"\%").replace("_", r"\_")]
     sql = (
-        f"SELECT fts.rowid, i.kind, i.session, i.sid, e.moment, e.actor, e.type, e.id, "
+        f"SELECT fts.rowid, i.kind, i.session, i.sid, i.moment, i.actor, i.type, i.id, "
         f"snippet(fts, 0, '{OPEN_MARK}', '{CLOSE_MARK}', '…', 16), bm25(fts) AS score "
-        f"FROM fts JOIN search_items i ON i.rowid = fts.rowid JOIN events e ON e.rowid = fts.rowid "
+        f"FROM fts JOIN events i ON i.rowid = fts.rowid "
         f"WHERE {' AND '.join(where)} ORDER BY score, fts.rowid LIMIT ?"
     )
     args.append(max(1, int(limit)))

@@ -56,10 +56,11 @@ def _strings(value: object, out: list[str]) -> None:
             _strings(item, out)
 
 
-def searchable(type: str, data: dict[str, object]) -> tuple[str, str] | None:
+def searchable(type: str, data: dict[str, object], paths: list[str] | None = None) -> tuple[str, str] | None:
     """``(kind, text)`` to index for an event, or None when it holds nothing to search.
 
-    File paths an event names are part of its text too (a commit's files, a snapshot's)."""
+    File paths an event names (``paths``: :func:`paths_of`, computed here when None) are part
+    of its text too (a commit's files, a snapshot's)."""
     if type in SILENT:
         return None
     spec = FIELDS.get(type)
@@ -71,8 +72,8 @@ def searchable(type: str, data: dict[str, object]) -> tuple[str, str] | None:
         kind, keys = spec
         for key in keys:
             _strings(data.get(key), parts)
-    parts += paths_of(type, data)
-    text = "\n".join(dict.fromkeys(parts))
+    parts += paths_of(type, data) if paths is None else paths
+    text = "\n".join(dict.fromkeys(parts)) if len(parts) > 1 else (parts[0] if parts else "")
     return (kind, text) if text else None
 
 
@@ -88,8 +89,13 @@ def _file_paths(files: object, out: list[str]) -> None:
                         out.append(value)
 
 
+_PATH_TYPES = frozenset({"file.touched", "files.changed", "commit", "session.ended"})
+
+
 def paths_of(type: str, data: dict[str, object]) -> list[str]:
     """The file paths an event says a session touched (agent edits, snapshots, commits, end)."""
+    if type not in _PATH_TYPES:
+        return []
     out: list[str] = []
     if type == "file.touched":
         path = data.get("path")

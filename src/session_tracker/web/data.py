@@ -42,9 +42,9 @@ SELECT s.sid, s.number, s.source, s.status, s.start_moment, s.end_moment, s.bran
 FROM sessions s LEFT JOIN events e ON e.rowid = s.started_rowid
 ORDER BY s.start_t, s.number
 """
+# (command lines are not copied into the index, so failures are counted on the session's page)
 _ACTIVITY = """
 SELECT sid, sum(type = 'command.run'),
-       sum(type = 'command.run' AND (json_extract(raw, '$.data.failed') = 1 OR coalesce(json_extract(raw, '$.data.exit'), 0) != 0)),
        sum(CASE WHEN type = 'usage' THEN coalesce(json_extract(raw, '$.data.input_tokens'), 0)
                                           + coalesce(json_extract(raw, '$.data.output_tokens'), 0) ELSE 0 END)
 FROM events WHERE type IN ('command.run', 'usage') GROUP BY sid
@@ -57,11 +57,11 @@ class Row:
     Attributes:
         sid, name, source (its event file, relative to ``.sessions/``), status (OPEN,
         COMPLETE), started / ended (ISO; ended '' while open), branch, agent ('' for a
-        person), objective, entries, decisions, tz (``+HH:MM``), commands / failed (agent shell
-        commands, all / failed), tokens (input + output), files (distinct paths touched).
+        person), objective, entries, decisions, tz (``+HH:MM``), commands (agent shell commands),
+        tokens (input + output), files (distinct paths touched).
     """
 
-    __slots__ = ("agent", "branch", "commands", "decisions", "ended", "entries", "failed", "files", "name", "objective", "sid",
+    __slots__ = ("agent", "branch", "commands", "decisions", "ended", "entries", "files", "name", "objective", "sid",
                  "source", "started", "status", "tokens", "tz")
 
     def __init__(self, raw: tuple[object, ...]) -> None:
@@ -71,7 +71,6 @@ class Row:
         self.agent, self.objective, self.tz = str(agent or ""), str(objective or ""), str(tz or "+00:00")
         self.entries, self.decisions = int(entries or 0), int(decisions or 0)  # type: ignore[call-overload]
         self.commands = 0
-        self.failed = 0
         self.tokens = 0
         self.files = 0
 
@@ -166,10 +165,10 @@ class Store:
                 return previous
             rows = [Row(raw) for raw in conn.execute(_ROWS)]
             by_sid = {r.sid: r for r in rows}
-            for sid, commands, failed, tokens in conn.execute(_ACTIVITY):
+            for sid, commands, tokens in conn.execute(_ACTIVITY):
                 row = by_sid.get(sid)
                 if row is not None:
-                    row.commands, row.failed, row.tokens = int(commands or 0), int(failed or 0), int(tokens or 0)
+                    row.commands, row.tokens = int(commands or 0), int(tokens or 0)
             for sid, files in conn.execute("SELECT sid, count(DISTINCT path) FROM paths GROUP BY sid"):
                 if sid in by_sid:
                     by_sid[sid].files = int(files)
@@ -202,7 +201,7 @@ class Store:
 
         conn = self.connect()
         try:
-            return query.event(conn, event_id)
+            return query.event(conn, self.layout, event_id)
         finally:
             conn.close()
 

@@ -75,7 +75,7 @@ def sessions_page(snap: Snapshot, links: Links, q: str = "", status: str = "", a
     rows = [{"session": r.name, "sid": r.sid, "status": r.status, "open_here": snap.here.get(r.name) == r.sid,
              "href": session_href(links, snap, r.name, r.sid, twice), "started_text": display(r.started, r.tz) if r.started else "",
              "objective": r.objective, "branch": r.branch, "agent": r.agent, "entries": r.entries, "decisions": r.decisions,
-             "tokens": r.tokens, "commands": r.commands, "failed": r.failed, "files": r.files}
+             "tokens": r.tokens, "commands": r.commands, "files": r.files}
             for r in chosen[(page - 1) * page_size: page * page_size]]
     return {"rows": rows, "total": len(chosen), "all": len(snap.rows), "page": page, "pages": pages,
             "q": q, "status": status, "agent": agent, "agents": sorted(agents), "problems": snap.problems}

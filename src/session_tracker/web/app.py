@@ -66,6 +66,7 @@ def build(store: Store, hosts: frozenset[str], token: str | None, poll_ms: int =
         store: the data source; hosts: allowed Host names; token: required secret or None;
         poll_ms: how often pages check for new events (milliseconds).
     """
+    store.start(every_s=min(1.0, poll_ms / 2000))
     site = Site(store, static=False, live=True, poll_ms=poll_ms)
     links = site.links
     memo = _Memo()
@@ -105,7 +106,7 @@ def build(store: Store, hosts: frozenset[str], token: str | None, poll_ms: int =
             project, chosen = views.pick(store, request.path_params["key"], request.query_params.get("sid", ""))
         except views.NotFound as exc:
             return not_found(request, str(exc))
-        return _json(views.show_api(store, project, chosen))
+        return _json(views.show_api(store.snapshot(), project, chosen))
 
     def api_decision(request: Request) -> Response:
         try:

@@ -6,10 +6,13 @@ file when a page shows that session in full. The pages and the JSON API never re
 ``model`` themselves.
 
 A dashboard process lives long and is asked often (every open page polls for changes), so a
-:class:`Snapshot` is taken at most once per ``min_interval_s`` and reused while the store's
-stamp (every event file's offset, size and mtime as the index saw them, plus ``project.jsonl``
-and this worktree's open-session markers) is unchanged. The project-wide fold (decisions,
-blockers, metrics, the plan board) is built only when a page asks for it, once per stamp.
+:class:`Snapshot` is reused while the store's stamp (every event file's offset, size and mtime
+as the index saw them, plus ``project.jsonl`` and this worktree's open-session markers) is
+unchanged. The server takes snapshots in a background thread (:meth:`Store.start`), so a
+request never waits for the index to catch up with the event files (that costs what stat-ing
+every event file costs); without it (the export, tests) a snapshot is taken on demand, at most
+once per ``min_interval_s``. The project-wide fold (decisions, blockers, metrics, the plan
+board) is built only when a page asks for it, once per stamp.
 """
 
 from __future__ import annotations
@@ -104,9 +107,13 @@ class Snapshot:
         handoff items, file snapshots, commits, metrics), from the index; built on first use."""
         with self._lock:
             if self._project is None:
-                from session_tracker.index import project_view
+                from session_tracker.index import query
 
-                self._project = project_view(self._store.layout)[0]
+                conn = self._store.reader()
+                try:
+                    self._project = query.project(conn, self._store.layout)[0]
+                finally:
+                    conn.close()
             return self._project
 
 
@@ -125,6 +132,37 @@ class Store:
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._plan: tuple[tuple[int, int], Plan] | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self.error: BaseException | None = None  # the background refresh's last failure, if any
+
+    def start(self, every_s: float = 0.5) -> None:
+        """Take snapshots in a daemon thread every ``every_s`` seconds from now on; requests then
+        answer from the latest one without waiting (the first request waits for the first)."""
+        if self._thread is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    fresh = self._refresh(self._snapshot)
+                    with self._lock:
+                        self._snapshot, self._checked = fresh, time.monotonic()
+                    self.error = None
+                except Exception as exc:  # noqa: BLE001 - kept and raised to the next request instead
+                    self.error = exc
+                self._ready.set()
+                self._stop.wait(every_s)
+
+        self._thread = threading.Thread(target=loop, name="strack-snapshots", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the background thread (if started)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
 
     def connect(self) -> sqlite3.Connection:
         """A connection to the index, up to date with the event files (close it after use).
@@ -136,12 +174,26 @@ class Store:
 
         return connect_fresh(self.layout)
 
+    def reader(self) -> sqlite3.Connection:
+        """A connection to the index as the latest snapshot left it: no refresh of its own
+        (stat-ing every event file again for each read would cost what the snapshot costs).
+        A store that cannot hold an index gets a fresh one in memory (close it after use)."""
+        from session_tracker.index import connect_fresh, index_path, schema
+
+        path = index_path(self.layout)
+        return schema.connect(path) if os.path.exists(path) else connect_fresh(self.layout)
+
     def snapshot(self) -> Snapshot:
         """The store as it is now (the previous snapshot while nothing changed).
 
         Raises:
             NewerSchema: an event file holds an event of a newer schema version.
         """
+        if self._thread is not None:
+            self._ready.wait(timeout=600)
+            if self._snapshot is None:  # the first refresh failed: say why (later failures keep the last view)
+                raise self.error or TrackerError("the dashboard could not read the store", "run `session-tracker doctor`")
+            return self._snapshot
         with self._lock:
             if self._snapshot is not None and time.monotonic() - self._checked < self.min_interval_s:
                 return self._snapshot
@@ -183,7 +235,7 @@ class Store:
         """The sessions named ``key`` (or whose sid starts with ``key``, 6+ characters) read in
         full from their event files, and a project holding every session's blockers (what
         ``show`` folds). Empty when nothing matches or ``key`` is not a valid name."""
-        from session_tracker.index import project_view
+        from session_tracker.index import query
 
         try:
             validate.session_name(key)
@@ -192,29 +244,42 @@ class Store:
         names = {r.name for r in self.snapshot().rows if r.name == key or (len(key) >= 6 and r.sid.startswith(key.upper()))}
         if not names:
             return Project([], []), []
-        project, full = project_view(self.layout, names, BLOCKER_TYPES, sparse=True)
+        conn = self.reader()
+        try:
+            project, full = query.project(conn, self.layout, names, BLOCKER_TYPES, sparse=True)
+        finally:
+            conn.close()
         return project, [s for s in full if s.name == key or s.sid.startswith(key.upper())]
 
     def event(self, event_id: str) -> Event | None:
         """One event by its id, or None."""
         from session_tracker.index import query
 
-        conn = self.connect()
+        conn = self.reader()
         try:
             return query.event(conn, self.layout, event_id)
         finally:
             conn.close()
 
-    def each_session(self) -> Iterator[Session]:
-        """Every session read in full, one event file at a time (bounded memory), by start."""
-        seen: set[str] = set()
+    def files(self) -> list[tuple[str, str]]:
+        """``(event file relative to .sessions/, session name)`` of every session file, each
+        once, in the order its first session started."""
+        seen: dict[str, str] = {}
         for row in self.snapshot().rows:
-            if row.source in seen:
-                continue
-            seen.add(row.source)
-            path = os.path.join(self.layout.store, row.source)
+            seen.setdefault(row.source, row.name)
+        return list(seen.items())
+
+    def read_files(self, files: list[tuple[str, str]]) -> Iterator[Session]:
+        """The sessions of ``files`` (:meth:`files`' pairs) read in full, one file at a time
+        (bounded memory)."""
+        for source, name in files:
+            path = os.path.join(self.layout.store, source)
             events, _ = store.read(path, label=self.layout.relative(path))
-            yield from group(events, row.name)
+            yield from group(events, name)
+
+    def each_session(self) -> Iterator[Session]:
+        """Every session read in full, one event file at a time, by start."""
+        return self.read_files(self.files())
 
 
 def _stamp(path: str) -> tuple[int, int]:

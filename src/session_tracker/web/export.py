@@ -10,7 +10,9 @@ elsewhere.
 The site is built in a temporary directory beside ``DIR`` and moved into place at the end, so a
 failed export leaves the previous one whole. ``DIR`` must be empty, missing, or an earlier
 export (it holds the marker file ``.session-tracker-export``): nothing else is ever replaced.
-Session files are read one at a time, so memory stays bounded by the largest session.
+Session files are read one at a time, so memory stays bounded by the largest session; session
+pages are rendered by forked worker processes (one per CPU, at most 8), each writing its own
+part of the search index, which are joined in order at the end.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ import shutil
 import tempfile
 
 from session_tracker.errors import TrackerError
+from session_tracker.model import Project
 from session_tracker.paths import Layout
+from session_tracker.web.site import Site
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from session_tracker.web.data import Snapshot
 
 MARKER = ".session-tracker-export"
 MAX_TEXT = 2000  # characters of one text in the search index
@@ -36,25 +44,64 @@ def _check_target(target: str) -> None:
         raise TrackerError(f"{target} is not empty and holds no earlier export", "give a new or empty directory to --html")
 
 
-def export_html(layout: Layout, target: str) -> dict[str, object]:
+class _Job:
+    """What every worker renders from: set in the parent before the workers fork, so they share
+    the snapshot (the project-wide fold) instead of each building it again."""
+
+    site: Site
+    snap: Snapshot
+    blockers: Project
+    twice: set[str]
+    work: str
+
+
+def _render(part: tuple[int, list[tuple[str, str]]]) -> tuple[int, int, int, int]:
+    """Render the session pages of one slice of event files and its part of the search index
+    (``search-index.<n>.part``); return (sessions, pages, bytes, search items)."""
+    from session_tracker.web.search import texts
+    from session_tracker.web.views import session_href
+    from session_tracker.web.when import when
+
+    number, files = part
+    site, snap, links = _Job.site, _Job.snap, _Job.site.links
+    sessions = pages = size = items = 0
+    with open(os.path.join(_Job.work, f"search-index.{number:05d}.part"), "w", encoding="utf-8") as index:
+        for session in site.store.read_files(files):
+            sessions += 1
+            href = session_href(links, snap, session.name, session.sid, _Job.twice)
+            data = site.session(snap, _Job.blockers, session).encode("utf-8")
+            with open(os.path.join(_Job.work, href), "wb") as handle:
+                handle.write(data)
+            pages += 1
+            size += len(data)
+            for event, text in texts(session):
+                link = links.decision(event.id) if event.type == "decision" else f"{href}#e-{event.id}"
+                row = [link, session.name, event.type, when(event.moment, session.tz), event.moment, text[:MAX_TEXT]]
+                index.write(json.dumps(row, ensure_ascii=False).replace("</", "<\\/") + ",\n")
+                items += 1
+    return sessions, pages, size, items
+
+
+def export_html(layout: Layout, target: str, jobs: int | None = None) -> dict[str, object]:
     """Write the static site for the store at ``layout`` into ``target``.
 
+    Args:
+        jobs: processes rendering session pages (default: the CPUs, at most 8; 1 renders in
+            this process). Workers are forked, so elsewhere than POSIX it is always 1.
     Returns:
         ``{"v", "dir", "pages", "sessions", "decisions", "search_items", "bytes"}``.
     Raises:
         TrackerError: jinja2 is missing; ``target`` is a file, or a non-empty directory that is
         not an earlier export; the directory cannot be written.
     """
-    from session_tracker.clock import display
     from session_tracker.web import require
 
     require("jinja2")
-    from session_tracker.model import Project
+    import multiprocessing
+
     from session_tracker.web.data import Store
     from session_tracker.web.pages import STATIC_DIR, STATIC_FILES
-    from session_tracker.web.search import texts
-    from session_tracker.web.site import Site
-    from session_tracker.web.views import ambiguous_names, decisions, session_href
+    from session_tracker.web.views import ambiguous_names
 
     target = os.path.abspath(target)
     _check_target(target)
@@ -87,27 +134,38 @@ def export_html(layout: Layout, target: str) -> dict[str, object]:
         put("work.html", site.work(snap))
         put("metrics.html", site.metrics(snap))
         put("search.html", site.search(snap))
-        for row in decisions(snap)["decisions"]:  # type: ignore[attr-defined]
-            put(links.decision(str(row["id"])), site.decision(snap, str(row["id"])))
-        items = 0
-        sessions = 0
-        with open(os.path.join(work, "search-index.js"), "w", encoding="utf-8") as index:
-            index.write("window.STRACK_INDEX = [\n")
-            blockers = Project([s for s in snap.project.sessions if s.of_type("blocker.opened", "blocker.resolved")], [])
-            twice = ambiguous_names(snap)
-            for session in store.each_session():
-                sessions += 1
-                href = session_href(links, snap, session.name, session.sid, twice)
-                put(href, site.session(snap, blockers, session))
-                for event, text in texts(session):
-                    if not text:
-                        continue
-                    link = links.decision(event.id) if event.type == "decision" else f"{href}#e-{event.id}"
-                    row = [link, session.name, event.type, display(event.moment, session.tz), event.moment, text[:MAX_TEXT]]
-                    index.write(json.dumps(row, ensure_ascii=False).replace("</", "<\\/") + ",\n")
-                    items += 1
-            index.write("];\n")
-        written[1] += os.path.getsize(os.path.join(work, "search-index.js"))
+        decisions = 0
+        for session in snap.project.sessions:
+            for event in session.of_type("decision"):
+                put(links.decision(event.id), site.decision_event(snap, event, session.tz))
+                decisions += 1
+        _Job.site, _Job.snap, _Job.twice, _Job.work = site, snap, ambiguous_names(snap), work
+        _Job.blockers = Project([s for s in snap.project.sessions if s.of_type("blocker.opened", "blocker.resolved")], [])
+        files = store.files()
+        workers = max(1, min(jobs or os.cpu_count() or 1, 8, len(files) or 1))
+        if "fork" not in multiprocessing.get_all_start_methods():
+            workers = 1
+        size = max(1, min(200, len(files) // (workers * 4) or 1))
+        parts = [(n, files[i:i + size]) for n, i in enumerate(range(0, len(files), size))]
+        if workers == 1:
+            counts = [_render(part) for part in parts]
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                counts = pool.map(_render, parts, chunksize=1)
+        sessions = sum(c[0] for c in counts)
+        written[0] += sum(c[1] for c in counts)
+        written[1] += sum(c[2] for c in counts)
+        items = sum(c[3] for c in counts)
+        index = os.path.join(work, "search-index.js")
+        with open(index, "w", encoding="utf-8") as out:
+            out.write("window.STRACK_INDEX = [\n")
+            for number, _ in parts:
+                part = os.path.join(work, f"search-index.{number:05d}.part")
+                with open(part, encoding="utf-8") as handle:
+                    shutil.copyfileobj(handle, out)
+                os.remove(part)
+            out.write("];\n")
+        written[1] += os.path.getsize(index)
         with open(os.path.join(work, MARKER), "w", encoding="utf-8") as handle:
             handle.write("A static export of session-tracker's dashboard; `session-tracker export --html` replaces it whole.\n")
         os.chmod(work, 0o755)  # mkdtemp made it private; the site is meant to be shared
@@ -116,7 +174,7 @@ def export_html(layout: Layout, target: str) -> dict[str, object]:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return {"v": 1, "dir": target, "pages": written[0], "sessions": sessions,
-            "decisions": len(decisions(snap)["decisions"]), "search_items": items, "bytes": written[1]}  # type: ignore[arg-type]
+            "decisions": decisions, "search_items": items, "bytes": written[1]}
 
 
 def _swap(work: str, target: str) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from session_tracker.clock import display
 from session_tracker.context import Context
 from session_tracker.events import Event
 from session_tracker.model import Session
 from session_tracker.web.data import Snapshot, Store
 from session_tracker.web.links import Links
+from session_tracker.web.when import when
 
 
 def search_api(store: Store, query: str, limit: int = 50) -> dict[str, object]:
@@ -50,7 +50,7 @@ def search_page(store: Store, snap: Snapshot, query: str, links: Links, limit: i
     for r in found["results"]:  # type: ignore[attr-defined]
         name, sid, event_id = str(r["session"]), str(r["sid"]), str(r["id"])
         href = links.decision(event_id) if r["type"] == "decision" else session_href(links, snap, name, sid, twice) + f"#e-{event_id}"
-        results.append({**r, "href": href, "when": display(str(r["at"]), tz.get(sid, "+00:00"))})
+        results.append({**r, "href": href, "when": when(str(r["at"]), tz.get(sid, "+00:00"))})
     return {"results": results, "count": found["count"], "error": ""}
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from session_tracker.clock import display
+from session_tracker.events import Event
 from session_tracker.model import Project, Session
 from session_tracker.web import pages, views
 from session_tracker.web.data import Snapshot, Store
 from session_tracker.web.links import Links
+from session_tracker.web.when import when
 
 
 class Site:
@@ -41,12 +42,12 @@ class Site:
     def session(self, snap: Snapshot, project: Project, session: Session) -> str:
         """One session (``project`` holds at least every session's blockers): timeline,
         swimlanes, decisions, blockers, commits, files, commands, agent activity, receipts."""
-        show = views.show_api(self.store, project, session)
+        show = views.show_api(snap, project, session)
         mine = [(b, r) for b, r in project.blockers() if b.sid == session.sid]
         blockers = [{"id": b.text("blocker"), "message": b.text("message"), "resolved": r.text("message") if r else ""} for b, r in mine]
         return self._page("session.html", snap, f"Session {session.name}", show=show, blockers=blockers,
-                          started=display(session.start_moment, session.tz) if session.start_moment else "",
-                          ended=display(session.end_moment, session.tz) if session.end_moment else "",
+                          started=when(session.start_moment, session.tz) if session.start_moment else "",
+                          ended=when(session.end_moment, session.tz) if session.end_moment else "",
                           timeline=views.timeline(session, self.links), lanes_svg=views.lanes(session, self.links),
                           activity=views.activity(session), receipts=views.receipts(session, self.store))
 
@@ -54,10 +55,14 @@ class Site:
         """A decision's page. Raises views.NotFound."""
         return self._page("decision.html", snap, "Decision", d=views.decision(self.store, snap, event_id, self.links))
 
+    def decision_event(self, snap: Snapshot, event: Event, tz: str) -> str:
+        """A decision's page from its event (the export: no look-up per decision)."""
+        return self._page("decision.html", snap, "Decision", d=views.decision_view(snap, event, self.links, tz))
+
     def decisions(self, snap: Snapshot, limit: int = 500) -> str:
         """The decision log, newest first (the export lists all)."""
-        rows = views.decisions(snap, self.links)["decisions"]
-        return self._page("decisions.html", snap, "Decisions", decisions=rows, limit=len(rows) if self.static else limit)  # type: ignore[arg-type]
+        found = views.decisions(snap, self.links, limit=None if self.static else limit)
+        return self._page("decisions.html", snap, "Decisions", decisions=found["decisions"], total=found["total"])
 
     def work(self, snap: Snapshot) -> str:
         """Open blockers, next steps and open questions across sessions."""

@@ -7,7 +7,6 @@ Bodies of the API that the CLI also prints (``list``, ``show``) have exactly the
 
 from __future__ import annotations
 
-from session_tracker.clock import display
 from session_tracker.commands.summary import describe
 from session_tracker.context import Context
 from session_tracker.events import Event
@@ -18,6 +17,7 @@ from session_tracker.plan.model import TASK_STATUSES
 from session_tracker.web import API_VERSION
 from session_tracker.web.data import Row, Snapshot, Store
 from session_tracker.web.links import Links
+from session_tracker.web.when import when
 
 PAGE_SIZE = 100
 
@@ -73,7 +73,7 @@ def sessions_page(snap: Snapshot, links: Links, q: str = "", status: str = "", a
     page = min(max(1, page), pages)
     twice = ambiguous_names(snap)
     rows = [{"session": r.name, "sid": r.sid, "status": r.status, "open_here": snap.here.get(r.name) == r.sid,
-             "href": session_href(links, snap, r.name, r.sid, twice), "started_text": display(r.started, r.tz) if r.started else "",
+             "href": session_href(links, snap, r.name, r.sid, twice), "started_text": when(r.started, r.tz) if r.started else "",
              "objective": r.objective, "branch": r.branch, "agent": r.agent, "entries": r.entries, "decisions": r.decisions,
              "tokens": r.tokens, "commands": r.commands, "files": r.files}
             for r in chosen[(page - 1) * page_size: page * page_size]]
@@ -97,15 +97,20 @@ def pick(store: Store, key: str, sid: str = "") -> tuple[Project, Session]:
     return project, found[-1]
 
 
-def show_api(store: Store, project: Project, session: Session) -> dict[str, object]:
+def show_api(snap: Snapshot, project: Project, session: Session) -> dict[str, object]:
     """``GET /api/v1/sessions/{name}``: the body of ``show --json`` (``describe`` plus
     ``timeline`` [{id, type, at, actor, data}] and ``agents`` {agent: [tasks]}), built as
-    ``commands.listing.show`` builds it."""
-    from session_tracker.lifecycle.view import agents_view
+    ``commands.listing.show`` and ``lifecycle.view.agents_view`` build it, with the snapshot's
+    plan (read once, not once per session)."""
+    from session_tracker.lifecycle.view import STATUS_JSON, by_agent, session_tasks
 
     result = describe(session, project)
     result["timeline"] = [{"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in session.timeline()]
-    result["agents"] = agents_view(session, store.layout)
+    result["agents"] = {
+        agent: [{"task": t.key, "title": t.s("title"), "status": STATUS_JSON.get(t.s("status", "todo"), "pending"),
+                 "estimate": t.n("estimate"), "actual": t.n("actual")} for t in tasks]
+        for agent, tasks in by_agent(session_tasks(session, snap.plan)).items()
+    }
     return result
 
 
@@ -141,7 +146,7 @@ def timeline(session: Session, links: Links) -> list[dict[str, object]]:
     alternatives, href}] (href: the decision's page)."""
     rows: list[dict[str, object]] = []
     for e in session.timeline():
-        rows.append({"id": e.id, "type": e.type, "when": display(e.moment, session.tz), "actor": e.actor, "text": entry_text(e),
+        rows.append({"id": e.id, "type": e.type, "when": when(e.moment, session.tz), "actor": e.actor, "text": entry_text(e),
                      "rationale": e.text("rationale"), "alternatives": e.texts("alternatives"),
                      "href": links.decision(e.id) if e.type == "decision" else ""})
     return rows
@@ -159,9 +164,9 @@ def activity(session: Session) -> dict[str, object]:
         if e.type == "command.run":
             code = e.data.get("exit")
             failed = e.data.get("failed") is True or (isinstance(code, int) and code != 0)
-            commands.append({"when": display(e.moment, session.tz), "command": e.text("command"), "exit": code, "failed": failed})
+            commands.append({"when": when(e.moment, session.tz), "command": e.text("command"), "exit": code, "failed": failed})
         elif e.type == "file.touched":
-            touched.append({"when": display(e.moment, session.tz), "path": e.text("path"), "tool": e.text("tool")})
+            touched.append({"when": when(e.moment, session.tz), "path": e.text("path"), "tool": e.text("tool")})
         elif e.type == "usage":
             model = usage.setdefault(e.text("model") or "unknown", {"input_tokens": 0, "output_tokens": 0, "cache_read_input_tokens": 0, "messages": 0})
             for key in model:
@@ -221,9 +226,9 @@ def receipts(session: Session, store: Store) -> list[dict[str, object]]:
     for e in session.events:
         if e.type == "session.started" and e.text("agent"):
             fields = {k: e.data.get(k) for k in ("agent", "agent_session_id", "agent_source", "model", "imported") if k in e.data}
-            out.append({"what": "agent session start", "when": display(e.moment, session.tz), "data": fields})
+            out.append({"what": "agent session start", "when": when(e.moment, session.tz), "data": fields})
         elif "receipt" in e.type:
-            out.append({"what": e.type, "when": display(e.moment, session.tz), "data": e.data})
+            out.append({"what": e.type, "when": when(e.moment, session.tz), "data": e.data})
     folder = os.path.join(store.layout.local_dir, "receipts")
     try:
         names = sorted(n for n in os.listdir(folder) if n.endswith(".json") and (session.name in n or session.sid in n))
@@ -238,19 +243,21 @@ def receipts(session: Session, store: Store) -> list[dict[str, object]]:
     return out
 
 
-def decisions(snap: Snapshot, links: Links | None = None) -> dict[str, object]:
-    """``GET /api/v1/decisions``: every decision, newest first:
-    ``{"v", "decisions": [{id, session, sid, at, message, rationale, alternatives}]}``."""
+def decisions(snap: Snapshot, links: Links | None = None, limit: int | None = None) -> dict[str, object]:
+    """``GET /api/v1/decisions``: every decision (or the newest ``limit``), newest first:
+    ``{"v", "decisions": [{id, session, sid, at, message, rationale, alternatives}], "total"}``
+    (with ``links``, also ``href``, ``session_href`` and ``when`` for the pages)."""
+    found = [(e, s) for s in snap.project.sessions for e in s.events if e.type == "decision"]
+    found.sort(key=lambda pair: (pair[0].moment, pair[0].id), reverse=True)
+    twice = ambiguous_names(snap) if links is not None else set()
     rows = []
-    for s in snap.project.sessions:
-        for e in s.of_type("decision"):
-            row: dict[str, object] = {"id": e.id, "session": s.name, "sid": s.sid, "at": e.moment, "message": e.text("message"),
-                                      "rationale": e.text("rationale"), "alternatives": e.texts("alternatives")}
-            if links is not None:
-                row.update(href=links.decision(e.id), session_href=session_href(links, snap, s.name, s.sid), when=display(e.moment, s.tz))
-            rows.append(row)
-    rows.sort(key=lambda r: (str(r["at"]), str(r["id"])), reverse=True)
-    return {"v": API_VERSION, "decisions": rows}
+    for e, s in found[:limit]:
+        row: dict[str, object] = {"id": e.id, "session": s.name, "sid": s.sid, "at": e.moment, "message": e.text("message"),
+                                  "rationale": e.text("rationale"), "alternatives": e.texts("alternatives")}
+        if links is not None:
+            row.update(href=links.decision(e.id), session_href=session_href(links, snap, s.name, s.sid, twice), when=when(e.moment, s.tz))
+        rows.append(row)
+    return {"v": API_VERSION, "decisions": rows, "total": len(found)}
 
 
 def decision(store: Store, snap: Snapshot, event_id: str, links: Links) -> dict[str, object]:
@@ -259,9 +266,13 @@ def decision(store: Store, snap: Snapshot, event_id: str, links: Links) -> dict[
     e = store.event(event_id) if event_id else None
     if e is None or e.type != "decision":
         raise NotFound(f"no decision {event_id!r}")
-    tz = next((r.tz for r in snap.rows if r.sid == e.sid), "+00:00")
+    return decision_view(snap, e, links, next((r.tz for r in snap.rows if r.sid == e.sid), "+00:00"))
+
+
+def decision_view(snap: Snapshot, e: Event, links: Links, tz: str) -> dict[str, object]:
+    """A decision event as :func:`decision` shows it (``tz``: its session's offset)."""
     href = session_href(links, snap, e.session, e.sid)
-    return {"v": API_VERSION, "id": e.id, "session": e.session, "sid": e.sid, "at": e.moment, "when": display(e.moment, tz),
+    return {"v": API_VERSION, "id": e.id, "session": e.session, "sid": e.sid, "at": e.moment, "when": when(e.moment, tz),
             "actor": e.actor, "message": e.text("message"), "rationale": e.text("rationale"), "alternatives": e.texts("alternatives"),
             "session_href": href, "anchor": f"{href}#e-{e.id}"}
 

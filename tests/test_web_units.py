@@ -6,9 +6,12 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("jinja2", reason="the web extra is not installed")
 
@@ -134,3 +137,15 @@ def test_user_text_never_becomes_markup(repo: Path) -> None:
         assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert" in site.session(snap, project, session)
     assert Context(layout=layout).layout.root == str(repo)
+
+
+@given(moment=st.datetimes(min_value=datetime(1971, 1, 2), max_value=datetime(2200, 1, 1), timezones=st.sampled_from(
+    [timezone.utc, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-11))])),
+       tz=st.sampled_from(["+00:00", "+02:00", "-05:30", "+14:00", "junk"]))
+def test_when_shows_what_clock_display_shows(moment: datetime, tz: str) -> None:
+    from session_tracker.clock import display
+    from session_tracker.web.when import when
+
+    stored = moment.isoformat(timespec="milliseconds")
+    assert when(stored, tz) == display(stored, tz)
+    assert when("not a time", tz) == display("not a time", tz)

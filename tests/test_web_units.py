@@ -149,3 +149,38 @@ def test_when_shows_what_clock_display_shows(moment: datetime, tz: str) -> None:
     stored = moment.isoformat(timespec="milliseconds")
     assert when(stored, tz) == display(stored, tz)
     assert when("not a time", tz) == display("not a time", tz)
+
+
+def test_the_receipt_of_what_the_agent_was_given_is_shown(repo: Path) -> None:
+    """An agent session's start and the ``context.injected`` receipt its SessionStart hook
+    records (issue 13's shape: chars, tokens_est, budget, parts, left_out, reason)."""
+    from session_tracker.clock import iso, now
+    from session_tracker.events import Event
+    from session_tracker.store import append
+    from session_tracker.ulid import new_ulid
+    from web_support import codex, hook
+
+    from session_tracker.sessions import ensure_store
+
+    layout = Layout(str(repo))
+    ensure_store(layout)  # as `agent install` leaves it: hooks never create the store
+    hook("codex", codex("SessionStart", repo, source="startup"), repo)
+    store = Store(layout)
+    row = store.snapshot().rows[0]
+    receipt = {"chars": 5120, "tokens_est": 1280, "budget": 8000, "reason": "the whole context would not fit 8,000 characters",
+               "parts": [{"part": "header", "items": 1, "kept": "whole", "chars": 300},
+                         {"part": "blockers", "items": 30, "kept": "shortened to 80 characters an item", "chars": 2900}],
+               "left_out": ["2 earlier decisions"]}
+    append(layout.session_file(row.name), Event(id=new_ulid(), ts=iso(now()), session=row.name, sid=row.sid, type="context.injected",
+                                                actor="codex", data=receipt))
+    store = Store(layout)
+    snap = store.snapshot()
+    from session_tracker.web import views
+
+    project, session = views.pick(store, row.name)
+    shown = views.receipts(session, store)
+    assert [r["what"] for r in shown] == ["agent session start", "context given to the agent"]
+    assert shown[0]["data"] == {"agent": "codex", "agent_session_id": "019a-codex-thread", "agent_source": "startup", "model": "gpt-5-codex"}
+    page = Site(store).session(snap, project, session)
+    assert "5,120 characters (~1280 tokens) of a 8000 budget" in page
+    assert "shortened to 80 characters an item" in page and "Left out: 2 earlier decisions" in page

@@ -216,19 +216,28 @@ def lanes(session: Session, links: Links) -> str:
 
 
 def receipts(session: Session, store: Store) -> list[dict[str, object]]:
-    """What an agent was given at each SessionStart: the start event's agent fields, and any
-    receipt recorded for the session (an event whose type names a receipt, or a JSON file under
-    ``.sessions/local/receipts/`` named after the session). [{what, when, data}]"""
+    """What an agent was given at each SessionStart: the start event's agent fields, and each
+    receipt recorded for the session — a ``context.injected`` event (the handoff's characters,
+    estimated tokens, budget, parts kept or cut, what was left out and why) or any event whose
+    type names a receipt, or a JSON file under ``.sessions/local/receipts/`` named after the
+    session. ``[{what, when, data, parts, summary}]`` (parts/summary only for an injection)."""
     import json
     import os
 
     out: list[dict[str, object]] = []
-    for e in session.events:
+    for e in sorted(session.events, key=lambda e: (e.moment, e.id)):
         if e.type == "session.started" and e.text("agent"):
             fields = {k: e.data.get(k) for k in ("agent", "agent_session_id", "agent_source", "model", "imported") if k in e.data}
-            out.append({"what": "agent session start", "when": when(e.moment, session.tz), "data": fields})
-        elif "receipt" in e.type:
-            out.append({"what": e.type, "when": when(e.moment, session.tz), "data": e.data})
+            out.append({"what": "agent session start", "when": when(e.moment, session.tz), "data": fields, "parts": [], "summary": ""})
+        elif e.type == "context.injected" or "receipt" in e.type:
+            listed = e.data.get("parts")
+            parts = [p for p in listed if isinstance(p, dict)] if isinstance(listed, list) else []
+            summary = ""
+            if isinstance(e.data.get("chars"), int):
+                summary = (f"{e.data['chars']:,} characters (~{e.data.get('tokens_est', '?')} tokens) of a {e.data.get('budget', '?')} budget"
+                           f" — {e.text('reason')}")
+            out.append({"what": "context given to the agent" if e.type == "context.injected" else e.type, "when": when(e.moment, session.tz),
+                        "data": e.data, "parts": parts, "summary": summary})
     folder = os.path.join(store.layout.local_dir, "receipts")
     try:
         names = sorted(n for n in os.listdir(folder) if n.endswith(".json") and (session.name in n or session.sid in n))
@@ -237,7 +246,7 @@ def receipts(session: Session, store: Store) -> list[dict[str, object]]:
     for name in names[:50]:
         try:
             with open(os.path.join(folder, name), encoding="utf-8") as handle:
-                out.append({"what": f"receipt {name}", "when": "", "data": json.load(handle)})
+                out.append({"what": f"receipt {name}", "when": "", "data": json.load(handle), "parts": [], "summary": ""})
         except (OSError, ValueError):
             continue
     return out

@@ -15,7 +15,7 @@ right after a new `strack log` entry (the store changed: the snapshot is taken a
 
 Prints figures and ratios; asserts nothing. With --check it exits 1 if a budget is exceeded.
 
-    .venv/bin/python bench/bench_dashboard.py [--sessions 10000] [--events 100] [--runs 5] [--check]
+    .venv/bin/python bench/bench_dashboard.py [--sessions 10000] [--events 100] [--runs 5] [--store DIR] [--check]
 """
 
 from __future__ import annotations
@@ -108,6 +108,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--venv", help="virtual environment with strack (default: .venv)")
     parser.add_argument("--check", action="store_true", help="exit 1 if a budget is exceeded")
+    parser.add_argument("--store", metavar="DIR", help="build the repository here and keep it (reused when it already holds a store)")
     args = parser.parse_args()
     python, strack = venv_tools(args.venv)
     env, removed = bench_env()
@@ -117,16 +118,19 @@ def main() -> int:
         print(f"(dropped from the environment: {', '.join(removed)})")
     over = False
     with tempfile.TemporaryDirectory(prefix="strack-bench-dash-") as tmp:
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        run(["git", "init", "-q", "-b", "main"], repo, env)
-        t0 = time.perf_counter()
-        events = run([str(python), str(HERE / "_store.py"), "--sessions", str(args.sessions), "--events", str(args.events)], repo, env)
-        print(f"store written: {int(events):,} events in {time.perf_counter() - t0:.1f} s")
+        repo = Path(args.store) if args.store else Path(tmp) / "repo"
+        if (repo / ".sessions" / "events").is_dir():
+            print(f"store reused: {repo}")
+        else:
+            repo.mkdir(parents=True, exist_ok=True)
+            run(["git", "init", "-q", "-b", "main"], repo, env)
+            t0 = time.perf_counter()
+            events = run([str(python), str(HERE / "_store.py"), "--sessions", str(args.sessions), "--events", str(args.events)], repo, env)
+            print(f"store written: {int(events):,} events in {time.perf_counter() - t0:.1f} s")
         proc, port = start_server(strack, repo, env)
         try:
             server_ms, wall_ms, size = request(port, "/")
-            print(f"first request (builds the index from nothing): server {server_ms / 1000:.2f} s, wall {wall_ms / 1000:.2f} s")
+            print(f"first request (builds the index unless it exists): server {server_ms / 1000:.2f} s, wall {wall_ms / 1000:.2f} s")
             labels = pages(args.sessions)
             for _, path in labels:  # warm every page once (the project-wide fold is built once per store state)
                 request(port, path)

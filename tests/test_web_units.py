@@ -156,11 +156,10 @@ def test_the_receipt_of_what_the_agent_was_given_is_shown(repo: Path) -> None:
     records (issue 13's shape: chars, tokens_est, budget, parts, left_out, reason)."""
     from session_tracker.clock import iso, now
     from session_tracker.events import Event
+    from session_tracker.sessions import ensure_store
     from session_tracker.store import append
     from session_tracker.ulid import new_ulid
     from web_support import codex, hook
-
-    from session_tracker.sessions import ensure_store
 
     layout = Layout(str(repo))
     ensure_store(layout)  # as `agent install` leaves it: hooks never create the store
@@ -178,7 +177,9 @@ def test_the_receipt_of_what_the_agent_was_given_is_shown(repo: Path) -> None:
     from session_tracker.web import views
 
     project, session = views.pick(store, row.name)
-    shown = views.receipts(session, store)
+    from session_tracker.web.timeline import receipts
+
+    shown = receipts(session, store)
     assert [r["what"] for r in shown] == ["agent session start", "context given to the agent"]
     assert shown[0]["data"] == {"agent": "codex", "agent_session_id": "019a-codex-thread", "agent_source": "startup", "model": "gpt-5-codex"}
     page = Site(store).session(snap, project, session)

@@ -157,7 +157,7 @@ def build(store: Store, hosts: frozenset[str], token: str | None, poll_ms: int =
         Route("/search", lambda r: html(site.search(store.snapshot(), r.query_params.get("q", "")))),
         Route("/static/{name}", static),
         Route("/api/v1/version", lambda r: _json({"v": API_VERSION, "stamp": store.snapshot().stamp})),
-        Route("/api/v1/sessions", lambda r: _json(memo.get("sessions", store.snapshot().stamp, lambda: views.sessions_api(store)))),
+        Route("/api/v1/sessions", lambda r: _json(views.sessions_api(store.snapshot()))),
         Route("/api/v1/sessions/{key}", api_session),
         Route("/api/v1/decisions", lambda r: _json(views.decisions(store.snapshot()))),
         Route("/api/v1/decisions/{id}", api_decision),

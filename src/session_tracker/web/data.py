@@ -18,10 +18,12 @@ board) is built only when a page asks for it, once per stamp.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from session_tracker import store, validate
 from session_tracker.errors import TrackerError
@@ -35,6 +37,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
 
+T = TypeVar("T")
 BLOCKER_TYPES = frozenset({"blocker.opened", "blocker.resolved"})
 
 # One row per session for the sessions list: the index's columns, the starter's UTC offset,
@@ -89,7 +92,7 @@ class Snapshot:
         problems: unreadable lines, ``["file:line: why"]``.
     """
 
-    __slots__ = ("_lock", "_project", "_store", "here", "plan", "problems", "rows", "stamp")
+    __slots__ = ("_lock", "_memo", "_store", "here", "plan", "problems", "rows", "stamp")
 
     def __init__(self, store: Store, stamp: str, rows: list[Row], plan: Plan, here: dict[str, str], problems: list[str]) -> None:
         self._store = store
@@ -98,23 +101,70 @@ class Snapshot:
         self.plan = plan
         self.here = here
         self.problems = problems
-        self._project: Project | None = None
+        self._memo: dict[object, object] = {}
         self._lock = threading.Lock()
+
+    def memo(self, key: object, compute: Callable[[], T]) -> T:
+        """``compute()``, once per snapshot (pages of one store state share their data)."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._memo.setdefault(key, value)
+        return value
+
+    def view(self, types: frozenset[str], sparse: bool = True) -> Project:
+        """The sessions holding only their events of ``types`` (``sparse``: only the sessions
+        that have any), each with its true start; from the index, once per snapshot."""
+
+        def build() -> Project:
+            from session_tracker.index import query
+
+            conn = self._store.reader()
+            try:
+                return query.project(conn, self._store.layout, (), types, sparse=sparse)[0]
+            finally:
+                conn.close()
+
+        return self.memo(("view", types, sparse), build)
 
     @property
     def project(self) -> Project:
         """Every session holding the events project views use (start, end, decisions, blockers,
-        handoff items, file snapshots, commits, metrics), from the index; built on first use."""
-        with self._lock:
-            if self._project is None:
-                from session_tracker.index import query
+        handoff items, file snapshots, commits, metrics): the export's fold."""
+        from session_tracker.index.query import SUMMARY_TYPES
 
-                conn = self._store.reader()
-                try:
-                    self._project = query.project(conn, self._store.layout)[0]
-                finally:
-                    conn.close()
-            return self._project
+        return self.view(SUMMARY_TYPES, sparse=False)
+
+    @property
+    def blockers(self) -> Project:
+        """Every session's blockers (what ``show`` folds of the other sessions)."""
+        return self.view(BLOCKER_TYPES)
+
+    def latest(self, type: str, limit: int) -> tuple[list[Event], int]:
+        """The newest ``limit`` events of ``type`` (by the time they describe) and how many
+        there are, straight from the index."""
+
+        def build() -> tuple[list[Event], int]:
+            conn = self._store.reader()
+            try:
+                total = int(conn.execute("SELECT count(*) FROM events WHERE type = ?", (type,)).fetchone()[0])
+                rows = conn.execute("SELECT raw, source, pos FROM events WHERE type = ? ORDER BY t DESC, rowid DESC LIMIT ?",
+                                    (type, limit)).fetchall()
+            finally:
+                conn.close()
+            return [_event(raw, source, pos, self._store.layout) for raw, source, pos in rows], total
+
+        return self.memo(("latest", type, limit), build)
+
+
+def _event(raw: str | None, source: str, pos: int, layout: Layout) -> Event:
+    from session_tracker.index.query import read_line
+
+    d = json.loads(raw if raw is not None else read_line(layout, source, pos))
+    return Event(id=d["id"], ts=d["ts"], session=d["session"], sid=d["sid"], type=d["type"], actor=d["actor"],
+                 data=d.get("data") or {}, v=d["v"])
 
 
 class Store:
@@ -233,23 +283,18 @@ class Store:
 
     def session_view(self, key: str) -> tuple[Project, list[Session]]:
         """The sessions named ``key`` (or whose sid starts with ``key``, 6+ characters) read in
-        full from their event files, and a project holding every session's blockers (what
-        ``show`` folds). Empty when nothing matches or ``key`` is not a valid name."""
-        from session_tracker.index import query
-
+        full from their event files, and a project holding every session's blockers as of the
+        snapshot (what ``show`` folds). Empty when nothing matches or ``key`` is not valid."""
         try:
             validate.session_name(key)
         except TrackerError:  # an invalid name simply names no session
             return Project([], []), []
-        names = {r.name for r in self.snapshot().rows if r.name == key or (len(key) >= 6 and r.sid.startswith(key.upper()))}
-        if not names:
+        snap = self.snapshot()
+        found = [r for r in snap.rows if r.name == key or (len(key) >= 6 and r.sid.startswith(key.upper()))]
+        if not found:
             return Project([], []), []
-        conn = self.reader()
-        try:
-            project, full = query.project(conn, self.layout, names, BLOCKER_TYPES, sparse=True)
-        finally:
-            conn.close()
-        return project, [s for s in full if s.name == key or s.sid.startswith(key.upper())]
+        full = list(self.read_files(list(dict.fromkeys((r.source, r.name) for r in found))))
+        return snap.blockers, [s for s in full if s.name == key or s.sid.startswith(key.upper())]
 
     def event(self, event_id: str) -> Event | None:
         """One event by its id, or None."""

@@ -101,7 +101,7 @@ def export_html(layout: Layout, target: str, jobs: int | None = None) -> dict[st
 
     from session_tracker.web.data import Store
     from session_tracker.web.pages import STATIC_DIR, STATIC_FILES
-    from session_tracker.web.views import ambiguous_names
+    from session_tracker.web.views import ambiguous_names, zones
 
     target = os.path.abspath(target)
     _check_target(target)
@@ -134,13 +134,11 @@ def export_html(layout: Layout, target: str, jobs: int | None = None) -> dict[st
         put("work.html", site.work(snap))
         put("metrics.html", site.metrics(snap))
         put("search.html", site.search(snap))
-        decisions = 0
-        for session in snap.project.sessions:
-            for event in session.of_type("decision"):
-                put(links.decision(event.id), site.decision_event(snap, event, session.tz))
-                decisions += 1
-        _Job.site, _Job.snap, _Job.twice, _Job.work = site, snap, ambiguous_names(snap), work
-        _Job.blockers = Project([s for s in snap.project.sessions if s.of_type("blocker.opened", "blocker.resolved")], [])
+        tz = zones(snap)
+        every, decisions = snap.latest("decision", 1 << 62)
+        for event in every:
+            put(links.decision(event.id), site.decision_event(snap, event, tz.get(event.sid, "+00:00")))
+        _Job.site, _Job.snap, _Job.twice, _Job.work, _Job.blockers = site, snap, ambiguous_names(snap), work, snap.blockers
         files = store.files()
         workers = max(1, min(jobs or os.cpu_count() or 1, 8, len(files) or 1))
         if "fork" not in multiprocessing.get_all_start_methods():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from session_tracker.context import Context
 from session_tracker.events import Event
 from session_tracker.model import Session
 from session_tracker.web.data import Snapshot, Store
@@ -21,14 +20,29 @@ from session_tracker.web.when import when
 def search_api(store: Store, query: str, limit: int = 50) -> dict[str, object]:
     """``GET /api/v1/search?q=…``: the body of ``search --json`` — ``{"v", "query", "count",
     "results": [{ref, id, kind, type, session, sid, at, actor, snippet, highlights, score}]}``
-    (best first).
+    (best first) — from the index as the latest snapshot left it (``commands.search.search``
+    would first bring it up to date with every event file, which the snapshots already do).
 
     Raises:
-        TrackerError: an empty query or one FTS5 refuses.
+        TrackerError: an empty query or one FTS5 refuses (the command's messages).
     """
-    from session_tracker.commands.search import search
+    import sqlite3
 
-    return search(Context(layout=store.layout, env={}), query, limit=limit)
+    from session_tracker.errors import TrackerError
+    from session_tracker.index.search import search
+
+    if not query.strip():
+        raise TrackerError("nothing to search for", 'give words, a "phrase" or a prefix*: session-tracker search "rate limit"')
+    conn = store.reader()
+    try:
+        results = search(conn, query, limit=limit)
+    except ValueError:
+        raise TrackerError("nothing to search for", 'give words, a "phrase" or a prefix*') from None
+    except sqlite3.OperationalError as exc:
+        raise TrackerError(f"cannot search for {query!r}: {exc}", 'quote punctuation: "…"') from None
+    finally:
+        conn.close()
+    return {"v": 1, "query": query, "count": len(results), "results": results}
 
 
 def search_page(store: Store, snap: Snapshot, query: str, links: Links, limit: int = 50) -> dict[str, object]:
@@ -36,7 +50,7 @@ def search_page(store: Store, snap: Snapshot, query: str, links: Links, limit: i
     else the entry in its session's timeline) and ``when`` (in the session's offset); an empty
     or refused query gives no results and ``error``."""
     from session_tracker.errors import TrackerError
-    from session_tracker.web.views import ambiguous_names, session_href
+    from session_tracker.web.views import ambiguous_names, session_href, zones
 
     if not query.strip():
         return {"results": [], "count": 0, "error": ""}
@@ -44,7 +58,7 @@ def search_page(store: Store, snap: Snapshot, query: str, links: Links, limit: i
         found = search_api(store, query, limit)
     except TrackerError as exc:
         return {"results": [], "count": 0, "error": exc.message}
-    tz = {r.sid: r.tz for r in snap.rows}
+    tz = zones(snap)
     twice = ambiguous_names(snap)
     results: list[dict[str, object]] = []
     for r in found["results"]:  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from session_tracker.events import Event
 from session_tracker.model import Project, Session
-from session_tracker.web import pages, views
+from session_tracker.web import pages, timeline, views
 from session_tracker.web.data import Snapshot, Store
 from session_tracker.web.links import Links
 from session_tracker.web.when import when
@@ -48,8 +48,8 @@ class Site:
         return self._page("session.html", snap, f"Session {session.name}", show=show, blockers=blockers,
                           started=when(session.start_moment, session.tz) if session.start_moment else "",
                           ended=when(session.end_moment, session.tz) if session.end_moment else "",
-                          timeline=views.timeline(session, self.links), lanes_svg=views.lanes(session, self.links),
-                          activity=views.activity(session), receipts=views.receipts(session, self.store))
+                          timeline=timeline.timeline(session, self.links), lanes_svg=timeline.lanes(session, self.links),
+                          activity=timeline.activity(session), receipts=timeline.receipts(session, self.store))
 
     def decision(self, snap: Snapshot, event_id: str) -> str:
         """A decision's page. Raises views.NotFound."""

@@ -7,8 +7,8 @@ Bodies of the API that the CLI also prints (``list``, ``show``) have exactly the
 
 from __future__ import annotations
 
+from session_tracker.clock import iso, now
 from session_tracker.commands.summary import describe
-from session_tracker.context import Context
 from session_tracker.events import Event
 from session_tracker.metrics import latest as latest_mod
 from session_tracker.model import Project, Session
@@ -28,6 +28,10 @@ class NotFound(Exception):
 
 def ambiguous_names(snap: Snapshot) -> set[str]:
     """Names held by more than one session (after a colliding merge): links use the sid."""
+    return snap.memo("ambiguous", lambda: _ambiguous(snap))
+
+
+def _ambiguous(snap: Snapshot) -> set[str]:
     seen: set[str] = set()
     twice: set[str] = set()
     for row in snap.rows:
@@ -40,11 +44,21 @@ def session_href(links: Links, snap: Snapshot, name: str, sid: str, twice: set[s
     return links.session(name, sid if name in (ambiguous_names(snap) if twice is None else twice) else "")
 
 
-def sessions_api(store: Store) -> dict[str, object]:
-    """``GET /api/v1/sessions``: the body of ``list --json`` (``commands.listing.list_sessions``)."""
-    from session_tracker.commands.listing import list_sessions
+def zones(snap: Snapshot) -> dict[str, str]:
+    """``{sid: the offset its times are shown in}``."""
+    return snap.memo("zones", lambda: {r.sid: r.tz for r in snap.rows})
 
-    return list_sessions(Context(layout=store.layout, env={}))
+
+def sessions_api(snap: Snapshot) -> dict[str, object]:
+    """``GET /api/v1/sessions``: the body of ``list --json``, built as
+    ``commands.listing.list_sessions`` builds it, from the snapshot's rows."""
+    from session_tracker.commands.listing import _seconds
+
+    until = iso(now())
+    rows = [{"session": r.name, "sid": r.sid, "status": r.status, "open_here": snap.here.get(r.name) == r.sid, "started": r.started,
+             "ended": r.ended or None, "duration_s": round(_seconds(r.started, r.ended or None, until), 3), "branch": r.branch or None,
+             "entries": r.entries, "decisions": r.decisions, "objective": r.objective} for r in snap.rows]
+    return {"v": API_VERSION, "sessions": rows, "total": len(rows), "problems": snap.problems}
 
 
 def sessions_page(snap: Snapshot, links: Links, q: str = "", status: str = "", agent: str = "", page: int = 1,
@@ -114,159 +128,22 @@ def show_api(snap: Snapshot, project: Project, session: Session) -> dict[str, ob
     return result
 
 
-def entry_text(event: Event) -> str:
-    """A one-line reading of a timeline event for people."""
-    kind, d = event.type, event.data
-    if kind == "note":
-        return f"{event.text('message')} [{event.text('category')}]"
-    if kind == "decision":
-        return event.text("message")
-    if kind == "blocker.opened":
-        impact = f" (impact {event.text('impact')})" if event.text("impact") else ""
-        return f"{event.text('blocker')}: {event.text('message')}{impact}"
-    if kind == "blocker.resolved":
-        return f"{event.text('blocker')} resolved: {event.text('message')}"
-    if kind == "commit":
-        return f"{event.text('sha')[:10]} {event.text('subject')}"
-    if kind == "task.updated":
-        return f"{event.text('task')} → {event.text('status')}"
-    if kind in ("handoff.item", "risk.added", "gate.overridden"):
-        return event.text("message")
-    if kind == "metrics.recorded":
-        return latest_mod.summary_line(d) or "metrics recorded"
-    if kind == "check.item":
-        return f"{event.text('item')}: {'done' if d.get('done') else 'not done'}"
-    import json
-
-    return json.dumps(d, ensure_ascii=False, sort_keys=True)[:400]  # an unknown type: shown raw, never dropped
-
-
-def timeline(session: Session, links: Links) -> list[dict[str, object]]:
-    """The timeline as the page lists it: [{id, type, when, actor, text, rationale,
-    alternatives, href}] (href: the decision's page)."""
-    rows: list[dict[str, object]] = []
-    for e in session.timeline():
-        rows.append({"id": e.id, "type": e.type, "when": when(e.moment, session.tz), "actor": e.actor, "text": entry_text(e),
-                     "rationale": e.text("rationale"), "alternatives": e.texts("alternatives"),
-                     "href": links.decision(e.id) if e.type == "decision" else ""})
-    return rows
-
-
-def activity(session: Session) -> dict[str, object]:
-    """The agent's activity: commands [{when, command, exit, failed}], files_touched [{when,
-    path, tool}], usage {model: {input_tokens, output_tokens, cache_read_input_tokens,
-    messages}}, tokens (input + output), checkpoints."""
-    commands: list[dict[str, object]] = []
-    touched: list[dict[str, object]] = []
-    usage: dict[str, dict[str, int]] = {}
-    checkpoints = 0
-    for e in sorted(session.events, key=lambda e: (e.moment, e.id)):
-        if e.type == "command.run":
-            code = e.data.get("exit")
-            failed = e.data.get("failed") is True or (isinstance(code, int) and code != 0)
-            commands.append({"when": when(e.moment, session.tz), "command": e.text("command"), "exit": code, "failed": failed})
-        elif e.type == "file.touched":
-            touched.append({"when": when(e.moment, session.tz), "path": e.text("path"), "tool": e.text("tool")})
-        elif e.type == "usage":
-            model = usage.setdefault(e.text("model") or "unknown", {"input_tokens": 0, "output_tokens": 0, "cache_read_input_tokens": 0, "messages": 0})
-            for key in model:
-                value = e.data.get(key)
-                if isinstance(value, int) and not isinstance(value, bool):
-                    model[key] += value
-        elif e.type == "checkpoint":
-            checkpoints += 1
-    tokens = sum(m["input_tokens"] + m["output_tokens"] for m in usage.values())
-    return {"commands": commands, "files_touched": touched, "usage": usage, "tokens": tokens, "checkpoints": checkpoints}
-
-
-def lanes(session: Session, links: Links) -> str:
-    """The session's swimlanes as inline SVG (entries, decisions, blockers, commits, files,
-    commands, agent, tokens)."""
-    from session_tracker.web.charts import Mark, swimlanes
-
-    names = ("entries", "decisions", "blockers", "commits", "files", "commands", "agent", "tokens")
-    marks: dict[str, list[Mark]] = {n: [] for n in names}
-    sizes = [e.data.get("output_tokens") for e in session.events if e.type == "usage"]
-    biggest = max([v for v in sizes if isinstance(v, int)] or [1]) or 1
-    for e in session.events:
-        t, at = e.type, e.moment
-        if t == "note":
-            marks["entries"].append(Mark(at, entry_text(e), "note", href=f"#e-{e.id}"))
-        elif t == "decision":
-            marks["decisions"].append(Mark(at, e.text("message"), "decision", href=links.decision(e.id)))
-        elif t in ("blocker.opened", "blocker.resolved"):
-            marks["blockers"].append(Mark(at, entry_text(e), "open" if t == "blocker.opened" else "resolved", href=f"#e-{e.id}"))
-        elif t == "commit":
-            marks["commits"].append(Mark(at, entry_text(e), "commit"))
-        elif t in ("file.touched", "files.changed"):
-            marks["files"].append(Mark(at, e.text("path") or f"{len(e.data.get('files') or [])} files changed", "file"))  # type: ignore[arg-type]
-        elif t == "command.run":
-            code = e.data.get("exit")
-            failed = e.data.get("failed") is True or (isinstance(code, int) and code != 0)
-            marks["commands"].append(Mark(at, f"{e.text('command')} (exit {code})", "failed" if failed else "ok"))
-        elif t in ("agent.activity", "checkpoint", "session.started", "session.ended"):
-            marks["agent"].append(Mark(at, f"{t} {e.text('event') or e.text('trigger') or e.text('agent_source')}".strip(), "agent"))
-        elif t == "usage":
-            out = e.data.get("output_tokens")
-            marks["tokens"].append(Mark(at, f"{e.text('model')}: {out} output tokens", "tokens", size=min(0.99, (out if isinstance(out, int) else 0) / biggest)))
-    moments = [e.moment for e in session.events]
-    start = session.start_moment or (min(moments) if moments else "")
-    end = session.end_moment or (max(moments) if moments else start)
-    return swimlanes([(n, marks[n]) for n in names], start, end)
-
-
-def receipts(session: Session, store: Store) -> list[dict[str, object]]:
-    """What an agent was given at each SessionStart: the start event's agent fields, and each
-    receipt recorded for the session — a ``context.injected`` event (the handoff's characters,
-    estimated tokens, budget, parts kept or cut, what was left out and why) or any event whose
-    type names a receipt, or a JSON file under ``.sessions/local/receipts/`` named after the
-    session. ``[{what, when, data, parts, summary}]`` (parts/summary only for an injection)."""
-    import json
-    import os
-
-    out: list[dict[str, object]] = []
-    for e in sorted(session.events, key=lambda e: (e.moment, e.id)):
-        if e.type == "session.started" and e.text("agent"):
-            fields = {k: e.data.get(k) for k in ("agent", "agent_session_id", "agent_source", "model", "imported") if k in e.data}
-            out.append({"what": "agent session start", "when": when(e.moment, session.tz), "data": fields, "parts": [], "summary": ""})
-        elif e.type == "context.injected" or "receipt" in e.type:
-            listed = e.data.get("parts")
-            parts = [p for p in listed if isinstance(p, dict)] if isinstance(listed, list) else []
-            summary = ""
-            if isinstance(e.data.get("chars"), int):
-                summary = (f"{e.data['chars']:,} characters (~{e.data.get('tokens_est', '?')} tokens) of a {e.data.get('budget', '?')} budget"
-                           f" — {e.text('reason')}")
-            out.append({"what": "context given to the agent" if e.type == "context.injected" else e.type, "when": when(e.moment, session.tz),
-                        "data": e.data, "parts": parts, "summary": summary})
-    folder = os.path.join(store.layout.local_dir, "receipts")
-    try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(".json") and (session.name in n or session.sid in n))
-    except OSError:
-        names = []
-    for name in names[:50]:
-        try:
-            with open(os.path.join(folder, name), encoding="utf-8") as handle:
-                out.append({"what": f"receipt {name}", "when": "", "data": json.load(handle), "parts": [], "summary": ""})
-        except (OSError, ValueError):
-            continue
-    return out
-
-
 def decisions(snap: Snapshot, links: Links | None = None, limit: int | None = None) -> dict[str, object]:
     """``GET /api/v1/decisions``: every decision (or the newest ``limit``), newest first:
     ``{"v", "decisions": [{id, session, sid, at, message, rationale, alternatives}], "total"}``
     (with ``links``, also ``href``, ``session_href`` and ``when`` for the pages)."""
-    found = [(e, s) for s in snap.project.sessions for e in s.events if e.type == "decision"]
-    found.sort(key=lambda pair: (pair[0].moment, pair[0].id), reverse=True)
+    found, total = snap.latest("decision", limit if limit is not None else 1 << 62)
     twice = ambiguous_names(snap) if links is not None else set()
+    tz = zones(snap)
     rows = []
-    for e, s in found[:limit]:
-        row: dict[str, object] = {"id": e.id, "session": s.name, "sid": s.sid, "at": e.moment, "message": e.text("message"),
+    for e in found:
+        row: dict[str, object] = {"id": e.id, "session": e.session, "sid": e.sid, "at": e.moment, "message": e.text("message"),
                                   "rationale": e.text("rationale"), "alternatives": e.texts("alternatives")}
         if links is not None:
-            row.update(href=links.decision(e.id), session_href=session_href(links, snap, s.name, s.sid, twice), when=when(e.moment, s.tz))
+            row.update(href=links.decision(e.id), session_href=session_href(links, snap, e.session, e.sid, twice),
+                       when=when(e.moment, tz.get(e.sid, "+00:00")))
         rows.append(row)
-    return {"v": API_VERSION, "decisions": rows, "total": len(found)}
+    return {"v": API_VERSION, "decisions": rows, "total": total}
 
 
 def decision(store: Store, snap: Snapshot, event_id: str, links: Links) -> dict[str, object]:
@@ -275,7 +152,7 @@ def decision(store: Store, snap: Snapshot, event_id: str, links: Links) -> dict[
     e = store.event(event_id) if event_id else None
     if e is None or e.type != "decision":
         raise NotFound(f"no decision {event_id!r}")
-    return decision_view(snap, e, links, next((r.tz for r in snap.rows if r.sid == e.sid), "+00:00"))
+    return decision_view(snap, e, links, zones(snap).get(e.sid, "+00:00"))
 
 
 def decision_view(snap: Snapshot, e: Event, links: Links, tz: str) -> dict[str, object]:
@@ -291,19 +168,28 @@ def work(snap: Snapshot, links: Links | None = None) -> dict[str, object]:
     ``{"v", "blockers": [{id, message, impact, plan, session, at}], "resolved": n,
     "next": [{id, message, priority}] (the plan's), "handoff_next": [{session, steps[]}]
     (the newest ended sessions' next steps, up to 10 sessions), "questions": [{id, message}]}``."""
-    pairs = snap.project.blockers()
-    blockers = [{"id": b.text("blocker"), "message": b.text("message"), "impact": b.text("impact") or None, "plan": b.text("plan") or None,
-                 "session": b.session, "at": b.moment} for b, resolved in pairs if resolved is None]
-    if links is not None:
-        for row, (b, _) in zip(blockers, [p for p in pairs if p[1] is None], strict=True):
-            row["href"] = session_href(links, snap, b.session, b.sid) + f"#e-{b.id}"
+    return snap.memo(("work", links is not None), lambda: _work(snap, links))
+
+
+def _work(snap: Snapshot, links: Links | None) -> dict[str, object]:
+    pairs = snap.blockers.blockers()
+    twice = ambiguous_names(snap)
+    blockers = []
+    for b, resolved in pairs:
+        if resolved is None:
+            row: dict[str, object] = {"id": b.text("blocker"), "message": b.text("message"), "impact": b.text("impact") or None,
+                                      "plan": b.text("plan") or None, "session": b.session, "at": b.moment}
+            if links is not None:
+                row["href"] = session_href(links, snap, b.session, b.sid, twice) + f"#e-{b.id}"
+            blockers.append(row)
     plan = snap.plan
     items = sorted(plan.next.values(), key=lambda i: (i.n("priority") or 100, i.created.ts, i.key))
-    recent = [s for s in reversed(snap.project.ended()) if s.next_steps()][:10]
+    ended, _ = snap.latest("session.ended", 30)
+    recent = [e for e in ended if e.texts("next")][:10]
     return {"v": API_VERSION, "blockers": blockers, "resolved": sum(1 for _, r in pairs if r is not None),
             "next": [{"id": n.key, "message": n.s("message"), "priority": n.n("priority")} for n in items],
-            "handoff_next": [{"session": s.name, "steps": s.next_steps(),
-                              **({"href": session_href(links, snap, s.name, s.sid)} if links else {})} for s in recent],
+            "handoff_next": [{"session": e.session, "steps": e.texts("next"),
+                              **({"href": session_href(links, snap, e.session, e.sid, twice)} if links else {})} for e in recent],
             "questions": [{"id": q.key, "message": q.s("message")} for q in plan.questions.values() if not q.s("answer")]}
 
 
@@ -312,10 +198,14 @@ def plan_board(snap: Snapshot) -> dict[str, object]:
     sessions, status, status_text, percent}], "milestones" [{name, target, status, notes}],
     "components" [{name, status, progress, owner, notes}], "tasks" {status: [task]}}``
     (tasks in ``task list --json``'s shape)."""
+    return snap.memo("plan", lambda: _plan_board(snap))
+
+
+def _plan_board(snap: Snapshot) -> dict[str, object]:
     from session_tracker.commands.plan import task_view
 
     plan = snap.plan
-    state = State(snap.project, plan)
+    state = State(snap.view(frozenset({"session.started", "session.ended"}), sparse=False), plan)
     tasks: dict[str, list[dict[str, object]]] = {s: [] for s in TASK_STATUSES}
     for t in plan.tasks.values():
         view = task_view(t)
@@ -339,14 +229,23 @@ SERIES = (("tests_passed", "Tests passed", ""), ("tests_failed", "Tests failed",
 def metrics(snap: Snapshot) -> dict[str, object]:
     """``GET /api/v1/metrics``: the rows of ``metrics history --json``:
     ``{"v", "sessions": [{session, FIELDS…, lint_by_rule, recorded_at, source}]}``."""
-    return {"v": API_VERSION, "sessions": latest_mod.history(snap.project)}
+    return {"v": API_VERSION, "sessions": history(snap)}
+
+
+def history(snap: Snapshot) -> list[dict[str, object]]:
+    """Every session's latest metrics, oldest session first (``metrics.latest.history``)."""
+    return snap.memo("history", lambda: latest_mod.history(snap.view(frozenset({"metrics.recorded"}))))
 
 
 def metric_charts(snap: Snapshot, last: int = 200) -> list[dict[str, str]]:
     """One inline SVG chart per series over the newest ``last`` sessions with metrics."""
+    return snap.memo(("charts", last), lambda: _charts(snap, last))
+
+
+def _charts(snap: Snapshot, last: int) -> list[dict[str, str]]:
     from session_tracker.web.charts import line_chart
 
-    rows = latest_mod.history(snap.project)[-last:]
+    rows = history(snap)[-last:]
     charts = []
     for key, title, unit in SERIES:
         points = [(str(r.get("session")), r.get(key) if isinstance(r.get(key), (int, float)) else None) for r in rows]

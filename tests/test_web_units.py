@@ -185,3 +185,28 @@ def test_the_receipt_of_what_the_agent_was_given_is_shown(repo: Path) -> None:
     page = Site(store).session(snap, project, session)
     assert "5,120 characters (~1280 tokens) of a 8000 budget" in page
     assert "shortened to 80 characters an item" in page and "Left out: 2 earlier decisions" in page
+
+
+def test_the_cli_does_not_load_the_web_until_serve_or_export() -> None:
+    import subprocess
+    import sys
+
+    probe = ("import sys, session_tracker.cli; "
+             "print([m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'jinja2') or m.startswith('session_tracker.web')])")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert out.strip() == "[]"
+
+
+def test_serve_on_an_empty_directory_answers(tmp_path: Path) -> None:
+    from web_support import serving
+
+    with serving(tmp_path) as server:
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", "/", headers={"Host": "localhost"})
+        response = conn.getresponse()
+        body = response.read().decode()
+        conn.close()
+    assert response.status == 200 and "No sessions yet" in body
+    assert not (tmp_path / ".sessions").exists()  # a read-only view creates nothing

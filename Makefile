@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench bench-web lint clean
 
 $(BIN)/session-tracker: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(BIN)/session-tracker
 	$(BIN)/python bench/bench_git_hooks.py
 	$(BIN)/python bench/bench_end.py
 	$(BIN)/python bench/bench_status.py
+
+## bench-web: the dashboard at 10,000 sessions (page server time, static export; several minutes)
+bench-web: $(VENV)/.dev
+	$(BIN)/python bench/bench_dashboard.py --sessions 10000
 
 lint: $(VENV)/.dev
 	$(BIN)/python -m ruff check src tests bench

@@ -55,16 +55,17 @@ class _Job:
     work: str
 
 
-def _render(part: tuple[int, list[tuple[str, str]]]) -> tuple[int, int, int, int]:
-    """Render the session pages of one slice of event files and its part of the search index
-    (``search-index.<n>.part``); return (sessions, pages, bytes, search items)."""
+def _render(part: tuple[int, list[tuple[str, str]]]) -> tuple[int, int, int, int, int]:
+    """Render the session and decision pages of one slice of event files and its part of the
+    search index (``search-index.<n>.part``); return (sessions, pages, bytes, search items,
+    decisions)."""
     from session_tracker.web.search import texts
     from session_tracker.web.views import session_href
     from session_tracker.web.when import when
 
     number, files = part
     site, snap, links = _Job.site, _Job.snap, _Job.site.links
-    sessions = pages = size = items = 0
+    sessions = pages = size = items = decisions = 0
     with open(os.path.join(_Job.work, f"search-index.{number:05d}.part"), "w", encoding="utf-8") as index:
         for session in site.store.read_files(files):
             sessions += 1
@@ -74,12 +75,19 @@ def _render(part: tuple[int, list[tuple[str, str]]]) -> tuple[int, int, int, int
                 handle.write(data)
             pages += 1
             size += len(data)
+            for event in session.of_type("decision"):
+                data = site.decision_event(snap, event, session.tz).encode("utf-8")
+                with open(os.path.join(_Job.work, links.decision(event.id)), "wb") as handle:
+                    handle.write(data)
+                pages += 1
+                size += len(data)
+                decisions += 1
             for event, text in texts(session):
                 link = links.decision(event.id) if event.type == "decision" else f"{href}#e-{event.id}"
                 row = [link, session.name, event.type, when(event.moment, session.tz), event.moment, text[:MAX_TEXT]]
                 index.write(json.dumps(row, ensure_ascii=False).replace("</", "<\\/") + ",\n")
                 items += 1
-    return sessions, pages, size, items
+    return sessions, pages, size, items, decisions
 
 
 def export_html(layout: Layout, target: str, jobs: int | None = None) -> dict[str, object]:
@@ -101,7 +109,7 @@ def export_html(layout: Layout, target: str, jobs: int | None = None) -> dict[st
 
     from session_tracker.web.data import Store
     from session_tracker.web.pages import STATIC_DIR, STATIC_FILES
-    from session_tracker.web.views import ambiguous_names, zones
+    from session_tracker.web.views import ambiguous_names
 
     target = os.path.abspath(target)
     _check_target(target)
@@ -114,7 +122,6 @@ def export_html(layout: Layout, target: str, jobs: int | None = None) -> dict[st
     store = Store(layout)
     site = Site(store, static=True, live=False)
     snap = store.snapshot()
-    links = site.links
     written = [0, 0]  # pages, bytes
 
     def put(name: str, text: str) -> None:
@@ -134,10 +141,6 @@ def export_html(layout: Layout, target: str, jobs: int | None = None) -> dict[st
         put("work.html", site.work(snap))
         put("metrics.html", site.metrics(snap))
         put("search.html", site.search(snap))
-        tz = zones(snap)
-        every, decisions = snap.latest("decision", 1 << 62)
-        for event in every:
-            put(links.decision(event.id), site.decision_event(snap, event, tz.get(event.sid, "+00:00")))
         _Job.site, _Job.snap, _Job.twice, _Job.work, _Job.blockers = site, snap, ambiguous_names(snap), work, snap.blockers
         files = store.files()
         workers = max(1, min(jobs or os.cpu_count() or 1, 8, len(files) or 1))
@@ -154,6 +157,7 @@ def export_html(layout: Layout, target: str, jobs: int | None = None) -> dict[st
         written[0] += sum(c[1] for c in counts)
         written[1] += sum(c[2] for c in counts)
         items = sum(c[3] for c in counts)
+        decisions = sum(c[4] for c in counts)
         index = os.path.join(work, "search-index.js")
         with open(index, "w", encoding="utf-8") as out:
             out.write("window.STRACK_INDEX = [\n")

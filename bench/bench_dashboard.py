@@ -65,7 +65,7 @@ def pages(sessions: int) -> list[tuple[str, str]]:
 
 def request(port: int, path: str) -> tuple[float, float, int]:
     """(server ms from Server-Timing, client wall ms, body bytes) of one GET."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
     start = time.perf_counter()
     try:
         conn.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})

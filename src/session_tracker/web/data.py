@@ -240,7 +240,7 @@ class Store:
             NewerSchema: an event file holds an event of a newer schema version.
         """
         if self._thread is not None:
-            self._ready.wait(timeout=600)
+            self._ready.wait(timeout=3600)
             if self._snapshot is None:  # the first refresh failed: say why (later failures keep the last view)
                 raise self.error or TrackerError("the dashboard could not read the store", "run `session-tracker doctor`")
             return self._snapshot

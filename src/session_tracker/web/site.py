@@ -42,7 +42,7 @@ class Site:
     def session(self, snap: Snapshot, project: Project, session: Session) -> str:
         """One session (``project`` holds at least every session's blockers): timeline,
         swimlanes, decisions, blockers, commits, files, commands, agent activity, receipts."""
-        show = views.show_api(snap, project, session)
+        show = views.show_api(snap, project, session, with_timeline=False)
         mine = [(b, r) for b, r in project.blockers() if b.sid == session.sid]
         blockers = [{"id": b.text("blocker"), "message": b.text("message"), "resolved": r.text("message") if r else ""} for b, r in mine]
         return self._page("session.html", snap, f"Session {session.name}", show=show, blockers=blockers,

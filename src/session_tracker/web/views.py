@@ -111,7 +111,7 @@ def pick(store: Store, key: str, sid: str = "") -> tuple[Project, Session]:
     return project, found[-1]
 
 
-def show_api(snap: Snapshot, project: Project, session: Session) -> dict[str, object]:
+def show_api(snap: Snapshot, project: Project, session: Session, with_timeline: bool = True) -> dict[str, object]:
     """``GET /api/v1/sessions/{name}``: the body of ``show --json`` (``describe`` plus
     ``timeline`` [{id, type, at, actor, data}] and ``agents`` {agent: [tasks]}), built as
     ``commands.listing.show`` and ``lifecycle.view.agents_view`` build it, with the snapshot's
@@ -119,7 +119,8 @@ def show_api(snap: Snapshot, project: Project, session: Session) -> dict[str, ob
     from session_tracker.lifecycle.view import STATUS_JSON, by_agent, session_tasks
 
     result = describe(session, project)
-    result["timeline"] = [{"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in session.timeline()]
+    if with_timeline:  # (the page lists the timeline its own way)
+        result["timeline"] = [{"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in session.timeline()]
     result["agents"] = {
         agent: [{"task": t.key, "title": t.s("title"), "status": STATUS_JSON.get(t.s("status", "todo"), "pending"),
                  "estimate": t.n("estimate"), "actual": t.n("actual")} for t in tasks]

@@ -16,6 +16,8 @@ _ZONES: dict[str, timezone] = {}
 
 def when(moment: str, tz: str) -> str:
     """``moment`` (ISO with offset) shown in the offset ``tz`` (``+HH:MM``), to the minute."""
+    if len(moment) >= 22 and moment.endswith(tz) and moment[10] == "T" and moment[-6] in "+-":
+        return f"{moment[:10]} {moment[11:16]}"  # stored in the offset it is shown in (UTC, mostly): no parsing
     zone = _ZONES.get(tz)
     if zone is None:
         zone = _ZONES[tz] = parse_offset(tz)

@@ -10,7 +10,8 @@ index (timed, reported, not budgeted). Then --runs rounds over the pages and API
 answer's server time read from its ``Server-Timing: app;dur=`` header (the time inside the
 application, from the request to the first byte), with the stylesheet (a fixed file: the
 server's floor) as the baseline measured in the same rounds. Then the same pages once each
-right after a new `strack log` entry (the store changed: the snapshot is taken again). Last,
+after a new `strack log` entry, once ``/api/v1/version`` shows the new stamp (the first request
+of a page then computes its data afresh; the wait is what a live page waits for). Last,
 `strack export --html` as a cold process, with `python -c pass` as its baseline.
 
 Prints figures and ratios; asserts nothing. With --check it exits 1 if a budget is exceeded.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import selectors
 import statistics
@@ -80,6 +82,15 @@ def request(port: int, path: str) -> tuple[float, float, int]:
     if not timing.startswith("app;dur="):
         raise BenchError(f"GET {path}: no Server-Timing header")
     return float(timing.split("=", 1)[1]), wall, len(body)
+
+
+def get_body(port: int, path: str) -> bytes:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        conn.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
+        return conn.getresponse().read()
+    finally:
+        conn.close()
 
 
 def start_server(strack: Path, repo: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
@@ -151,12 +162,17 @@ def main() -> int:
                 flag = "" if med <= PAGE_BUDGET_MS or "api" in label.lower() else "  OVER BUDGET"
                 over = over or bool(flag)
                 print(f"  {label:<{width}}  {med:8.1f} ms  max {max(samples[label]):8.1f} ms  {med / base:7.0f}x  {sizes[label] / 1024:8.0f} KiB{flag}")
-            print("\nright after a new entry (`strack log`; the next snapshot is taken then), one request each:")
-            for label, path in labels[:6]:
+            print("\nthe first request after a new entry (`strack log`, then waiting until /api/v1/version shows the new stamp:"
+                  " the page's data is computed afresh), one each:")
+            for label, path in labels[:7]:
+                before = json.loads(get_body(port, "/api/v1/version"))["stamp"]
                 run([str(strack), "log", "bench entry while the dashboard is open"], repo, env)
-                time.sleep(0.25)  # past the snapshot's throttle
+                start = time.perf_counter()
+                while json.loads(get_body(port, "/api/v1/version"))["stamp"] == before and time.perf_counter() - start < 300:
+                    time.sleep(0.05)
+                seen = time.perf_counter() - start
                 server_ms, _, _ = request(port, path)
-                print(f"  {label:<{width}}  {server_ms:8.1f} ms")
+                print(f"  {label:<{width}}  {server_ms:8.1f} ms   (the new stamp showed after {seen:.2f} s)")
         finally:
             proc.terminate()
             proc.wait(timeout=30)

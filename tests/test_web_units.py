@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("jinja2", reason="the web extra is not installed")
@@ -142,6 +142,7 @@ def test_user_text_never_becomes_markup(repo: Path) -> None:
 @given(moment=st.datetimes(min_value=datetime(1971, 1, 2), max_value=datetime(2200, 1, 1), timezones=st.sampled_from(
     [timezone.utc, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-11))])),
        tz=st.sampled_from(["+00:00", "+02:00", "-05:30", "+14:00", "junk"]))
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)  # a loaded machine draws slowly
 def test_when_shows_what_clock_display_shows(moment: datetime, tz: str) -> None:
     from session_tracker.clock import display
     from session_tracker.web.when import when

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from session_tracker import docs
 from session_tracker.commands.decision import decision
 from session_tracker.commands.end import end
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
 from session_tracker.commands.plan import phase_add
-from session_tracker.context import Context
-from session_tracker.model import load_project
+from session_tracker.core.context import Context
+from session_tracker.core.model import load_project
+from session_tracker.documents import writer as docs
 from session_tracker.index import summary_project as load_summary_project
 
 

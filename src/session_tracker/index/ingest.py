@@ -23,14 +23,14 @@ import os
 from datetime import datetime
 from json import JSONDecoder
 
-from session_tracker.events import SCHEMA_VERSION, BadLine, decode, encode
+from session_tracker.core.events import SCHEMA_VERSION, BadLine, decode, encode
 from session_tracker.index.text import paths_of, searchable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
 
-    from session_tracker.paths import Layout
+    from session_tracker.core.paths import Layout
 
 TAIL = 64
 #: Types of the project's plan: they name the session they were recorded in, but are not part

@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-from session_tracker.context import Context
+from session_tracker.core.context import Context
 from session_tracker.errors import TrackerError
 from session_tracker.web import API_VERSION, views
 from session_tracker.web.data import Store

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from session_tracker.clock import parse_iso
+from session_tracker.core.clock import parse_iso
 
 
 def _esc(text: object) -> str:

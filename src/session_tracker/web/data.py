@@ -25,13 +25,13 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from session_tracker import store, validate
+from session_tracker.core import store, validate
+from session_tracker.core.events import Event
+from session_tracker.core.model import Project, Session, group
+from session_tracker.core.paths import Layout
+from session_tracker.core.sessions import open_here
 from session_tracker.errors import TrackerError
-from session_tracker.events import Event
-from session_tracker.model import Project, Session, group
-from session_tracker.paths import Layout
 from session_tracker.plan.model import Plan, load_plan
-from session_tracker.sessions import open_here
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

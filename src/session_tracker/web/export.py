@@ -22,9 +22,9 @@ import os
 import shutil
 import tempfile
 
+from session_tracker.core.model import Project
+from session_tracker.core.paths import Layout
 from session_tracker.errors import TrackerError
-from session_tracker.model import Project
-from session_tracker.paths import Layout
 from session_tracker.web.site import Site
 
 TYPE_CHECKING = False

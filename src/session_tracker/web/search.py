@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from session_tracker.events import Event
-from session_tracker.model import Session
+from session_tracker.core.events import Event
+from session_tracker.core.model import Session
 from session_tracker.web.data import Snapshot, Store
 from session_tracker.web.links import Links
 from session_tracker.web.when import when

@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 
 from session_tracker import output
+from session_tracker.core.paths import Layout
 from session_tracker.errors import TrackerError
-from session_tracker.paths import Layout
 
 
 def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from session_tracker.events import Event
-from session_tracker.model import Project, Session
+from session_tracker.core.events import Event
+from session_tracker.core.model import Project, Session
 from session_tracker.web import pages, timeline, views
 from session_tracker.web.data import Snapshot, Store
 from session_tracker.web.links import Links

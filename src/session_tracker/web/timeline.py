@@ -3,9 +3,9 @@ from the session read in full (pure functions of its events, plus the receipts f
 
 from __future__ import annotations
 
-from session_tracker.events import Event
+from session_tracker.core.events import Event
+from session_tracker.core.model import Session
 from session_tracker.metrics import latest as latest_mod
-from session_tracker.model import Session
 from session_tracker.web.data import Store
 from session_tracker.web.links import Links
 from session_tracker.web.when import when

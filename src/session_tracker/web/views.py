@@ -7,11 +7,11 @@ Bodies of the API that the CLI also prints (``list``, ``show``) have exactly the
 
 from __future__ import annotations
 
-from session_tracker.clock import iso, now
 from session_tracker.commands.summary import describe
-from session_tracker.events import Event
+from session_tracker.core.clock import iso, now
+from session_tracker.core.events import Event
+from session_tracker.core.model import Project, Session
 from session_tracker.metrics import latest as latest_mod
-from session_tracker.model import Project, Session
 from session_tracker.plan.derive import ICONS, State
 from session_tracker.plan.model import TASK_STATUSES
 from session_tracker.web import API_VERSION
@@ -116,7 +116,7 @@ def show_api(snap: Snapshot, project: Project, session: Session, with_timeline: 
     ``timeline`` [{id, type, at, actor, data}] and ``agents`` {agent: [tasks]}), built as
     ``commands.listing.show`` and ``lifecycle.view.agents_view`` build it, with the snapshot's
     plan (read once, not once per session)."""
-    from session_tracker.lifecycle.view import STATUS_JSON, by_agent, session_tasks
+    from session_tracker.workflow.view import STATUS_JSON, by_agent, session_tasks
 
     result = describe(session, project)
     if with_timeline:  # (the page lists the timeline its own way)

@@ -1,6 +1,6 @@
 """Times on the dashboard: ``clock.display`` made cheap enough for pages of thousands of rows.
 
-Same output as :func:`session_tracker.clock.display` (``2026-11-21 13:45`` in the session's
+Same output as :func:`session_tracker.core.clock.display` (``2026-11-21 13:45`` in the session's
 offset; the text unchanged when it is not a timestamp) — the offsets are parsed once each and
 the result is formatted without ``strftime``, which dominated a session page's export.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from session_tracker.clock import parse_offset
+from session_tracker.core.clock import parse_offset
 
 _ZONES: dict[str, timezone] = {}
 

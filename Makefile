@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench lint docs clean
+.PHONY: demo test bench bench-web lint docs clean
 
 $(BIN)/session-tracker: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,9 @@ $(VENV)/.dev: $(BIN)/session-tracker
 demo: $(BIN)/session-tracker
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
-## test: install the dev dependencies, lint and type-check, run every test
+## test: install the dev dependencies (and chromium for the browser tests), lint and type-check, run every test
 test: $(VENV)/.dev
+	sh scripts/ensure-chromium.sh
 	$(BIN)/python -m ruff check src tests bench
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -n auto -q
@@ -32,6 +33,10 @@ bench: $(BIN)/session-tracker
 	$(BIN)/python bench/bench_git_hooks.py
 	$(BIN)/python bench/bench_end.py
 	$(BIN)/python bench/bench_status.py
+
+## bench-web: the dashboard at 10,000 sessions (page server time, static export; several minutes)
+bench-web: $(VENV)/.dev
+	$(BIN)/python bench/bench_dashboard.py --sessions 10000
 
 ## docs: regenerate docs/commands.md from --help and the samples in docs/documents.md
 docs: $(VENV)/.dev

@@ -16,7 +16,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__", "errors", "output"),
     ("git",),
     ("core",),
-    ("metrics", "plan", "workflow"),
+    ("metrics", "plan", "workflow", "index"),
     ("documents",),
     ("enforce", "agents"),
     ("commands",),

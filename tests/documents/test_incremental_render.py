@@ -44,7 +44,7 @@ def test_only_changed_sessions_are_rendered_and_match_a_full_render(repo: Path, 
 
     # Incremental output equals a full render from scratch.
     incremental = snapshot(repo)
-    for cache in ("render-manifest.json", "summary-cache.json"):  # the caches; local/journal/ holds
+    for cache in ("render-manifest.json", "index.sqlite"):  # the caches; local/journal/ holds
         (repo / ".sessions/local" / cache).unlink()                # the open session's events: not a cache
     shutil.rmtree(repo / ARCHIVE)
     written(cli)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from session_tracker import __version__
-from session_tracker.cli import agents, complete, enforce, metrics, plan, session, store, workflow
+from session_tracker.cli import agents, complete, enforce, metrics, plan, session, store, web, workflow
 from session_tracker.cli.group import SectionedGroup
 
 
@@ -31,10 +31,11 @@ def main(debug: bool) -> None:
 
 
 for _command in (session.init, session.log, session.decision, session.blocker, session.handoff, session.summary,
-                 session.end, session.list_cmd, session.show, session.render, session.doctor, session.makefile,
-                 store.renumber, store.migrate,
+                 session.end, session.list_cmd, session.search, session.show, session.render, session.doctor,
+                 session.makefile, store.renumber, store.migrate,
                  enforce.check, enforce.hooks, agents.agent, agents.hook, agents.mcp, agents.import_group, agents.receipts,
                  metrics.metrics_group, metrics.gate_cmd, complete.completion):
     main.add_command(_command)
 plan.register(main)
 workflow.register(main)
+web.register(main)  # serve, export --html (the web package is imported inside them)

@@ -8,13 +8,14 @@ import click
 #: Section title -> commands, in the order people meet them. A command in no section is listed
 #: under "Other" (a test keeps that list empty).
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "Sessions": ("init", "log", "decision", "blocker", "handoff", "end", "summary", "list", "show", "render",
+    "Sessions": ("init", "log", "decision", "blocker", "handoff", "end", "summary", "list", "show", "search", "render",
                  "doctor", "renumber", "migrate", "makefile", "completion"),
     "Plan": ("status", "plan", "phase", "milestone", "component", "task", "question", "issue", "interface",
              "next", "resource", "workflow", "memory", "risk", "review", "check-item"),
     "Quality": ("metrics", "gate"),
     "Enforcement": ("check", "hooks"),
     "Agents": ("agent", "hook", "mcp", "import", "receipts"),
+    "Dashboard": ("serve", "export"),
 }
 
 

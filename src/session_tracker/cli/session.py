@@ -149,12 +149,34 @@ def end(next_steps: tuple[str, ...], require_gates: bool, force: bool, session: 
 
 
 @click.command("list")
+@click.option("--limit", "-n", type=int, metavar="N", help="Only the newest N sessions (still oldest first).")
+@click.option("--since", metavar="TIME", help="Only sessions started at or after TIME (ISO, a date, HH:MM, -2h …).")
 @json_option
-def list_cmd(as_json: bool) -> None:
-    """Every session, oldest first."""
+def list_cmd(limit: int | None, since: str | None, as_json: bool) -> None:
+    """Every session, oldest first (from the index in .sessions/local/)."""
     from session_tracker.commands.listing import list_sessions
 
-    output.emit(list_sessions(Context()), as_json, textviews.sessions)
+    output.emit(list_sessions(Context(), limit=limit, since=since), as_json, textviews.sessions)
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--session", "-s", metavar="ID", help="Only this session (number, or a prefix of its id).")
+@click.option("--type", "-t", "kinds", multiple=True, metavar="KIND",
+              help="Only items of this kind (repeatable): entry, decision, blocker, next, task, question, handoff, commit, file, command …")
+@click.option("--since", metavar="TIME", help="Only items at or after TIME (ISO, a date, HH:MM, -2h …).")
+@click.option("--until", metavar="TIME", help="Only items at or before TIME.")
+@click.option("--agent", metavar="NAME", help="Only items written by this agent, or in sessions it started (claude-code, codex …).")
+@click.option("--file", "path", metavar="PATH", help="Only sessions that touched this file.")
+@click.option("--limit", "-n", type=int, default=20, show_default=True, metavar="N", help="At most N results.")
+@json_option
+def search(query: tuple[str, ...], session: str | None, kinds: tuple[str, ...], since: str | None, until: str | None,
+           agent: str | None, path: str | None, limit: int, as_json: bool) -> None:
+    """Full-text search over every session: "a phrase", prefix*, AND/OR/NOT; best match first."""
+    from session_tracker.commands.search import search as run
+
+    result = run(Context(), " ".join(query), session=session, kinds=kinds, since=since, until=until, agent=agent, path=path, limit=limit)
+    output.emit(result, as_json, textviews.search_results)
 
 
 @click.command()

@@ -39,8 +39,9 @@ def decision(
     target = require_open(resolve(ctx, session))
     if when is not None:
         from session_tracker.core.retro import check_at
+        from session_tracker.index import previous_end
 
-        check_at(ctx.layout, target, when, force)
+        check_at(target, when, "" if force else previous_end(ctx.layout, target), force)
     event = record(ctx, target, "decision", {"message": text, "rationale": why, "alternatives": options}, at=when)
     writer.write_session(ctx, target.file, target.sid, kinds=("log", "decisions"))
     writer.write_project(ctx)  # the tracker's Decisions Made and progress.txt's Key Decisions

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from session_tracker.core import validate
 from session_tracker.core.context import Context
-from session_tracker.core.select import choose
-from session_tracker.core.sessions import record, require_open, resolve
+from session_tracker.core.sessions import find, record, require_open, resolve
 from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from session_tracker.core.model import Project, Session
 
 
 def add_item(ctx: Context, message: str, session: str | None = None, priority: int | None = None) -> dict[str, object]:
@@ -35,29 +38,62 @@ def add_item(ctx: Context, message: str, session: str | None = None, priority: i
             "priority": priority or DEFAULT_PRIORITY}
 
 
+#: What a handoff needs of the other sessions: blockers (open at its end), metrics (the delta).
+OTHERS = frozenset({"blocker.opened", "blocker.resolved", "metrics.recorded"})
+
+
+def newest_ended(ctx: Context) -> tuple[str, str] | None:
+    """``(file stem, sid)`` of the newest ended session (by end time, then number), from the
+    index; or None when no session has ended."""
+    from session_tracker import index
+    from session_tracker.index.query import stem_of
+
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        row = conn.execute("SELECT source, sid FROM sessions WHERE ended_rowid IS NOT NULL ORDER BY end_t DESC, number DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return (stem_of(row[0]), row[1]) if row else None
+
+
+def handoff_of(ctx: Context, stem: str, sid: str) -> tuple[Session | None, Project]:
+    """Session ``sid`` of event file ``stem``, read in full, and the project view its handoff
+    is rendered with (other sessions' blockers and metrics from the index); ``(None, project)``
+    when that session has not ended."""
+    from session_tracker.index import project_view
+
+    project, full = project_view(ctx.layout, {stem}, OTHERS, sparse=True)
+    chosen = next((s for s in full if s.sid == sid), None)
+    return (chosen if chosen is not None and chosen.ended is not None else None), project
+
+
 def show(ctx: Context, session: str | None = None) -> dict[str, object]:
     """The handoff of ``session``, or of the newest ended session.
+
+    Reads that session's event file, and of the others only their blockers and metrics from
+    the index.
 
     Returns ``{"session", "ended", "handoff"}`` (``handoff`` is the markdown text).
     Raises:
         TrackerError: no session has ended yet; the named session is unknown or still open.
     """
-    from session_tracker.core.summaries import load_summary_project
-
-    project = load_summary_project(ctx.layout)  # enough to choose; the chosen one is read in full
     if session is None:
-        ended = project.ended()
-        if not ended:
+        newest = newest_ended(ctx)
+        if newest is None:
             raise TrackerError("no session has ended yet, so there is no handoff", "end the current one with `session-tracker end`")
-        chosen = ended[-1]
+        stem, sid = newest
     else:
         validate.session_name(session)
-        found = choose(project.sessions, session)
-        if found is None:
-            raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`")
-        chosen = found
-        if chosen.ended is None:
+        try:
+            found = find(ctx, session)
+        except TrackerError as exc:
+            if not exc.message.startswith("unknown session"):
+                raise
+            raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`") from None
+        if found.ended is None:
             raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
-    project, full = writer.mixed_project(ctx, {chosen.file}, project)
-    chosen = next(s for s in full if s.sid == chosen.sid)
+        stem, sid = found.file, found.sid
+    chosen, project = handoff_of(ctx, stem, sid)
+    if chosen is None:  # the file changed under us
+        raise TrackerError(f"session {session or stem} has no handoff yet", "see `session-tracker list`")
     return {"session": chosen.name, "ended": chosen.end_moment, "handoff": writer.render_kind("handoff", chosen, project)}

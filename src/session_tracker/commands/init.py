@@ -48,17 +48,17 @@ def next_number(taken: set[str]) -> str:
 def previous_handoff(ctx: Context) -> tuple[str | None, str | None]:
     """``(session name, handoff text)`` of the newest ended session, or ``(None, None)``.
 
-    Reads that session in full and the others through the summary cache (a handoff needs
-    only their blockers and metrics), so starting a session stays quick on a large store.
+    Reads that session in full and of the others only their blockers and metrics, from the
+    index, so starting a session costs the same on a store of any size.
     """
-    from session_tracker.core.summaries import load_summary_project
+    from session_tracker.commands.handoff import handoff_of, newest_ended
 
-    summary = load_summary_project(ctx.layout)
-    ended = summary.ended()
-    if not ended:
+    newest = newest_ended(ctx)
+    if newest is None:
         return None, None
-    project, full = writer.mixed_project(ctx, {ended[-1].file}, summary)
-    last = next(s for s in full if s.sid == ended[-1].sid)
+    last, project = handoff_of(ctx, *newest)
+    if last is None:
+        return None, None
     return last.name, writer.render_kind("handoff", last, project)
 
 
@@ -182,7 +182,7 @@ def open_work(ctx: Context) -> tuple[list[dict[str, object]], list[dict[str, obj
 
     The previous handoff is a record of that session's end; these are the live lists.
     """
-    from session_tracker.core.summaries import load_summary_project
+    from session_tracker.index import summary_project as load_summary_project
     from session_tracker.plan.model import load_plan
     from session_tracker.plan.steps import open_steps
 

@@ -121,8 +121,8 @@ def memory_show(ctx: Context, kind: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: unknown kind.
     """
-    from session_tracker.core.summaries import load_summary_project
     from session_tracker.documents.workflow import render_memory
+    from session_tracker.index import summary_project as load_summary_project
     from session_tracker.plan.model import load_plan
     from session_tracker.workflow.memory import KINDS
 

@@ -1,59 +1,96 @@
-"""``list`` and ``show``: every session at a glance, or one in full."""
+"""``list`` and ``show``: every session at a glance (from the index), or one in full (from its
+own event file)."""
 
 from __future__ import annotations
 
 from session_tracker.commands.summary import describe
 from session_tracker.core import validate
-from session_tracker.core.clock import iso, now
+from session_tracker.core.clock import iso, now, parse_at, parse_iso
 from session_tracker.core.context import Context
-from session_tracker.core.model import load_project
-from session_tracker.core.select import choose
-from session_tracker.core.sessions import open_here
+from session_tracker.core.sessions import find, open_here
 from session_tracker.errors import TrackerError
 
+#: What ``describe`` needs of the other sessions: their blockers (open ones are listed).
+BLOCKER_TYPES = frozenset({"blocker.opened", "blocker.resolved"})
 
-def list_sessions(ctx: Context) -> dict[str, object]:
-    """All sessions, oldest first.
 
+def _seconds(start: str, end: str | None, until: str) -> float:
+    finish = end or until
+    if not start or not finish:
+        return 0.0
+    try:
+        return max(0.0, (parse_iso(finish) - parse_iso(start)).total_seconds())
+    except ValueError:
+        return 0.0
+
+
+def list_sessions(ctx: Context, limit: int | None = None, since: str | None = None) -> dict[str, object]:
+    """Sessions, oldest first, from the index (rebuilt by itself when missing).
+
+    Args:
+        limit: only the newest ``limit`` sessions (still listed oldest first).
+        since: only sessions that started at or after this time (``--at`` syntax: ISO, a date,
+            ``HH:MM``, ``-2h`` …).
     Returns ``{"v": 1, "sessions": [{session, sid, status, open_here, started, ended,
-    duration_s, branch, entries, decisions, objective}], "problems": ["file:line: why"]}``.
+    duration_s, branch, entries, decisions, objective}], "total", "problems": ["file:line: why"]}``;
+    ``total`` counts every session of the store.
+    Raises:
+        TrackerError: a bad ``--limit`` or ``--since``.
     """
-    project = load_project(ctx.layout)
+    from session_tracker import index
+    from session_tracker.index import query
+    from session_tracker.index.query import stem_of
+
+    if limit is not None and limit < 1:
+        raise TrackerError(f"--limit must be at least 1, not {limit}", "e.g. --limit 50")
+    start = iso(parse_at(since)) if since else None
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        found = query.sessions(conn, limit=limit, since=start, newest=limit is not None)
+        total = query.count_sessions(conn)
+        bad = query.problems(conn)
+    finally:
+        conn.close()
     here = open_here(ctx.layout)
     until = iso(now())
-    rows = []
-    for s in project.sessions:
-        git = s.git_start or {}
-        rows.append(
-            {
-                "session": s.name,
-                "sid": s.sid,
-                "status": s.status,
-                "open_here": here.get(s.file) == s.sid,
-                "started": s.start_moment,
-                "ended": s.end_moment or None,
-                "duration_s": round(s.duration_s(until=until), 3),
-                "branch": git.get("branch"),
-                "entries": len(s.of_type("note")),
-                "decisions": len(s.of_type("decision")),
-                "objective": (s.objectives or [""])[0],
-            }
-        )
-    return {"v": 1, "sessions": rows, "problems": [str(p) for p in project.problems]}
+    rows = [
+        {
+            "session": s["number"],
+            "sid": s["sid"],
+            "status": s["status"],
+            "open_here": here.get(stem_of(str(s["source"]))) == s["sid"],
+            "started": s["start_moment"],
+            "ended": s["end_moment"] or None,
+            "duration_s": round(_seconds(str(s["start_moment"]), str(s["end_moment"]) if s["end_moment"] else None, until), 3),
+            "branch": s["branch"],
+            "entries": s["entries"],
+            "decisions": s["decisions"],
+            "objective": s["objective"] or "",
+        }
+        for s in found
+    ]
+    return {"v": 1, "sessions": rows, "total": total, "problems": [f"{where}: {reason}" for where, reason in bad]}
 
 
 def show(ctx: Context, session: str) -> dict[str, object]:
     """One session in full: :func:`describe` plus its timeline of entries.
 
+    Reads that session's event file; of the others only their blockers, from the index.
+
     Raises:
         TrackerError: invalid or unknown session name.
     """
+    from session_tracker.index import project_view
+
     validate.session_name(session)
-    project = load_project(ctx.layout)
-    found = choose(project.sessions, session)
-    if found is None:
-        raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`")
-    chosen = found
+    try:
+        found = find(ctx, session)
+    except TrackerError as exc:
+        if not exc.message.startswith("unknown session"):
+            raise
+        raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`") from None
+    project, full = project_view(ctx.layout, {found.file}, BLOCKER_TYPES, sparse=True)
+    chosen = next((s for s in full if s.sid == found.sid), found)
     result = describe(chosen, project)
     result["timeline"] = [
         {"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in chosen.timeline()

@@ -38,8 +38,9 @@ def log(
     target = require_open(resolve(ctx, session))
     if when is not None:
         from session_tracker.core.retro import check_at
+        from session_tracker.index import previous_end
 
-        check_at(ctx.layout, target, when, force)
+        check_at(target, when, "" if force else previous_end(ctx.layout, target), force)
     event = record(ctx, target, "note", {"message": text, "category": chosen}, at=when)
     written = writer.write_session(ctx, target.file, target.sid, kinds=("log",), known=target, durable=False)
     return {

@@ -66,7 +66,7 @@ def write_chart(ctx: Context) -> list[str]:
     if path is None or not ctx.layout.exists():
         return []
 
-    from session_tracker.core.summaries import load_summary_project
+    from session_tracker.index import summary_project as load_summary_project
 
     target = os.path.join(ctx.layout.root, path)
     with store.Lock(ctx.layout.lock_file("render")):

@@ -292,7 +292,7 @@ def next_step(ctx: Context, message: str | None, priority: int | None = None, do
     key = [done or ""]
     project = None
     if done is not None:
-        from session_tracker.core.summaries import load_summary_project
+        from session_tracker.index import summary_project as load_summary_project
 
         project = load_summary_project(ctx.layout)  # steps recorded in sessions (end --next, handoff --item)
 

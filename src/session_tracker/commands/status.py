@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from session_tracker.core.clock import display
 from session_tracker.core.context import Context
-from session_tracker.core.summaries import load_summary_project
 from session_tracker.plan.derive import ICONS, State, bar, coverage_cell, tests_cell
 from session_tracker.plan.model import load_plan
 from session_tracker.plan.steps import open_steps
+
+STATUS_TYPES = frozenset({"session.started", "session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded"})
 
 
 def status(ctx: Context) -> dict[str, object]:
@@ -20,7 +21,10 @@ def status(ctx: Context) -> dict[str, object]:
          [{id, message}], "next" [{id, message, priority, session, added, source}], "tests" {passing, coverage,
          metrics}, "tasks" {total, done, in_progress, blocked, items [{id, title, status, session}]}}
     """
-    project = load_summary_project(ctx.layout)  # the events status needs, cached per file
+    from session_tracker.index import project_view
+
+    # From the index: every session's start and end, and the blockers and metrics events.
+    project, _ = project_view(ctx.layout, types=STATUS_TYPES)
     plan = load_plan(ctx.layout)
     state = State(project, plan)
     last = state.last

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from session_tracker.core.files import Listing
     from session_tracker.core.store import Problem
 
+PINNED = -2  # Session._start's count when the start moment was given, not folded
 OPEN = "OPEN"
 COMPLETE = "COMPLETE"
 
@@ -54,7 +55,7 @@ class Session:
         # (lets a writer render from memory instead of reading the file again).
         self.file_size = -1
         self._start: tuple[int, str] = (-1, "")
-        # Work-log notes a summary read left out (core.summaries keeps the newest few): views
+        # Work-log notes a summary read left out (the index keeps the newest few): views
         # that list "what was done" say how many more there are, the same as from a full read.
         self.omitted_notes = 0
 
@@ -110,14 +111,20 @@ class Session:
 
         Never an entry's retroactive ``--at``: a back-dated note must not move the session
         before the one that came before it (history is ordered by when sessions began). A file
-        without a start event falls back to its earliest recorded time.
+        without a start event falls back to its earliest recorded time (or the moment a
+        summary view was pinned to: :meth:`pin_start`).
         """
         if self.started is not None:
             return self.started.moment
-        if self._start[0] != len(self.events):  # remembered until an event is added
+        if self._start[0] != len(self.events) and self._start[0] != PINNED:  # remembered until an event is added
             moments = [e.ts for e in self.events if e.type != "session.ended"]
             self._start = (len(self.events), min(moments, key=instant) if moments else "")
         return self._start[1]
+
+    def pin_start(self, moment: str) -> None:
+        """Fix :attr:`start_moment` to ``moment``: for a view holding only some of the session's
+        events (the index's summary), whose own earliest moment may be later."""
+        self._start = (PINNED, moment)
 
     @property
     def end_moment(self) -> str:

@@ -11,38 +11,18 @@ from __future__ import annotations
 
 from session_tracker.core.clock import display, parse_iso
 from session_tracker.core.model import Session
-from session_tracker.core.paths import Layout
 from session_tracker.errors import TrackerError
 
 
-def previous_end(layout: Layout, session: Session) -> str:
-    """When the newest session that began before ``session`` ended ('' when none has).
-
-    Reads the summary cache (start and end events only), so it costs little on big stores.
-    """
-    from session_tracker.core.summaries import load_summary_project
-
-    if not session.start_moment:
-        return ""
-    mine = parse_iso(session.start_moment)
-    best = ""
-    for other in load_summary_project(layout).sessions:
-        if other.sid == session.sid or not other.ended or not other.start_moment:
-            continue
-        if parse_iso(other.start_moment) < mine and (not best or parse_iso(other.end_moment) > parse_iso(best)):
-            best = other.end_moment
-    return best
-
-
-def check_at(layout: Layout, session: Session, at: str, force: bool = False) -> None:
-    """Refuse an ``--at`` (ISO, UTC) earlier than the end of the session before ``session``.
+def check_at(session: Session, at: str, before: str, force: bool = False) -> None:
+    """Refuse an ``--at`` (ISO, UTC) earlier than ``before``: when the session that began
+    before ``session`` ended ('' when none has; :func:`session_tracker.index.previous_end`).
 
     Raises:
         TrackerError: the time lies before the previous session ended, and ``force`` is False.
     """
     if force:
         return
-    before = previous_end(layout, session)
     if before and parse_iso(at) < parse_iso(before):
         raise TrackerError(
             f"the time {display(at, session.tz)} is before the previous session ended ({display(before, session.tz)})",

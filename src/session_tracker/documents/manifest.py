@@ -40,7 +40,7 @@ def sessions_to_redo(
             else:
                 redo.add(owner)
     inputs_changed = bool(changed) or before.get("project") != inputs["project"]
-    from session_tracker.core.summaries import load_summary_project
+    from session_tracker.index import summary_project as load_summary_project
 
     summary = load_summary_project(ctx.layout) if (redo or inputs_changed) else Project([], [])
     from session_tracker.core.files import split_stem

@@ -99,7 +99,7 @@ def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
 
     if not any(ctx.document(kind, "x") for kind in LIFECYCLE_KINDS):
         return []
-    from session_tracker.core.summaries import load_summary_project
+    from session_tracker.index import summary_project as load_summary_project
 
     with store.Lock(ctx.layout.lock_file("render")):
         wanted_names = names if names is not None else sorted(open_here(ctx.layout))
@@ -157,7 +157,7 @@ def write_project(ctx: Context) -> list[str]:
 
     Returns the paths written (unchanged documents are not rewritten).
     """
-    from session_tracker.core.summaries import load_summary_project
+    from session_tracker.index import summary_project as load_summary_project
 
     with store.Lock(ctx.layout.lock_file("render")):
         # The project documents need few events per session: read through the summary cache.
@@ -276,12 +276,17 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
 
 
 def mixed_project(ctx: Context, names: set[str], summary: Project | None = None) -> tuple[Project, list[Session]]:
-    """The project with the sessions of file stems ``names`` read in full and every other session from the
-    summary cache (start, end, decisions, blockers, metrics …): what one session's documents
-    need, without decoding the whole store. Returns ``(project, the full sessions)``."""
-    from session_tracker.core.summaries import load_summary_project
+    """The project with the sessions of file stems ``names`` read in full and every other session
+    from the index (start, end, decisions, blockers, metrics, the newest notes …): what one
+    session's documents need, without decoding the whole store. Returns ``(project, the full
+    sessions)``.
 
-    summary = summary or load_summary_project(ctx.layout)
+    ``summary``, a project view already made from the index, saves a second query."""
+    if summary is None:
+        from session_tracker.index import project_view
+        from session_tracker.index.query import NOTES_KEPT
+
+        return project_view(ctx.layout, names, notes=NOTES_KEPT)
     full: dict[str, Session] = {}
     for name in sorted(names):
         found, _ = load_session_file(ctx.layout, name)

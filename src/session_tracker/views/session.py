@@ -169,9 +169,33 @@ def sessions(result: dict[str, object]) -> str:
                 str(r["entries"]), str(r["decisions"]), str(r["objective"]),
             )
         text = to_text(table).rstrip("\n")
+        total = result.get("total")
+        if isinstance(total, int) and total > len(rows):
+            text += f"\n{len(rows)} of {total} sessions shown (--limit, --since)"
     for problem in problems:
         text += f"\nwarning: unreadable line {problem}"
     return text
+
+
+def search_results(result: dict[str, object]) -> str:
+    """``search``: one block per match, best first: kind, session, time, the snippet with the
+    matched words in bold on a terminal (between ``**`` otherwise)."""
+    import sys
+
+    rows: list[dict[str, object]] = result["results"]  # type: ignore[assignment]
+    if not rows:
+        return f"No match for {result['query']!r}."
+    bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
+    lines: list[str] = []
+    for rank, r in enumerate(rows, start=1):
+        snippet = str(r["snippet"])
+        spans: list[list[int]] = r["highlights"]  # type: ignore[assignment]
+        for start, end in reversed(spans):
+            snippet = snippet[:start] + bold + snippet[start:end] + plain + snippet[end:]
+        when = str(r["at"])[:16].replace("T", " ")
+        lines.append(f"{rank:>2}. [{r['kind']}] session {r['session']} · {when} · ref {r['ref']}")
+        lines.append(f"    {snippet}")
+    return "\n".join(lines)
 
 
 def rendered(result: dict[str, object]) -> str:

@@ -1,0 +1,135 @@
+"""Write a synthetic store in the documented event format (docs/architecture.md, "The event").
+
+Run with the venv's python inside a git repository (the benchmarks do it)::
+
+    python bench/_store.py --sessions 1000 [--events 100] [--open-events 0]
+
+Shape of each session (about --events events, in time order, five-digit names 00001 …):
+``session.started`` (objectives, tz, git {branch, head, dirty}); 40% notes in the six
+categories; two decisions with rationale and alternatives; a blocker opened in one session of
+five and resolved in the next; 25% ``file.touched`` and 25% ``command.run`` (one in ten
+failed) from an agent; a ``commit``; a ``files.changed`` snapshot; ``metrics.recorded`` in
+every other session; a ``handoff.item``; two ``usage`` events; ``session.ended`` (next steps,
+git commits and files). The last session stays open (its marker in ``.sessions/local/open``)
+and gets --open-events extra notes and tool calls, so per-session commands have a target.
+``project.jsonl`` holds a plan: three phases over all sessions, 60 tasks, questions, next steps.
+
+Rare words for search: the decision of session N has the rationale word ``zephyrN``, its
+blocker the word ``quokkaN``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from session_tracker.core.events import CATEGORIES, Event, encode
+
+_count = 0
+
+
+def _ev(name: str, sid: str, type: str, data: dict[str, object], minute: int, actor: str = "human") -> bytes:
+    global _count
+    _count += 1
+    day, rest = divmod(minute, 1440)
+    ts = f"2026-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}T{rest // 60:02d}:{rest % 60:02d}:{_count % 60:02d}.000+00:00"
+    return encode(Event(id=f"01J{_count:023d}", ts=ts, session=name, sid=sid, type=type, actor=actor, data=data))
+
+
+def session_lines(s: int, per: int, last: bool, extra: int) -> list[bytes]:
+    """The event lines of session number ``s``."""
+    name, sid = f"{s:05d}", f"01S{s:023d}"
+    base = s * 90 % (300 * 1440)  # wraps after ~300 days: times repeat, ids keep the order
+    git = {"branch": f"feature/{s % 7}", "head": f"{s:040x}", "dirty": []}
+    out = [_ev(name, sid, "session.started", {"number": name, "objectives": [f"Objective {s}: ship part {s % 13}"],
+                                                "tz": "+00:00", "git": git}, base)]
+    notes, tools = int(per * 0.4), int(per * 0.25)
+    for i in range(notes):
+        out.append(_ev(name, sid, "note", {"message": f"entry {i} of session {s}: refactored module m{i % 50} and ran the tests",
+                                           "category": CATEGORIES[i % len(CATEGORIES)]}, base + 1 + i % 50))
+    out.append(_ev(name, sid, "decision", {"message": f"Use store layout {s % 5}", "rationale": f"keeps merges clean zephyr{s}",
+                                           "alternatives": ["one shared file", "a server"]}, base + 10))
+    out.append(_ev(name, sid, "decision", {"message": f"Cache module m{s % 50}", "rationale": "profile showed the hot loop",
+                                           "alternatives": []}, base + 20))
+    if s % 5 == 0:
+        out.append(_ev(name, sid, "blocker.opened", {"blocker": f"{name}-1", "message": f"Waiting on the quokka{s} credentials",
+                                                     "impact": "High", "plan": "ask ops"}, base + 30))
+    if s % 5 == 1 and s > 1:
+        out.append(_ev(name, sid, "blocker.resolved", {"blocker": f"{s - 1:05d}-1", "message": "ops sent them"}, base + 31))
+    for i in range(tools):
+        out.append(_ev(name, sid, "file.touched", {"path": f"src/pkg{i % 9}/m{i % 50}.py", "tool": "Edit",
+                                                   "agent_session": f"agent-{s}"}, base + 40, "claude-code"))
+        out.append(_ev(name, sid, "command.run", {"command": f"pytest -q tests/test_m{i % 50}.py", "tool": "Bash",
+                                                  "agent_session": f"agent-{s}", "exit": 1 if i % 10 == 0 else 0,
+                                                  "failed": i % 10 == 0}, base + 41, "claude-code"))
+    files = [{"path": f"src/pkg{i}/m{(s + i) % 50}.py", "status": "modified", "old_path": None, "added": 3 + i, "removed": 1,
+              "binary": False} for i in range(4)]
+    commit = {"sha": f"{s:040x}", "subject": f"Part {s % 13}: refactor m{s % 50}", "files": [f["path"] for f in files]}
+    out.append(_ev(name, sid, "commit", commit, base + 50, "git-hook"))
+    out.append(_ev(name, sid, "files.changed", {"base": git["head"], "files": files}, base + 51))
+    if s % 2 == 0:
+        out.append(_ev(name, sid, "metrics.recorded", {"source": "run", "tests_passed": 400 + s % 50, "tests_failed": s % 3,
+                                                       "tests_errors": 0, "tests_skipped": 1, "tests_total": 401 + s % 50 + s % 3,
+                                                       "coverage_percent": 80.0 + s % 10, "lint_errors": s % 4, "type_errors": 0,
+                                                       "lint_by_rule": {}, "checks": []}, base + 52))
+    out.append(_ev(name, sid, "handoff.item", {"message": f"Review part {s % 13} before merging"}, base + 53))
+    for i in range(2):
+        out.append(_ev(name, sid, "usage", {"model": "claude-sonnet", "input_tokens": 1000 + i, "output_tokens": 300,
+                                            "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "messages": 3},
+                       base + 54, "claude-code"))
+    for i in range(extra):
+        out.append(_ev(name, sid, "note" if i % 3 == 0 else "file.touched",
+                       {"message": f"extra entry {i}", "category": "implementation"} if i % 3 == 0 else
+                       {"path": f"src/x{i % 100}.py", "tool": "Edit", "agent_session": f"agent-{s}"}, base + 60))
+    if not last:
+        out.append(_ev(name, sid, "session.ended", {"status": "COMPLETE", "next": [f"Continue part {s % 13}"],
+                                                    "git": {**git, "commits": [{"sha": commit["sha"], "subject": commit["subject"]}],
+                                                            "files": files}}, base + 80))
+    return out
+
+
+def plan_lines(sessions: int) -> list[bytes]:
+    """A plan in ``project.jsonl``: phases over every session, tasks, questions, next steps."""
+    out = []
+    third = max(1, sessions // 3)
+    for i, (first, last) in enumerate(((1, third), (third + 1, 2 * third), (2 * third + 1, max(sessions, 2 * third + 1)))):
+        out.append(_ev("project", "project", "phase.added", {"name": f"Phase {i}", "first": first, "last": last}, 0))
+    for t in range(1, 61):
+        out.append(_ev("project", "project", "task.added", {"task": f"task-{t}", "title": f"Task {t}", "phase": f"Phase {t % 3}",
+                                                          "component": None, "estimate": 30, "assignee": None, "files": [],
+                                                          "tests": [], "depends_on": []}, 0))
+    for q in range(1, 6):
+        out.append(_ev("project", "project", "question.opened", {"question": f"q-{q}", "message": f"Which backend {q}?"}, 0))
+        out.append(_ev("project", "project", "next.added", {"next": f"n-{q}", "message": f"Next step {q}", "priority": q}, 0))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, required=True)
+    parser.add_argument("--events", type=int, default=100, help="events per session (about)")
+    parser.add_argument("--open-events", type=int, default=0, help="extra events in the open (last) session")
+    args = parser.parse_args()
+    os.makedirs(".sessions/events", exist_ok=True)
+    os.makedirs(".sessions/local/open", exist_ok=True)
+    total = 0
+    for s in range(1, args.sessions + 1):
+        last = s == args.sessions
+        lines = session_lines(s, args.events, last, args.open_events if last else 0)
+        total += len(lines)
+        with open(f".sessions/events/{s:05d}.jsonl", "wb") as handle:
+            handle.write(b"".join(lines))
+    with open(f".sessions/local/open/{args.sessions:05d}", "w", encoding="utf-8") as handle:
+        handle.write(f"01S{args.sessions:023d}")
+    plan = plan_lines(args.sessions)
+    with open(".sessions/project.jsonl", "wb") as handle:
+        handle.write(b"".join(plan))
+    for name, text in ((".gitignore", "local/\nindex.sqlite*\n*.lock\n"), (".gitattributes", "*.jsonl merge=union\n")):
+        with open(os.path.join(".sessions", name), "w", encoding="utf-8") as handle:
+            handle.write(text)
+    print(total + len(plan))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""``search``: full-text search over every session (issue 17), answered by the index.
+
+The index is brought up to date (or rebuilt, when missing) before each search, so a result
+never lags the event files. Text is searched as it was stored: redacted at write time, it
+stays redacted here.
+"""
+
+from __future__ import annotations
+
+from session_tracker.core.clock import iso, parse_at
+from session_tracker.core.context import Context
+from session_tracker.errors import TrackerError
+
+MAX_LIMIT = 1000
+
+
+def _instant(text: str | None, flag: str) -> float | None:
+    if not text:
+        return None
+    from session_tracker.index.ingest import _instant as seconds
+
+    try:
+        return seconds(iso(parse_at(text)))
+    except TrackerError as exc:
+        raise TrackerError(f"{flag}: {exc.message}", exc.hint) from None
+
+
+def search(
+    ctx: Context,
+    query: str,
+    session: str | None = None,
+    kinds: tuple[str, ...] = (),
+    since: str | None = None,
+    until: str | None = None,
+    agent: str | None = None,
+    path: str | None = None,
+    limit: int = 20,
+) -> dict[str, object]:
+    """Search; results best first (BM25).
+
+    Returns ``{"v": 1, "query", "results": [{ref, id, kind, type, session, sid, at, actor,
+    snippet, highlights [[start, end]], score}], "count"}`` (see
+    :func:`session_tracker.index.search.search`).
+    Raises:
+        TrackerError: an empty query, an unknown ``--type``, a bad time, a bad ``--limit``.
+    """
+    import sqlite3
+
+    from session_tracker import index
+    from session_tracker.index.search import KINDS
+    from session_tracker.index.search import search as run
+
+    if not query.strip():
+        raise TrackerError("nothing to search for", 'give words, a "phrase" or a prefix*: session-tracker search "rate limit"')
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise TrackerError(f"unknown --type {unknown[0]!r}", "one of: " + ", ".join(KINDS))
+    if not 1 <= limit <= MAX_LIMIT:
+        raise TrackerError(f"--limit must be between 1 and {MAX_LIMIT}, not {limit}", "e.g. --limit 20")
+    bounds = _instant(since, "--since"), _instant(until, "--until")
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        results = run(conn, query, session=session, kinds=tuple(kinds), since=bounds[0], until=bounds[1], agent=agent,
+                      file=path, limit=limit)
+    except ValueError:
+        raise TrackerError("nothing to search for", 'give words, a "phrase" or a prefix*') from None
+    except sqlite3.OperationalError as exc:
+        raise TrackerError(f"cannot search for {query!r}: {exc}", 'quote punctuation: "…"') from None
+    finally:
+        conn.close()
+    return {"v": 1, "query": query, "count": len(results), "results": results}
+
+
+def item(ctx: Context, ref: str) -> dict[str, object]:
+    """One search result in full: the event with its session, by ``ref`` (index row) or id.
+
+    Returns ``{"v": 1, "item": {id, type, session, sid, ts, at, actor, data, where}}``.
+    Raises:
+        TrackerError: no such item.
+    """
+    from session_tracker import index
+    from session_tracker.index import query
+
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        found = query.event(conn, ctx.layout, int(ref) if ref.isdigit() else ref)
+    finally:
+        conn.close()
+    if found is None:
+        raise TrackerError(f"no item {ref!r}", "use a ref or id from a search result")
+    return {"v": 1, "item": {"id": found.id, "type": found.type, "session": found.session, "sid": found.sid, "ts": found.ts,
+                             "at": found.moment, "actor": found.actor, "data": found.data, "where": found.where}}

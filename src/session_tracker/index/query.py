@@ -1,0 +1,163 @@
+"""What views ask the index: sessions, a project view without decoding every event file, one
+event, and full-text search (:mod:`.search`).
+
+Every function takes a connection from :func:`session_tracker.index.fresh` (already brought up
+to date with the event files).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from session_tracker.core.events import Event
+from session_tracker.core.model import Project, Session
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Iterable
+
+    from session_tracker.core.paths import Layout
+
+#: The event types the project views fold from other sessions (what the JSON summary cache kept).
+SUMMARY_TYPES = frozenset({
+    "session.started", "session.ended", "decision", "blocker.opened", "blocker.resolved", "handoff.item",
+    "files.changed", "commit", "metrics.recorded", "session.renumbered", "commits.rewritten",
+})
+#: Of the work-log notes, project views keep the newest few per session (and every retroactive
+#: one) and say how many more the work log holds (``Session.omitted_notes``).
+NOTES_KEPT = 12  # more than any view lists (documents.tracker shows the newest 10)
+#: What one session's handoff needs of the others: blockers (open at its end) and metrics (the delta).
+HANDOFF_TYPES = frozenset({"session.started", "session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded"})
+
+SESSION_COLUMNS = ("sid", "number", "source", "start_moment", "end_moment", "status", "branch", "agent", "objective",
+                   "events", "entries", "decisions", "blockers", "commits")
+
+
+def sessions(conn: sqlite3.Connection, limit: int | None = None, since: str | None = None,
+             newest: bool = False) -> list[dict[str, object]]:
+    """Sessions ordered by start (then number), as dicts of :data:`SESSION_COLUMNS`.
+
+    Args:
+        limit: at most this many (the newest ones when ``newest``, still returned oldest first).
+        since: only sessions that started at or after this ISO time (compared as instants).
+    """
+    from session_tracker.index.ingest import _instant
+
+    where, args = "", []
+    if since is not None:
+        where, args = "WHERE start_t >= ?", [_instant(since)]
+    order = "DESC" if newest else "ASC"
+    tail = f" LIMIT {int(limit)}" if limit is not None else ""
+    rows = conn.execute(
+        f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions {where} ORDER BY start_t {order}, number {order}{tail}", args
+    ).fetchall()
+    out = [dict(zip(SESSION_COLUMNS, row, strict=True)) for row in rows]
+    return out[::-1] if newest else out
+
+
+def count_sessions(conn: sqlite3.Connection) -> int:
+    """How many sessions the store holds."""
+    return int(conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+
+def stem_of(source: str) -> str:
+    """The file stem of an index source (``events/00003-<sid>.jsonl`` -> ``00003-<sid>``)."""
+    return source.rsplit("/", 1)[-1].removesuffix(".jsonl")
+
+
+def _event(raw: str, where: str = "") -> Event:
+    d = json.loads(raw)
+    return Event(id=d["id"], ts=d["ts"], session=d["session"], sid=d["sid"], type=d["type"], actor=d["actor"],
+                 data=d.get("data") or {}, v=d["v"], where=where)
+
+
+def read_line(layout: Layout, source: str, pos: int) -> str:
+    """The line at byte ``pos`` of the event file ``source`` (for the types the index does not
+    copy: ``ingest.BULKY``); '' when the file no longer holds it."""
+    try:
+        with open(os.path.join(layout.store, source), "rb") as handle:
+            handle.seek(pos)
+            return handle.readline().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def event(conn: sqlite3.Connection, layout: Layout, ref: int | str) -> Event | None:
+    """One event by its index row (int) or its id (str; the first copy), or None."""
+    if isinstance(ref, int):
+        row = conn.execute("SELECT raw, source, line, pos FROM events WHERE rowid = ?", (ref,)).fetchone()
+    else:
+        row = conn.execute("SELECT raw, source, line, pos FROM events WHERE id = ? ORDER BY rowid LIMIT 1", (ref,)).fetchone()
+    if row is None:
+        return None
+    raw = row[0] if row[0] is not None else read_line(layout, row[1], row[3])
+    try:
+        return _event(raw, f".sessions/{row[1]}:{row[2]}")
+    except (ValueError, KeyError):  # the file changed under the index: the next refresh reads it again
+        return None
+
+
+def problems(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every undecodable line the index met: ``[(".sessions/<file>:<line>", reason)]``."""
+    return [(f".sessions/{s}:{n}", r) for s, n, r in conn.execute("SELECT source, line, reason FROM problems ORDER BY source, line")]
+
+
+def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
+            types: frozenset[str] = SUMMARY_TYPES, sparse: bool = False, notes: int = 0) -> tuple[Project, list[Session]]:
+    """The project as views see it, with the sessions of the file stems ``full`` read in full
+    from their event files (journal and renumber files folded in:
+    :func:`session_tracker.core.model.load_session_file`) and every other session holding only
+    its events of ``types`` (its start moment pinned to the one the index folded from all its
+    events). ``notes``: also keep each session's newest ``notes`` work-log notes and every
+    retroactive event, and count the notes left out (``Session.omitted_notes``). ``sparse``
+    leaves out the sessions with no such event (views that look only at those: blockers, metrics).
+
+    Returns ``(project, the sessions read in full)``; ``project.problems`` are the index's.
+    Raises:
+        NewerSchema: a session file read in full holds an event of a newer schema version.
+    """
+    from session_tracker.core.merging import label_clashes
+    from session_tracker.core.model import load_session_file
+    from session_tracker.core.store import Problem
+
+    meta = {row[0]: row[1:] for row in conn.execute("SELECT sid, number, start_moment, source FROM sessions")}
+    views: dict[str, Session] = {}
+    marks = ", ".join(f"'{t}'" for t in sorted(types))
+    where = f"e.type IN ({marks})"
+    if notes:
+        where = (f"({where} OR e.moment != e.ts OR e.rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER "
+                 f"(PARTITION BY sid ORDER BY rowid DESC) AS n FROM events WHERE type = 'note' AND moment = ts) WHERE n <= {int(notes)}))")
+    for sid, raw, source, pos in conn.execute(
+        f"SELECT e.sid, e.raw, e.source, e.pos FROM events e JOIN sessions s ON s.sid = e.sid WHERE {where} ORDER BY e.rowid"
+    ):
+        session = views.get(sid)
+        if session is None:
+            number, _, home = meta[sid]
+            session = views[sid] = Session(number, sid, stem_of(home))
+        session.add(_event(raw if raw is not None else read_line(layout, source, pos)))
+    if notes:
+        for sid, count in conn.execute(
+            "SELECT sid, count(*) FROM events WHERE type = 'note' AND moment = ts GROUP BY sid HAVING count(*) > ?", (int(notes),)
+        ):
+            if sid in views:
+                views[sid].omitted_notes = count - int(notes)
+    for sid, (number, start, home) in meta.items():
+        session = views.get(sid)
+        if session is None:
+            if sparse:
+                continue
+            session = views[sid] = Session(number, sid, stem_of(home))
+        session.name = session.doc = number  # the newest renumber's, as the index folded it
+        if session.started is None:
+            session.pin_start(start)
+    chosen: list[Session] = []
+    for stem in sorted(set(full)):
+        found, _ = load_session_file(layout, stem)
+        for one in found:
+            views[one.sid] = one
+            chosen.append(one)
+    label_clashes(list(views.values()))
+    bad = [Problem(where, reason) for where, reason in problems(conn)]
+    return Project(list(views.values()), bad), chosen

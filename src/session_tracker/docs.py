@@ -13,6 +13,10 @@ from session_tracker import store
 from session_tracker.context import Context
 from session_tracker.model import Project, Session, load_project, load_session_file
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 SESSION_KINDS = ("log", "files", "decisions", "handoff")
 PROJECT_KINDS = ("tracker", "progress", "implementation")  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
 #: Seed 003's six session documents and its memory files (render/seed003_docs.py).
@@ -138,18 +142,32 @@ def expected_project(ctx: Context, project: Project) -> dict[str, str]:
     return out
 
 
-def write_project(ctx: Context) -> list[str]:
+def write_project(ctx: Context, now: bool = False, on_locked: Callable[[], None] | None = None,
+                  sessions: tuple[str, ...] = ()) -> list[str]:
     """Re-render the project documents under the render lock, from a read made inside it.
 
-    Returns the paths written (unchanged documents are not rewritten).
+    On a store too big to render them within a per-session command's budget, a background
+    process does it instead (:mod:`session_tracker.project_docs`) unless ``now``.
+
+    Args:
+        on_locked: called once the lock is held, before the events are read.
+        sessions: sessions whose seed 003 documents are rendered too (besides those open here).
+    Returns the paths written (unchanged documents are not rewritten; none when deferred).
     """
+    from session_tracker import project_docs
+
+    if not now and project_docs.too_big(ctx) and project_docs.schedule(ctx, sessions):
+        return []
     from session_tracker.index import summary_project as load_summary_project
 
     with store.Lock(ctx.layout.lock_file("render")):
+        if on_locked is not None:
+            on_locked()
         # The project documents need few events per session: read through the summary cache.
         wanted = expected_project(ctx, load_summary_project(ctx.layout))
         written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
-    return written + write_lifecycle(ctx)  # seed 003's documents of the sessions open here follow the plan
+    written += write_lifecycle(ctx)  # seed 003's documents of the sessions open here follow the plan
+    return written + (write_lifecycle(ctx, list(sessions)) if sessions else [])
 
 
 def _current(ctx: Context, name: str, known: Session | None) -> bool:
@@ -196,8 +214,11 @@ def write_session_full(
     with store.Lock(ctx.layout.lock_file("render")):
         project: Project | None = None
         if "handoff" in kinds:
-            project, _ = mixed_project(ctx, {name})
-            sessions = project.named(name)
+            from session_tracker.commands.handoff import OTHERS
+            from session_tracker.index import project_view
+
+            # a handoff needs of the other sessions only their blockers and metrics
+            project, sessions = project_view(ctx.layout, {name}, OTHERS, sparse=True)
         elif known is not None and _current(ctx, name, known):
             sessions = [known]
         else:

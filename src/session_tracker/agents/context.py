@@ -65,9 +65,13 @@ def _previous(project: Project, current: Session) -> Session | None:
     return ended[-1] if ended else None
 
 
-def build(ctx: Context, project: Project, current: Session, continued: bool, budget: int = DEFAULT_BUDGET) -> str:
+def build(ctx: Context, project: Project, current: Session, continued: bool, budget: int = DEFAULT_BUDGET,
+          decisions: tuple[int, list[Event]] | None = None) -> str:
     """The handoff text for ``current``, at most ``budget`` characters unless the parts that
-    are never dropped (header, open blockers, next steps) alone exceed it."""
+    are never dropped (header, open blockers, next steps) alone exceed it.
+
+    ``decisions``: ``(how many, the newest 20 first)`` when the caller has them (from the
+    index), else they are taken from ``project``'s sessions."""
     previous = _previous(project, current)
     header = [
         f"# session-tracker: session {current.name} ({'continued' if continued else 'started'})",
@@ -96,12 +100,15 @@ def build(ctx: Context, project: Project, current: Session, continued: bool, bud
         optional.append(
             (["## Tasks in progress"] + [f"- {_line(t.text('task'))}: {t.text('status')}" + (f" — {_line(t.text('note'))}" if t.text("note") else "") for t in tasks], "")
         )
-    decisions = sorted((e for s in project.sessions for e in s.of_type("decision")), key=lambda e: (e.moment, e.id), reverse=True)
-    if decisions:
+    if decisions is None:
+        every = sorted((e for s in project.sessions for e in s.of_type("decision")), key=lambda e: (e.moment, e.id), reverse=True)
+        decisions = (len(every), every[:20])
+    count, newest = decisions
+    if count:
         optional.append(
             (
-                [f"## Latest decisions ({len(decisions)})"]
-                + [f"- {_line(d.text('message'))} — why: {_line(d.text('rationale'))} (session {d.session})" for d in decisions[:20]],
+                [f"## Latest decisions ({count})"]
+                + [f"- {_line(d.text('message'))} — why: {_line(d.text('rationale'))} (session {d.session})" for d in newest[:20]],
                 "see the sessions' DECISIONS.md",
             )
         )

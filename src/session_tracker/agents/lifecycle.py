@@ -13,30 +13,44 @@ import json
 from session_tracker import docs
 from session_tracker.agents import mapping
 from session_tracker.context import SESSION_ENV, Context
-from session_tracker.model import Project, Session, load_project, load_session_file
+from session_tracker.model import Session, load_session_file
 from session_tracker.sessions import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Mapping
 
 CONTINUING = ("resume", "compact")
 
 
-def _started_by(session: Session, agent: str, agent_session: str) -> bool:
-    started = session.started
-    return started is not None and started.text("agent") == agent and started.text("agent_session_id") == agent_session
+#: What the SessionStart context needs of other sessions: blockers, metrics (the previous
+#: handoff's delta), task updates. The current and the previous session are read in full.
+CONTEXT_TYPES = frozenset({"blocker.opened", "blocker.resolved", "metrics.recorded", "task.updated"})
 
 
-def find_session(ctx: Context, project: Project, agent: str, agent_session: str) -> Session | None:
-    """The open session mapped to the agent's session: from the local mapping, else from the
-    ``agent_session_id`` in ``session.started`` (a mapping lost with ``.sessions/local/``)."""
+def find_session(ctx: Context, conn: sqlite3.Connection, agent: str, agent_session: str) -> Session | None:
+    """The open session mapped to the agent's session: from the local mapping, else the newest
+    open session whose ``session.started`` names this agent session (a mapping lost with
+    ``.sessions/local/``), found through the index."""
     mapped = mapping.lookup(ctx.layout, agent, agent_session)
-    for session in project.sessions:
-        if session.ended is None and mapped and (session.name, session.sid) == mapped:
-            return session
-    candidates = [s for s in project.sessions if s.ended is None and _started_by(s, agent, agent_session)]
-    return candidates[-1] if candidates else None
+    if mapped:
+        sessions, _ = load_session_file(ctx.layout, mapped[0])
+        found = [s for s in sessions if s.sid == mapped[1] and s.ended is None]
+        if found:
+            return found[0]
+    rows = conn.execute(
+        "SELECT s.number, s.sid, e.raw FROM sessions s JOIN events e ON e.rowid = s.started_rowid "
+        "WHERE s.ended_rowid IS NULL AND s.agent = ? ORDER BY s.start_t, s.number", (agent,)
+    ).fetchall()
+    for name, sid, raw in reversed(rows):
+        data = json.loads(raw).get("data") or {}
+        if data.get("agent_session_id") == agent_session:
+            sessions, _ = load_session_file(ctx.layout, name)
+            found = [s for s in sessions if s.sid == sid and s.ended is None]
+            if found:
+                return found[0]
+    return None
 
 
 def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_session: str, env: Mapping[str, str]) -> tuple[str, str]:
@@ -47,31 +61,46 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     mapped one, or start one when none is open. stdout is the SessionStart JSON with the
     handoff as ``additionalContext`` (Claude Code hooks reference, "SessionStart decision
     control"; Codex and Gemini CLI read the same shape).
+
+    Reads the current and the previous session in full; of the others, only what the context
+    shows (blockers, metrics, task updates, the newest decisions), from the index.
     """
+    from session_tracker import index
     from session_tracker.agents.context import build
+    from session_tracker.index import query
 
     source = payload.get("source", payload.get("trigger"))
     source = source if isinstance(source, str) else "startup"
-    project = load_project(ctx.layout)
-    session = find_session(ctx, project, agent, agent_session) if source in CONTINUING else None
-    note = ""
-    if session is None:
-        from session_tracker.commands.init import init
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        session = find_session(ctx, conn, agent, agent_session) if source in CONTINUING else None
+        note = ""
+        if session is None:
+            from session_tracker.commands.init import init
 
-        extra: dict[str, object] = {"agent": agent, "agent_session_id": agent_session, "agent_source": source}
-        model = payload.get("model")
-        if isinstance(model, str) and model:
-            extra["model"] = model
-        started = init(ctx, extra=extra)
-        name, sid = str(started["session"]), str(started["sid"])
-        if source in CONTINUING:
-            note = f"{source}: no open session of agent session {agent_session}; started {name}"
-        project = load_project(ctx.layout)
-        session = next(s for s in project.sessions if s.sid == sid)
-    mapping.save(ctx.layout, agent, agent_session, session.name, session.sid)
-    _export(session.name, env)
+            extra: dict[str, object] = {"agent": agent, "agent_session_id": agent_session, "agent_source": source}
+            model = payload.get("model")
+            if isinstance(model, str) and model:
+                extra["model"] = model
+            started = init(ctx, extra=extra)
+            name, sid = str(started["session"]), str(started["sid"])
+            if source in CONTINUING:
+                note = f"{source}: no open session of agent session {agent_session}; started {name}"
+            session = next(s for s in load_session_file(ctx.layout, name)[0] if s.sid == sid)
+        mapping.save(ctx.layout, agent, agent_session, session.name, session.sid)
+        _export(session.name, env)
+        from session_tracker.index import ingest
+
+        ingest.refresh(conn, ctx.layout)  # the index has seen this session's start too
+        previous = query.newest_ended(conn, exclude=session.sid)
+        full = {session.name} | ({previous} if previous else set())
+        project, chosen = query.project(conn, ctx.layout, full, CONTEXT_TYPES, sparse=True)
+        decisions = query.latest_decisions(conn, ctx.layout, 20)
+    finally:
+        conn.close()
+    current = next((s for s in chosen if s.sid == session.sid), session)
     budget = int(ctx.config["agents"].get("context_budget") or 8000)  # type: ignore[call-overload]
-    text = build(ctx, project, session, continued=source in CONTINUING and not note, budget=budget)
+    text = build(ctx, project, current, continued=source in CONTINUING and not note, budget=budget, decisions=decisions)
     output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
     return json.dumps(output, ensure_ascii=False), note
 

@@ -48,8 +48,8 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     record(ctx, target, "session.ended", ended_data)
     mark_closed(ctx.layout, target.name)
     written, ended, project = docs.write_session_full(ctx, target.name, target.sid)
-    written += docs.write_project(ctx)  # the session's entry in SESSION_TRACKER.md, progress.txt
-    written += docs.write_lifecycle(ctx, [target.name])  # seed 003's documents, -completed/-review now
+    # the session's entry in SESSION_TRACKER.md, progress.txt; seed 003's -completed/-review now
+    written += docs.write_project(ctx, sessions=(target.name,))
     if ended is None or project is None:  # pragma: no cover - the session file was removed meanwhile
         ended, project = target, load_project(ctx.layout)
     files = ended.files()

@@ -29,6 +29,7 @@ from session_tracker.index.text import paths_of, searchable
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
+    from typing import Any
 
     from session_tracker.paths import Layout
 
@@ -82,7 +83,7 @@ def _instant(moment: str) -> float:
 _REQUIRED = ("id", "ts", "session", "sid", "type", "actor")
 
 
-def _quick(raw: bytes) -> dict[str, object] | None:
+def _quick(raw: bytes) -> dict[str, Any] | None:
     """The line's object when it is a well-formed current-version event, else None (then
     :func:`events.decode` decides: a problem with its reason, or an upgrade). The same checks
     as ``decode``, without building an :class:`Event`: a full build reads a million lines."""
@@ -213,7 +214,7 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
             except BadLine as bad:
                 batch.problems.append((rel, lines, bad.reason))
                 continue
-            obj = {**event.to_dict()}
+            obj = dict(event.to_dict())
             text: str | None = encode(event).decode("utf-8").rstrip("\n")  # upgraded to the current version
         else:
             text = None

@@ -142,3 +142,21 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
                 chosen.append(found)
     bad = [Problem(where, reason) for where, reason in problems(conn)]
     return Project(list(views.values()), bad), chosen
+
+
+def newest_ended(conn: sqlite3.Connection, exclude: str = "") -> str | None:
+    """The name of the newest ended session (by end time, then name) other than sid ``exclude``."""
+    row = conn.execute("SELECT number FROM sessions WHERE ended_rowid IS NOT NULL AND sid != ? ORDER BY end_t DESC, number DESC LIMIT 1",
+                       (exclude,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def latest_decisions(conn: sqlite3.Connection, layout: Layout, n: int) -> tuple[int, list[Event]]:
+    """``(how many decisions the sessions hold, the newest n)``, newest first by (moment, id)
+    (text order, as the context sorts them)."""
+    count = conn.execute("SELECT count(*) FROM events e JOIN sessions s ON s.sid = e.sid WHERE e.type = 'decision'").fetchone()[0]
+    rows = conn.execute(
+        "SELECT e.raw, e.source, e.pos FROM events e JOIN sessions s ON s.sid = e.sid WHERE e.type = 'decision' "
+        "ORDER BY e.moment DESC, e.id DESC LIMIT ?", (n,)
+    ).fetchall()
+    return int(count), [_event(raw if raw is not None else read_line(layout, source, pos)) for raw, source, pos in rows]

@@ -231,6 +231,10 @@ def write_session_full(
             text = render_kind(kind, chosen[0], project) if path else None
             if path and text is not None and store.atomic_write(path, text.encode("utf-8"), durable=durable):
                 written.append(path)
+            if kind == "log" and path and text is not None:
+                from session_tracker.worklog import remember
+
+                remember(ctx, chosen[0], path)  # lets the next `log` append its row (worklog.py)
     return written, chosen[0], project
 
 

@@ -31,6 +31,14 @@ def log(
     text = validate.text(message)
     chosen = validate.category(category or str(ctx.config["log"]["default_category"]))
     when = iso(parse_at(at)) if at else None
+    if when is None:  # a long session: append LOG.md's row without reading the session (worklog.py)
+        from session_tracker.worklog import try_append
+
+        fast = try_append(ctx, {"message": text, "category": chosen}, session, render=True)
+        if fast is not None:
+            event, name, written = fast
+            return {"session": name, "id": event.id, "category": chosen, "at": event.moment,
+                    "documents": [ctx.layout.relative(p) for p in written]}
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "note", {"message": text, "category": chosen}, at=when)
     written = docs.write_session(ctx, target.name, target.sid, kinds=("log",), known=target, durable=False)

@@ -101,6 +101,12 @@ def _objectives(session: Session) -> list[str]:
     return ["## Objectives", ""] + [f"- {md.text(o)}" for o in session.objectives] + [""]
 
 
+def log_row(event: Event, tz: str) -> str:
+    """One row of LOG.md's table, with its newline: what :func:`render_log` writes for ``event``
+    in a session shown at offset ``tz`` (``log`` appends it instead of rendering anew)."""
+    return md.table(["", "", "", ""], [[display(event.moment, tz), _entry_kind(event), _entry_text(event), md.text(event.actor)]])[2] + "\n"
+
+
 def render_log(session: Session) -> str:
     """SESSION-<id>-LOG.md: the living work log, entries ordered by the time they describe."""
     lines = _header(session, "Work Log") + _objectives(session)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from session_tracker.index.ingest import NO_SESSION, PLAN_TYPES
+from session_tracker.index.ingest import NO_SESSION, PLAN_TYPES, PROJECT_SOURCE_SQL
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,14 +36,15 @@ def _fold_chunk(conn: sqlite3.Connection, sids: list[str]) -> None:
         f"""SELECT sid, count(*), sum(type = 'note'), sum(type = 'decision'), sum(type = 'blocker.opened'),
                    sum(type = 'commit'), min(CASE WHEN type = 'session.started' THEN rowid END),
                    min(CASE WHEN type = 'session.ended' THEN rowid END), min(rowid)
-            FROM events WHERE sid IN ({marks}) AND type NOT IN ({_PLAN}) GROUP BY sid""",
+            FROM events WHERE sid IN ({marks}) AND type NOT IN ({_PLAN}) AND NOT {PROJECT_SOURCE_SQL} GROUP BY sid""",
         sids,
     ).fetchall()
     starts = {
         row[0]: (row[1], row[2])
         for row in conn.execute(
             f"""SELECT sid, moment, t FROM (SELECT sid, moment, t, row_number() OVER (PARTITION BY sid ORDER BY t, rowid) AS n
-                FROM events WHERE sid IN ({marks}) AND type NOT IN ({_PLAN}) AND type != 'session.ended') WHERE n = 1""",
+                FROM events WHERE sid IN ({marks}) AND type NOT IN ({_PLAN}) AND NOT {PROJECT_SOURCE_SQL}
+                AND type != 'session.ended') WHERE n = 1""",
             sids,
         )
     }

@@ -6,10 +6,12 @@ folded by their ``type``, never by the file they came from, so the layout of the
 change without touching this module.
 
 Per file the index remembers the byte offset of the last complete line it read, the file's
-size and mtime, and up to 64 bytes before the offset. A file whose size and mtime are unchanged
-is not opened. A file that grew is read from the offset on; one that shrank below the offset or
-whose bytes before the offset changed (rewritten, e.g. by a rebase) is read again from the
-start, its old rows deleted first; a file that disappeared loses its rows. A torn last line is
+size and mtime, and the CRC-32 of the bytes before the offset. A file whose size and mtime are
+unchanged is not opened (one modified in the last two seconds is checked again, as git does
+for "racily clean" files). A changed file is read; when its bytes before the offset still
+have that CRC only the rest is ingested, otherwise (it shrank, or was rewritten, e.g. by a
+rebase) it is ingested again from the start, its old rows deleted first; a file that
+disappeared loses its rows. A torn last line is
 left for the next refresh (the writer's ``os.write`` may still be landing); an undecodable
 complete line is recorded in ``problems`` as ``file:line``, as :func:`store.read` reports it.
 
@@ -20,6 +22,8 @@ inside it, so concurrent refreshes queue and never ingest a line twice.
 from __future__ import annotations
 
 import os
+import time
+import zlib
 from datetime import datetime
 from json import JSONDecoder
 
@@ -33,7 +37,7 @@ if TYPE_CHECKING:
 
     from session_tracker.paths import Layout
 
-TAIL = 64
+RACY_S = 2
 #: Types of the project's plan: they name the session they were recorded in, but are not part
 #: of its work, so they do not make or count in a ``sessions`` row.
 PLAN_TYPES = frozenset({
@@ -42,6 +46,14 @@ PLAN_TYPES = frozenset({
     "interface.defined", "issue.noted", "issue.fixed", "plan.removed", "memory.added",
 })
 NO_SESSION = "project"  # the sid of plan events recorded with no session open
+#: An event file of project events (``project.jsonl``, ``project-<clone>.jsonl``, a ``project/``
+#: folder): its events name the session they were recorded in but are not part of it.
+PROJECT_SOURCE_SQL = "(source LIKE 'project%' OR source LIKE '%/project%')"
+
+
+def is_project_source(rel: str) -> bool:
+    """True for an event file of project events (see :data:`PROJECT_SOURCE_SQL`)."""
+    return rel.startswith("project") or "/project" in rel
 #: Types whose line is not copied into the index (90% of a store: work-log notes and agent
 #: activity); their text is in the full-text table, the full event is read from the file at ``pos``.
 BULKY = frozenset({"note", "file.touched", "command.run", "agent.activity", "checkpoint"})
@@ -132,7 +144,7 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
 class _Batch:
     """Rows gathered from the files read in one refresh, written with ``executemany``."""
 
-    __slots__ = ("events", "fts", "next_rowid", "paths", "problems", "touched")
+    __slots__ = ("events", "fts", "next_rowid", "paths", "problems", "touched", "touched_project")
 
     def __init__(self, next_rowid: int) -> None:
         self.next_rowid = next_rowid
@@ -141,10 +153,11 @@ class _Batch:
         self.paths: list[tuple[str, str, int]] = []
         self.problems: list[tuple[str, int, str]] = []
         self.touched: set[str] = set()
+        self.touched_project = False
 
 
 def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], todo: list[str], gone: list[str]) -> int:
-    state = {row[0]: row[1:] for row in conn.execute("SELECT path, offset, size, mtime_ns, tail, lines FROM sources")}
+    state = {row[0]: row[1:] for row in conn.execute("SELECT path, offset, size, mtime_ns, crc, lines FROM sources")}
     batch = _Batch((conn.execute("SELECT max(rowid) FROM events").fetchone()[0] or 0) + 1)
     for rel in gone:
         if rel in state:
@@ -187,19 +200,18 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
         return
     with handle:
         st = os.fstat(handle.fileno())
-        offset, lines = 0, 0
-        if known is not None:
-            old_offset, _, _, tail, old_lines = known
-            assert isinstance(old_offset, int) and isinstance(old_lines, int) and isinstance(tail, bytes)
-            if st.st_size >= old_offset:
-                handle.seek(old_offset - len(tail))
-                if handle.read(len(tail)) == tail:
-                    offset, lines = old_offset, old_lines
-            if offset == 0:  # shrank or rewritten under the offset: stale, read it all again
-                _drop(conn, rel, batch)
-        handle.seek(offset)
-        blob = handle.read()
+        whole = handle.read()
+    offset, lines, crc = 0, 0, 0
+    if known is not None:
+        old_offset, _, _, old_crc, old_lines = known
+        assert isinstance(old_offset, int) and isinstance(old_lines, int) and isinstance(old_crc, int)
+        if len(whole) >= old_offset and zlib.crc32(whole[:old_offset]) == old_crc:
+            offset, lines, crc = old_offset, old_lines, old_crc
+        else:  # shrank, or rewritten under the offset (a rebase): stale, read it all again
+            _drop(conn, rel, batch)
+    blob = whole[offset:]
     end = blob.rfind(b"\n") + 1  # a torn last line waits for the next refresh
+    project_file = is_project_source(rel)
     label = f".sessions/{rel}"
     pos = offset
     for raw in blob[:end].split(b"\n")[:-1]:
@@ -226,7 +238,9 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
         at = data.get("at")
         moment = at if isinstance(at, str) else obj["ts"]
         t = _instant(moment)
-        if type_ not in PLAN_TYPES and sid != NO_SESSION:
+        if project_file:
+            batch.touched_project = True
+        elif type_ not in PLAN_TYPES and sid != NO_SESSION:
             batch.touched.add(sid)
         paths = paths_of(type_, data)
         found = searchable(type_, data, paths)
@@ -236,9 +250,8 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
                              found[0] if found else None))
         for touched in paths:
             batch.paths.append((sid, touched, rowid))
-    new_offset = offset + end
-    before = known[3] if known is not None and offset else b""
-    assert isinstance(before, bytes)
-    tail = (before + blob[:end])[-TAIL:]  # the bytes before the offset: a rewrite shows there
-    conn.execute("INSERT OR REPLACE INTO sources (path, offset, size, mtime_ns, tail, lines) VALUES (?, ?, ?, ?, ?, ?)",
-                 (rel, new_offset, st.st_size, st.st_mtime_ns, tail, lines))
+    # A file changed within the last RACY_S may change again within the same mtime tick at the
+    # same size (racy git): its size is not trusted, so the next refresh checks its crc again.
+    racy = time.time_ns() - st.st_mtime_ns < RACY_S * 1_000_000_000
+    conn.execute("INSERT OR REPLACE INTO sources (path, offset, size, mtime_ns, crc, lines) VALUES (?, ?, ?, ?, ?, ?)",
+                 (rel, offset + end, -1 if racy else st.st_size, st.st_mtime_ns, zlib.crc32(blob[:end], crc), lines))

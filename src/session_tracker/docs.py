@@ -11,7 +11,7 @@ import os
 
 from session_tracker import store
 from session_tracker.context import Context
-from session_tracker.model import Project, Session, load_project, load_session_file
+from session_tracker.model import Project, Session, load_session_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -260,9 +260,17 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
         inputs = _render_inputs(ctx)
         manifest = _read_manifest(ctx)
         decided = _sessions_to_redo(ctx, inputs, manifest)
-        if decided is None:
-            project = load_project(ctx.layout)
-            wanted = expected(ctx, project)
+        if decided is None:  # everything, one session at a time (bulk.py): bounded memory
+            from session_tracker.bulk import documents
+
+            outputs_full: dict[str, object] = {}
+            written_full: list[str] = []
+            for path, text, owner in documents(ctx):
+                if store.atomic_write(path, text.encode("utf-8"), durable=False) and path not in written_full:
+                    written_full.append(path)
+                outputs_full[path] = [_stamp(path), owner]
+            _write_manifest(ctx, inputs, outputs_full)
+            return sorted(written_full), len(outputs_full)
         else:
             redo, summary, inputs_changed = decided
             if not redo and not inputs_changed:

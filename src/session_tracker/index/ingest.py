@@ -170,6 +170,8 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.events)
     if conn.total_changes - before != len(batch.events):  # duplicates ignored: index only what went in
         kept = {row[0] for row in conn.execute("SELECT rowid FROM events WHERE rowid >= ?", (first,))}
+        conn.executemany("INSERT INTO duplicates (source, line, id) VALUES (?, ?, ?)",
+                         [(row[1], row[2], row[4]) for row in batch.events if row[0] not in kept])
         batch.fts = [row for row in batch.fts if row[0] in kept]
         batch.paths = [row for row in batch.paths if row[2] in kept]
     conn.executemany("INSERT INTO fts (rowid, body) VALUES (?, ?)", batch.fts)
@@ -188,6 +190,7 @@ def _drop(conn: sqlite3.Connection, rel: str, batch: _Batch) -> None:
     conn.execute("DELETE FROM paths WHERE rowid_event IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
     conn.execute("DELETE FROM events WHERE source = ?", (rel,))
     conn.execute("DELETE FROM problems WHERE source = ?", (rel,))
+    conn.execute("DELETE FROM duplicates WHERE source = ?", (rel,))
     conn.execute("DELETE FROM sources WHERE path = ?", (rel,))
 
 

@@ -160,3 +160,37 @@ def latest_decisions(conn: sqlite3.Connection, layout: Layout, n: int) -> tuple[
         "ORDER BY e.moment DESC, e.id DESC LIMIT ?", (n,)
     ).fetchall()
     return int(count), [_event(raw if raw is not None else read_line(layout, source, pos)) for raw, source, pos in rows]
+
+
+def duplicate_ids(conn: sqlite3.Connection) -> list[tuple[str, list[str]]]:
+    """Event ids on more than one line of the session files: ``[(id, [".sessions/<file>:<line>", …])]``,
+    first copy first (the one readers keep), ids in order."""
+    from session_tracker.index.ingest import PROJECT_SOURCE_SQL
+
+    rows = conn.execute(
+        f"""WITH twice AS (SELECT id FROM events WHERE NOT {PROJECT_SOURCE_SQL} GROUP BY id HAVING count(*) > 1
+                           UNION SELECT id FROM duplicates WHERE NOT {PROJECT_SOURCE_SQL})
+            SELECT id, source, line FROM events WHERE id IN twice AND NOT {PROJECT_SOURCE_SQL}
+            UNION ALL SELECT id, source, line FROM duplicates WHERE NOT {PROJECT_SOURCE_SQL}
+            ORDER BY id, source, line"""
+    ).fetchall()
+    out: dict[str, list[str]] = {}
+    for event_id, source, line in rows:
+        out.setdefault(event_id, []).append(f".sessions/{source}:{line}")
+    return list(out.items())
+
+
+def open_sessions(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """``[(name, sid)]`` of sessions started and not ended, in start order."""
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT number, sid FROM sessions WHERE ended_rowid IS NULL AND started_rowid IS NOT NULL ORDER BY start_t, number")]
+
+
+def shared_numbers(conn: sqlite3.Connection) -> list[tuple[str, list[str]]]:
+    """``[(number, [sid, …])]`` of numbers more than one session holds (a merge collision)."""
+    rows = conn.execute("SELECT number, sid FROM sessions WHERE number IN (SELECT number FROM sessions GROUP BY number HAVING count(*) > 1) "
+                        "ORDER BY number, start_t, rowid").fetchall()
+    out: dict[str, list[str]] = {}
+    for number, sid in rows:
+        out.setdefault(number, []).append(sid)
+    return list(out.items())

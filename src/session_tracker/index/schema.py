@@ -141,10 +141,18 @@ def _m002_search(conn: sqlite3.Connection) -> bool:
     return True
 
 
+def _m003_duplicates(conn: sqlite3.Connection) -> bool:
+    # Second copies of a line (same id in one file, as merge=union can leave them): readers keep
+    # the first, `doctor` names every copy. Only a full read finds the copies already ingested.
+    conn.execute("CREATE TABLE duplicates (source TEXT NOT NULL, line INTEGER NOT NULL, id TEXT NOT NULL)")
+    return True
+
+
 #: The migrations, in order. Append only: never rename, reorder or edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], bool]]] = [
     ("m001_initial", _m001_initial),
     ("m002_search", _m002_search),
+    ("m003_duplicates", _m003_duplicates),
 ]
 
 

@@ -31,25 +31,22 @@ def add_item(ctx: Context, message: str, session: str | None = None) -> dict[str
 OTHERS = frozenset({"blocker.opened", "blocker.resolved", "metrics.recorded"})
 
 
-def newest_ended(ctx: Context) -> str | None:
-    """The name of the newest ended session (by end time, then name), from the index; or None."""
+def handoff_of(ctx: Context, name: str | None) -> tuple[Session | None, Project | None]:
+    """The newest ended session called ``name`` (None: the newest ended one), read in full, and
+    the project view its handoff is rendered with (other sessions' blockers and metrics from
+    the index, one connection). ``(None, project)`` when no session of that name has ended,
+    ``(None, None)`` when none has ended at all."""
     from session_tracker import index
+    from session_tracker.index import query
 
     conn = index.connect_fresh(ctx.layout)
     try:
-        row = conn.execute("SELECT number FROM sessions WHERE ended_rowid IS NOT NULL ORDER BY end_t DESC, number DESC LIMIT 1").fetchone()
+        name = name or query.newest_ended(conn)
+        if name is None:
+            return None, None
+        project, full = query.project(conn, ctx.layout, {name}, OTHERS, sparse=True)
     finally:
         conn.close()
-    return str(row[0]) if row else None
-
-
-def handoff_of(ctx: Context, name: str) -> tuple[Session | None, Project]:
-    """The newest ended session called ``name``, read in full, and the project view its
-    handoff is rendered with (other sessions' blockers and metrics from the index).
-    ``(None, project)`` when no session of that name has ended."""
-    from session_tracker.index import project_view
-
-    project, full = project_view(ctx.layout, {name}, OTHERS, sparse=True)
     ended = sorted((s for s in full if s.ended is not None), key=lambda s: s.end_moment)
     return (ended[-1] if ended else None), project
 
@@ -64,16 +61,13 @@ def show(ctx: Context, session: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: no session has ended yet; the named session is unknown or still open.
     """
-    if session is None:
-        name = newest_ended(ctx)
-        if name is None:
-            raise TrackerError("no session has ended yet, so there is no handoff", "end the current one with `session-tracker end`")
-    else:
+    if session is not None:
         validate.session_name(session)
-        name = session
-    chosen, project = handoff_of(ctx, name)
+    chosen, project = handoff_of(ctx, session)
+    if project is None:
+        raise TrackerError("no session has ended yet, so there is no handoff", "end the current one with `session-tracker end`")
     if chosen is None:
-        if not project.named(name):
+        if not project.named(str(session)):
             raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`")
         raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
     return {"session": chosen.name, "ended": chosen.end_moment, "handoff": docs.render_kind("handoff", chosen, project)}

@@ -43,10 +43,9 @@ def previous_handoff(ctx: Context) -> tuple[str | None, str | None]:
     Reads that session in full and of the others only their blockers and metrics, from the
     index, so starting a session costs the same on a store of any size.
     """
-    from session_tracker.commands.handoff import handoff_of, newest_ended
+    from session_tracker.commands.handoff import handoff_of
 
-    name = newest_ended(ctx)
-    last, project = handoff_of(ctx, name) if name else (None, None)
+    last, project = handoff_of(ctx, None)
     if last is None or project is None:
         return None, None
     return last.name, docs.render_kind("handoff", last, project)

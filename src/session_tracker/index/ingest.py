@@ -63,6 +63,7 @@ _decode = JSONDecoder().decode
 def event_files(layout: Layout) -> dict[str, str]:
     """``{path relative to .sessions/: absolute path}`` of every event file (see module doc)."""
     found: dict[str, str] = {}
+    prefix = len(os.path.join(layout.store, ""))
     stack = [layout.events_dir]
     while stack:
         folder = stack.pop()
@@ -73,8 +74,8 @@ def event_files(layout: Layout) -> dict[str, str]:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
-            elif entry.name.endswith(".jsonl"):
-                found[os.path.relpath(entry.path, layout.store).replace(os.sep, "/")] = entry.path
+            elif entry.name.endswith(".jsonl"):  # (relpath costs ~40 µs a call: 10,000 files)
+                found[entry.path[prefix:].replace(os.sep, "/")] = entry.path
     try:
         for name in os.listdir(layout.store):
             if name.startswith("project") and name.endswith(".jsonl"):

@@ -29,27 +29,31 @@ CONTINUING = ("resume", "compact")
 CONTEXT_TYPES = frozenset({"blocker.opened", "blocker.resolved", "metrics.recorded", "task.updated"})
 
 
+#: What the context shows of the current session: its start, end and handoff items.
+CURRENT_TYPES = frozenset({"session.started", "session.ended", "handoff.item"})
+
+
 def find_session(ctx: Context, conn: sqlite3.Connection, agent: str, agent_session: str) -> Session | None:
     """The open session mapped to the agent's session: from the local mapping, else the newest
     open session whose ``session.started`` names this agent session (a mapping lost with
-    ``.sessions/local/``), found through the index."""
+    ``.sessions/local/``). Found through the index, which holds what the context shows of it
+    (:data:`CURRENT_TYPES`), so a session of 30,000 events is not read again."""
+    from session_tracker.index import query
+
     mapped = mapping.lookup(ctx.layout, agent, agent_session)
+    candidates: list[tuple[str, str]] = []
     if mapped:
-        sessions, _ = load_session_file(ctx.layout, mapped[0])
-        found = [s for s in sessions if s.sid == mapped[1] and s.ended is None]
-        if found:
-            return found[0]
+        candidates.append(mapped)
     rows = conn.execute(
         "SELECT s.number, s.sid, e.raw FROM sessions s JOIN events e ON e.rowid = s.started_rowid "
         "WHERE s.ended_rowid IS NULL AND s.agent = ? ORDER BY s.start_t, s.number", (agent,)
     ).fetchall()
-    for name, sid, raw in reversed(rows):
-        data = json.loads(raw).get("data") or {}
-        if data.get("agent_session_id") == agent_session:
-            sessions, _ = load_session_file(ctx.layout, name)
-            found = [s for s in sessions if s.sid == sid and s.ended is None]
-            if found:
-                return found[0]
+    candidates += [(name, sid) for name, sid, raw in reversed(rows)
+                   if (json.loads(raw).get("data") or {}).get("agent_session_id") == agent_session]
+    for name, sid in candidates:
+        found = query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
+        if found is not None and found.name == name and found.ended is None:
+            return found
     return None
 
 
@@ -86,15 +90,16 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
             name, sid = str(started["session"]), str(started["sid"])
             if source in CONTINUING:
                 note = f"{source}: no open session of agent session {agent_session}; started {name}"
-            session = next(s for s in load_session_file(ctx.layout, name)[0] if s.sid == sid)
+            from session_tracker.index import ingest
+
+            ingest.refresh(conn, ctx.layout)  # the index sees the session just started
+            found = query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
+            session = found if found is not None else next(s for s in load_session_file(ctx.layout, name)[0] if s.sid == sid)
         mapping.save(ctx.layout, agent, agent_session, session.name, session.sid)
         _export(session.name, env)
-        from session_tracker.index import ingest
-
-        ingest.refresh(conn, ctx.layout)  # the index has seen this session's start too
         previous = query.newest_ended(conn, exclude=session.sid)
-        full = {session.name} | ({previous} if previous else set())
-        project, chosen = query.project(conn, ctx.layout, full, CONTEXT_TYPES, sparse=True)
+        project, chosen = query.project(conn, ctx.layout, {previous} if previous else set(), CONTEXT_TYPES, sparse=True,
+                                        loaded=[session])  # the current one as found above
         decisions = query.latest_decisions(conn, ctx.layout, 20)
     finally:
         conn.close()

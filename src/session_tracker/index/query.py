@@ -102,11 +102,14 @@ def problems(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 
 def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
-            types: frozenset[str] = SUMMARY_TYPES, sparse: bool = False) -> tuple[Project, list[Session]]:
+            types: frozenset[str] = SUMMARY_TYPES, sparse: bool = False,
+            loaded: Iterable[Session] = ()) -> tuple[Project, list[Session]]:
     """The project as views see it, with the sessions named ``full`` read in full from their
     event files and every other session holding only its events of ``types`` (its start moment
     pinned to the true one, as the index folded it from all its events). ``sparse`` leaves out
     the sessions with no such event (for views that only look at those events: blockers, metrics).
+
+    ``loaded``: sessions the caller already read in full (they take their place unread).
 
     Returns ``(project, the sessions read in full)``; ``project.problems`` are the index's.
     Raises:
@@ -132,8 +135,9 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
                 continue
             session = views[sid] = Session(number, sid)
         session.pin_start(start)
-    chosen: list[Session] = []
-    for name in sorted(set(full)):
+    chosen: list[Session] = list(loaded)
+    views.update((s.sid, s) for s in chosen)
+    for name in sorted(set(full) - {s.name for s in chosen}):
         for source in sorted({src for _, src in sources_of(conn, name)}):
             path = os.path.join(layout.store, source)
             events, _ = store.read(path, label=layout.relative(path))
@@ -194,3 +198,21 @@ def shared_numbers(conn: sqlite3.Connection) -> list[tuple[str, list[str]]]:
     for number, sid in rows:
         out.setdefault(number, []).append(sid)
     return list(out.items())
+
+
+def session_view(conn: sqlite3.Connection, layout: Layout, sid: str, types: frozenset[str]) -> Session | None:
+    """The session ``sid`` holding only its events of ``types`` (start pinned), from the index;
+    None when the index has no such session."""
+    meta = conn.execute("SELECT number, start_moment FROM sessions WHERE sid = ?", (sid,)).fetchone()
+    if meta is None:
+        return None
+    from session_tracker.index.ingest import PROJECT_SOURCE_SQL
+
+    session = Session(meta[0], sid)
+    marks = ", ".join(f"'{t}'" for t in sorted(types))
+    for raw, source, pos in conn.execute(
+        f"SELECT raw, source, pos FROM events WHERE sid = ? AND type IN ({marks}) AND NOT {PROJECT_SOURCE_SQL} ORDER BY rowid", (sid,)
+    ):
+        session.add(_event(raw if raw is not None else read_line(layout, source, pos)))
+    session.pin_start(meta[1])
+    return session

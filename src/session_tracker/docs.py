@@ -143,7 +143,7 @@ def expected_project(ctx: Context, project: Project) -> dict[str, str]:
 
 
 def write_project(ctx: Context, now: bool = False, on_locked: Callable[[], None] | None = None,
-                  sessions: tuple[str, ...] = ()) -> list[str]:
+                  sessions: tuple[str, ...] = (), lock_timeout: float = store.LOCK_TIMEOUT_S) -> list[str]:
     """Re-render the project documents under the render lock, from a read made inside it.
 
     On a store too big to render them within a per-session command's budget, a background
@@ -160,7 +160,7 @@ def write_project(ctx: Context, now: bool = False, on_locked: Callable[[], None]
         return []
     from session_tracker.index import summary_project as load_summary_project
 
-    with store.Lock(ctx.layout.lock_file("render")):
+    with store.Lock(ctx.layout.lock_file("render"), timeout=lock_timeout):
         if on_locked is not None:
             on_locked()
         # The project documents need few events per session: read through the summary cache.

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 SYNC_LIMIT = 200
 LIMIT_ENV = "SESSION_TRACKER_SYNC_LIMIT"
 STALE_AFTER_S = 120.0  # a marker older than this belongs to a background render that died
+LOCK_WAIT_S = 600.0  # the background render waits this long for a foreground render to finish
 
 
 def _marker(layout: Layout) -> str:
@@ -111,15 +112,35 @@ def schedule(ctx: Context, sessions: tuple[str, ...] = ()) -> bool:
 
 
 def render_pending() -> None:
-    """The background process: under the render lock, take the marker (and the session names
-    it lists), then render the project documents and those sessions' seed 003 documents."""
-    from session_tracker import docs
+    """The background process: one at a time per store (``local/project-render.lock``, taken
+    without waiting — a process that finds it held leaves its marker to the holder), it renders
+    while a marker is pending: under the render lock it takes the marker (and the session names
+    it lists), then renders the project documents and those sessions' seed 003 documents."""
+    import fcntl
+
     from session_tracker.context import Context
 
     ctx = Context()
+    marker = _marker(ctx.layout)
+    while os.path.exists(marker):
+        fd = os.open(os.path.join(ctx.layout.local_dir, "project-render.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another one runs; it looks for markers again before it stops
+            while os.path.exists(marker):
+                _render_once(ctx)
+        finally:
+            os.close(fd)  # releases the flock; the outer loop closes the race with a new marker
+
+
+def _render_once(ctx: Context) -> None:
+    from session_tracker import docs
+
     names: list[str] = []
     try:
-        docs.write_project(ctx, now=True, on_locked=lambda: names.extend(_take(ctx.layout)))
+        docs.write_project(ctx, now=True, on_locked=lambda: names.extend(_take(ctx.layout)), lock_timeout=LOCK_WAIT_S)
         if names:
             docs.write_lifecycle(ctx, sorted(set(names)))
     except Exception:  # noqa: BLE001 - nobody sees a background process: `render` repairs

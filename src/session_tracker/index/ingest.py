@@ -157,19 +157,49 @@ class _Batch:
         self.touched_project = False
 
 
+FLUSH_ROWS = 20_000  # rows gathered before they are written: memory stays bounded on a full build
+#: Secondary indexes dropped while a build from nothing inserts, and made again after (sorting
+#: once is several times cheaper than inserting into B-trees row by row).
+DEFERRED_INDEXES = {
+    "events_sid": "CREATE INDEX events_sid ON events (sid, type)",
+    "events_type": "CREATE INDEX events_type ON events (type, t)",
+    "paths_path": "CREATE INDEX paths_path ON paths (path)",
+}
+
+
 def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], todo: list[str], gone: list[str]) -> int:
     state = {row[0]: row[1:] for row in conn.execute("SELECT path, offset, size, mtime_ns, crc, lines FROM sources")}
     batch = _Batch((conn.execute("SELECT max(rowid) FROM events").fetchone()[0] or 0) + 1)
+    bulk = not state and len(todo) > 100
+    if bulk:
+        for name in DEFERRED_INDEXES:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
     for rel in gone:
         if rel in state:
             _drop(conn, rel, batch)
+    added = 0
     for rel in todo:
         _read_file(conn, rel, files[rel], state.get(rel), batch)
+        if len(batch.events) >= FLUSH_ROWS:
+            added += _flush(conn, batch)
+    added += _flush(conn, batch)
+    if bulk:
+        for sql in DEFERRED_INDEXES.values():
+            conn.execute(sql)
+    from session_tracker.index.fold import fold_sessions
+
+    fold_sessions(conn, batch.touched)
+    return added
+
+
+def _flush(conn: sqlite3.Connection, batch: _Batch) -> int:
+    """Write the rows gathered so far; returns how many events were written."""
     first = batch.next_rowid - len(batch.events)
     before = conn.total_changes
     conn.executemany("INSERT OR IGNORE INTO events (rowid, source, line, pos, id, ts, moment, t, session, sid, type, actor, raw, kind) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.events)
-    if conn.total_changes - before != len(batch.events):  # duplicates ignored: index only what went in
+    written = conn.total_changes - before
+    if written != len(batch.events):  # duplicates ignored: index only what went in
         kept = {row[0] for row in conn.execute("SELECT rowid FROM events WHERE rowid >= ?", (first,))}
         conn.executemany("INSERT INTO duplicates (source, line, id) VALUES (?, ?, ?)",
                          [(row[1], row[2], row[4]) for row in batch.events if row[0] not in kept])
@@ -178,10 +208,8 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
     conn.executemany("INSERT INTO fts (rowid, body) VALUES (?, ?)", batch.fts)
     conn.executemany("INSERT INTO paths (sid, path, rowid_event) VALUES (?, ?, ?)", batch.paths)
     conn.executemany("INSERT INTO problems (source, line, reason) VALUES (?, ?, ?)", batch.problems)
-    from session_tracker.index.fold import fold_sessions
-
-    fold_sessions(conn, batch.touched)
-    return len(batch.events)
+    batch.events, batch.fts, batch.paths, batch.problems = [], [], [], []
+    return written
 
 
 def _drop(conn: sqlite3.Connection, rel: str, batch: _Batch) -> None:

@@ -258,3 +258,15 @@ def test_bulky_lines_are_read_back_from_the_file(tmp_path: Path) -> None:
     finally:
         conn.close()
     assert json.loads(Path(layout.session_file("00001")).read_text().splitlines()[1])["type"] == "note"
+
+
+def test_a_build_from_nothing_over_many_files_equals_them(tmp_path: Path) -> None:
+    layout = _filled(tmp_path, sessions=ingest.FLUSH_ROWS // 1000 + 110)  # the bulk path: indexes made after
+    assert_equal(layout)
+    conn = sqlite3.connect(index.index_path(layout))
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    assert set(ingest.DEFERRED_INDEXES) <= names
+    path = Path(layout.session_file("00007"))
+    path.write_bytes(path.read_bytes() + encode(_event("00007", f"01S{7:023d}", 999_999, "note", 5)))
+    assert_equal(layout)  # and incremental after it

@@ -20,7 +20,7 @@ from session_tracker import store
 from session_tracker.enforce import gitx
 from session_tracker.errors import EXIT_USAGE, TrackerError
 from session_tracker.events import BadLine, Event, decode
-from session_tracker.model import Project, Session, group, load_session_file
+from session_tracker.model import Project, Session, group, load_project, load_session_file
 from session_tracker.sessions import require_open, resolve
 
 TYPE_CHECKING = False
@@ -87,17 +87,8 @@ class Inputs:
         self.tracker_only = False
         self.own = Ownership(ctx)
         self._project: Project | None = None
-        self._project_loader: Callable[[], Project] = self._mixed
-
-    def _mixed(self) -> Project:
-        """The sessions judged, in full, and every other one from the index (start, end,
-        decisions, blockers, commits, metrics …: what the rules and the documents they compare
-        take from other sessions), so `check` costs what the judged sessions cost."""
-        from session_tracker.index import summary_project
-
-        summary = summary_project(self.ctx.layout)
-        full = {s.sid: s for group_ in self.targets.values() for s in group_}
-        return Project([full.pop(s.sid, s) for s in summary.sessions] + list(full.values()), summary.problems)
+        # plain mode judges every session's documents: it reads them all (staged: see staged())
+        self._project_loader: Callable[[], Project] = lambda: load_project(ctx.layout)
 
     def project(self) -> Project:
         """Every session as this mode sees it (read on first use)."""
@@ -343,7 +334,8 @@ def staged(ctx: Context, index_file: str | None = None, started: gitx.StagedQuer
         # The working tree's sessions, with the staged version of the sessions being committed.
         from session_tracker.index import summary_project
 
-        everything = summary_project(ctx.layout)  # the others need only their summary (see Inputs._mixed)
+        # the others, from the index: the rules need only their start, end, blockers, commits, metrics
+        everything = summary_project(ctx.layout)
         others = [s for s in everything.sessions if s.name not in inputs.targets]
         return Project(others + [s for group_ in inputs.targets.values() for s in group_], everything.problems)
 

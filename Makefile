@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench bench-scale lint clean
+.PHONY: demo test bench bench-scale lint docs clean
 
 $(BIN)/session-tracker: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,8 @@ $(VENV)/.dev: $(BIN)/session-tracker
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-## demo: create .venv, install, run a whole session on a small real project, show the handoff
+## demo: create .venv, install, run a whole session on a small real project (with its own venv), show the handoff
 demo: $(BIN)/session-tracker
-	$(BIN)/python -m pip install --quiet pytest pytest-cov ruff mypy
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
 ## test: install the dev dependencies, lint and type-check, run every test
@@ -40,6 +39,11 @@ bench: $(BIN)/session-tracker
 bench-scale: $(BIN)/session-tracker
 	$(BIN)/python bench/bench_scale.py --sessions 100,1000,10000 --cold-runs 2
 	$(BIN)/python bench/bench_scale.py --sessions 1000 --open-events 30000 --only "log,hook PostToolUse,hook SessionStart resume"
+
+## docs: regenerate docs/commands.md from --help and the samples in docs/documents.md
+docs: $(VENV)/.dev
+	$(BIN)/python scripts/gen_cli_reference.py
+	SESSION_TRACKER_REGEN_DOCS=1 $(BIN)/python -m pytest -q -n 0 tests/docs/test_documents_samples.py
 
 lint: $(VENV)/.dev
 	$(BIN)/python -m ruff check src tests bench

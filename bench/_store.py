@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from session_tracker.events import CATEGORIES, Event, encode
+from session_tracker.core.events import CATEGORIES, Event, encode
 
 _count = 0
 

@@ -97,11 +97,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="strack-bench-hook-") as tmp:
         repo = Path(tmp) / "project"
         repo.mkdir()
+        env["XDG_STATE_HOME"] = str(Path(tmp) / "state")  # where the hook log goes
         run(["git", "init", "-q"], repo, env)
         (repo / "README.md").write_text("# bench project\n", encoding="utf-8")
         run(["git", "add", "-A"], repo, env)
         run(["git", *GIT_IDENTITY, "commit", "-q", "-m", "initial"], repo, env)
-        setup = "from session_tracker.agents.install import install\nfrom session_tracker.context import Context\ninstall(Context(), 'claude-code')"
+        setup = "from session_tracker.agents.install import install\nfrom session_tracker.core.context import Context\ninstall(Context(), 'claude-code')"
         run([str(python), "-c", setup], repo, env)
         run([str(strack), "hook", "claude-code"], repo, env, stdin=payload(repo, "SessionStart", source="startup"))
         edit = payload(repo, "PostToolUse", tool_name="Edit", tool_use_id="toolu_1",
@@ -112,7 +113,7 @@ def main() -> int:
                        tool_response={"stdout": "3 passed", "stderr": "", "interrupted": False})
         # Pre-fill in one process (as many hook processes would take minutes).
         prefill = (
-            "import sys\nfrom session_tracker.agents.hook import run\n"
+            "import sys\nfrom session_tracker.hooks.agent import run\n"
             f"data = open(sys.argv[1], 'rb').read()\nfor _ in range({args.entries}): run('claude-code', data)\n"
         )
         (Path(tmp) / "edit.json").write_bytes(edit)
@@ -142,7 +143,7 @@ def main() -> int:
         print(f"  session:     {touched} file.touched and {ran} command.run events after timing (each timed hook appends one)")
         if touched != before + rounds or ran != rounds:
             raise BenchError(f"expected {before + rounds} file.touched and {rounds} command.run events, found {touched} and {ran}")
-        log = repo / ".sessions" / "local" / "hook.log"
+        log = Path(tmp) / "state" / "session-tracker" / "hook.log"
         if log.exists():
             raise BenchError(f"the hook noted problems: {log.read_text()[:500]}")
 

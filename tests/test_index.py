@@ -16,11 +16,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from session_tracker import index, store
-from session_tracker.events import Event, encode
+from session_tracker import index
+from session_tracker.core import store
+from session_tracker.core.events import Event, encode
+from session_tracker.core.model import load_project
+from session_tracker.core.paths import Layout
 from session_tracker.index import ingest, query, schema
-from session_tracker.model import load_project
-from session_tracker.paths import Layout
 
 TYPES = ["note", "decision", "blocker.opened", "blocker.resolved", "file.touched", "command.run", "metrics.recorded",
          "handoff.item", "commit", "usage", "session.ended"]
@@ -47,7 +48,7 @@ def _append(path: Path, blob: bytes) -> None:
         handle.write(blob)
 
 
-def truth(layout: Layout) -> tuple[set[tuple[str, str, str, str, str]], list[tuple[str, str, object, object, str, int, int, int]]]:
+def truth(layout: Layout) -> tuple[set[tuple[str, str, str, str, str]], list[tuple[str, str, str, str | None, str, int, int, int]]]:
     """What the event files say: every event (file, id, type, sid, moment), every session."""
     events = set()
     for rel, path in ingest.event_files(layout).items():
@@ -61,7 +62,7 @@ def truth(layout: Layout) -> tuple[set[tuple[str, str, str, str, str]], list[tup
     return events, sessions
 
 
-def indexed(layout: Layout) -> tuple[set[tuple[str, str, str, str, str]], list[tuple[str, str, object, object, str, int, int, int]]]:
+def indexed(layout: Layout) -> tuple[set[tuple[str, str, str, str, str]], list[tuple[str, str, str, str | None, str, int, int, int]]]:
     """What the index says, after bringing it up to date."""
     conn = index.fresh(layout)
     try:
@@ -74,7 +75,7 @@ def indexed(layout: Layout) -> tuple[set[tuple[str, str, str, str, str]], list[t
     finally:
         conn.close()
     assert duplicates == 0 and fts == searchable
-    return events, sessions  # type: ignore[return-value]
+    return events, sessions
 
 
 def assert_equal(layout: Layout) -> None:

@@ -4,16 +4,17 @@ refreshed when a session file grows, rebuilt when deleted or corrupt."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from session_tracker import docs
 from session_tracker.commands.decision import decision
 from session_tracker.commands.end import end
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
 from session_tracker.commands.plan import phase_add
-from session_tracker.context import Context
+from session_tracker.core.context import Context
+from session_tracker.core.model import load_project
+from session_tracker.documents import writer as docs
 from session_tracker.index import summary_project as load_summary_project
-from session_tracker.model import load_project
 
 
 def test_index_gives_the_documents_a_full_read_gives(ctx: Context, repo: Path) -> None:
@@ -104,12 +105,12 @@ def test_views_from_the_index_equal_views_from_a_full_read(ctx: Context) -> None
 
     _history(ctx)
     full = load_project(ctx.layout)
-    rows = listing.list_sessions(ctx)["sessions"]
+    rows: list[dict[str, Any]] = listing.list_sessions(ctx)["sessions"]  # type: ignore[assignment]
     assert [(r["session"], r["sid"], r["status"], r["started"], r["ended"], r["branch"], r["entries"], r["decisions"], r["objective"])
-            for r in rows] == [  # type: ignore[union-attr]
+            for r in rows] == [
         (s.name, s.sid, s.status, s.start_moment, s.end_moment or None, (s.git_start or {}).get("branch"), len(s.of_type("note")),
          len(s.of_type("decision")), (s.objectives or [""])[0]) for s in full.sessions]
-    assert rows[0]["started"].startswith("2020-01-01")  # type: ignore[index]  # the retroactive entry moved the start
+    assert rows[0]["started"].startswith("2020-01-01")  # the retroactive entry moved the start
     for s in full.ended():
         assert handoff.show(ctx, s.name)["handoff"] == docs.render_kind("handoff", s, full)
     shown = listing.show(ctx, "00002")

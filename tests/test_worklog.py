@@ -9,15 +9,16 @@ import os
 import time
 from pathlib import Path
 
-from session_tracker import docs, worklog
+from session_tracker import worklog
 from session_tracker.commands.decision import decision
 from session_tracker.commands.end import end
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
-from session_tracker.context import Context
-from session_tracker.model import load_project, load_session_file
-from session_tracker.render.session_docs import render_log
-from session_tracker.sessions import record
+from session_tracker.core.context import Context
+from session_tracker.core.model import load_project, load_session_file
+from session_tracker.core.sessions import record
+from session_tracker.documents import writer as docs
+from session_tracker.documents.session import render_log
 
 
 def _full(ctx: Context, name: str = "00001") -> str:

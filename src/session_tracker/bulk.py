@@ -7,7 +7,7 @@ documents take from one another); the project documents are rendered from that v
 incremental render always did. Each session is then read in full, its documents rendered and
 handed to the caller, and its events dropped before the next one is read. The project-wide facts
 every session's documents ask for (blockers, previous metrics) are computed once: the view is
-frozen (:meth:`session_tracker.model.Project.freeze`), since swapping one session's summary for
+frozen (:meth:`session_tracker.core.model.Project.freeze`), since swapping one session's summary for
 its full events changes none of them.
 
 A progress bar (rich, on stderr, only on a terminal) appears once a pass has taken a second.
@@ -18,15 +18,15 @@ from __future__ import annotations
 import sys
 import time
 
-from session_tracker import docs
-from session_tracker.context import Context
-from session_tracker.model import Project, Session, group
+from session_tracker.core.context import Context
+from session_tracker.core.model import Project, Session, group
+from session_tracker.documents import writer as docs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from session_tracker.store import Problem
+    from session_tracker.core.store import Problem
 
 SHOW_AFTER_S = 1.0
 
@@ -71,7 +71,7 @@ def documents(ctx: Context, problems: list[Problem] | None = None, label: str = 
     Raises:
         NewerSchema: an event file holds an event of a newer schema version.
     """
-    from session_tracker import store
+    from session_tracker.core import store
     from session_tracker.index import summary_project
     from session_tracker.plan.model import load_plan
 
@@ -113,7 +113,7 @@ def _session_documents(ctx: Context, session: Session, project: Project, plan: o
             yield path, text, session.name
     if plan is None or session.started is None:
         return
-    from session_tracker.render.seed003_docs import render_session
+    from session_tracker.documents.workflow import render_session
 
     for kind in docs.LIFECYCLE_KINDS:
         path = ctx.document(kind, session.name)

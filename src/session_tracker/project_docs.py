@@ -23,8 +23,8 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from session_tracker.context import Context
-    from session_tracker.paths import Layout
+    from session_tracker.core.context import Context
+    from session_tracker.core.paths import Layout
 
 SYNC_LIMIT = 200
 LIMIT_ENV = "SESSION_TRACKER_SYNC_LIMIT"
@@ -118,7 +118,7 @@ def render_pending() -> None:
     it lists), then renders the project documents and those sessions' seed 003 documents."""
     import fcntl
 
-    from session_tracker.context import Context
+    from session_tracker.core.context import Context
 
     ctx = Context()
     marker = _marker(ctx.layout)
@@ -136,7 +136,7 @@ def render_pending() -> None:
 
 
 def _render_once(ctx: Context) -> None:
-    from session_tracker import docs
+    from session_tracker.documents import writer as docs
 
     names: list[str] = []
     try:

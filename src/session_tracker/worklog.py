@@ -21,15 +21,15 @@ from __future__ import annotations
 import json
 import os
 
-from session_tracker import store
-from session_tracker.clock import iso, now, parse_iso
-from session_tracker.events import ACTIVITY_TYPES, BadLine, Event, decode
-from session_tracker.ulid import new_ulid
+from session_tracker.core import store
+from session_tracker.core.clock import iso, now, parse_iso
+from session_tracker.core.events import ACTIVITY_TYPES, BadLine, Event, decode
+from session_tracker.core.ulid import new_ulid
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from session_tracker.context import Context
-    from session_tracker.model import Session
+    from session_tracker.core.context import Context
+    from session_tracker.core.model import Session
 
 NOTE_VERSION = 1
 #: Types outside the work log's timeline (model.Session.timeline): appending them leaves LOG.md as it is.
@@ -99,7 +99,7 @@ def _sid_of(ctx: Context, name: str) -> str | None:
 def _target(ctx: Context, session: str | None) -> str | None:
     """The session ``log`` means when that is plain: named (or ``CURRENT_SESSION``) and open
     here, or the only one open here. None: let :func:`sessions.resolve` decide (and explain)."""
-    from session_tracker.context import SESSION_ENV
+    from session_tracker.core.context import SESSION_ENV
 
     name = session or ctx.env.get(SESSION_ENV) or None
     if name:
@@ -122,7 +122,7 @@ def try_append(ctx: Context, data: dict[str, object], session: str | None, rende
     name = _target(ctx, session)
     if name is None:
         return None
-    from session_tracker import validate
+    from session_tracker.core import validate
 
     validate.session_name(name)
     sid = _sid_of(ctx, name)
@@ -179,15 +179,16 @@ def _quiet_since(path: str, offset: int, sid: str, start: float, upto: int | Non
 def _append_row(ctx: Context, name: str, event: Event, note: dict[str, object], log_path: str, start: int, end: int) -> list[str]:
     """Under the render lock: append the row when LOG.md is still the one the note describes,
     else render it in full (someone else rendered or edited it meanwhile)."""
-    from session_tracker import docs
+    from session_tracker.documents import writer as docs
 
     with store.Lock(ctx.layout.lock_file("render")):
         current = _stamp(log_path)
         if current == note.get("doc") and _quiet_since(ctx.layout.session_file(name), _num(note, "events"), event.sid,
                                                       _real(note, "start"), upto=start):
-            from session_tracker.render.session_docs import log_row
+            from session_tracker.documents.md import document_bytes
+            from session_tracker.documents.session import log_row
 
-            line = log_row(event, str(note.get("tz") or "+00:00")).encode("utf-8")
+            line = document_bytes(log_row(event, str(note.get("tz") or "+00:00")))  # as a full render writes it
             # One write of one line: a reader sees the old or the new document; a crash in
             # between is caught by the stamp check of the next `log`, which then renders anew.
             fd = os.open(log_path, os.O_WRONLY | os.O_APPEND)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from session_tracker.context import Context
+import os
+
+from session_tracker.core.context import Context
+from session_tracker.core.sessions import open_here
+from session_tracker.documents.md import document_bytes
 from session_tracker.errors import TrackerError
-from session_tracker.sessions import open_here
 
 ERROR = "error"
 WARNING = "warning"
 
 
-def doctor(ctx: Context) -> dict[str, object]:
+def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
     """Check: unreadable lines (file:line), newer schema versions, duplicate event ids, two
-    sessions sharing a number, sessions left open, documents edited by hand or missing.
+    sessions sharing a number, sessions left open, documents edited by hand or missing; with
+    ``secrets``, also every event and document line holding a secret
+    (:mod:`session_tracker.commands.doctor_secrets`).
 
     One pass over the event files in bounded memory (:func:`session_tracker.bulk.documents`),
     the store-wide facts from the index.
@@ -20,9 +25,10 @@ def doctor(ctx: Context) -> dict[str, object]:
     Returns ``{"v": 1, "ok": bool, "findings": [{level, check, where, message}]}``; ``ok`` is
     False when any finding is an error.
     """
-    from session_tracker import bulk, index, store
+    from session_tracker import bulk, index
+    from session_tracker.core import store
+    from session_tracker.core.store import Problem
     from session_tracker.index import query
-    from session_tracker.store import Problem
 
     findings: list[dict[str, str]] = []
     problems: list[Problem] = []
@@ -59,6 +65,11 @@ def doctor(ctx: Context) -> dict[str, object]:
         conn.close()
     findings += [finding for path in sorted(compared) for finding in compared[path]]
     findings += _untracked_commits(ctx)
+    findings += _stray_temp_files(ctx)
+    if secrets:
+        from session_tracker.commands.doctor_secrets import scan
+
+        findings += scan(ctx)
     return {"v": 1, "ok": not any(f["level"] == ERROR for f in findings), "findings": findings}
 
 
@@ -76,23 +87,61 @@ def _compare(ctx: Context, path: str, text: str) -> list[dict[str, str]]:
             actual = handle.read()
     except FileNotFoundError:
         return [{"level": WARNING, "check": "document-missing", "where": relative, "message": "not rendered yet; run `session-tracker render`"}]
-    if actual == text.encode("utf-8"):
+    if actual == document_bytes(text):
         return []
     message = "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"
     if path.endswith("-tasks.json"):
-        from session_tracker.lifecycle.view import describe_tasks_json
+        from session_tracker.workflow.view import describe_tasks_json
 
         message = describe_tasks_json(actual) + "; " + message
     return [{"level": ERROR, "check": "document-edited", "where": relative, "message": message}]
+TEMP_MIN_AGE_S = 60.0  # younger temp files may belong to a write in progress
+
+
+def _stray_temp_files(ctx: Context) -> list[dict[str, str]]:
+    """Temp files an interrupted atomic write left (``.<name>.<pid>.<hex>.tmp``) in the store
+    and in the documents' directories; older than a minute, so not a write in progress."""
+    import re
+    import time
+
+
+    pattern = re.compile(r"^\..+\.[0-9]+\.[0-9a-f]{8}\.tmp$")
+    places = {ctx.layout.store}
+    for template in ctx.config["documents"].values():
+        if isinstance(template, str):
+            places.add(os.path.dirname(os.path.join(ctx.layout.root, template.replace("{session}", "x"))))
+    found = []
+    now = time.time()
+    for place in sorted(places):
+        for directory, dirs, files in os.walk(place):
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(directory, d))]
+            for name in files:
+                path = os.path.join(directory, name)
+                try:
+                    old = now - os.lstat(path).st_mtime > TEMP_MIN_AGE_S
+                except OSError:
+                    continue
+                if pattern.match(name) and old:
+                    found.append({"level": WARNING, "check": "temp-file", "where": ctx.layout.relative(path),
+                                  "message": "a temp file left by an interrupted write (the file it was for is intact); delete it"})
+            if place != ctx.layout.store:
+                break  # document directories: their own level only
+    return found
 
 
 def _untracked_commits(ctx: Context) -> list[dict[str, str]]:
     """Commits made while a session was open here that no session recorded (the hooks were
     skipped: SESSION_TRACKER_SKIP=1, or --no-verify without an open session)."""
+    from session_tracker.enforce.untracked import kept_at_end
     from session_tracker.enforce.untracked import open_here as untracked
 
+    found = [(session, commits) for session, commits in untracked(ctx)]
+    # Ended sessions keep theirs in session.ended, so the trace outlives `end`.
+    from session_tracker.index import summary_project  # session.ended is in the summary
+
+    found += [(s, kept) for s in summary_project(ctx.layout).ended() if (kept := kept_at_end(s))]
     return [
-        {"level": WARNING, "check": "untracked-commit", "where": f"commit {c['sha'][:7]}", "message": f"{c['subject']!r} was made while session {session.name} was open but no session recorded it (hooks skipped?); `end` still lists it, and a `Session: {session.name}` trailer ties it to the session for CI"}
-        for session, commits in untracked(ctx)
+        {"level": WARNING, "check": "untracked-commit", "where": f"commit {c['sha'][:7]}", "message": f"{c['subject']!r} was made while session {session.name} was open but no session recorded it (hooks skipped?); its handoff lists it, and a `Session: {session.name}` trailer ties it to the session for CI"}
+        for session, commits in found
         for c in commits
     ]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from session_tracker import docs, validate
-from session_tracker.context import Context
+from session_tracker.core import validate
+from session_tracker.core.context import Context
+from session_tracker.core.sessions import record, require_open, resolve
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.sessions import record, require_open, resolve
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from session_tracker.model import Project, Session
+    from session_tracker.core.model import Project, Session
 
 
 def add_item(ctx: Context, message: str, session: str | None = None) -> dict[str, object]:
@@ -22,8 +23,8 @@ def add_item(ctx: Context, message: str, session: str | None = None) -> dict[str
     text = validate.text(message, "item")
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "handoff.item", {"message": text})
-    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
-    docs.write_project(ctx)  # SESSION_TRACKER.md lists handoff items (doctor flagged it stale)
+    writer.write_session(ctx, target.name, target.sid, kinds=("log",))
+    writer.write_project(ctx)  # SESSION_TRACKER.md lists handoff items (doctor flagged it stale)
     return {"session": target.name, "id": event.id, "item": text}
 
 
@@ -70,4 +71,4 @@ def show(ctx: Context, session: str | None = None) -> dict[str, object]:
         if not project.named(str(session)):
             raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`")
         raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
-    return {"session": chosen.name, "ended": chosen.end_moment, "handoff": docs.render_kind("handoff", chosen, project)}
+    return {"session": chosen.name, "ended": chosen.end_moment, "handoff": writer.render_kind("handoff", chosen, project)}

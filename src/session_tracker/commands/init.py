@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import os
 
-from session_tracker import capture, docs, store, validate
-from session_tracker.clock import iso, local_offset, now
-from session_tracker.context import Context
+from session_tracker.core import capture, store, validate
+from session_tracker.core.clock import iso, local_offset, now
+from session_tracker.core.context import Context
+from session_tracker.core.events import Event
+from session_tracker.core.model import load_session_file
+from session_tracker.core.sessions import ensure_store, mark_open
+from session_tracker.core.ulid import new_ulid
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.events import Event
-from session_tracker.model import load_session_file
-from session_tracker.sessions import ensure_store, mark_open
-from session_tracker.ulid import new_ulid
 
 REGISTRY = "session-tracker-numbers"  # in the git common dir: numbers taken by any worktree
 
 
 def _registry(common_dir: str | None) -> str | None:
-    return os.path.join(common_dir, REGISTRY) if common_dir else None
+    if not common_dir:
+        return None
+    from session_tracker.core import safepath
+
+    safepath.add_root(common_dir)  # numbers are registered in the git common dir
+    return os.path.join(common_dir, REGISTRY)
 
 
 def _taken(ctx: Context, registry: str | None) -> set[str]:
@@ -48,7 +54,7 @@ def previous_handoff(ctx: Context) -> tuple[str | None, str | None]:
     last, project = handoff_of(ctx, None)
     if last is None or project is None:
         return None, None
-    return last.name, docs.render_kind("handoff", last, project)
+    return last.name, writer.render_kind("handoff", last, project)
 
 
 def start_session(
@@ -101,7 +107,9 @@ def start_session(
         )
         store.append(ctx.layout.session_file(name), event, redact=ctx.redact)
         if registry:
-            fd = os.open(registry, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            from session_tracker.core import safepath
+
+            fd = safepath.open_append(registry)
             try:
                 os.write(fd, f"{name}\n".encode())
             finally:
@@ -138,8 +146,8 @@ def init(
     data: dict[str, object] = {"objectives": goals, "tz": local_offset(), "git": git_start, **(extra or {})}
     name, sid = start_session(ctx, data, session, repo.common_dir if repo else None)
     mark_open(ctx.layout, name, sid)
-    written = docs.write_session(ctx, name, sid, kinds=("log", "decisions", "files"))
-    written += docs.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
+    written = writer.write_session(ctx, name, sid, kinds=("log", "decisions", "files"))
+    written += writer.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
     prev_name, prev_text = previous_handoff(ctx)
     return {
         "session": name,

@@ -7,8 +7,8 @@ stays redacted here.
 
 from __future__ import annotations
 
-from session_tracker.clock import iso, parse_at
-from session_tracker.context import Context
+from session_tracker.core.clock import iso, parse_at
+from session_tracker.core.context import Context
 from session_tracker.errors import TrackerError
 
 MAX_LIMIT = 1000

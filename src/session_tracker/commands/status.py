@@ -3,8 +3,8 @@ and questions, next steps, latest tests and coverage."""
 
 from __future__ import annotations
 
-from session_tracker.clock import display
-from session_tracker.context import Context
+from session_tracker.core.clock import display
+from session_tracker.core.context import Context
 from session_tracker.plan.derive import ICONS, State, bar, coverage_cell, tests_cell
 from session_tracker.plan.model import load_plan
 
@@ -33,6 +33,7 @@ def status(ctx: Context) -> dict[str, object]:
     return {
         "v": 1,
         "project": plan.name or "Project",
+        "project_named": bool(plan.name),
         "current_phase": state.current_phase.item.key if state.current_phase else None,
         "open_sessions": [s.name for s in state.open],
         "last_session": {

@@ -3,13 +3,13 @@ files changed so far and commits (read from git now, nothing written)."""
 
 from __future__ import annotations
 
-from session_tracker import capture
-from session_tracker.clock import format_duration, iso, now
-from session_tracker.context import Context
-from session_tracker.events import CATEGORIES
-from session_tracker.model import Project, Session, load_project
-from session_tracker.render.session_docs import totals
-from session_tracker.sessions import resolve
+from session_tracker.core import capture
+from session_tracker.core.clock import format_duration, iso, now
+from session_tracker.core.context import Context
+from session_tracker.core.events import CATEGORIES
+from session_tracker.core.model import Project, Session, load_project
+from session_tracker.core.sessions import resolve
+from session_tracker.documents.session import totals
 
 
 def describe(session: Session, project: Project) -> dict[str, object]:

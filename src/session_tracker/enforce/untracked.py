@@ -16,26 +16,29 @@ from session_tracker.errors import TrackerError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from session_tracker.context import Context
-    from session_tracker.model import Session
+    from session_tracker.core.context import Context
+    from session_tracker.core.model import Session
 
 
 def _recording(root: str) -> bool:
-    from session_tracker.enforce.gitx import hooks_dir
     from session_tracker.enforce.hookfiles import post_commit_installed
+    from session_tracker.git.plumbing import hooks_dir
 
     return post_commit_installed(hooks_dir(root))
 
 
 def untracked_commits(ctx: Context, session: Session) -> list[dict[str, str]]:
-    """``[{"sha", "subject"}]``, oldest first, for an open session with a git start; ``[]``
-    otherwise, outside git, or when git cannot answer (the start commit was rewritten away).
-    Merge commits are not listed (they belong to what they merge)."""
-    from session_tracker.enforce import gitx
+    """``[{"sha", "subject"}]``, oldest first, for an open session with a git start (for an
+    ended one: the list ``end`` kept in ``session.ended``); ``[]`` otherwise, outside git, or
+    when git cannot answer (the start commit was rewritten away). Merge commits are not
+    listed (they belong to what they merge)."""
+    from session_tracker.git import plumbing as gitx
 
+    if session.ended is not None:
+        return kept_at_end(session)
     start = session.git_start
     root = ctx.layout.root
-    if session.ended is not None or start is None or gitx.git_dir(root) is None:
+    if start is None or gitx.git_dir(root) is None:
         return []
     recorded = {e.text("sha") for e in session.events if e.type == "commit"}
     try:
@@ -55,10 +58,18 @@ def untracked_commits(ctx: Context, session: Session) -> list[dict[str, str]]:
             if not c.merge and c.sha not in recorded and not any(v in known for v in c.sessions)]
 
 
+def kept_at_end(session: Session) -> list[dict[str, str]]:
+    """The untracked commits ``end`` recorded in the session's ``session.ended`` event."""
+    kept = session.ended.data.get("untracked_commits") if session.ended is not None else None
+    if not isinstance(kept, list):
+        return []
+    return [{"sha": str(c.get("sha")), "subject": str(c.get("subject"))} for c in kept if isinstance(c, dict)]
+
+
 def open_here(ctx: Context) -> list[tuple[Session, list[dict[str, str]]]]:
     """``[(session, untracked commits)]`` for each session open in this worktree that has any."""
-    from session_tracker.model import load_session_file
-    from session_tracker.sessions import open_here as markers
+    from session_tracker.core.model import load_session_file
+    from session_tracker.core.sessions import open_here as markers
 
     found = []
     for name, sid in sorted(markers(ctx.layout).items()):

@@ -25,6 +25,7 @@ import os
 import re
 
 from session_tracker.agents import EDIT_TOOLS, SHELL_TOOLS, relative_path, shell_command, tool_paths
+from session_tracker.core.redact import clip
 from session_tracker.importers import Counts, Transcript, prompt_text, read_lines, timestamp
 
 AGENT = "claude-code"
@@ -123,7 +124,7 @@ def _assistant(
         elif name in SHELL_TOOLS:
             command = shell_command(block.get("input"))
             if command:
-                data: dict[str, object] = {"command": command[:4000], "tool": name, "agent_session": out.agent_session_id}
+                data: dict[str, object] = {"command": clip(command, 4000), "tool": name, "agent_session": out.agent_session_id}
                 out.entries.append((at, "command.run", AGENT, data))
                 if block_id:
                     commands[block_id] = data

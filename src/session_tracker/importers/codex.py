@@ -23,6 +23,7 @@ import json
 import os
 
 from session_tracker.agents import relative_path, shell_command, tool_paths
+from session_tracker.core.redact import clip
 from session_tracker.importers import Counts, Transcript, prompt_text, read_lines, timestamp
 
 AGENT = "codex"
@@ -56,7 +57,7 @@ def _arguments(payload: dict[str, object]) -> object:
     if isinstance(raw, str):
         try:
             return json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {"input": raw}
     return raw
 
@@ -174,7 +175,7 @@ def _item(
                 out.entries.append((at, "file.touched", AGENT, {"path": relative_path(path, root, cwd), "tool": "apply_patch", "agent_session": out.agent_session_id}))
             return
         if command:
-            data: dict[str, object] = {"command": command[:4000], "tool": name, "agent_session": out.agent_session_id}
+            data: dict[str, object] = {"command": clip(command, 4000), "tool": name, "agent_session": out.agent_session_id}
             out.entries.append((at, "command.run", AGENT, data))
             if call_id:
                 calls[call_id] = data

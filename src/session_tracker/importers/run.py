@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from session_tracker import docs, store
-from session_tracker.clock import iso, local_offset, now
-from session_tracker.context import Context
+from session_tracker.core import store
+from session_tracker.core.clock import iso, local_offset, now
+from session_tracker.core.context import Context
+from session_tracker.core.events import Event
+from session_tracker.core.model import load_project
+from session_tracker.core.ulid import new_ulid
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.events import Event
 from session_tracker.importers import Counts, Parser, Transcript, inside
-from session_tracker.model import load_project
-from session_tracker.ulid import new_ulid
 
 Progress = Callable[[int, int, str], None]
 
@@ -44,7 +45,7 @@ def import_transcripts(ctx: Context, agent: str, paths: list[str] | None = None,
         if not os.path.exists(path):
             raise TrackerError(f"no such file or directory: {path}", "give transcript files or the directories holding them")
     files = find(list(paths or []), ctx.layout.root)
-    from session_tracker.sessions import ensure_store
+    from session_tracker.core.sessions import ensure_store
 
     ensure_store(ctx.layout)
     project = load_project(ctx.layout)
@@ -94,8 +95,8 @@ def import_transcripts(ctx: Context, agent: str, paths: list[str] | None = None,
 
 def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     """Append the session's events (started, entries, usage, ended) and render its documents."""
-    from session_tracker.capture import repo_for
     from session_tracker.commands.init import start_session
+    from session_tracker.core.capture import repo_for
 
     repo, _ = repo_for(ctx)
     started: dict[str, object] = {
@@ -123,7 +124,7 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     for model, usage in sorted(transcript.usage.items()):
         append("usage", transcript.agent, {"model": model, **usage, "at": transcript.end})
     append("session.ended", transcript.agent, {"status": "COMPLETE", "next": [], "git": None, "at": transcript.end})
-    docs.write_session(ctx, name, sid)
+    writer.write_session(ctx, name, sid)
     return {
         "session": name,
         "agent_session_id": transcript.agent_session_id,

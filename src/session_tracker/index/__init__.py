@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Iterable
 
-    from session_tracker.model import Project, Session
-    from session_tracker.paths import Layout
+    from session_tracker.core.model import Project, Session
+    from session_tracker.core.paths import Layout
 
 
 def index_path(layout: Layout) -> str:

@@ -1,6 +1,6 @@
 """The ``sessions`` table: one row per session, folded from its events in the index.
 
-The same facts :class:`session_tracker.model.Session` folds from a session file: the first
+The same facts :class:`session_tracker.core.model.Session` folds from a session file: the first
 ``session.started`` and ``session.ended`` (file order), the start moment (the earliest moment
 of its events but the end, so a retroactive ``--at`` moves it), the end moment (``data.at`` of
 an imported end, else its time), and counts of entries, decisions, blockers and commits.

@@ -27,7 +27,7 @@ import zlib
 from datetime import datetime
 from json import JSONDecoder
 
-from session_tracker.events import SCHEMA_VERSION, BadLine, decode, encode
+from session_tracker.core.events import SCHEMA_VERSION, BadLine, decode, encode
 from session_tracker.index.text import paths_of, searchable
 
 TYPE_CHECKING = False
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
-    from session_tracker.paths import Layout
+    from session_tracker.core.paths import Layout
 
 RACY_S = 2
 #: Types of the project's plan: they name the session they were recorded in, but are not part

@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 import os
 
-from session_tracker.events import Event
-from session_tracker.model import Project, Session, group
+from session_tracker.core.events import Event
+from session_tracker.core.model import Project, Session, group
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Iterable
 
-    from session_tracker.paths import Layout
+    from session_tracker.core.paths import Layout
 
 #: The event types the project views fold from other sessions (what the JSON summary cache kept).
 SUMMARY_TYPES = frozenset({
@@ -115,8 +115,8 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
     Raises:
         NewerSchema: a session file read in full holds an event of a newer schema version.
     """
-    from session_tracker import store
-    from session_tracker.store import Problem
+    from session_tracker.core import store
+    from session_tracker.core.store import Problem
 
     meta = {row[0]: row[1:] for row in conn.execute("SELECT sid, number, start_moment, source FROM sessions")}
     views: dict[str, Session] = {}

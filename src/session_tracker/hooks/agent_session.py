@@ -1,0 +1,168 @@
+"""The hook's once-per-session events: SessionStart, PreCompact, SessionEnd.
+
+They may take longer than a tool call (git capture, rendering), so they live apart from the
+hot path in :mod:`session_tracker.hooks.agent`, which imports this module only for them. Each
+function returns what the hook notes in its log ('' when all went as expected); errors
+propagate to the hook, which notes them and exits 0.
+"""
+
+from __future__ import annotations
+
+import json
+
+from session_tracker.agents import mapping
+from session_tracker.core.context import SESSION_ENV, Context
+from session_tracker.core.model import Session, load_session_file
+from session_tracker.core.sessions import record
+from session_tracker.documents import writer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Mapping
+
+CONTINUING = ("resume", "compact")
+
+
+#: What the SessionStart context needs of other sessions: blockers, metrics (the previous
+#: handoff's delta), task updates. The current and the previous session are read in full.
+CONTEXT_TYPES = frozenset({"blocker.opened", "blocker.resolved", "metrics.recorded", "task.updated"})
+
+
+#: What the context shows of the current session: its start, end and handoff items.
+CURRENT_TYPES = frozenset({"session.started", "session.ended", "handoff.item"})
+
+
+def find_session(ctx: Context, conn: sqlite3.Connection, agent: str, agent_session: str) -> Session | None:
+    """The open session mapped to the agent's session: from the local mapping, else the newest
+    open session whose ``session.started`` names this agent session (a mapping lost with
+    ``.sessions/local/``). Found through the index, which holds what the context shows of it
+    (:data:`CURRENT_TYPES`), so a session of 30,000 events is not read again."""
+    from session_tracker.index import query
+
+    mapped = mapping.lookup(ctx.layout, agent, agent_session)
+    candidates: list[tuple[str, str]] = []
+    if mapped:
+        candidates.append(mapped)
+    rows = conn.execute(
+        "SELECT s.number, s.sid, e.raw FROM sessions s JOIN events e ON e.rowid = s.started_rowid "
+        "WHERE s.ended_rowid IS NULL AND s.agent = ? ORDER BY s.start_t, s.number", (agent,)
+    ).fetchall()
+    candidates += [(name, sid) for name, sid, raw in reversed(rows)
+                   if (json.loads(raw).get("data") or {}).get("agent_session_id") == agent_session]
+    for name, sid in candidates:
+        found = query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
+        if found is not None and found.name == name and found.ended is None:
+            return found
+    return None
+
+
+def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_session: str, env: Mapping[str, str]) -> tuple[str, str]:
+    """Start or continue the tracker session of the agent's session; returns ``(stdout, note)``.
+
+    ``source`` startup and clear start a new session (``session.started`` carries ``agent``,
+    ``agent_session_id``, ``agent_source`` and ``model``); resume and compact continue the
+    mapped one, or start one when none is open. stdout is the SessionStart JSON with the
+    handoff as ``additionalContext`` (Claude Code hooks reference, "SessionStart decision
+    control"; Codex and Gemini CLI read the same shape).
+
+    Reads the current and the previous session in full; of the others, only what the context
+    shows (blockers, metrics, task updates, the newest decisions), from the index.
+    """
+    from session_tracker import index
+    from session_tracker.agents.context import build
+    from session_tracker.index import query
+
+    source = payload.get("source", payload.get("trigger"))
+    source = source if isinstance(source, str) else "startup"
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        session = find_session(ctx, conn, agent, agent_session) if source in CONTINUING else None
+        note = ""
+        if session is None:
+            from session_tracker.commands.init import init
+
+            extra: dict[str, object] = {"agent": agent, "agent_session_id": agent_session, "agent_source": source}
+            model = payload.get("model")
+            if isinstance(model, str) and model:
+                extra["model"] = model
+            started = init(ctx, extra=extra)
+            name, sid = str(started["session"]), str(started["sid"])
+            if source in CONTINUING:
+                note = f"{source}: no open session of agent session {agent_session}; started {name}"
+            from session_tracker.index import ingest
+
+            ingest.refresh(conn, ctx.layout)  # the index sees the session just started
+            found = query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
+            session = found if found is not None else next(s for s in load_session_file(ctx.layout, name)[0] if s.sid == sid)
+        mapping.save(ctx.layout, agent, agent_session, session.name, session.sid)
+        _export(session.name, env)
+        previous = query.newest_ended(conn, exclude=session.sid)
+        project, chosen = query.project(conn, ctx.layout, {previous} if previous else set(), CONTEXT_TYPES, sparse=True,
+                                        loaded=[session])  # the current one as found above
+        decisions = query.latest_decisions(conn, ctx.layout, 20)
+    finally:
+        conn.close()
+    current = next((s for s in chosen if s.sid == session.sid), session)
+    budget = int(ctx.config["agents"].get("context_budget") or 8000)  # type: ignore[call-overload]
+    text = build(ctx, project, current, continued=source in CONTINUING and not note, budget=budget, decisions=decisions)
+    output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
+    return json.dumps(output, ensure_ascii=False), note
+
+
+def _export(name: str, env: Mapping[str, str]) -> None:
+    """Tell the agent's shell which session it is in: ``export CURRENT_SESSION=…`` appended to
+    the env file the agent sources before each Bash call (``CLAUDE_ENV_FILE``; Codex also sets
+    ``CODEX_ENV_FILE``)."""
+    for var in ("CODEX_ENV_FILE", "CLAUDE_ENV_FILE"):
+        path = env.get(var)
+        if path:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(f"export {SESSION_ENV}={name}\n")
+            return
+
+
+def _open_target(ctx: Context, agent: str, agent_session: str) -> Session | None:
+    mapped = mapping.lookup(ctx.layout, agent, agent_session)
+    if mapped is None or not mapping.is_open_here(ctx.layout, *mapped):
+        return None
+    sessions, _ = load_session_file(ctx.layout, mapped[0])
+    found = [s for s in sessions if s.sid == mapped[1] and s.ended is None]
+    return found[0] if found else None
+
+
+def pre_compact(ctx: Context, agent: str, payload: dict[str, object], agent_session: str) -> str:
+    """Checkpoint before the agent compacts its context: a ``checkpoint`` event, a fresh git
+    snapshot of the files changed, and the session's documents re-rendered."""
+    from session_tracker.commands.render import snapshot_open_sessions
+
+    session = _open_target(ctx, agent, agent_session)
+    if session is None:
+        return f"agent session {agent_session} has no open tracker session; PreCompact ignored"
+    trigger = payload.get("trigger")
+    record(ctx, session, "checkpoint", {"trigger": trigger if isinstance(trigger, str) else "", "agent_session": agent_session})
+    snapshot_open_sessions(ctx)
+    writer.write_session(ctx, session.name, session.sid)
+    return ""
+
+
+def session_end(ctx: Context, agent: str, payload: dict[str, object], agent_session: str) -> str:
+    """End the session with its git capture (``end``) and forget the mapping.
+
+    Claude Code gives all SessionEnd hooks 1.5 s together unless
+    ``CLAUDE_CODE_SESSIONEND_HOOKS_TIMEOUT_MS`` says otherwise; Codex caps SessionEnd at a few
+    seconds; Gemini CLI does not wait for it. ``end`` costs about one ``git status`` plus one
+    ``git diff``, well inside on ordinary repositories.
+    """
+    from session_tracker.commands.end import end
+
+    session = _open_target(ctx, agent, agent_session)
+    if session is None:
+        mapping.forget(ctx.layout, agent, agent_session)
+        return f"agent session {agent_session} has no open tracker session; SessionEnd ignored"
+    reason = payload.get("reason")
+    record(ctx, session, "agent.activity", {"event": "end", "reason": reason if isinstance(reason, str) else "", "agent_session": agent_session})
+    end(ctx, session=session.name)
+    mapping.forget(ctx.layout, agent, agent_session)
+    return ""
+

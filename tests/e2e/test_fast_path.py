@@ -1,0 +1,101 @@
+"""The hand-parsed fast path for `log` must record exactly what the click CLI records, and must
+hand anything unusual to click."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli
+from session_tracker.entry import parse_fast
+
+CASES = [
+    ["plain message"],
+    ["--message", "with option", "--category", "testing"],
+    ["-m", "short flags", "-c", "bugfix", "-s", "00001"],
+    ["--message=equals form", "--category=refactor"],
+    ["positional", "--at", "2020-01-02 10:30", "--category", "documentation"],
+]
+
+
+@pytest.mark.parametrize("args", CASES)
+def test_fast_and_click_paths_record_the_same_event(repo: Path, cli: Cli, args: list[str]) -> None:
+    assert parse_fast("log", args) is not None  # the fast path takes it
+    assert cli("init", "--session", "00001").code == 0
+    fast = cli("log", *args)
+    slow = cli("--debug", "log", *args)  # a global option first: click parses it
+    assert fast.code == slow.code == 0, (fast, slow)
+    assert fast.out == slow.out
+    lines = (repo / ".sessions/events/00001.jsonl").read_text().splitlines()
+    a, b = (json.loads(line) for line in lines[-2:])
+    assert a["type"] == b["type"] == "note"
+    assert a["data"] == b["data"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["-m", "x", "--unknown"],
+        ["-m", "x", "-m", "y"],
+        ["one", "two"],
+        ["one", "--message", "two"],
+        ["--category", "testing"],
+        ["-m"],
+        [],
+    ],
+)
+def test_unusual_arguments_go_to_click(args: list[str]) -> None:
+    assert parse_fast("log", args) is None
+
+
+def test_json_output_on_the_fast_path(repo: Path, cli: Cli) -> None:
+    cli("init")
+    result = json.loads(cli("log", "x", "--json").out)
+    assert result["session"] == "00001" and result["category"] == "implementation"
+    assert result["documents"] == ["archive/sessions/SESSION-00001-LOG.md"]
+
+
+def test_fast_path_imports_no_heavy_module(repo: Path, cli: Cli) -> None:
+    import subprocess
+    import sys
+
+    cli("init")
+    code = (
+        "import sys\n"
+        "from session_tracker.entry import main\n"
+        "main(['log', 'x'])\n"
+        "heavy = sorted(m for m in ('click', 'rich', 'jinja2', 'dataclasses', 'pathlib', 'subprocess', 'tomllib', 'typing') if m in sys.modules)\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("args", [[], ["--next", "a", "-n", "b"], ["-s", "00001", "--json"], ["--next=a"]])
+def test_end_takes_the_fast_path_and_matches_click(repo: Path, cli: Cli, args: list[str]) -> None:
+    assert parse_fast("end", args) is not None
+    results = []
+    for prefix in ([], ["--debug"]):
+        cli("init", "--session", "00001")
+        (repo / "a.txt").write_text("a\n")
+        done = cli(*prefix, "end", *args)
+        assert done.code == 0, done
+        event = json.loads((repo / ".sessions/events/00001.jsonl").read_text().splitlines()[-1])
+        results.append((event["type"], event["data"]["next"], [f["path"] for f in event["data"]["git"]["files"]]))
+        shutil.rmtree(repo / ".sessions")
+        shutil.rmtree(repo / "archive")
+        (repo / ".git/session-tracker-numbers").unlink()
+    assert results[0] == results[1]
+    assert results[0][0] == "session.ended"
+    assert results[0][2] == ["a.txt"]
+
+
+def test_end_with_unusual_arguments_goes_to_click() -> None:
+    assert parse_fast("end", ["--help"]) is None
+    assert parse_fast("end", ["positional"]) is None
+    assert parse_fast("end", ["-s", "1", "-s", "2"]) is None
+    assert parse_fast("summary", []) is None

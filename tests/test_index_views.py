@@ -17,7 +17,7 @@ from session_tracker.documents import writer as docs
 from session_tracker.index import summary_project as load_summary_project
 
 
-def test_index_gives_the_documents_a_full_read_gives(ctx: Context, repo: Path) -> None:
+def test_index_gives_the_documents_a_full_read_gives(all_documents: Path, ctx: Context, repo: Path) -> None:
     phase_add(ctx, "Phase 0", "1-2")
     init(ctx, objectives=("First",))
     for i in range(5):
@@ -88,7 +88,7 @@ def _views(ctx: Context) -> dict[str, object]:
     return out
 
 
-def test_command_results_are_the_same_with_and_without_the_index(ctx: Context, repo: Path) -> None:
+def test_command_results_are_the_same_with_and_without_the_index(all_documents: Path, ctx: Context, repo: Path) -> None:
     _history(ctx)
     with_index = _views(ctx)
     for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
@@ -97,7 +97,7 @@ def test_command_results_are_the_same_with_and_without_the_index(ctx: Context, r
     assert _views(ctx) == with_index  # and from the rebuilt index
 
 
-def test_views_from_the_index_equal_views_from_a_full_read(ctx: Context) -> None:
+def test_views_from_the_index_equal_views_from_a_full_read(all_documents: Path, ctx: Context) -> None:
     from session_tracker.commands import handoff, listing, status
     from session_tracker.commands.summary import describe
     from session_tracker.plan.derive import State

@@ -73,7 +73,7 @@ def test_an_ended_session_is_refused_on_the_fast_path_too(ctx: Context, cli) -> 
     assert result.code == 1 and "COMPLETE" in result.err
 
 
-def test_project_documents_on_a_big_store_come_from_a_background_render(ctx: Context, repo: Path) -> None:
+def test_project_documents_on_a_big_store_come_from_a_background_render(all_documents: Path, ctx: Context, repo: Path) -> None:
     ctx.env["SESSION_TRACKER_SYNC_LIMIT"] = "0"  # every store counts as big
     init(ctx, objectives=("Background",))
     decision(ctx, "Render later", "the command must not wait for the whole history")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from session_tracker.core.context import Context
+from session_tracker.core.events import NewerSchema
 from session_tracker.core.sessions import open_here
 from session_tracker.documents.md import document_bytes
-from session_tracker.errors import TrackerError
 
 ERROR = "error"
 WARNING = "warning"
@@ -37,7 +37,7 @@ def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
         for path, text, _ in bulk.documents(ctx, problems, label="checking"):
             compared[path] = _compare(ctx, path, text)  # a number two sessions share: the later one's document counts
         conn = index.connect_fresh(ctx.layout)
-    except TrackerError as exc:  # a newer schema version: nothing else can be trusted
+    except NewerSchema as exc:  # a newer schema version: nothing else can be trusted
         findings.append({"level": ERROR, "check": "schema", "where": exc.message.split(": ")[0], "message": f"{exc.message} ({exc.hint})"})
         return {"v": 1, "ok": False, "findings": findings}
     try:

@@ -109,7 +109,7 @@ def run_script(root: Path, home: Path) -> Project:
     p.st("question", "Float or Decimal results?")
 
     # Session 00001: the skeleton.
-    p.st("init", "--objective", "Project skeleton", "--complexity", "Small")
+    p.st("init", "--objective", "Project skeleton", "--complexity", "Small", "--preset", "all")
     p.st("log", "Read calc.py and its tests", "--category", "planning")
     p.st("decision", "--message", "Keep the calculator one module", "--rationale", "Four functions do not need a package",
          "--alternative", "A calculator/ package")

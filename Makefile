@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench bench-web lint docs clean
+.PHONY: demo test bench bench-scale bench-web lint docs clean
 
 $(BIN)/session-tracker: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ bench: $(BIN)/session-tracker
 	$(BIN)/python bench/bench_git_hooks.py
 	$(BIN)/python bench/bench_end.py
 	$(BIN)/python bench/bench_status.py
+	$(BIN)/python bench/bench_scale.py --sessions 1000
+
+## bench-scale: every command on 100, 1,000 and 10,000 sessions (1,000,000 events), cold and
+## warm, and log / the PostToolUse hook with 30,000 events in the open session (minutes)
+bench-scale: $(BIN)/session-tracker
+	$(BIN)/python bench/bench_scale.py --sessions 100,1000,10000 --cold-runs 2
+	$(BIN)/python bench/bench_scale.py --sessions 1000 --open-events 30000 --only "log,hook PostToolUse,hook SessionStart resume"
 
 ## bench-web: the dashboard at 10,000 sessions (page server time, static export; several minutes)
 bench-web: $(VENV)/.dev

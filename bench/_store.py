@@ -11,7 +11,8 @@ five and resolved in the next; 25% ``file.touched`` and 25% ``command.run`` (one
 failed) from an agent; a ``commit``; a ``files.changed`` snapshot; ``metrics.recorded`` in
 every other session; a ``handoff.item``; two ``usage`` events; ``session.ended`` (next steps,
 git commits and files). The last session stays open (its marker in ``.sessions/local/open``)
-and gets --open-events extra notes and tool calls, so per-session commands have a target.
+and gets --open-events extra notes and tool calls, so per-session commands have a target;
+with --agent-session it is mapped to that Claude Code session (the agent hooks' target).
 ``project.jsonl`` holds a plan: three phases over all sessions, 60 tasks, questions, next steps.
 
 Rare words for search: the decision of session N has the rationale word ``zephyrN``, its
@@ -36,11 +37,12 @@ def _ev(name: str, sid: str, type: str, data: dict[str, object], minute: int, ac
     return encode(Event(id=f"01J{_count:023d}", ts=ts, session=name, sid=sid, type=type, actor=actor, data=data))
 
 
-def session_lines(s: int, per: int, last: bool, extra: int) -> list[bytes]:
-    """The event lines of session number ``s``."""
+def session_lines(s: int, per: int, last: bool, extra: int, head: str | None = None) -> list[bytes]:
+    """The event lines of session number ``s`` (``head``: the repository's HEAD, which the
+    open session's capture diffs against)."""
     name, sid = f"{s:05d}", f"01S{s:023d}"
     base = s * 90 % (300 * 1440)  # wraps after ~300 days: times repeat, ids keep the order
-    git = {"branch": f"feature/{s % 7}", "head": f"{s:040x}", "dirty": []}
+    git = {"branch": f"feature/{s % 7}", "head": head or f"{s:040x}", "dirty": []}
     out = [_ev(name, sid, "session.started", {"number": name, "objectives": [f"Objective {s}: ship part {s % 13}"],
                                                 "tz": "+00:00", "git": git}, base)]
     notes, tools = int(per * 0.4), int(per * 0.25)
@@ -104,23 +106,41 @@ def plan_lines(sessions: int) -> list[bytes]:
     return out
 
 
+def _map(name: str, agent_session: str) -> None:
+    """Map the Claude Code session to the open session ``name`` (agents/mapping.py's format)."""
+    os.makedirs(".sessions/local/agents", exist_ok=True)
+    with open(f".sessions/local/agents/claude-code.{agent_session}", "w", encoding="utf-8") as handle:
+        handle.write(f"{name}\n01S{int(name):023d}\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sessions", type=int, required=True)
+    parser.add_argument("--sessions", type=int, default=0)
+    parser.add_argument("--remap", metavar="NAME", help="only map --agent-session to the open session NAME again")
     parser.add_argument("--events", type=int, default=100, help="events per session (about)")
     parser.add_argument("--open-events", type=int, default=0, help="extra events in the open (last) session")
+    parser.add_argument("--agent-session", default="", help="map this Claude Code session id to the open session")
     args = parser.parse_args()
+    if args.remap:
+        _map(args.remap, args.agent_session)
+        return 0
     os.makedirs(".sessions/events", exist_ok=True)
     os.makedirs(".sessions/local/open", exist_ok=True)
+    import subprocess
+
+    found = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False)
+    head = found.stdout.strip() if found.returncode == 0 else None
     total = 0
     for s in range(1, args.sessions + 1):
         last = s == args.sessions
-        lines = session_lines(s, args.events, last, args.open_events if last else 0)
+        lines = session_lines(s, args.events, last, args.open_events if last else 0, head if last else None)
         total += len(lines)
         with open(f".sessions/events/{s:05d}.jsonl", "wb") as handle:
             handle.write(b"".join(lines))
     with open(f".sessions/local/open/{args.sessions:05d}", "w", encoding="utf-8") as handle:
         handle.write(f"01S{args.sessions:023d}")
+    if args.agent_session:
+        _map(f"{args.sessions:05d}", args.agent_session)
     plan = plan_lines(args.sessions)
     with open(".sessions/project.jsonl", "wb") as handle:
         handle.write(b"".join(plan))

@@ -23,7 +23,7 @@ from helpers import event_path
 from mcp import Client
 from session_tracker.mcp.server import build
 
-TOOLS = {"session_status", "log", "decision", "blocker", "task_update", "handoff", "end"}
+TOOLS = {"session_status", "log", "decision", "blocker", "task_update", "handoff", "end", "search"}
 
 
 def with_client(root: Path, body: Callable[[Client], Awaitable[None]]) -> None:
@@ -52,6 +52,29 @@ def test_lists_at_most_eight_typed_tools(repo: Path) -> None:
         assert schemas["task_update"]["properties"]["status"]["enum"] == ["todo", "in_progress", "blocked", "done"]
         assert "testing" in schemas["log"]["properties"]["category"]["enum"]
         assert all(t.description for t in listed)
+
+    with_client(repo, body)
+
+
+def test_search_gives_refs_and_snippets_first_then_one_item_in_full(repo: Path, cli: Cli) -> None:
+    assert cli("init").code == 0
+    assert cli("log", "Parsed the manifest").code == 0
+    assert cli("decision", "Use TOML", "--rationale", "the stdlib ships a tomllib parser", "--alternative", "YAML").code == 0
+
+    async def body(client: Client) -> None:
+        found = await client.call_tool("search", {"query": "tomllib", "limit": 5})
+        assert not found.is_error, text(found)
+        brief = found.structured_content
+        assert isinstance(brief, dict) and brief["v"] == 1 and brief["count"] == 1
+        first = brief["results"][0]
+        assert set(first) == {"ref", "kind", "session", "at", "snippet"}  # no data until asked
+        assert first["kind"] == "decision" and "tomllib" in first["snippet"]
+        full = await client.call_tool("search", {"ref": first["ref"]})
+        assert not full.is_error, text(full)
+        item = full.structured_content["item"]
+        assert item["type"] == "decision" and item["data"]["alternatives"] == ["YAML"]
+        bad = await client.call_tool("search", {"query": "   "})
+        assert bad.is_error and "nothing to search for" in text(bad)
 
     with_client(repo, body)
 

@@ -157,8 +157,7 @@ def test_the_receipt_of_what_the_agent_was_given_is_shown(repo: Path) -> None:
     records (issue 13's shape: chars, tokens_est, budget, parts, left_out, reason)."""
     from session_tracker.core.clock import iso, now
     from session_tracker.core.events import Event
-    from session_tracker.core.sessions import ensure_store
-    from session_tracker.core.store import append
+    from session_tracker.core.sessions import append_to_session, ensure_store
     from session_tracker.core.ulid import new_ulid
     from web_support import codex, hook
 
@@ -171,8 +170,11 @@ def test_the_receipt_of_what_the_agent_was_given_is_shown(repo: Path) -> None:
                "parts": [{"part": "header", "items": 1, "kept": "whole", "chars": 300},
                          {"part": "blockers", "items": 30, "kept": "shortened to 80 characters an item", "chars": 2900}],
                "left_out": ["2 earlier decisions"]}
-    append(layout.session_file(row.name), Event(id=new_ulid(), ts=iso(now()), session=row.name, sid=row.sid, type="context.injected",
-                                                actor="codex", data=receipt))
+    from session_tracker.core.context import Context
+    from session_tracker.index.query import stem_of
+
+    append_to_session(Context(layout=layout, env={}), stem_of(row.source),
+                      Event(id=new_ulid(), ts=iso(now()), session=row.name, sid=row.sid, type="context.injected", actor="codex", data=receipt))
     store = Store(layout)
     snap = store.snapshot()
     from session_tracker.web import views
@@ -181,7 +183,8 @@ def test_the_receipt_of_what_the_agent_was_given_is_shown(repo: Path) -> None:
     from session_tracker.web.timeline import receipts
 
     shown = receipts(session, store)
-    assert [r["what"] for r in shown] == ["agent session start", "context given to the agent"]
+    # the SessionStart hook's own receipt, then the one written above
+    assert [r["what"] for r in shown] == ["agent session start", "context given to the agent", "context given to the agent"]
     assert shown[0]["data"] == {"agent": "codex", "agent_session_id": "019a-codex-thread", "agent_source": "startup", "model": "gpt-5-codex"}
     page = Site(store).session(snap, project, session)
     assert "5,120 characters (~1280 tokens) of a 8000 budget" in page

@@ -158,8 +158,12 @@ def _fit_named(lists: list[_Named], room: int) -> tuple[list[str], dict[str, str
     return blocks, how, left
 
 
-def compose(ctx: Context, project: Project, current: Session, continued: bool, budget: int = DEFAULT_BUDGET) -> tuple[str, dict[str, object]]:
+def compose(ctx: Context, project: Project, current: Session, continued: bool, budget: int = DEFAULT_BUDGET,
+            decisions: tuple[int, list[Event]] | None = None) -> tuple[str, dict[str, object]]:
     """The handoff text for ``current`` (at most ``budget`` characters, always) and its receipt.
+
+    ``decisions``: ``(how many, the newest 20, newest first)`` when the caller has them from the
+    index; else they are taken from ``project``'s sessions.
 
     Receipt shape (also the ``context.injected`` event's data)::
 
@@ -200,10 +204,13 @@ def compose(ctx: Context, project: Project, current: Session, continued: bool, b
         optional.append(("tasks", ["## Tasks in progress"] + [
             f"- {_short(t.text('task'), MAX_ITEM)}: {t.text('status')}" + (f" — {_short(t.text('note'), MAX_ITEM)}" if t.text("note") else "")
             for t in tasks], "`session-tracker task list`"))
-    decisions = sorted((e for s in project.sessions for e in s.of_type("decision")), key=lambda e: (e.moment, e.id), reverse=True)
-    if decisions:
-        optional.append(("decisions", [f"## Latest decisions ({len(decisions)})"] + [
-            f"- {_short(d.text('message'), MAX_ITEM)} — why: {_short(d.text('rationale'), MAX_ITEM)} (session {d.session})" for d in decisions[:20]],
+    if decisions is None:
+        every = sorted((e for s in project.sessions for e in s.of_type("decision")), key=lambda e: (e.moment, e.id), reverse=True)
+        decisions = (len(every), every[:20])
+    count, newest = decisions
+    if count:
+        optional.append(("decisions", [f"## Latest decisions ({count})"] + [
+            f"- {_short(d.text('message'), MAX_ITEM)} — why: {_short(d.text('rationale'), MAX_ITEM)} (session {d.session})" for d in newest[:20]],
             "the sessions' DECISIONS.md"))
     if previous is not None:
         text = writer.render_kind("handoff", previous, project) or ""

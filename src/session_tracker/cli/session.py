@@ -161,7 +161,7 @@ def list_cmd(limit: int | None, since: str | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("query", nargs=-1, required=True)
-@click.option("--session", "-s", metavar="ID", help="Only this session (number, or a prefix of its id).")
+@click.option("--session", "-s", metavar="ID", shell_complete=complete.sessions, help="Only this session (number, or a prefix of its id).")
 @click.option("--type", "-t", "kinds", multiple=True, metavar="KIND",
               help="Only items of this kind (repeatable): entry, decision, blocker, next, task, question, handoff, commit, file, command …")
 @click.option("--since", metavar="TIME", help="Only items at or after TIME (ISO, a date, HH:MM, -2h …).")

@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 from session_tracker.core.context import Context
-from session_tracker.core.model import load_project
 from session_tracker.core.sessions import open_here
-from session_tracker.documents import writer
 from session_tracker.documents.md import document_bytes
 from session_tracker.errors import TrackerError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from session_tracker.core.model import Project
+    from session_tracker.core.store import Problem
+
 ERROR = "error"
 WARNING = "warning"
-
-
-def _duplicate_ids(ctx: Context) -> list[dict[str, str]]:
-    """Event ids written on more than one line (after a union merge, or by hand)."""
-    lines: dict[str, list[str]] = {}
-    try:
-        names = sorted(f for f in os.listdir(ctx.layout.events_dir) if f.endswith(".jsonl"))
-    except FileNotFoundError:
-        return []
-    for name in names:
-        path = os.path.join(ctx.layout.events_dir, name)
-        with open(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                try:
-                    event_id = json.loads(raw).get("id")
-                except (ValueError, AttributeError, RecursionError):
-                    continue  # reported as a bad line already
-                if isinstance(event_id, str):
-                    lines.setdefault(event_id, []).append(f"{ctx.layout.relative(path)}:{number}")
-    return [
-        {"level": WARNING, "check": "duplicate-id", "where": places[0], "message": f"event {event_id} appears {len(places)} times ({', '.join(places)}); readers keep the first"}
-        for event_id, places in sorted(lines.items())
-        if len(places) > 1
-    ]
 
 
 def doctor(ctx: Context, secrets: bool = False, fix: bool = False) -> dict[str, object]:
@@ -47,6 +25,10 @@ def doctor(ctx: Context, secrets: bool = False, fix: bool = False) -> dict[str, 
     release wrote (``migrate``); with ``secrets``, also every event and document line holding a
     secret (:mod:`session_tracker.commands.doctor_secrets`).
 
+    One pass over the event files in memory bounded by the largest session
+    (:func:`session_tracker.documents.bulk.documents`); what spans sessions (blockers, numbers,
+    open sessions, duplicate ids) from the index.
+
     Args:
         fix: move unreadable lines into the quarantine first (:mod:`.doctor_fix`); they are
             then reported as fixed (warnings), not as errors.
@@ -54,31 +36,39 @@ def doctor(ctx: Context, secrets: bool = False, fix: bool = False) -> dict[str, 
     Returns ``{"v": 1, "ok": bool, "findings": [{level, check, where, message}]}``; ``ok`` is
     False when any finding is an error.
     """
+    from session_tracker import index
+    from session_tracker.documents import bulk
+    from session_tracker.index import query
+    from session_tracker.plan.model import project_events
+
     findings: list[dict[str, str]] = []
     try:
-        project = load_project(ctx.layout)
+        if fix:
+            findings += _quarantine(ctx)
+        summary = index.summary_project(ctx.layout)
+        problems: list[Problem] = []
+        compared: list[dict[str, str]] = []
+        for path, text, _ in bulk.documents(ctx, problems, label="checking", summary=summary):
+            compared += _compare(ctx, summary, path, text)
     except TrackerError as exc:  # a newer schema version: nothing else can be trusted
         findings.append({"level": ERROR, "check": "schema", "where": exc.message.split(": ")[0], "message": f"{exc.message} ({exc.hint})"})
         return {"v": 1, "ok": False, "findings": findings}
-    from session_tracker.plan.model import project_events
-
+    problems += _files_without_sessions(ctx, summary, problems)
     _, plan_problems = project_events(ctx.layout)
-    if fix and (project.problems or plan_problems):
-        from session_tracker.commands.doctor_fix import fix as quarantine
-        from session_tracker.commands.doctor_fix import quarantine_file
-
-        moved = quarantine(ctx, [(p.where, p.reason) for p in project.problems + plan_problems])
-        where = ctx.layout.relative(quarantine_file(ctx))
-        findings += [{"level": WARNING, "check": "quarantined", "where": m, "message": f"unreadable line moved to {where} (with its file:line)"} for m in moved]
-        project = load_project(ctx.layout)
-        _, plan_problems = project_events(ctx.layout)
-    for problem in project.problems:
+    for problem in problems:
         findings.append({"level": ERROR, "check": "bad-line", "where": problem.where, "message": problem.reason + " (`doctor --fix` moves it to the quarantine)"})
     for problem in plan_problems:  # the plan's own log (project tracker)
         findings.append({"level": ERROR, "check": "bad-line", "where": problem.where, "message": problem.reason})
-    findings += _duplicate_ids(ctx)
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        duplicates = query.duplicate_ids(conn)
+    finally:
+        conn.close()
+    for event_id, places in duplicates:
+        findings.append({"level": WARNING, "check": "duplicate-id", "where": places[0],
+                         "message": f"event {event_id} appears {len(places)} times ({', '.join(places)}); readers keep the first"})
     by_name: dict[str, list[str]] = {}
-    for session in project.sessions:
+    for session in summary.sessions:
         by_name.setdefault(session.name, []).append(session.sid)
     for name, sids in sorted(by_name.items()):
         if len(sids) > 1:
@@ -86,39 +76,76 @@ def doctor(ctx: Context, secrets: bool = False, fix: bool = False) -> dict[str, 
             findings.append({"level": WARNING, "check": "duplicate-number", "where": f".sessions/events/{name}-*.jsonl",
                              "message": f"{len(sids)} sessions share the number {name} (ids {', '.join(sorted(sids))}), from parallel branches; "
                                         f"every view shows both, select one by id; give the later its own number: `session-tracker renumber {later}`"})
-    findings += _duplicate_items(ctx, project)
+    findings += _duplicate_items(ctx, summary)
     from session_tracker.commands.migrate import legacy_findings
 
     findings += [{"level": WARNING, "check": "legacy-store", "where": ".sessions/", "message": f"{text}; run `session-tracker migrate`"} for text in legacy_findings(ctx)]
     here = open_here(ctx.layout)
-    for session in project.sessions:
+    for session in summary.sessions:
         if session.ended is None and session.started is not None:
             where = "this worktree" if here.get(session.file) == session.sid else "no worktree here (left open)"
             findings.append({"level": WARNING, "check": "open-session", "where": f".sessions/events/{session.file}.jsonl", "message": f"session {session.name} is still open ({where}); end it with `session-tracker end --session {session.sid}`"})
-    for path, text in sorted(writer.expected(ctx, project).items()):
-        relative = ctx.layout.relative(path)
-        try:
-            with open(path, "rb") as handle:
-                actual = handle.read()
-        except FileNotFoundError:
-            findings.append({"level": WARNING, "check": "document-missing", "where": relative, "message": "not rendered yet; run `session-tracker render`"})
-            continue
-        if actual != document_bytes(text):
-            from session_tracker.commands.doctor_why import explain
-
-            check, message = explain(ctx, project, path, actual)  # stale (what changed since) or edited
-            if path.endswith("-tasks.json") and check == "document-edited":
-                from session_tracker.workflow.view import describe_tasks_json
-
-                message = describe_tasks_json(actual) + "; " + message
-            findings.append({"level": ERROR, "check": check, "where": relative, "message": message})
-    findings += _untracked_commits(ctx)
+    findings += sorted(compared, key=lambda f: f["where"])
+    findings += _untracked_commits(ctx, summary)
     findings += _stray_temp_files(ctx)
     if secrets:
         from session_tracker.commands.doctor_secrets import scan
 
         findings += scan(ctx)
     return {"v": 1, "ok": not any(f["level"] == ERROR for f in findings), "findings": findings}
+
+
+def _quarantine(ctx: Context) -> list[dict[str, str]]:
+    """``--fix``: move every unreadable line of the event files into the quarantine (one read
+    of each file, before the checking pass); the findings saying so."""
+    from session_tracker.commands.doctor_fix import fix as quarantine
+    from session_tracker.commands.doctor_fix import quarantine_file
+    from session_tracker.core.files import scan
+    from session_tracker.core.model import load_session_file
+    from session_tracker.plan.model import project_events
+
+    bad = [(p.where, p.reason) for stem in scan(ctx.layout).stems for p in load_session_file(ctx.layout, stem)[1]]
+    bad += [(p.where, p.reason) for p in project_events(ctx.layout)[1]]
+    if not bad:
+        return []
+    moved = quarantine(ctx, bad)
+    where = ctx.layout.relative(quarantine_file(ctx))
+    return [{"level": WARNING, "check": "quarantined", "where": m, "message": f"unreadable line moved to {where} (with its file:line)"} for m in moved]
+
+
+def _files_without_sessions(ctx: Context, summary: Project, problems: list[Problem]) -> list[Problem]:
+    """Unreadable lines of the session files the pass did not read (they hold no session the
+    index knows: only bad lines, say)."""
+    from session_tracker.core.files import scan
+    from session_tracker.core.model import load_session_file
+
+    read = {s.file for s in summary.sessions}
+    seen = {p.where for p in problems}
+    extra: list[Problem] = []
+    for stem in scan(ctx.layout).stems:
+        if stem not in read:
+            extra += [p for p in load_session_file(ctx.layout, stem)[1] if p.where not in seen]
+    return extra
+
+
+def _compare(ctx: Context, summary: Project, path: str, text: str) -> list[dict[str, str]]:
+    """The finding for one document the events call for, if it is missing or differs."""
+    relative = ctx.layout.relative(path)
+    try:
+        with open(path, "rb") as handle:
+            actual = handle.read()
+    except FileNotFoundError:
+        return [{"level": WARNING, "check": "document-missing", "where": relative, "message": "not rendered yet; run `session-tracker render`"}]
+    if actual == document_bytes(text):
+        return []
+    from session_tracker.commands.doctor_why import explain
+
+    check, message = explain(ctx, summary, path, actual)  # stale (what changed since) or edited
+    if path.endswith("-tasks.json") and check == "document-edited":
+        from session_tracker.workflow.view import describe_tasks_json
+
+        message = describe_tasks_json(actual) + "; " + message
+    return [{"level": ERROR, "check": check, "where": relative, "message": message}]
 
 
 TEMP_MIN_AGE_S = 60.0  # younger temp files may belong to a write in progress
@@ -155,7 +182,7 @@ def _stray_temp_files(ctx: Context) -> list[dict[str, str]]:
     return found
 
 
-def _untracked_commits(ctx: Context) -> list[dict[str, str]]:
+def _untracked_commits(ctx: Context, summary: Project) -> list[dict[str, str]]:
     """Commits made while a session was open here that no session recorded (the hooks were
     skipped: SESSION_TRACKER_SKIP=1, or --no-verify without an open session)."""
     from session_tracker.enforce.untracked import kept_at_end
@@ -163,7 +190,7 @@ def _untracked_commits(ctx: Context) -> list[dict[str, str]]:
 
     found = [(session, commits) for session, commits in untracked(ctx)]
     # Ended sessions keep theirs in session.ended, so the trace outlives `end`.
-    found += [(s, kept) for s in load_project(ctx.layout).ended() if (kept := kept_at_end(s))]
+    found += [(s, kept) for s in summary.ended() if (kept := kept_at_end(s))]
     return [
         {"level": WARNING, "check": "untracked-commit", "where": f"commit {c['sha'][:7]}", "message": f"{c['subject']!r} was made while session {session.name} was open but no session recorded it (hooks skipped?); its handoff lists it, and a `Session: {session.name}` trailer ties it to the session for CI"}
         for session, commits in found

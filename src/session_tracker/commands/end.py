@@ -80,8 +80,8 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
             journal.publish(ctx.layout, stem)
     mark_closed(ctx.layout, target.file)
     written, ended, project = writer.write_session_full(ctx, target.file, target.sid)
-    written += writer.write_project(ctx)  # the session's entry in SESSION_TRACKER.md, progress.txt
-    written += writer.write_lifecycle(ctx, [target.file])  # seed 003's documents, -completed/-review now
+    # the session's entry in SESSION_TRACKER.md, progress.txt; seed 003's -completed/-review now
+    written += writer.write_project(ctx, sessions=(target.file,))
     if ended is None or project is None:  # pragma: no cover - the session file was removed meanwhile
         ended, project = target, load_project(ctx.layout)
     files = ended.files()

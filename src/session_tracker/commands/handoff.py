@@ -7,6 +7,7 @@ from session_tracker.core.context import Context
 from session_tracker.core.sessions import find, record, require_open, resolve
 from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
+from session_tracker.index.query import HANDOFF_TYPES as OTHERS  # what a handoff needs of the other sessions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,22 +39,20 @@ def add_item(ctx: Context, message: str, session: str | None = None, priority: i
             "priority": priority or DEFAULT_PRIORITY}
 
 
-#: What a handoff needs of the other sessions: blockers (open at its end), metrics (the delta).
-OTHERS = frozenset({"blocker.opened", "blocker.resolved", "metrics.recorded"})
+
 
 
 def newest_ended(ctx: Context) -> tuple[str, str] | None:
     """``(file stem, sid)`` of the newest ended session (by end time, then number), from the
     index; or None when no session has ended."""
     from session_tracker import index
-    from session_tracker.index.query import stem_of
+    from session_tracker.index import query
 
     conn = index.connect_fresh(ctx.layout)
     try:
-        row = conn.execute("SELECT source, sid FROM sessions WHERE ended_rowid IS NOT NULL ORDER BY end_t DESC, number DESC LIMIT 1").fetchone()
+        return query.newest_ended(conn)
     finally:
         conn.close()
-    return (stem_of(row[0]), row[1]) if row else None
 
 
 def handoff_of(ctx: Context, stem: str, sid: str) -> tuple[Session | None, Project]:

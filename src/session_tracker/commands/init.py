@@ -176,17 +176,21 @@ def init(
     }
 
 
+#: What the open steps and blockers are folded from (:mod:`session_tracker.plan.steps`).
+OPEN_WORK_TYPES = frozenset({"session.ended", "handoff.item", "blocker.opened", "blocker.resolved", "session.renumbered"})
+
+
 def open_work(ctx: Context) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """What is open now, whichever session left it: the one list of next steps
     (:mod:`session_tracker.plan.steps`) and the open blockers, as ``--json`` dicts.
 
     The previous handoff is a record of that session's end; these are the live lists.
     """
-    from session_tracker.index import summary_project as load_summary_project
+    from session_tracker.index import project_view
     from session_tracker.plan.model import load_plan
     from session_tracker.plan.steps import open_steps
 
-    project = load_summary_project(ctx.layout)
+    project, _ = project_view(ctx.layout, types=OPEN_WORK_TYPES, sparse=True)
     steps = [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))]
     blockers: list[dict[str, object]] = [
         {"id": b.text("blocker"), "message": b.text("message"), "session": b.session} for b in project.open_blockers()

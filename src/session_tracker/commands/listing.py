@@ -48,7 +48,7 @@ def list_sessions(ctx: Context, limit: int | None = None, since: str | None = No
     try:
         found = query.sessions(conn, limit=limit, since=start, newest=limit is not None)
         total = query.count_sessions(conn)
-        bad = query.problems(conn)
+        bad = query.problems(conn, ctx.layout)
     finally:
         conn.close()
     here = open_here(ctx.layout)

@@ -35,6 +35,16 @@ def log(
     text = validate.text(message)
     chosen = validate.category(category or str(ctx.config["log"]["default_category"]))
     when = iso(parse_at(at)) if at else None
+    if when is None:  # a long session: append LOG.md's row without reading the session (documents/worklog.py)
+        from session_tracker.documents.worklog import try_append
+
+        fast = try_append(ctx, {"message": text, "category": chosen}, session)
+        if fast is not None:
+            event, name, stem, written = fast
+            if written is None:  # LOG.md changed meanwhile: render it in full
+                written = writer.write_session(ctx, stem, event.sid, kinds=("log",), durable=False)
+            return {"session": name, "id": event.id, "category": chosen, "at": event.moment,
+                    "documents": [ctx.layout.relative(p) for p in written]}
     target = require_open(resolve(ctx, session))
     if when is not None:
         from session_tracker.core.retro import check_at

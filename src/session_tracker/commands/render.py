@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from session_tracker.core import capture
 from session_tracker.core.context import Context
 from session_tracker.core.model import load_session_file
 from session_tracker.core.sessions import open_here, record
-from session_tracker.documents import writer
+from session_tracker.documents import background, writer
 
 
 def snapshot_open_sessions(ctx: Context) -> list[str]:
@@ -48,3 +50,36 @@ def render(ctx: Context) -> dict[str, object]:
 
     chart = write_chart(ctx)
     return {"v": 1, "documents": total, "written": [ctx.layout.relative(p) for p in written] + chart, "snapshots": snapshots}
+
+
+def render_pending() -> None:
+    """The background process: one at a time per store (``local/project-render.lock``, taken
+    without waiting — a process that finds it held leaves its marker to the holder), it renders
+    while a marker is pending: under the render lock it takes the marker (and the session names
+    it lists), then renders the project documents and those sessions' seed 003 documents."""
+    import fcntl
+
+    ctx = Context()
+    marker = background.marker(ctx.layout)
+    while os.path.exists(marker):
+        fd = os.open(os.path.join(ctx.layout.local_dir, "project-render.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another one runs; it looks for markers again before it stops
+            while os.path.exists(marker):
+                _render_once(ctx)
+        finally:
+            os.close(fd)  # releases the flock; the outer loop closes the race with a new marker
+
+
+def _render_once(ctx: Context) -> None:
+    docs = writer
+    names: list[str] = []
+    try:
+        docs.write_project(ctx, now=True, on_locked=lambda: names.extend(background.take(ctx.layout)), lock_timeout=background.LOCK_WAIT_S)
+        if names:
+            docs.write_lifecycle(ctx, sorted(set(names)))
+    except Exception:  # noqa: BLE001 - nobody sees a background process: `render` repairs
+        background.take(ctx.layout)

@@ -90,3 +90,19 @@ def item(ctx: Context, ref: str) -> dict[str, object]:
         raise TrackerError(f"no item {ref!r}", "use a ref or id from a search result")
     return {"v": 1, "item": {"id": found.id, "type": found.type, "session": found.session, "sid": found.sid, "ts": found.ts,
                              "at": found.moment, "actor": found.actor, "data": found.data, "where": found.where}}
+
+
+BRIEF_SNIPPET = 160  # characters of a snippet an agent gets before it asks for the item
+
+
+def brief(result: dict[str, object]) -> dict[str, object]:
+    """The first, cheap answer for an agent (MCP): per result only ``ref``, kind, session,
+    time and a snippet cut to :data:`BRIEF_SNIPPET` characters; ``item(ref)`` gives the rest."""
+    rows: list[dict[str, object]] = result["results"]  # type: ignore[assignment]
+    out = []
+    for r in rows:
+        snippet = str(r["snippet"])
+        out.append({"ref": str(r["ref"]), "kind": r["kind"], "session": r["session"], "at": r["at"],
+                    "snippet": snippet if len(snippet) <= BRIEF_SNIPPET else snippet[: BRIEF_SNIPPET - 1] + "…"})
+    return {"v": 1, "query": result["query"], "count": len(out), "results": out,
+            "more": "call search with ref=<ref> for one item in full"}

@@ -9,7 +9,8 @@ from session_tracker.plan.derive import ICONS, State, bar, coverage_cell, tests_
 from session_tracker.plan.model import load_plan
 from session_tracker.plan.steps import open_steps
 
-STATUS_TYPES = frozenset({"session.started", "session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded"})
+STATUS_TYPES = frozenset({"session.started", "session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded",
+                          "handoff.item", "session.renumbered"})
 
 
 def status(ctx: Context) -> dict[str, object]:

@@ -99,7 +99,7 @@ def scan(layout: Layout) -> Listing:
     for folder in (layout.events_dir, os.path.join(layout.local_dir, "journal")):
         try:
             names += os.listdir(folder)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             continue
     return Listing(list(set(names)))
 

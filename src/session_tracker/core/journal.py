@@ -43,7 +43,7 @@ def stems(layout: Layout) -> set[str]:
     """Stems of every session with a journal here (sessions open in this worktree)."""
     try:
         return {f[:-6] for f in os.listdir(os.path.join(layout.local_dir, "journal")) if f.endswith(".jsonl")}
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return set()
 
 

@@ -238,7 +238,7 @@ class Project:
         problems: every unreadable line, as ``file:line``.
     """
 
-    __slots__ = ("_blockers", "_memo", "problems", "sessions")
+    __slots__ = ("_blockers", "_frozen", "_memo", "problems", "sessions")
 
     def __init__(self, sessions: list[Session], problems: list[Problem]) -> None:
         from session_tracker.core.merging import merge_by_sid
@@ -249,9 +249,18 @@ class Project:
         # renderers ask once per session, and a full scan each time is quadratic on big stores.
         self._blockers: tuple[int, list[tuple[Event, Event | None]]] | None = None
         self._memo: dict[str, tuple[int, object]] = {}
+        self._frozen = False
+
+    def freeze(self) -> None:
+        """Keep every memo (blockers, previous metrics …) from now on, whatever is folded in:
+        for a pass that swaps one session's summary for its full events at a time, which
+        changes none of the project-wide facts (bulk.py)."""
+        self._frozen = True
 
     def folded(self) -> int:
         """How many events the views hold (grows when an event is recorded: a memo key)."""
+        if self._frozen:
+            return -1
         return sum(len(s.events) for s in self.sessions)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
@@ -271,7 +280,7 @@ class Project:
 
     def blockers(self) -> list[tuple[Event, Event | None]]:
         """Every blocker ever opened, with the event that resolved it (or None), oldest first."""
-        folded = sum(len(s.events) for s in self.sessions)
+        folded = self.folded()
         if self._blockers is not None and self._blockers[0] == folded:
             return list(self._blockers[1])
         resolved: dict[str, Event] = {}

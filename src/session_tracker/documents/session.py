@@ -109,6 +109,10 @@ def _retro(session: Session, event: Event) -> str:
     if "at" in event.data and is_retroactive(event.ts, event.moment):
         return f" (retroactive, recorded {_when(session, event.ts)})"
     return ""
+def log_row(event: Event, tz: str) -> str:
+    """One row of LOG.md's table, with its newline: what :func:`render_log` writes for ``event``
+    in a session shown at offset ``tz`` (``log`` appends it instead of rendering anew)."""
+    return md.table(["", "", "", ""], [[display(event.moment, tz), _entry_kind(event), _entry_text(event), md.text(event.actor)]])[2] + "\n"
 
 
 def render_log(session: Session) -> str:

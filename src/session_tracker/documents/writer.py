@@ -7,85 +7,29 @@ followed by its own render.
 
 from __future__ import annotations
 
-import os
-
-from session_tracker.core import kinds, store
+from session_tracker.core import store
 from session_tracker.core.context import Context
 from session_tracker.core.deferred import after_event, no_paths
-from session_tracker.core.model import Project, Session, load_project, load_session_file
+from session_tracker.core.model import Project, Session, load_session_file
+from session_tracker.documents.expected import (
+    LIFECYCLE_KINDS,
+    MEMORY_KINDS,
+    PROJECT_KINDS,
+    SESSION_KINDS,
+    expected,
+    expected_lifecycle,
+    expected_project,
+    render_kind,
+    session_path,
+)
 from session_tracker.documents.md import document_bytes
 
-SESSION_KINDS = kinds.ARCHIVE  # the per-session work log, files, decisions, handoff
-PROJECT_KINDS = kinds.TRACKER  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
-#: Seed 003's six session documents and its memory files (render/seed003_docs.py).
-LIFECYCLE_KINDS = kinds.LIFECYCLE
-MEMORY_KINDS = kinds.MEMORY
+__all__ = ["LIFECYCLE_KINDS", "MEMORY_KINDS", "PROJECT_KINDS", "SESSION_KINDS", "expected", "expected_lifecycle",
+           "expected_project", "render_kind", "session_path"]  # what to render lives in expected.py
 
-
-def _path(ctx: Context, kind: str, session: Session) -> str | None:
-    """Where ``session``'s document ``kind`` goes, or None when it is not written now: switched
-    off; or, with ``[git] commit_documents``, while the session is open or once the file exists
-    (committed documents are written at the session's end and never change afterwards, so two
-    branches never touch one path)."""
-    path = ctx.session_document(kind, session)
-    if path is None or ctx.config.get("git", {}).get("commit_documents") is not True:
-        return path
-    return None if session.ended is None or os.path.exists(path) else path
-
-
-def render_kind(kind: str, session: Session, project: Project | None) -> str | None:
-    """The text of one per-session document, or None when it does not apply (no handoff
-    before the session ends)."""
-    from session_tracker.documents import session as docs
-
-    if kind == "handoff":
-        return None if session.ended is None or project is None else docs.render_handoff(session, project)
-    renderers = {"log": docs.render_log, "files": docs.render_files, "decisions": docs.render_decisions}
-    if kind not in renderers:
-        raise ValueError(f"unknown document kind {kind!r}")
-    return renderers[kind](session)
-
-
-def expected(ctx: Context, project: Project) -> dict[str, str]:
-    """Every document the events call for: ``{absolute path: text}``.
-
-    When two sessions share a number (a merge brought both) each has its own documents: the
-    first keeps the number, the others are labelled ``<number>-<sid>`` (``model.label_clashes``);
-    ``doctor`` reports the clash.
-    """
-    out: dict[str, str] = {}
-    for session in project.sessions:
-        for kind in SESSION_KINDS:
-            path = _path(ctx, kind, session)
-            if path is None:
-                continue
-            text = render_kind(kind, session, project)
-            if text is not None:
-                out[path] = text
-    out.update(expected_lifecycle(ctx, project, project.sessions))
-    out.update(expected_project(ctx, project))
-    return out
-
-
-def expected_lifecycle(ctx: Context, project: Project, sessions: list[Session]) -> dict[str, str]:
-    """Seed 003's session documents of ``sessions`` (views from ``project``): ``{path: text}``."""
-    if not sessions or not any(ctx.document(kind, "x") for kind in LIFECYCLE_KINDS):
-        return {}
-    from session_tracker.documents.workflow import render_session
-    from session_tracker.plan.model import load_plan
-
-    plan = load_plan(ctx.layout)
-    out: dict[str, str] = {}
-    for session in sessions:
-        if session.started is None:
-            continue
-        for kind in LIFECYCLE_KINDS:
-            path = _path(ctx, kind, session)
-            text = render_session(kind, session, project, plan) if path else None
-            if path and text is not None:
-                out[path] = text
-    return out
-
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 def _nothing_rendered() -> tuple[list[str], Session | None, Project | None]:
     return [], None, None
@@ -117,53 +61,33 @@ def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
         return [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text))]
 
 
-def expected_project(ctx: Context, project: Project) -> dict[str, str]:
-    """The project documents (seed 000, 002, 004) the events call for: ``{absolute path: text}``.
-
-    Reads the plan (``.sessions/project.jsonl``); nothing is called for until there is a
-    session or a plan event. The display name is the plan's (``plan set --name``), else
-    "Project" (not the directory's name: the same events must give the same bytes anywhere).
-    """
-    paths = {kind: ctx.document(kind, "") for kind in PROJECT_KINDS}
-    if not any(paths.values()) and not any(ctx.document(kind, "") for kind in MEMORY_KINDS):
-        return {}
-    from session_tracker.documents import tracker as tracker_docs
-    from session_tracker.plan.derive import State
-    from session_tracker.plan.model import load_plan
-
-    plan = load_plan(ctx.layout)
-    if not plan.events and not project.sessions:
-        return {}
-    state = State(project, plan)
-    name = plan.name or "Project"
-    renderers = {
-        "tracker": lambda: tracker_docs.render_tracker(state, name),
-        "progress": lambda: tracker_docs.render_progress(state),
-        "implementation": lambda: tracker_docs.render_implementation(state, name),
-    }
-    out = {path: renderers[kind]() for kind, path in paths.items() if path}
-    from session_tracker.documents.workflow import render_memory
-
-    for kind in MEMORY_KINDS:
-        path = ctx.document(kind, "")
-        if path:
-            out[path] = render_memory(kind.removeprefix("memory_"), project, plan)
-    return out
-
-
 @after_event(no_paths)
-def write_project(ctx: Context) -> list[str]:
+def write_project(ctx: Context, now: bool = False, on_locked: Callable[[], None] | None = None,
+                  sessions: tuple[str, ...] = (), lock_timeout: float = store.LOCK_TIMEOUT_S) -> list[str]:
     """Re-render the project documents under the render lock, from a read made inside it.
 
-    Returns the paths written (unchanged documents are not rewritten).
+    On a store too big to render them within a per-session command's budget, a background
+    process does it instead (:mod:`session_tracker.documents.background`) unless ``now``.
+
+    Args:
+        on_locked: called once the lock is held, before the events are read.
+        sessions: sessions whose seed 003 documents are rendered too (besides those open here).
+    Returns the paths written (unchanged documents are not rewritten; none when deferred).
     """
+    from session_tracker.documents import background
+
+    if not now and background.too_big(ctx) and background.schedule(ctx, sessions):
+        return []
     from session_tracker.index import summary_project as load_summary_project
 
-    with store.Lock(ctx.layout.lock_file("render")):
+    with store.Lock(ctx.layout.lock_file("render"), timeout=lock_timeout):
+        if on_locked is not None:
+            on_locked()
         # The project documents need few events per session: read through the summary cache.
         wanted = expected_project(ctx, load_summary_project(ctx.layout))
         written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text))]
-    return written + write_lifecycle(ctx)  # seed 003's documents of the sessions open here follow the plan
+    written += write_lifecycle(ctx)  # seed 003's documents of the sessions open here follow the plan
+    return written + (write_lifecycle(ctx, list(sessions)) if sessions else [])
 
 
 def _current(ctx: Context, name: str, known: Session | None) -> bool:
@@ -211,8 +135,11 @@ def write_session_full(
     with store.Lock(ctx.layout.lock_file("render")):
         project: Project | None = None
         if "handoff" in kinds:
-            project, _ = mixed_project(ctx, {name})
-            sessions = [s for s in project.sessions if s.sid == sid]
+            from session_tracker.index import project_view
+            from session_tracker.index.query import HANDOFF_TYPES as OTHERS
+
+            # a handoff needs of the other sessions only their blockers and metrics
+            project, sessions = project_view(ctx.layout, {name}, OTHERS, sparse=True)
         elif known is not None and _current(ctx, name, known):
             sessions = [known]
         else:
@@ -221,10 +148,14 @@ def write_session_full(
         if not chosen:
             return written, None, project
         for kind in kinds:
-            path = _path(ctx, kind, chosen[0])
+            path = session_path(ctx, kind, chosen[0])
             text = render_kind(kind, chosen[0], project) if path else None
             if path and text is not None and store.atomic_write(path, document_bytes(text), durable=durable):
                 written.append(path)
+            if kind == "log" and path and text is not None:
+                from session_tracker.documents.worklog import remember
+
+                remember(ctx, chosen[0], path)  # lets the next `log` append its row (documents/worklog.py)
     return written, chosen[0], project
 
 
@@ -252,9 +183,17 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
         inputs = manifests.render_inputs(ctx)
         manifest = manifests.read_manifest(ctx)
         decided = manifests.sessions_to_redo(ctx, inputs, manifest)
-        if decided is None:
-            project = load_project(ctx.layout)
-            wanted = expected(ctx, project)
+        if decided is None:  # everything, one session at a time (bulk.py): bounded memory
+            from session_tracker.documents.bulk import documents
+
+            outputs_full: dict[str, object] = {}
+            written_full: list[str] = []
+            for path, text, owner in documents(ctx):
+                if store.atomic_write(path, document_bytes(text), durable=False) and path not in written_full:
+                    written_full.append(path)
+                outputs_full[path] = [manifests.file_stamp(path), owner]
+            manifests.write_manifest(ctx, inputs, outputs_full)
+            return sorted(written_full), len(outputs_full)
         else:
             redo, summary, inputs_changed = decided
             if not redo and not inputs_changed:
@@ -300,7 +239,7 @@ def _expected_for(ctx: Context, project: Project, sessions: list[Session]) -> di
     out: dict[str, str] = {}
     for session in sessions:
         for kind in SESSION_KINDS:
-            path = _path(ctx, kind, session)
+            path = session_path(ctx, kind, session)
             text = render_kind(kind, session, project) if path else None
             if path and text is not None:
                 out[path] = text

@@ -87,6 +87,7 @@ class Inputs:
         self.tracker_only = False
         self.own = Ownership(ctx)
         self._project: Project | None = None
+        # plain mode judges every session's documents: it reads them all (staged: see staged())
         self._project_loader: Callable[[], Project] = lambda: load_project(ctx.layout)
 
     def project(self) -> Project:
@@ -331,7 +332,10 @@ def staged(ctx: Context, index_file: str | None = None, started: plumbing.Staged
 
     def project() -> Project:
         # The working tree's sessions, with the staged version of the sessions being committed.
-        everything = load_project(ctx.layout)
+        from session_tracker.index import summary_project
+
+        # the others, from the index: the rules need only their start, end, blockers, commits, metrics
+        everything = summary_project(ctx.layout)
         others = [s for s in everything.sessions if s.name not in inputs.targets]
         return Project(others + [s for group_ in inputs.targets.values() for s in group_], everything.problems)
 

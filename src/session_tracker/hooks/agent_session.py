@@ -12,31 +12,46 @@ import json
 
 from session_tracker.agents import mapping
 from session_tracker.core.context import SESSION_ENV, Context
-from session_tracker.core.model import Project, Session, load_project, load_session_file
+from session_tracker.core.model import Session, load_session_file
 from session_tracker.core.sessions import record
 from session_tracker.documents import writer
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Mapping
 
 CONTINUING = ("resume", "compact")
 
 
-def _started_by(session: Session, agent: str, agent_session: str) -> bool:
-    started = session.started
-    return started is not None and started.text("agent") == agent and started.text("agent_session_id") == agent_session
+#: What the SessionStart context needs of the other sessions: blockers, metrics (the previous
+#: handoff's delta), task updates, the one list of next steps (handoff items, the steps an end
+#: left) and renumbers. The previous session is read in full.
+CONTEXT_TYPES = frozenset({"session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded", "task.updated",
+                           "handoff.item", "session.renumbered"})
+#: What the context shows of the current session: its start, end and handoff items.
+CURRENT_TYPES = frozenset({"session.started", "session.ended", "handoff.item"})
 
 
-def find_session(ctx: Context, project: Project, agent: str, agent_session: str) -> Session | None:
-    """The open session mapped to the agent's session: from the local mapping, else from the
-    ``agent_session_id`` in ``session.started`` (a mapping lost with ``.sessions/local/``)."""
+def find_session(ctx: Context, conn: sqlite3.Connection, agent: str, agent_session: str) -> Session | None:
+    """The open session mapped to the agent's session: from the local mapping, else the newest
+    open session whose ``session.started`` names this agent session (a mapping lost with
+    ``.sessions/local/``). Found through the index, which holds what the context shows of it
+    (:data:`CURRENT_TYPES`), so a session of 30,000 events is not read again."""
+    from session_tracker.index import query
+
     mapped = mapping.lookup(ctx.layout, agent, agent_session)
-    for session in project.sessions:
-        if session.ended is None and mapped and (session.file, session.sid) == mapped:
-            return session
-    candidates = [s for s in project.sessions if s.ended is None and _started_by(s, agent, agent_session)]
-    return candidates[-1] if candidates else None
+    candidates: list[str] = [mapped[1]] if mapped else []
+    rows = conn.execute(
+        "SELECT s.sid, e.raw FROM sessions s JOIN events e ON e.rowid = s.started_rowid "
+        "WHERE s.ended_rowid IS NULL AND s.agent = ? ORDER BY s.start_t, s.number", (agent,)
+    ).fetchall()
+    candidates += [sid for sid, raw in reversed(rows) if (json.loads(raw).get("data") or {}).get("agent_session_id") == agent_session]
+    for sid in candidates:
+        found = query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
+        if found is not None and found.ended is None and (mapped is None or sid != mapped[1] or found.file == mapped[0]):
+            return found
+    return None
 
 
 def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_session: str, env: Mapping[str, str]) -> tuple[str, str]:
@@ -48,33 +63,51 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     handoff as ``additionalContext`` (Claude Code hooks reference, "SessionStart decision
     control"; Codex and Gemini CLI read the same shape), within the agent's budget; its receipt
     is recorded as a ``context.injected`` event of the session.
+
+    Reads the previous session in full; of the current one and the others only what the
+    context shows (blockers, metrics, task updates, next steps, the newest decisions), from the
+    index.
     """
+    from session_tracker import index
     from session_tracker.agents.context import budget_for, compose
+    from session_tracker.index import ingest, query
 
     source = payload.get("source", payload.get("trigger"))
     source = source if isinstance(source, str) else "startup"
-    project = load_project(ctx.layout)
-    session = find_session(ctx, project, agent, agent_session) if source in CONTINUING else None
-    note = ""
-    if session is None:
-        from session_tracker.commands.init import init
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        session = find_session(ctx, conn, agent, agent_session) if source in CONTINUING else None
+        note = ""
+        if session is None:
+            from session_tracker.commands.init import init
 
-        extra: dict[str, object] = {"agent": agent, "agent_session_id": agent_session, "agent_source": source}
-        model = payload.get("model")
-        if isinstance(model, str) and model:
-            extra["model"] = model
-        started = init(ctx, extra=extra)
-        name, sid = str(started["session"]), str(started["sid"])
-        if source in CONTINUING:
-            note = f"{source}: no open session of agent session {agent_session}; started {name}"
-        project = load_project(ctx.layout)
-        session = next(s for s in project.sessions if s.sid == sid)
-    mapping.save(ctx.layout, agent, agent_session, session.file, session.sid)
-    _export(session.file, env)  # the file stem: unique even when a merge brings a second session with its number
+            extra: dict[str, object] = {"agent": agent, "agent_session_id": agent_session, "agent_source": source}
+            model = payload.get("model")
+            if isinstance(model, str) and model:
+                extra["model"] = model
+            started = init(ctx, extra=extra)
+            from session_tracker.core.files import session_stem
+
+            name, sid = str(started["session"]), str(started["sid"])
+            if source in CONTINUING:
+                note = f"{source}: no open session of agent session {agent_session}; started {name}"
+            ingest.refresh(conn, ctx.layout)  # the index sees the session just started
+            session = query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
+            if session is None:
+                session = next(s for s in load_session_file(ctx.layout, session_stem(name, sid))[0] if s.sid == sid)
+        previous = query.newest_ended(conn, exclude=session.sid)
+        project, chosen = query.project(conn, ctx.layout, {previous[0]} if previous else set(), CONTEXT_TYPES, sparse=True,
+                                        loaded=[session])  # the current one as found above
+        decisions = query.latest_decisions(conn, ctx.layout, 20)
+    finally:
+        conn.close()
+    current = next((s for s in chosen if s.sid == session.sid), session)
+    mapping.save(ctx.layout, agent, agent_session, current.file, current.sid)
+    _export(current.file, env)  # the file stem: unique even when a merge brings a second session with its number
     budget, limit = budget_for(ctx.config, agent)
-    text, receipt = compose(ctx, project, session, continued=source in CONTINUING and not note, budget=budget)
+    text, receipt = compose(ctx, project, current, continued=source in CONTINUING and not note, budget=budget, decisions=decisions)
     # The receipt: what the agent was told, so a person can see it (`session-tracker receipts`).
-    record(ctx, session, "context.injected", {"agent": agent, "agent_session": agent_session, "source": source,
+    record(ctx, current, "context.injected", {"agent": agent, "agent_session": agent_session, "source": source,
                                               "inline_limit": limit, **receipt})
     output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
     return json.dumps(output, ensure_ascii=False), note

@@ -47,6 +47,8 @@ def fresh(layout: Layout) -> sqlite3.Connection:
         ingest.refresh(conn, layout)
     except schema.CORRUPT as exc:  # a page went bad under us: throw it away, build again
         conn.close()
+        if not schema.corrupt(exc):
+            raise
         schema.discard(index_path(layout), exc)
         conn = schema.connect(index_path(layout))
         ingest.refresh(conn, layout)
@@ -64,6 +66,8 @@ def connect_fresh(layout: Layout) -> sqlite3.Connection:
         try:
             return fresh(layout)
         except (OSError, *schema.CORRUPT):
+            # read-only, unopenable, or still bad after one rebuild (or locked past the busy
+            # timeout): the answer from the event files themselves is the same, only slower
             pass
     conn = schema.connect(":memory:")
     ingest.refresh(conn, layout)

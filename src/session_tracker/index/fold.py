@@ -13,11 +13,27 @@ from __future__ import annotations
 
 import json
 
-from session_tracker.index.ingest import NO_SESSION, PLAN_TYPES
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
+
+#: Types of the project's plan: they name the session they were recorded in, but are not part
+#: of its work, so they do not make or count in a ``sessions`` row.
+PLAN_TYPES = frozenset({
+    "project.set", "phase.added", "phase.set", "milestone.added", "milestone.set", "component.added", "component.set",
+    "task.added", "task.set", "question.opened", "question.answered", "next.added", "next.done", "resource.added",
+    "interface.defined", "issue.noted", "issue.fixed", "plan.removed", "memory.added",
+})
+NO_SESSION = "project"  # the sid of plan events recorded with no session open
+#: An event file of project events (``project.jsonl``, ``project-<clone>.jsonl``, a ``project/``
+#: folder): its events name the session they were recorded in but are not part of it.
+PROJECT_SOURCE_SQL = "(source LIKE 'project%' OR source LIKE '%/project%')"
+
+
+def is_project_source(rel: str) -> bool:
+    """True for an event file of project events (see :data:`PROJECT_SOURCE_SQL`)."""
+    return rel.startswith("project") or "/project" in rel
+
 
 CHUNK = 400  # sids per statement (SQLite allows 32,766 parameters; stay well below)
 _PLAN = ", ".join(f"'{t}'" for t in sorted(PLAN_TYPES))
@@ -49,14 +65,15 @@ def _fold_chunk(conn: sqlite3.Connection, sids: list[str]) -> None:
         f"""SELECT sid, count(*), sum(type = 'note'), sum(type = 'decision'), sum(type = 'blocker.opened'),
                    sum(type = 'commit'), min(CASE WHEN type = 'session.started' THEN rowid END),
                    min(CASE WHEN type = 'session.ended' THEN rowid END), min(rowid)
-            FROM events WHERE sid IN ({marks}) AND type NOT IN ({_PLAN}) GROUP BY sid""",
+            FROM events WHERE sid IN ({marks}) AND type NOT IN ({_PLAN}) AND NOT {PROJECT_SOURCE_SQL} GROUP BY sid""",
         sids,
     ).fetchall()
     starts = {
         row[0]: (row[1], row[2])
         for row in conn.execute(
             f"""SELECT sid, moment, t FROM (SELECT sid, moment, t, row_number() OVER (PARTITION BY sid ORDER BY t, rowid) AS n
-                FROM events WHERE sid IN ({marks}) AND type NOT IN ({_PLAN}) AND type != 'session.ended') WHERE n = 1""",
+                FROM events WHERE sid IN ({marks}) AND type NOT IN ({_PLAN}) AND NOT {PROJECT_SOURCE_SQL}
+                AND type != 'session.ended') WHERE n = 1""",
             sids,
         )
     }

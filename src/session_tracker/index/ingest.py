@@ -4,15 +4,17 @@ Which files: every ``*.jsonl`` under ``.sessions/events/`` (recursively) and
 ``.sessions/project*.jsonl`` (the layout before issue 11), each keyed by its path relative to
 ``.sessions/``. A file whose session (or this worktree's project events) is open here has a
 journal in ``.sessions/local/journal/``: for it the index reads what the file will hold once
-published (:func:`session_tracker.core.journal.published`, the file's lines then the journal's),
-under the file's own key, so publishing or ending changes nothing in the index. Events are
-folded by their ``type``, never by the file they came from.
+published (:func:`session_tracker.core.journal.published`: the file's lines, then the
+journal's), under the file's own key, so publishing or ending changes nothing in the index.
+Events are folded by their ``type``, never by the file they came from.
 
 Per file the index remembers the byte offset of the last complete line it read, the file's
-size and mtime, and up to 64 bytes before the offset. A file whose size and mtime are unchanged
-is not opened. A file that grew is read from the offset on; one that shrank below the offset or
-whose bytes before the offset changed (rewritten, e.g. by a rebase) is read again from the
-start, its old rows deleted first; a file that disappeared loses its rows. A torn last line is
+size and mtime, and the CRC-32 of the bytes before the offset. A file whose size and mtime are
+unchanged is not opened (one modified in the last two seconds is checked again, as git does
+for "racily clean" files). A changed file is read; when its bytes before the offset still
+have that CRC only the rest is ingested, otherwise (it shrank, or was rewritten, e.g. by a
+rebase) it is ingested again from the start, its old rows deleted first; a file that
+disappeared loses its rows. A torn last line is
 left for the next refresh (the writer's ``os.write`` may still be landing); an undecodable
 complete line is recorded in ``problems`` as ``file:line``, as :func:`store.read` reports it.
 
@@ -23,28 +25,23 @@ inside it, so concurrent refreshes queue and never ingest a line twice.
 from __future__ import annotations
 
 import os
+import time
+import zlib
 from datetime import datetime
 from json import JSONDecoder
 
 from session_tracker.core.events import SCHEMA_VERSION, BadLine, decode, encode
+from session_tracker.index.fold import NO_SESSION, PLAN_TYPES, fold_sessions, is_project_source
 from session_tracker.index.text import paths_of, searchable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
-    from typing import Any, BinaryIO
+    from typing import Any
 
     from session_tracker.core.paths import Layout
 
-TAIL = 64
-#: Types of the project's plan: they name the session they were recorded in, but are not part
-#: of its work, so they do not make or count in a ``sessions`` row.
-PLAN_TYPES = frozenset({
-    "project.set", "phase.added", "phase.set", "milestone.added", "milestone.set", "component.added", "component.set",
-    "task.added", "task.set", "question.opened", "question.answered", "next.added", "next.done", "resource.added",
-    "interface.defined", "issue.noted", "issue.fixed", "plan.removed", "memory.added",
-})
-NO_SESSION = "project"  # the sid of plan events recorded with no session open
+RACY_S = 2
 #: Types whose line is not copied into the index (90% of a store: work-log notes and agent
 #: activity); their text is in the full-text table, the full event is read from the file at ``pos``.
 BULKY = frozenset({"note", "file.touched", "command.run", "agent.activity", "checkpoint"})
@@ -54,6 +51,7 @@ _decode = JSONDecoder().decode
 def event_files(layout: Layout) -> dict[str, str]:
     """``{path relative to .sessions/: absolute path}`` of every event file (see module doc)."""
     found: dict[str, str] = {}
+    prefix = len(os.path.join(layout.store, ""))
     stack = [layout.events_dir]
     while stack:
         folder = stack.pop()
@@ -64,8 +62,8 @@ def event_files(layout: Layout) -> dict[str, str]:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
-            elif entry.name.endswith(".jsonl"):
-                found[os.path.relpath(entry.path, layout.store).replace(os.sep, "/")] = entry.path
+            elif entry.name.endswith(".jsonl"):  # (relpath costs ~40 µs a call: 10,000 files)
+                found[entry.path[prefix:].replace(os.sep, "/")] = entry.path
     try:
         for name in os.listdir(layout.store):
             if name.startswith("project") and name.endswith(".jsonl"):
@@ -77,9 +75,7 @@ def event_files(layout: Layout) -> dict[str, str]:
 
 def journaled(layout: Layout) -> dict[str, str]:
     """``{path relative to .sessions/ of an events file: its stem}`` for every file whose
-    session (or project events) is open here, with a journal in ``local/journal/``
-    (:mod:`session_tracker.core.journal`): the index reads what the file will hold once
-    published, so an open session is seen whole, never twice."""
+    session (or project events) is open here, with a journal (see the module doc)."""
     from session_tracker.core import journal
 
     events = os.path.relpath(layout.events_dir, layout.store).replace(os.sep, "/")
@@ -87,13 +83,13 @@ def journaled(layout: Layout) -> dict[str, str]:
 
 
 def _stamp(layout: Layout, path: str, stem: str | None) -> tuple[int, int] | None:
-    """``(size, mtime_ns)`` of an events file, or of it and its journal together."""
+    """``(size, mtime_ns)`` of an events file, or of it and its journal together; None when
+    neither exists."""
     from session_tracker.core import journal
 
-    paths = [path] if stem is None else [path, journal.path_of(layout, stem)]
     size = mtime = 0
     seen = False
-    for one in paths:
+    for one in (path,) if stem is None else (path, journal.path_of(layout, stem)):
         try:
             st = os.stat(one)
         except FileNotFoundError:
@@ -115,13 +111,13 @@ def _instant(moment: str) -> float:
 _REQUIRED = ("id", "ts", "session", "sid", "type", "actor")
 
 
-def _quick(raw: bytes) -> dict[str, object] | None:
+def _quick(raw: bytes) -> dict[str, Any] | None:
     """The line's object when it is a well-formed current-version event, else None (then
     :func:`events.decode` decides: a problem with its reason, or an upgrade). The same checks
     as ``decode``, without building an :class:`Event`: a full build reads a million lines."""
     try:
         obj = _decode(raw.decode("utf-8"))
-    except ValueError:  # UnicodeDecodeError is one too
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; a line nested too deep for json
         return None
     if type(obj) is not dict or type(obj.get("v")) is not int or obj["v"] != SCHEMA_VERSION or type(obj.get("data", {})) is not dict:
         return None
@@ -166,7 +162,7 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
 class _Batch:
     """Rows gathered from the files read in one refresh, written with ``executemany``."""
 
-    __slots__ = ("events", "fts", "next_rowid", "paths", "problems", "touched")
+    __slots__ = ("events", "fts", "next_rowid", "paths", "problems", "touched", "touched_project")
 
     def __init__(self, next_rowid: int) -> None:
         self.next_rowid = next_rowid
@@ -175,33 +171,62 @@ class _Batch:
         self.paths: list[tuple[str, str, int]] = []
         self.problems: list[tuple[str, int, str]] = []
         self.touched: set[str] = set()
+        self.touched_project = False
+
+
+FLUSH_ROWS = 20_000  # rows gathered before they are written: memory stays bounded on a full build
+#: Secondary indexes dropped while a build from nothing inserts, and made again after (sorting
+#: once is several times cheaper than inserting into B-trees row by row).
+DEFERRED_INDEXES = {
+    "events_sid": "CREATE INDEX events_sid ON events (sid, type)",
+    "events_type": "CREATE INDEX events_type ON events (type, t)",
+    "paths_path": "CREATE INDEX paths_path ON paths (path)",
+}
 
 
 def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], todo: list[str], gone: list[str],
             open_here: dict[str, str]) -> int:
-    state = {row[0]: row[1:] for row in conn.execute("SELECT path, offset, size, mtime_ns, tail, lines FROM sources")}
+    state = {row[0]: row[1:] for row in conn.execute("SELECT path, offset, size, mtime_ns, crc, lines FROM sources")}
     batch = _Batch((conn.execute("SELECT max(rowid) FROM events").fetchone()[0] or 0) + 1)
+    bulk = not state and len(todo) > 100
+    if bulk:
+        for name in DEFERRED_INDEXES:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
     for rel in gone:
         if rel in state:
             _drop(conn, rel, batch)
+    added = 0
     for rel in todo:
         stem = open_here.get(rel)
         _read_file(conn, rel, files[rel], state.get(rel), batch, None if stem is None else (layout, stem))
+        if len(batch.events) >= FLUSH_ROWS:
+            added += _flush(conn, batch)
+    added += _flush(conn, batch)
+    if bulk:
+        for sql in DEFERRED_INDEXES.values():
+            conn.execute(sql)
+    fold_sessions(conn, batch.touched)
+    return added
+
+
+def _flush(conn: sqlite3.Connection, batch: _Batch) -> int:
+    """Write the rows gathered so far; returns how many events were written."""
     first = batch.next_rowid - len(batch.events)
     before = conn.total_changes
     conn.executemany("INSERT OR IGNORE INTO events (rowid, source, line, pos, id, ts, moment, t, session, sid, type, actor, raw, kind) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.events)
-    if conn.total_changes - before != len(batch.events):  # duplicates ignored: index only what went in
+    written = conn.total_changes - before
+    if written != len(batch.events):  # duplicates ignored: index only what went in
         kept = {row[0] for row in conn.execute("SELECT rowid FROM events WHERE rowid >= ?", (first,))}
+        conn.executemany("INSERT INTO duplicates (source, line, id) VALUES (?, ?, ?)",
+                         [(row[1], row[2], row[4]) for row in batch.events if row[0] not in kept])
         batch.fts = [row for row in batch.fts if row[0] in kept]
         batch.paths = [row for row in batch.paths if row[2] in kept]
     conn.executemany("INSERT INTO fts (rowid, body) VALUES (?, ?)", batch.fts)
     conn.executemany("INSERT INTO paths (sid, path, rowid_event) VALUES (?, ?, ?)", batch.paths)
     conn.executemany("INSERT INTO problems (source, line, reason) VALUES (?, ?, ?)", batch.problems)
-    from session_tracker.index.fold import fold_sessions
-
-    fold_sessions(conn, batch.touched)
-    return len(batch.events)
+    batch.events, batch.fts, batch.paths, batch.problems = [], [], [], []
+    return written
 
 
 def _drop(conn: sqlite3.Connection, rel: str, batch: _Batch) -> None:
@@ -211,60 +236,41 @@ def _drop(conn: sqlite3.Connection, rel: str, batch: _Batch) -> None:
     conn.execute("DELETE FROM paths WHERE rowid_event IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
     conn.execute("DELETE FROM events WHERE source = ?", (rel,))
     conn.execute("DELETE FROM problems WHERE source = ?", (rel,))
+    conn.execute("DELETE FROM duplicates WHERE source = ?", (rel,))
     conn.execute("DELETE FROM sources WHERE path = ?", (rel,))
 
 
 def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[object, ...] | None, batch: _Batch,
                journal_of: tuple[Layout, str] | None = None) -> None:
-    """Read ``rel`` from its offset on; ``journal_of`` (layout, stem): the file is open here, so
-    read what it will hold once published (its lines, then its journal's)."""
+    """Ingest what ``rel`` holds past what the index read of it. ``journal_of`` ``(layout,
+    stem)``: the file is open here; read what it will hold once published (module doc)."""
     if journal_of is not None:
         from session_tracker.core import journal
 
         whole = journal.published(*journal_of)
-        stamp = _stamp(journal_of[0], path, journal_of[1]) or (len(whole), 0)
-        blob, offset, lines = _read_from(whole, known, len(whole))
+        size, mtime_ns = _stamp(journal_of[0], path, journal_of[1]) or (len(whole), 0)
     else:
         try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
+            handle = open(path, "rb")  # noqa: SIM115 - a missing file is handled before the with
         except FileNotFoundError:
             if known is not None:
                 _drop(conn, rel, batch)
             return
         with handle:
             st = os.fstat(handle.fileno())
-            stamp = (st.st_size, st.st_mtime_ns)
-            blob, offset, lines = _read_from(handle, known, st.st_size)
-    if known is not None and offset == 0:  # shrank or rewritten under the offset: stale, read it all again
-        _drop(conn, rel, batch)
-    _lines(conn, rel, blob, offset, lines, known, batch, stamp, keep_raw=journal_of is not None)
-
-
-def _read_from(source: BinaryIO | bytes, known: tuple[object, ...] | None, size: int) -> tuple[bytes, int, int]:
-    """``(bytes from the offset on, offset, lines before it)`` of an open file or a bytes
-    object; offset 0 when ``known`` is None or its tail no longer matches (read from the start)."""
-    offset, lines = 0, 0
+            whole = handle.read()
+        size, mtime_ns = st.st_size, st.st_mtime_ns
+    offset, lines, crc = 0, 0, 0
     if known is not None:
-        old_offset, _, _, tail, old_lines = known
-        assert isinstance(old_offset, int) and isinstance(old_lines, int) and isinstance(tail, bytes)
-        if size >= old_offset:
-            if isinstance(source, bytes):
-                before = source[old_offset - len(tail):old_offset]
-            else:
-                source.seek(old_offset - len(tail))
-                before = source.read(len(tail))
-            if before == tail:
-                offset, lines = old_offset, old_lines
-    if isinstance(source, bytes):
-        return source[offset:], offset, lines
-    source.seek(offset)
-    return source.read(), offset, lines
-
-
-def _lines(conn: sqlite3.Connection, rel: str, blob: bytes, offset: int, lines: int, known: tuple[object, ...] | None,
-           batch: _Batch, stamp: tuple[int, int], keep_raw: bool) -> None:
-    """Index the complete lines of ``blob`` (read from byte ``offset``) and record how far."""
+        old_offset, _, _, old_crc, old_lines = known
+        assert isinstance(old_offset, int) and isinstance(old_lines, int) and isinstance(old_crc, int)
+        if len(whole) >= old_offset and zlib.crc32(whole[:old_offset]) == old_crc:
+            offset, lines, crc = old_offset, old_lines, old_crc
+        else:  # shrank, or rewritten under the offset (a rebase): stale, read it all again
+            _drop(conn, rel, batch)
+    blob = whole[offset:]
     end = blob.rfind(b"\n") + 1  # a torn last line waits for the next refresh
+    project_file = is_project_source(rel)
     label = f".sessions/{rel}"
     pos = offset
     for raw in blob[:end].split(b"\n")[:-1]:
@@ -272,26 +278,28 @@ def _lines(conn: sqlite3.Connection, rel: str, blob: bytes, offset: int, lines: 
         here, pos = pos, pos + len(raw) + 1
         if not raw.strip():
             continue
-        obj: dict[str, Any] | None = _quick(raw)
+        obj = _quick(raw)
         if obj is None:  # not the common well-formed v1 line: the full decoder says why (or upgrades it)
             try:
                 event = decode(raw, f"{label}:{lines}")
             except BadLine as bad:
                 batch.problems.append((rel, lines, bad.reason))
                 continue
-            obj = {**event.to_dict()}
+            obj = dict(event.to_dict())
             text: str | None = encode(event).decode("utf-8").rstrip("\n")  # upgraded to the current version
         else:
             text = None
         data, type_, sid, session = obj["data"], obj["type"], obj["sid"], obj["session"]
-        if text is None and (keep_raw or type_ not in BULKY):  # a journal's positions are not the file's
+        if text is None and (journal_of is not None or type_ not in BULKY):  # a journal's positions are not the file's
             text = raw.decode("utf-8")
         rowid = batch.next_rowid
         batch.next_rowid += 1
         at = data.get("at")
         moment = at if isinstance(at, str) else obj["ts"]
         t = _instant(moment)
-        if type_ not in PLAN_TYPES and sid != NO_SESSION:
+        if project_file:
+            batch.touched_project = True
+        elif type_ not in PLAN_TYPES and sid != NO_SESSION:
             batch.touched.add(sid)
         paths = paths_of(type_, data)
         found = searchable(type_, data, paths)
@@ -301,9 +309,8 @@ def _lines(conn: sqlite3.Connection, rel: str, blob: bytes, offset: int, lines: 
                              found[0] if found else None))
         for touched in paths:
             batch.paths.append((sid, touched, rowid))
-    new_offset = offset + end
-    before = known[3] if known is not None and offset else b""
-    assert isinstance(before, bytes)
-    tail = (before + blob[:end])[-TAIL:]  # the bytes before the offset: a rewrite shows there
-    conn.execute("INSERT OR REPLACE INTO sources (path, offset, size, mtime_ns, tail, lines) VALUES (?, ?, ?, ?, ?, ?)",
-                 (rel, new_offset, stamp[0], stamp[1], tail, lines))
+    # A file changed within the last RACY_S may change again within the same mtime tick at the
+    # same size (racy git): its size is not trusted, so the next refresh checks its crc again.
+    racy = time.time_ns() - mtime_ns < RACY_S * 1_000_000_000
+    conn.execute("INSERT OR REPLACE INTO sources (path, offset, size, mtime_ns, crc, lines) VALUES (?, ?, ?, ?, ?, ?)",
+                 (rel, offset + end, -1 if racy else size, mtime_ns, zlib.crc32(blob[:end], crc), lines))

@@ -29,7 +29,7 @@ SUMMARY_TYPES = frozenset({
 #: one) and say how many more the work log holds (``Session.omitted_notes``).
 NOTES_KEPT = 12  # more than any view lists (documents.tracker shows the newest 10)
 #: What one session's handoff needs of the others: blockers (open at its end) and metrics (the delta).
-HANDOFF_TYPES = frozenset({"session.started", "session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded"})
+HANDOFF_TYPES = frozenset({"blocker.opened", "blocker.resolved", "metrics.recorded"})
 
 SESSION_COLUMNS = ("sid", "number", "source", "start_moment", "end_moment", "status", "branch", "agent", "objective",
                    "events", "entries", "decisions", "blockers", "commits")
@@ -99,13 +99,24 @@ def event(conn: sqlite3.Connection, layout: Layout, ref: int | str) -> Event | N
         return None
 
 
-def problems(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """Every undecodable line the index met: ``[(".sessions/<file>:<line>", reason)]``."""
-    return [(f".sessions/{s}:{n}", r) for s, n, r in conn.execute("SELECT source, line, reason FROM problems ORDER BY source, line")]
+def problems(conn: sqlite3.Connection, layout: Layout | None = None) -> list[tuple[str, str]]:
+    """Every undecodable line the index met: ``[(".sessions/<file>:<line>", reason)]``. With
+    ``layout``, a line of a session open here is named in its journal, where it was written
+    (the index reads the journal's lines under the file's key)."""
+    from session_tracker.core import journal
+
+    out = []
+    for source, line, reason in conn.execute("SELECT source, line, reason FROM problems ORDER BY source, line"):
+        where = f".sessions/{source}"
+        if layout is not None and os.path.exists(path := journal.path_of(layout, stem_of(source))):
+            where = layout.relative(path)
+        out.append((f"{where}:{line}", reason))
+    return out
 
 
 def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
-            types: frozenset[str] = SUMMARY_TYPES, sparse: bool = False, notes: int = 0) -> tuple[Project, list[Session]]:
+            types: frozenset[str] = SUMMARY_TYPES, sparse: bool = False, notes: int = 0,
+            loaded: Iterable[Session] = ()) -> tuple[Project, list[Session]]:
     """The project as views see it, with the sessions of the file stems ``full`` read in full
     from their event files (journal and renumber files folded in:
     :func:`session_tracker.core.model.load_session_file`) and every other session holding only
@@ -113,6 +124,7 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
     events). ``notes``: also keep each session's newest ``notes`` work-log notes and every
     retroactive event, and count the notes left out (``Session.omitted_notes``). ``sparse``
     leaves out the sessions with no such event (views that look only at those: blockers, metrics).
+    ``loaded``: sessions the caller already holds (they take their place, unread).
 
     Returns ``(project, the sessions read in full)``; ``project.problems`` are the index's.
     Raises:
@@ -121,6 +133,7 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
     from session_tracker.core.merging import label_clashes
     from session_tracker.core.model import load_session_file
     from session_tracker.core.store import Problem
+    from session_tracker.index.fold import PROJECT_SOURCE_SQL
 
     meta = {row[0]: row[1:] for row in conn.execute("SELECT sid, number, start_moment, source FROM sessions")}
     views: dict[str, Session] = {}
@@ -130,7 +143,8 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
         where = (f"({where} OR e.moment != e.ts OR e.rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER "
                  f"(PARTITION BY sid ORDER BY rowid DESC) AS n FROM events WHERE type = 'note' AND moment = ts) WHERE n <= {int(notes)}))")
     for sid, raw, source, pos in conn.execute(
-        f"SELECT e.sid, e.raw, e.source, e.pos FROM events e JOIN sessions s ON s.sid = e.sid WHERE {where} ORDER BY e.rowid"
+        f"SELECT e.sid, e.raw, e.source, e.pos FROM events e JOIN sessions s ON s.sid = e.sid WHERE {where} "
+        f"AND NOT {PROJECT_SOURCE_SQL.replace('source', 'e.source')} ORDER BY e.rowid"
     ):
         session = views.get(sid)
         if session is None:
@@ -152,12 +166,86 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
         session.name = session.doc = number  # the newest renumber's, as the index folded it
         if session.started is None:
             session.pin_start(start)
-    chosen: list[Session] = []
-    for stem in sorted(set(full)):
+    chosen: list[Session] = list(loaded)
+    views.update((one.sid, one) for one in chosen)
+    for stem in sorted(set(full) - {one.file for one in chosen}):
         found, _ = load_session_file(layout, stem)
         for one in found:
             views[one.sid] = one
             chosen.append(one)
     label_clashes(list(views.values()))
-    bad = [Problem(where, reason) for where, reason in problems(conn)]
+    bad = [Problem(where, reason) for where, reason in problems(conn, layout)]
     return Project(list(views.values()), bad), chosen
+
+
+def newest_ended(conn: sqlite3.Connection, exclude: str = "") -> tuple[str, str] | None:
+    """``(file stem, sid)`` of the newest ended session (by end time, then number) other than
+    sid ``exclude``; None when there is none."""
+    row = conn.execute("SELECT source, sid FROM sessions WHERE ended_rowid IS NOT NULL AND sid != ? ORDER BY end_t DESC, number DESC LIMIT 1",
+                       (exclude,)).fetchone()
+    return (stem_of(row[0]), str(row[1])) if row else None
+
+
+def latest_decisions(conn: sqlite3.Connection, layout: Layout, n: int) -> tuple[int, list[Event]]:
+    """``(how many decisions the sessions hold, the newest n)``, newest first by (moment, id)
+    (text order, as the context sorts them)."""
+    count = conn.execute("SELECT count(*) FROM events e JOIN sessions s ON s.sid = e.sid WHERE e.type = 'decision'").fetchone()[0]
+    rows = conn.execute(
+        "SELECT e.raw, e.source, e.pos FROM events e JOIN sessions s ON s.sid = e.sid WHERE e.type = 'decision' "
+        "ORDER BY e.moment DESC, e.id DESC LIMIT ?", (n,)
+    ).fetchall()
+    return int(count), [_event(raw if raw is not None else read_line(layout, source, pos)) for raw, source, pos in rows]
+
+
+def duplicate_ids(conn: sqlite3.Connection) -> list[tuple[str, list[str]]]:
+    """Event ids on more than one line of the session files: ``[(id, [".sessions/<file>:<line>", …])]``,
+    first copy first (the one readers keep), ids in order."""
+    from session_tracker.index.fold import PROJECT_SOURCE_SQL
+
+    rows = conn.execute(
+        f"""WITH twice AS (SELECT id FROM events WHERE NOT {PROJECT_SOURCE_SQL} GROUP BY id HAVING count(*) > 1
+                           UNION SELECT id FROM duplicates WHERE NOT {PROJECT_SOURCE_SQL})
+            SELECT id, source, line FROM events WHERE id IN twice AND NOT {PROJECT_SOURCE_SQL}
+            UNION ALL SELECT id, source, line FROM duplicates WHERE NOT {PROJECT_SOURCE_SQL}
+            ORDER BY id, source, line"""
+    ).fetchall()
+    out: dict[str, list[str]] = {}
+    for event_id, source, line in rows:
+        out.setdefault(event_id, []).append(f".sessions/{source}:{line}")
+    return list(out.items())
+
+
+def open_sessions(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """``[(name, sid)]`` of sessions started and not ended, in start order."""
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT number, sid FROM sessions WHERE ended_rowid IS NULL AND started_rowid IS NOT NULL ORDER BY start_t, number")]
+
+
+def shared_numbers(conn: sqlite3.Connection) -> list[tuple[str, list[str]]]:
+    """``[(number, [sid, …])]`` of numbers more than one session holds (a merge collision)."""
+    rows = conn.execute("SELECT number, sid FROM sessions WHERE number IN (SELECT number FROM sessions GROUP BY number HAVING count(*) > 1) "
+                        "ORDER BY number, start_t, rowid").fetchall()
+    out: dict[str, list[str]] = {}
+    for number, sid in rows:
+        out.setdefault(number, []).append(sid)
+    return list(out.items())
+
+
+def session_view(conn: sqlite3.Connection, layout: Layout, sid: str, types: frozenset[str]) -> Session | None:
+    """The session ``sid`` holding only its events of ``types`` (start pinned), from the index;
+    None when the index has no such session."""
+    meta = conn.execute("SELECT number, start_moment, source FROM sessions WHERE sid = ?", (sid,)).fetchone()
+    if meta is None:
+        return None
+    from session_tracker.index.fold import PROJECT_SOURCE_SQL
+
+    session = Session(meta[0], sid, stem_of(meta[2]))
+    marks = ", ".join(f"'{t}'" for t in sorted(types))
+    for raw, source, pos in conn.execute(
+        f"SELECT raw, source, pos FROM events WHERE sid = ? AND type IN ({marks}) AND NOT {PROJECT_SOURCE_SQL} ORDER BY rowid", (sid,)
+    ):
+        session.add(_event(raw if raw is not None else read_line(layout, source, pos)))
+    session.name = session.doc = meta[0]  # the newest renumber's, as the index folded it
+    if session.started is None:
+        session.pin_start(meta[1])
+    return session

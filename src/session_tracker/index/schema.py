@@ -23,8 +23,17 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 BUSY_TIMEOUT_MS = 30_000
-#: What SQLite raises for a file that is not (or no longer) a sound database.
+#: What SQLite raises for a file that is not (or no longer) a sound database, or of a shape this
+#: code does not expect; see :func:`corrupt` (a locked database is neither).
 CORRUPT = (sqlite3.DatabaseError,)
+
+
+def corrupt(exc: BaseException) -> bool:
+    """True when ``exc`` means the index file must be rebuilt, not waited for."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    text = str(exc).lower()
+    return not (isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text))
 
 
 def _script(conn: sqlite3.Connection, sql: str) -> None:
@@ -45,7 +54,7 @@ def _m001_initial(conn: sqlite3.Connection) -> bool:
             offset INTEGER NOT NULL,    -- bytes consumed: every complete line before it
             size INTEGER NOT NULL,      -- st_size and st_mtime_ns at the last read
             mtime_ns INTEGER NOT NULL,
-            tail BLOB NOT NULL,         -- up to 64 bytes before offset: a rewrite under it means stale
+            crc INTEGER NOT NULL,       -- CRC-32 of the bytes before offset: a rewrite under it means stale
             lines INTEGER NOT NULL      -- complete lines consumed (for file:line)
         );
         CREATE TABLE events (
@@ -132,10 +141,18 @@ def _m002_search(conn: sqlite3.Connection) -> bool:
     return True
 
 
+def _m003_duplicates(conn: sqlite3.Connection) -> bool:
+    # Second copies of a line (same id in one file, as merge=union can leave them): readers keep
+    # the first, `doctor` names every copy. Only a full read finds the copies already ingested.
+    conn.execute("CREATE TABLE duplicates (source TEXT NOT NULL, line INTEGER NOT NULL, id TEXT NOT NULL)")
+    return True
+
+
 #: The migrations, in order. Append only: never rename, reorder or edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], bool]]] = [
     ("m001_initial", _m001_initial),
     ("m002_search", _m002_search),
+    ("m003_duplicates", _m003_duplicates),
 ]
 
 
@@ -231,7 +248,7 @@ def connect(path: str, upto: int | None = None) -> sqlite3.Connection:
         except (Rebuild, *CORRUPT) as exc:
             if conn is not None:
                 conn.close()
-            if attempt:
+            if attempt or not (isinstance(exc, Rebuild) or corrupt(exc)):
                 raise
             discard(path, exc)
     raise AssertionError("unreachable")  # pragma: no cover

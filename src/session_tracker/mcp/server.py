@@ -5,9 +5,9 @@ Built on the official ``mcp`` Python SDK (2.x: ``mcp.server.mcpserver.MCPServer`
 FastMCP), an optional extra: ``pip install 'session-tracker[mcp]'``. Only the ``mcp`` command
 imports this module, so the rest of the tool never pays for the SDK.
 
-Seven tools, because an agent pays context tokens for every tool it is shown: ``session_status``,
+Eight tools, because an agent pays context tokens for every tool it is shown: ``session_status``,
 ``log``, ``decision``, ``blocker`` (open or resolve), ``task_update``, ``handoff`` (show, or add
-an item) and ``end``. Each one calls the same command function the CLI calls; a
+an item), ``end`` and ``search`` (refs and snippets first, one item in full on request). Each one calls the same command function the CLI calls; a
 :class:`TrackerError` comes back as an MCP tool error (``isError``) whose text is the message and
 the hint, and any other exception as a tool error naming it — the server never crashes on a call.
 """
@@ -46,7 +46,7 @@ def _call(action: Callable[[], dict[str, object]]) -> dict[str, Any]:
 
 
 def build(root: str | None = None, actor: str | None = None) -> MCPServer:
-    """The MCP server with its seven tools.
+    """The MCP server with its eight tools.
 
     Args:
         root: the project root (default: found from the working directory, as the CLI does).
@@ -141,6 +141,22 @@ def build(root: str | None = None, actor: str | None = None) -> MCPServer:
         from session_tracker.commands.end import end as run
 
         return _call(lambda: run(context(), next_steps=tuple(next_steps or ()), session=session))
+
+    @server.tool()
+    def search(
+        query: Annotated[str, Field(description='Words, a "phrase", a prefix*; AND/OR/NOT.')] = "",
+        ref: Annotated[str | None, Field(description="A result's ref: returns that item in full instead of searching.")] = None,
+        limit: Annotated[int, Field(description="At most this many results (1-25).", ge=1, le=25)] = 10,
+        session: Annotated[str | None, Field(description="Only this session.")] = None,
+    ) -> dict[str, Any]:
+        """Search every session's entries, decisions, blockers, next steps, tasks, commits, files
+        and commands, best match first: short snippets with refs; read one in full with ref."""
+        from session_tracker.commands import search as cmd
+
+        if ref:
+            chosen = ref
+            return _call(lambda: cmd.item(context(), chosen))
+        return _call(lambda: cmd.brief(cmd.search(context(), query, session=session, limit=limit)))
 
     return server
 

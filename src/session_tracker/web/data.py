@@ -181,7 +181,7 @@ class Store:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
-        self._plan: tuple[tuple[int, int], Plan] | None = None
+        self._plan: tuple[object, Plan] | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._ready = threading.Event()
@@ -254,7 +254,7 @@ class Store:
     def _refresh(self, previous: Snapshot | None) -> Snapshot:
         from session_tracker.index import query
 
-        plan_stamp = _stamp(self.layout.project_file)
+        plan_stamp = _plan_stamp(self.layout)
         here = open_here(self.layout)
         conn = self.connect()
         try:
@@ -274,7 +274,7 @@ class Store:
             for sid, files in conn.execute("SELECT sid, count(DISTINCT path) FROM paths GROUP BY sid"):
                 if sid in by_sid:
                     by_sid[sid].files = int(files)
-            problems = [f"{where}: {reason}" for where, reason in query.problems(conn)]
+            problems = [f"{where}: {reason}" for where, reason in query.problems(conn, self.layout)]
         finally:
             conn.close()
         if self._plan is None or self._plan[0] != plan_stamp:
@@ -326,6 +326,16 @@ class Store:
     def each_session(self) -> Iterator[Session]:
         """Every session read in full, one event file at a time, by start."""
         return self.read_files(self.files())
+
+
+def _plan_stamp(layout: Layout) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """Size and mtime of every project events file and of this worktree's project journals
+    (where ``next``, ``task`` … append until the next commit publishes them)."""
+    from session_tracker.core import journal
+    from session_tracker.core.files import project_files
+
+    paths = set(project_files(layout)) | {journal.path_of(layout, stem) for stem in journal.project_stems(layout)}
+    return tuple((path, _stamp(path)) for path in sorted(paths))
 
 
 def _stamp(path: str) -> tuple[int, int]:

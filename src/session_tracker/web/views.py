@@ -11,6 +11,7 @@ from session_tracker.commands.summary import describe
 from session_tracker.core.clock import iso, now
 from session_tracker.core.events import Event
 from session_tracker.core.model import Project, Session
+from session_tracker.index.query import stem_of
 from session_tracker.metrics import latest as latest_mod
 from session_tracker.plan.derive import ICONS, State
 from session_tracker.plan.model import TASK_STATUSES
@@ -55,7 +56,7 @@ def sessions_api(snap: Snapshot) -> dict[str, object]:
     from session_tracker.commands.listing import _seconds
 
     until = iso(now())
-    rows = [{"session": r.name, "sid": r.sid, "status": r.status, "open_here": snap.here.get(r.name) == r.sid, "started": r.started,
+    rows = [{"session": r.name, "sid": r.sid, "status": r.status, "open_here": snap.here.get(stem_of(r.source)) == r.sid, "started": r.started,
              "ended": r.ended or None, "duration_s": round(_seconds(r.started, r.ended or None, until), 3), "branch": r.branch or None,
              "entries": r.entries, "decisions": r.decisions, "objective": r.objective} for r in snap.rows]
     return {"v": API_VERSION, "sessions": rows, "total": len(rows), "problems": snap.problems}
@@ -86,7 +87,7 @@ def sessions_page(snap: Snapshot, links: Links, q: str = "", status: str = "", a
     pages = max(1, (len(chosen) + page_size - 1) // page_size)
     page = min(max(1, page), pages)
     twice = ambiguous_names(snap)
-    rows = [{"session": r.name, "sid": r.sid, "status": r.status, "open_here": snap.here.get(r.name) == r.sid,
+    rows = [{"session": r.name, "sid": r.sid, "status": r.status, "open_here": snap.here.get(stem_of(r.source)) == r.sid,
              "href": session_href(links, snap, r.name, r.sid, twice), "started_text": when(r.started, r.tz) if r.started else "",
              "objective": r.objective, "branch": r.branch, "agent": r.agent, "entries": r.entries, "decisions": r.decisions,
              "tokens": r.tokens, "commands": r.commands, "files": r.files}

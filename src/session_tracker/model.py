@@ -34,7 +34,7 @@ class Session:
         sid: the session's ULID (its ``session.started`` event id); ``""`` if never started.
         started: the ``session.started`` event, or None for a file missing it.
         events: every event of this session, file order.
-        ended: the ``session.ended`` event, or None while open.
+        ended: the ``session.ended`` event (the latest of a chain of ``amends``), or None while open.
     """
 
     __slots__ = ("_start", "ended", "events", "file_size", "name", "sid", "started")
@@ -55,7 +55,9 @@ class Session:
         self.events.append(event)
         if event.type == "session.started" and self.started is None:
             self.started = event
-        elif event.type == "session.ended" and self.ended is None:
+        elif event.type == "session.ended" and (self.ended is None or event.data.get("amends") == self.ended.id):
+            # An import that completes a transcript read while it was still being written
+            # amends the end it recorded before (``amends``: that event's id).
             self.ended = event
 
     @property

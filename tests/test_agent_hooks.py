@@ -122,7 +122,7 @@ def test_claude_code_whole_session(store: Path) -> None:
     touched = [(e["data"]["path"], e["data"]["tool"]) for e in events(store) if e["type"] == "file.touched"]
     assert touched == [("src/app.py", "Write"), ("README.md", "Edit"), ("src/app.py", "MultiEdit"), ("nb.ipynb", "NotebookEdit")]
     commands = [e["data"] for e in events(store) if e["type"] == "command.run"]
-    assert commands == [{"command": "pytest -q", "tool": "Bash", "agent_session": "3f1c2b7e-claude"}]
+    assert commands == [{"command": "pytest -q", "tool": "Bash", "agent_session": "3f1c2b7e-claude", "ref": "toolu_1"}]
 
     assert hook("claude-code", claude("Stop", store, stop_hook_active=False), store)[:2] == (0, "")
     assert events(store)[-1]["type"] == "agent.activity" and events(store)[-1]["data"]["event"] == "stop"

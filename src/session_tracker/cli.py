@@ -288,12 +288,12 @@ def hooks_run(hook_name: str, args: tuple[str, ...]) -> None:
 
 # --- AI coding agents (session_tracker.agents, .mcp_server, .importers) -----------------------
 
-AGENT_NAMES = ("claude-code", "codex", "gemini")
+AGENT_NAMES = ("claude-code", "codex", "gemini", "cursor")
 
 
 @main.group()
 def agent() -> None:
-    """Install or remove the hooks of an AI coding agent (Claude Code, Codex, Gemini CLI)."""
+    """Install or remove the hooks of an AI coding agent (Claude Code, Codex, Gemini CLI, Cursor)."""
 
 
 @agent.command("install")

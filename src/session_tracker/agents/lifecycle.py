@@ -46,7 +46,8 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     ``agent_session_id``, ``agent_source`` and ``model``); resume and compact continue the
     mapped one, or start one when none is open. stdout is the SessionStart JSON with the
     handoff as ``additionalContext`` (Claude Code hooks reference, "SessionStart decision
-    control"; Codex and Gemini CLI read the same shape).
+    control"; Codex and Gemini CLI read the same shape); Cursor gets ``{"additional_context",
+    "env": {"CURRENT_SESSION": name}}``.
     """
     from session_tracker.agents.context import build
 
@@ -72,6 +73,11 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     _export(session.name, env)
     budget = int(ctx.config["agents"].get("context_budget") or 8000)  # type: ignore[call-overload]
     text = build(ctx, project, session, continued=source in CONTINUING and not note, budget=budget)
+    if agent == "cursor":
+        # Cursor's sessionStart output: context for the conversation, and environment
+        # variables for the hooks and commands that follow (cursor.com/docs/hooks).
+        cursor_output: dict[str, object] = {"additional_context": text, "env": {SESSION_ENV: session.name}}
+        return json.dumps(cursor_output, ensure_ascii=False), note
     output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
     return json.dumps(output, ensure_ascii=False), note
 

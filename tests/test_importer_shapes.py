@@ -282,3 +282,29 @@ def test_codex_two_models_string_outputs_and_no_exec_command_end(repo: Path) -> 
     ]
     assert [e["data"]["message"] for e in written if e["type"] == "note"] == ["Prompt: Run the tests", "Prompt: Now with the bigger model"]
     assert [e["data"]["trigger"] for e in written if e["type"] == "checkpoint"] == ["auto"]
+
+
+def test_imported_sessions_render_like_recorded_ones(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    write_project(repo, {f"{SID}.jsonl": main_transcript(repo), f"{SID}/subagents/agent-a1b2c3.jsonl": nested_subagent(repo)})
+    done = cli("import", "claude-code")
+    assert done.code == 0, done
+    assert ("session 00001 ← 5e55-0001.jsonl: 1 file edits, 4 commands (2 failed), 3 prompts, 1 subagents, 12,153 tokens "
+            "(input 583, cache read 8,500, cache write 2,400, output 670)") in done.out
+    handoff = (repo / "archive/sessions/SESSION-00001-HANDOFF.md").read_text()
+    assert "**Branch** | `feature/login`" in handoff and "no git repository" not in handoff
+    assert "## Agent activity" in handoff
+    assert "- Files edited by the agent (1): `src/app.py`" in handoff
+    assert "- Commands: 4 run, 2 failed\n  - `pytest -q` (exit 2)\n  - `ls src` (exit 1)" in handoff
+    assert "- Tokens, claude-sonnet-4-5-20250929: 6,963 (input 43, cache read 6,000, cache write 400, output 520)" in handoff
+    assert "- Tokens, claude-haiku-4-5-20251001: 5,190 (input 540, cache read 2,500, cache write 2,000, output 150)" in handoff
+    assert "- Subagents: `a1b2c3`\n- Context compactions: 1" in handoff
+    assert "*Not captured by git: the session was imported from its transcript (see Agent activity).*" in handoff
+    files = (repo / "archive/sessions/SESSION-00001-FILES.txt").read_text()
+    assert "E src/app.py\n" in files and "no git repository" not in files
+    listed = json.loads(cli("list", "--json").out)
+    assert [s["branch"] for s in listed["sessions"]] == ["feature/login"]
+    shown = cli("show", "00001")
+    assert "Agent activity:\n  - Files edited by the agent (1): src/app.py\n  - Commands: 4 run, 2 failed" in shown.out
+    summary = json.loads(cli("summary", "--session", "00001", "--json").out)
+    assert summary["tracking"] == "transcript" and summary["agent"]["tokens_total"] == 12_153
+    assert cli("doctor").code == 0  # the rendered documents are what the events give

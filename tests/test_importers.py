@@ -197,7 +197,9 @@ def test_import_through_the_cli(repo: Path, cli) -> None:  # type: ignore[no-unt
     done = cli("import", "claude-code", str(path))
     assert done.code == 0, done
     assert "claude-code: 1 sessions imported from 1 files (18 lines)" in done.out
-    assert "session 00001 ← cc-sess-1.jsonl: 3 file edits, 1 commands, 3 prompts, 360 tokens" in done.out
+    # Every token counts in the total (input, cache read, cache write, output), not input + output.
+    assert ("session 00001 ← cc-sess-1.jsonl: 3 file edits, 1 commands (1 failed), 3 prompts, 12,360 tokens "
+            "(input 300, cache read 11,000, cache write 1,000, output 60)") in done.out
     assert "lines: 3 malformed, 1 repaired, 1 unknown, 2 duplicate usage" in done.out
     again = json.loads(cli("import", "claude-code", str(path), "--json").out)
     assert again["imported"] == [] and len(again["skipped"]) == 1

@@ -32,10 +32,16 @@ def imported(result: dict[str, object]) -> str:
     skipped = result.get("skipped") or []
     lines = [f"{result['agent']}: {len(sessions)} sessions imported from {result['files']} files ({result['lines']} lines)"]  # type: ignore[arg-type]
     for item in sessions:  # type: ignore[attr-defined]
-        tokens = sum(u.get("input_tokens", 0) + u.get("output_tokens", 0) for u in item["usage"].values())
+        usage = item["usage"].values()
+        keys = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens")
+        parts = [sum(u.get(k, 0) for u in usage) for k in keys]
+        failed = f" ({item['failed_commands']} failed)" if item.get("failed_commands") else ""
+        subagents = f", {len(item['subagents'])} subagents" if item.get("subagents") else ""
+        verb = "completed" if item.get("completed") else "←"
         lines.append(
-            f"  session {item['session']} ← {item['source']}: {item['files_touched']} file edits, "
-            f"{item['commands']} commands, {item['prompts']} prompts, {tokens:,} tokens"
+            f"  session {item['session']} {verb} {item['source']}: {item['files_touched']} file edits, "
+            f"{item['commands']} commands{failed}, {item['prompts']} prompts{subagents}, {sum(parts):,} tokens "
+            f"(input {parts[0]:,}, cache read {parts[1]:,}, cache write {parts[2]:,}, output {parts[3]:,})"
         )
     for item in skipped:  # type: ignore[attr-defined]
         lines.append(f"  skipped {item['source']}: {item['reason']}")

@@ -19,8 +19,12 @@ def describe(session: Session, project: Project) -> dict[str, object]:
     branch, entries {category: count}, entries_total, decisions [{message, rationale,
     alternatives, at}], blockers_open [{blocker, message, session}], next_steps, files
     [{path, status, old_path, added, removed, binary}], lines_added, lines_removed, commits
-    [{sha, subject}], tracking ("git" or "off").
+    [{sha, subject}], tracking ("git", "transcript" for an imported session, or "off"), agent
+    (:func:`session_tracker.agents.activity.activity`: files edited, commands and failures,
+    tokens by model, subagents, compactions).
     """
+    from session_tracker.agents.activity import activity
+
     counts = {c: 0 for c in CATEGORIES}
     for event in session.of_type("note"):
         category = event.text("category")
@@ -54,7 +58,8 @@ def describe(session: Session, project: Project) -> dict[str, object]:
         "lines_added": added,
         "lines_removed": removed,
         "commits": [{"sha": c.get("sha"), "subject": c.get("subject")} for c in session.commits()],
-        "tracking": "off" if session.git_start is None else "git",
+        "tracking": "transcript" if (session.git_start or {}).get("source") == "transcript" else "off" if session.git_start is None else "git",
+        "agent": activity(session),
     }
 
 

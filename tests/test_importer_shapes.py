@@ -308,3 +308,16 @@ def test_imported_sessions_render_like_recorded_ones(repo: Path, cli) -> None:  
     summary = json.loads(cli("summary", "--session", "00001", "--json").out)
     assert summary["tracking"] == "transcript" and summary["agent"]["tokens_total"] == 12_153
     assert cli("doctor").code == 0  # the rendered documents are what the events give
+
+
+def test_map_cwd_through_the_cli(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    w = Claude("E:\\Users\\bob\\proj", session="win-2")
+    folder = write_project(repo, {"win-2.jsonl": jl(
+        w.user("09:00:00.000", "Fix it"),
+        w.assistant("09:00:01.000", "m3", "r3", tool("t3", "Edit", file_path="E:\\Users\\bob\\proj\\src\\c.py", old_string="a", new_string="b"), out=5),
+    )})
+    skipped = cli("import", "claude-code", str(folder))
+    assert skipped.code == 0 and "skipped win-2.jsonl: from another repository (E:\\Users\\bob\\proj); if it is this repository at another path, give --map-cwd 'E:\\Users\\bob\\proj'" in skipped.out
+    done = cli("import", "claude-code", str(folder), "--map-cwd", "E:\\Users\\bob\\proj")
+    assert done.code == 0 and "session 00001 ← win-2.jsonl: 1 file edits" in done.out, done
+    assert [e["data"]["path"] for e in events(repo, "00001") if e["type"] == "file.touched"] == ["src/c.py"]

@@ -63,6 +63,9 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
         model = payload.get("model")
         if isinstance(model, str) and model:
             extra["model"] = model
+        transcript = payload.get("transcript_path")
+        if isinstance(transcript, str) and transcript:
+            extra["transcript_path"] = transcript  # doctor compares it with what the hooks saw
         started = init(ctx, extra=extra)
         name, sid = str(started["session"]), str(started["sid"])
         if source in CONTINUING:

@@ -41,7 +41,9 @@ def _duplicate_ids(ctx: Context) -> list[dict[str, str]]:
 
 def doctor(ctx: Context) -> dict[str, object]:
     """Check: unreadable lines (file:line), newer schema versions, duplicate event ids, two
-    sessions sharing a number, sessions left open, documents edited by hand or missing.
+    sessions sharing a number, sessions left open, documents edited by hand or missing, and
+    capture health (:mod:`session_tracker.agents.health`: agent activity no hook recorded,
+    Claude Code transcripts about to be deleted before they were imported).
 
     Returns ``{"v": 1, "ok": bool, "findings": [{level, check, where, message}]}``; ``ok`` is
     False when any finding is an error.
@@ -87,6 +89,9 @@ def doctor(ctx: Context) -> dict[str, object]:
                 message = describe_tasks_json(actual) + "; " + message
             findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": message})
     findings += _untracked_commits(ctx)
+    from session_tracker.agents.health import hook_gaps, retention
+
+    findings += hook_gaps(ctx, project) + retention(ctx, project)
     return {"v": 1, "ok": not any(f["level"] == ERROR for f in findings), "findings": findings}
 
 

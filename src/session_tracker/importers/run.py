@@ -83,12 +83,17 @@ def import_transcripts(
             reason = f"from another repository ({transcript.cwd or 'no working directory recorded'})"
             if not cwd_map and transcript.cwd:
                 reason += "; if it is this repository at another path, give --map-cwd " + _quote(transcript.cwd)
-        elif existing is not None and (existing.started is None or not isinstance(existing.started.data.get("imported"), dict)):
-            reason = f"agent session {transcript.agent_session_id} is already in the store (recorded by hooks)"
         if reason:
             skipped.append({"source": label, "reason": reason})
             continue
         seen = trial
+        if existing is not None and (existing.started is None or not isinstance(existing.started.data.get("imported"), dict)):
+            item = _fill_gap(ctx, existing, transcript)
+            if item is None:
+                skipped.append({"source": label, "reason": f"agent session {transcript.agent_session_id} is already in the store (recorded by hooks)"})
+            else:
+                imported.append(item)
+            continue
         if existing is not None:
             item = _complete(ctx, existing, transcript)
             if item is None:
@@ -233,3 +238,21 @@ def _complete(ctx: Context, session: Session, transcript: Transcript) -> dict[st
         append("session.ended", transcript.agent, {**ended, "at": transcript.end, "amends": session.ended.id})
     docs.write_session(ctx, session.name, session.sid)
     return _summary(session.name, transcript, new, completed=True)
+
+
+def _fill_gap(ctx: Context, session: Session, transcript: Transcript) -> dict[str, object] | None:
+    """Append to a session the hooks recorded the edits and commands they missed (see
+    :func:`session_tracker.agents.health.missed_entries`); None when they missed nothing. Its
+    start, end and prompts stay the hooks' own."""
+    from session_tracker.agents.health import missed_entries
+
+    if session.started is None:
+        return None
+    missed = missed_entries(session, transcript.entries)
+    if not missed:
+        return None
+    append = _appender(ctx, session.name, session.sid)
+    for at, type, actor, data in missed:
+        append(type, actor, {**data, "at": at, "source": "transcript"})
+    docs.write_session(ctx, session.name, session.sid)
+    return _summary(session.name, transcript, missed, completed=True)

@@ -92,7 +92,7 @@ def main() -> int:
 
     python, strack = venv_tools(args.venv)
     env, removed = bench_env()
-    git_env = dict(env, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")  # what session_tracker.git gives git
+    git_env = dict(env, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")  # what session_tracker.git.repo gives git
     package = run([str(python), "-c", "import os, session_tracker; print(os.path.dirname(session_tracker.__file__))"],
                   ".", env).decode().strip()
     run([str(python), "-m", "compileall", "-q", package], ".", env)  # as installed: with .pyc files

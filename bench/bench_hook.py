@@ -101,7 +101,7 @@ def main() -> int:
         (repo / "README.md").write_text("# bench project\n", encoding="utf-8")
         run(["git", "add", "-A"], repo, env)
         run(["git", *GIT_IDENTITY, "commit", "-q", "-m", "initial"], repo, env)
-        setup = "from session_tracker.agents.install import install\nfrom session_tracker.context import Context\ninstall(Context(), 'claude-code')"
+        setup = "from session_tracker.agents.install import install\nfrom session_tracker.core.context import Context\ninstall(Context(), 'claude-code')"
         run([str(python), "-c", setup], repo, env)
         run([str(strack), "hook", "claude-code"], repo, env, stdin=payload(repo, "SessionStart", source="startup"))
         edit = payload(repo, "PostToolUse", tool_name="Edit", tool_use_id="toolu_1",
@@ -112,7 +112,7 @@ def main() -> int:
                        tool_response={"stdout": "3 passed", "stderr": "", "interrupted": False})
         # Pre-fill in one process (as many hook processes would take minutes).
         prefill = (
-            "import sys\nfrom session_tracker.agents.hook import run\n"
+            "import sys\nfrom session_tracker.hooks.agent import run\n"
             f"data = open(sys.argv[1], 'rb').read()\nfor _ in range({args.entries}): run('claude-code', data)\n"
         )
         (Path(tmp) / "edit.json").write_bytes(edit)

@@ -45,8 +45,8 @@ MESSAGE = "Ran the unit tests after refactoring the connector; 3 failures left i
 _PREFILL = """
 import sys
 from session_tracker.commands.log import log
-from session_tracker.context import Context
-from session_tracker.events import CATEGORIES
+from session_tracker.core.context import Context
+from session_tracker.core.events import CATEGORIES
 for i in range(int(sys.argv[1])):
     words = " ".join(["refactor", "connector", "tests", "schema", "retry"][: 1 + i % 5])
     log(Context(), f"entry {i}: {words} - " + "detail " * (i % 7), CATEGORIES[i % len(CATEGORIES)])

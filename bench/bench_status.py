@@ -40,7 +40,7 @@ BUDGET_MS = 1000.0
 # Runs inside the venv's python, in the temp repository: writes the store directly.
 _GENERATE = r"""
 import os, sys
-from session_tracker.events import Event, encode
+from session_tracker.core.events import Event, encode
 sessions, per = int(sys.argv[1]), int(sys.argv[2])
 os.makedirs(".sessions/events", exist_ok=True)
 n = 0

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from session_tracker.context import Context
-from session_tracker.paths import Layout
+from session_tracker.core.context import Context
+from session_tracker.core.paths import Layout
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Author",

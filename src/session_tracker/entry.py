@@ -7,7 +7,7 @@ shows tracebacks instead.
 The fast path: a well-formed ``log`` or ``end`` is parsed here by hand and never imports click
 (~40 ms), which keeps ``strack log "…"`` within its 35 ms budget and ``end`` near the cost of
 git itself. ``hook <agent>`` (run by coding agents on every tool call) is dispatched before
-click as well, to :mod:`session_tracker.agents.hook`. Anything unusual — ``--help``, an unknown option, a repeated flag — falls through
+click as well, to :mod:`session_tracker.hooks.agent`. Anything unusual — ``--help``, an unknown option, a repeated flag — falls through
 to the click CLI, which owns the interface.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 
-from session_tracker.errors import EXIT_BUG, EXIT_ERROR, EXIT_INTERRUPTED, TrackerError
+from session_tracker.errors import EXIT_BUG, EXIT_ERROR, EXIT_INTERRUPTED, TrackerError, crash_report
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,9 +35,9 @@ FAST_COMMANDS: dict[str, tuple[dict[str, str], str | None, frozenset[str], froze
 }
 
 
-#: ``hooks run <git hook> [args]`` is dispatched before click (session_tracker.enforce.hookrun).
+#: ``hooks run <git hook> [args]`` is dispatched before click (session_tracker.hooks.git).
 GIT_HOOKS = ("pre-commit", "commit-msg", "post-commit")
-#: ``hook <agent>`` is dispatched before click (session_tracker.agents.hook).
+#: ``hook <agent>`` is dispatched before click (session_tracker.hooks.agent).
 HOOK_AGENTS = ("claude-code", "codex", "gemini", "cursor")
 
 
@@ -78,8 +78,9 @@ def _first(options: dict[str, list[str]], key: str) -> str | None:
 
 
 def _fast(command: str, options: dict[str, list[str]]) -> None:
-    from session_tracker import output, textviews
-    from session_tracker.context import Context
+    from session_tracker import output
+    from session_tracker.core.context import Context
+    from session_tracker.views import session as textviews
 
     if command == "log":
         from session_tracker.commands.log import log
@@ -92,16 +93,6 @@ def _fast(command: str, options: dict[str, list[str]]) -> None:
         result = end(Context(), next_steps=tuple(options.get("next", ())), session=_first(options, "session"))
         view = textviews.ended
     output.emit(result, "json" in options, view)
-
-
-def _bug_report(exc: BaseException) -> str:
-    import tempfile
-    import traceback
-
-    fd, path = tempfile.mkstemp(prefix="session-tracker-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("".join(traceback.format_exception(exc)))
-    return path
 
 
 def run(action: Callable[[], int | None], debug: bool) -> int:
@@ -123,7 +114,7 @@ def run(action: Callable[[], int | None], debug: bool) -> int:
     except Exception as exc:
         if debug:
             raise
-        path = _bug_report(exc)
+        path = crash_report(exc)
         output.error(f"internal error: {type(exc).__name__}: {exc}", f"this is a bug; the traceback is in {path}")
         return EXIT_BUG
 
@@ -153,12 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     options = parse_fast(args[0], args[1:]) if args else None
     if len(args) == 2 and args[0] == "hook" and args[1] in HOOK_AGENTS:
         # Agents run this on every tool call: no click, and it never fails (it logs instead).
-        from session_tracker.agents.hook import main as hook
+        from session_tracker.hooks.agent import main as hook
 
         code = hook(args[1])
     elif len(args) >= 3 and args[:2] == ["hooks", "run"] and args[2] in GIT_HOOKS:
         # Git runs this on every commit (pre-commit's 50 ms budget): no click; never raises.
-        from session_tracker.enforce.hookrun import main as git_hook
+        from session_tracker.hooks.git import main as git_hook
 
         code = git_hook(args[2:])
     elif options is not None:

@@ -30,3 +30,15 @@ class TrackerError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def crash_report(exc: BaseException) -> str:
+    """Write the traceback of an internal error to a new log file; return its path."""
+    import os
+    import tempfile
+    import traceback
+
+    fd, path = tempfile.mkstemp(prefix="session-tracker-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("".join(traceback.format_exception(exc)))
+    return path

@@ -19,10 +19,10 @@ kept whole even past the budget: an agent must not miss a blocker or a next step
 
 from __future__ import annotations
 
-from session_tracker import docs
-from session_tracker.context import Context
-from session_tracker.events import Event
-from session_tracker.model import Project, Session
+from session_tracker.core.context import Context
+from session_tracker.core.events import Event
+from session_tracker.core.model import Project, Session
+from session_tracker.documents import writer
 
 DEFAULT_BUDGET = 8000
 MAX_ITEM = 400  # characters of one blocker, step, task or decision line
@@ -46,7 +46,7 @@ def latest_tasks(project: Project, project_file: str | None = None) -> list[Even
     """The newest ``task.updated`` of each task, oldest first: from the sessions (the MCP
     ``task_update`` tool) and from ``project_file`` (``project.jsonl``, where the project plan
     records its tasks in the same shape)."""
-    from session_tracker import store
+    from session_tracker.core import store
 
     updates = [e for s in project.sessions for e in s.of_type("task.updated")]
     if project_file:
@@ -106,7 +106,7 @@ def build(ctx: Context, project: Project, current: Session, continued: bool, bud
             )
         )
     if previous is not None:
-        text = docs.render_kind("handoff", previous, project) or ""
+        text = writer.render_kind("handoff", previous, project) or ""
         path = ctx.document("handoff", previous.name)
         pointer = ctx.layout.relative(path) if path else f"`session-tracker handoff {previous.name}`"
         body = [line for line in text.splitlines() if not line.startswith("<!--")]

@@ -29,9 +29,10 @@ import json
 import os
 import re
 
-from session_tracker import store
 from session_tracker.agents import AGENTS
-from session_tracker.context import Context
+from session_tracker.agents.specs import CURSOR_RULE_HEADER, INSTRUCTIONS, NOTICES, SPECS
+from session_tracker.core import store
+from session_tracker.core.context import Context
 from session_tracker.errors import TrackerError
 
 BEGIN = "<!-- session-tracker:begin (written by `session-tracker agent install`; `agent uninstall` removes it) -->"
@@ -39,117 +40,13 @@ END = "<!-- session-tracker:end -->"
 STATE_NAME = "agents-installed.json"
 PROGRAM = "session-tracker"
 
-#: Per agent: project settings path, user settings path (under ~), instructions file (project),
-#: instructions file (user, under ~), timeout unit multiplier (1 = seconds, 1000 = ms), and the
-#: events as (event name, matcher or None, timeout in seconds).
-SPECS: dict[str, dict[str, object]] = {
-    "claude-code": {
-        "settings": ".claude/settings.json",
-        "user_settings": ".claude/settings.json",
-        "instructions": "CLAUDE.md",
-        "user_instructions": ".claude/CLAUDE.md",
-        "unit": 1,
-        "events": [
-            ("SessionStart", "startup|resume|clear|compact", 30),
-            ("PostToolUse", "Edit|Write|MultiEdit|NotebookEdit|Bash", 10),
-            # A failed call goes to PostToolUseFailure, never to PostToolUse.
-            ("PostToolUseFailure", "Bash", 10),
-            ("SubagentStop", None, 10),
-            ("PreCompact", None, 30),
-            ("PostCompact", None, 10),
-            ("Stop", None, 10),
-            # Claude Code runs all SessionEnd hooks within 1.5 s unless the environment variable
-            # CLAUDE_CODE_SESSIONEND_HOOKS_TIMEOUT_MS raises it; this timeout applies within that.
-            ("SessionEnd", None, 10),
-        ],
-    },
-    "codex": {
-        "settings": ".codex/hooks.json",
-        "user_settings": ".codex/hooks.json",
-        "instructions": "AGENTS.md",
-        "user_instructions": ".codex/AGENTS.md",
-        "unit": 1,
-        "events": [
-            ("SessionStart", None, 30),
-            ("PostToolUse", "Bash|apply_patch|Edit|Write", 10),
-            ("PreCompact", None, 30),
-            ("Stop", None, 10),
-            ("SessionEnd", None, 3),  # Codex caps SessionEnd hooks at 3 s
-        ],
-    },
-    "gemini": {
-        "settings": ".gemini/settings.json",
-        "user_settings": ".gemini/settings.json",
-        "instructions": "GEMINI.md",
-        "user_instructions": ".gemini/GEMINI.md",
-        "unit": 1000,
-        "events": [
-            ("SessionStart", None, 30),
-            ("AfterTool", "write_file|replace|run_shell_command", 10),
-            ("PreCompress", None, 30),
-            ("AfterAgent", None, 10),
-            ("SessionEnd", None, 10),  # best effort: Gemini CLI does not wait for SessionEnd
-        ],
-    },
-    "cursor": {
-        "settings": ".cursor/hooks.json",
-        "user_settings": ".cursor/hooks.json",
-        "instructions": ".cursor/rules/session-tracker.mdc",
-        "user_instructions": ".cursor/rules/session-tracker.mdc",
-        "unit": 1,
-        "flat": True,
-        "events": [
-            ("sessionStart", None, 30),
-            ("afterFileEdit", None, 10),
-            ("afterShellExecution", None, 10),
-            ("postToolUseFailure", None, 10),
-            ("subagentStop", None, 10),
-            ("preCompact", None, 30),
-            ("stop", None, 10),
-            ("sessionEnd", None, 10),
-        ],
-    },
-}
-#: What a new Cursor rule file starts with, so Cursor applies the rule to every conversation.
-CURSOR_RULE_HEADER = "---\ndescription: session-tracker records this session\nalwaysApply: true\n---\n\n"
-
-NOTICES = {
-    "claude-code": "Claude Code gives SessionEnd hooks 1.5 s in total by default; on a large repository set "
-    "CLAUDE_CODE_SESSIONEND_HOOKS_TIMEOUT_MS=10000 so the end-of-session git capture always completes",
-    "codex": "Codex runs hooks only with `[features] codex_hooks = true` in ~/.codex/config.toml; "
-    "review and trust the new hooks with /hooks in Codex",
-    "gemini": "Gemini CLI runs hooks only when they are enabled in settings.json "
-    '(stable releases: "hooksConfig": {"enabled": true}); SessionEnd is best effort (the CLI does not wait)',
-    "cursor": "Cursor reloads .cursor/hooks.json when it changes (check Settings → Hooks); the handoff reaches "
-    "the conversation through sessionStart's additional_context where your Cursor version supports it",
-}
-
-INSTRUCTIONS = """## Session tracking (session-tracker)
-
-This repository records each working session with session-tracker. Hooks record the files you
-edit and the commands you run; record what they cannot see, when it happens:
-
-- a decision and why: `session-tracker decision --message "…" --rationale "…" [--alternative "…"]`
-- a blocker or open question: `session-tracker blocker --message "…"`; when it is solved:
-  `session-tracker blocker --resolve <ID> --message "how"`
-- a next step for the next session: `session-tracker handoff --item "…"`
-- progress worth a line in the work log: `session-tracker log "…" --category implementation`
-- where the session stands: `session-tracker summary`
-
-The previous session's handoff (open blockers, next steps, decisions) is given to you when the
-session starts: read it before you begin.
-"""
-
-
 def _spec(agent: str) -> dict[str, object]:
     if agent not in SPECS:
         raise TrackerError(f"unknown agent {agent!r}", "use one of: " + ", ".join(AGENTS))
     return SPECS[agent]
 
-
 def _home() -> str:
     return os.path.expanduser("~")
-
 
 def paths(ctx: Context, agent: str, user: bool) -> tuple[str, str]:
     """``(settings file, instructions file)`` of ``agent`` at project or user scope."""
@@ -158,14 +55,12 @@ def paths(ctx: Context, agent: str, user: bool) -> tuple[str, str]:
         return os.path.join(_home(), str(spec["user_settings"])), os.path.join(_home(), str(spec["user_instructions"]))
     return os.path.join(ctx.layout.root, str(spec["settings"])), os.path.join(ctx.layout.root, str(spec["instructions"]))
 
-
 def _state_path(ctx: Context, user: bool) -> str:
     if user:
-        from session_tracker.agents.hook import state_dir
+        from session_tracker.core.paths import state_dir
 
         return os.path.join(state_dir(ctx.env), STATE_NAME)
     return os.path.join(ctx.layout.local_dir, STATE_NAME)
-
 
 def _load_state(path: str) -> dict[str, dict[str, object]]:
     try:
@@ -175,10 +70,8 @@ def _load_state(path: str) -> dict[str, dict[str, object]]:
         return {}
     return state if isinstance(state, dict) else {}
 
-
 def _save_state(path: str, state: dict[str, dict[str, object]]) -> None:
     store.atomic_write(path, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
-
 
 def _read(path: str) -> bytes | None:
     try:
@@ -188,7 +81,6 @@ def _read(path: str) -> bytes | None:
         return None
     except OSError as exc:
         raise TrackerError(f"cannot read {path}: {exc.strerror}", "check its permissions") from None
-
 
 def _parse(path: str, raw: bytes | None) -> dict[str, object]:
     if raw is None or not raw.strip():
@@ -201,7 +93,6 @@ def _parse(path: str, raw: bytes | None) -> dict[str, object]:
         raise TrackerError(f"{path} does not hold a JSON object", "fix the file first; session-tracker never overwrites it")
     return value
 
-
 def _style(raw: bytes | None) -> tuple[str | int, bool]:
     """The file's indentation (spaces or a tab) and whether it ends with a newline."""
     text = raw.decode("utf-8", "replace") if raw else ""
@@ -212,16 +103,13 @@ def _style(raw: bytes | None) -> tuple[str | int, bool]:
         indent = "\t" if lead.startswith("\t") else len(lead)
     return indent, (text.endswith("\n") if text else True)
 
-
 def _dump(value: dict[str, object], raw: bytes | None) -> bytes:
     indent, newline = _style(raw)
     return (json.dumps(value, indent=indent, ensure_ascii=False) + ("\n" if newline else "")).encode("utf-8")
 
-
 def command_for(agent: str, program: str = PROGRAM) -> str:
     """The command the agent runs: ``session-tracker hook <agent>``."""
     return f"{program} hook {agent}"
-
 
 def _ours(handler: object, agent: str) -> bool:
     if not isinstance(handler, dict):
@@ -232,7 +120,6 @@ def _ours(handler: object, agent: str) -> bool:
         and command.rstrip().endswith(f" hook {agent}")
         and any(name in command for name in ("session-tracker", "strack", "session_tracker"))
     )
-
 
 def _groups(agent: str, program: str) -> dict[str, dict[str, object]]:
     spec = _spec(agent)
@@ -249,7 +136,6 @@ def _groups(agent: str, program: str) -> dict[str, dict[str, object]]:
         group["hooks"] = [handler]
         out[event] = group
     return out
-
 
 def _strip(settings: dict[str, object], agent: str) -> dict[str, object]:
     """``settings`` without session-tracker's handlers (and the groups, event lists and
@@ -286,7 +172,6 @@ def _strip(settings: dict[str, object], agent: str) -> dict[str, object]:
         del out["hooks"]
     return out
 
-
 def _merge(settings: dict[str, object], agent: str, program: str) -> dict[str, object]:
     clean = _strip(settings, agent)
     hooks = clean.get("hooks")
@@ -297,7 +182,6 @@ def _merge(settings: dict[str, object], agent: str, program: str) -> dict[str, o
     if _spec(agent).get("flat") and "version" not in clean:
         return {"version": 1, **clean, "hooks": merged_hooks}
     return {**clean, "hooks": merged_hooks}
-
 
 def _block(text: str) -> tuple[int, int] | None:
     start = text.find(BEGIN)
@@ -311,7 +195,6 @@ def _block(text: str) -> tuple[int, int] | None:
         end += 1
     return start, end
 
-
 def _with_block(text: str, header: str = "") -> str:
     block = f"{BEGIN}\n{INSTRUCTIONS}{END}\n"
     found = _block(text)
@@ -320,7 +203,6 @@ def _with_block(text: str, header: str = "") -> str:
     if not text:
         return header + block
     return text + ("\n" if text.endswith("\n") else "\n\n") + block
-
 
 def _without_block(text: str) -> str:
     found = _block(text)
@@ -331,11 +213,9 @@ def _without_block(text: str) -> str:
         before = before[:-1]  # the blank line install put before the block
     return before + after
 
-
 def _remember(state: dict[str, dict[str, object]], path: str, raw: bytes | None) -> None:
     if path not in state:
         state[path] = {"original": None if raw is None else base64.b64encode(raw).decode()}
-
 
 def _original(state: dict[str, dict[str, object]], path: str) -> tuple[bool, bytes | None]:
     entry = state.get(path)
@@ -344,11 +224,9 @@ def _original(state: dict[str, dict[str, object]], path: str) -> tuple[bool, byt
     value = entry.get("original")
     return True, base64.b64decode(value) if isinstance(value, str) else None
 
-
 def _write(path: str, content: bytes) -> bool:
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     return store.atomic_write(path, content)
-
 
 def install(ctx: Context, agent: str, user: bool = False, program: str = PROGRAM) -> dict[str, object]:
     """Merge session-tracker's hooks into the agent's settings and add the instructions block.
@@ -363,7 +241,7 @@ def install(ctx: Context, agent: str, user: bool = False, program: str = PROGRAM
     settings_path, md_path = paths(ctx, agent, user)
     state_path = _state_path(ctx, user)
     if not user:
-        from session_tracker.sessions import ensure_store
+        from session_tracker.core.sessions import ensure_store
 
         ensure_store(ctx.layout)
     state = _load_state(state_path)
@@ -392,7 +270,6 @@ def install(ctx: Context, agent: str, user: bool = False, program: str = PROGRAM
         "changed": [_show(ctx, p) for p in changed],
         "notice": NOTICES[agent],
     }
-
 
 def uninstall(ctx: Context, agent: str, user: bool = False) -> dict[str, object]:
     """Remove session-tracker's hooks and instructions block; restore the files' original bytes
@@ -448,7 +325,6 @@ def uninstall(ctx: Context, agent: str, user: bool = False) -> dict[str, object]
         "notice": None,
     }
 
-
 def _restore(path: str, original: bytes | None) -> None:
     """Put back the bytes from before the install (delete the file, and its directory when
     empty, if there was none)."""
@@ -465,7 +341,6 @@ def _restore(path: str, original: bytes | None) -> None:
             os.rmdir(parent)
     except OSError:
         pass  # the directory holds other files: keep it
-
 
 def _show(ctx: Context, path: str) -> str:
     root = ctx.layout.root

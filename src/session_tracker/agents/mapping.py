@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import re
 
-from session_tracker import store
-from session_tracker.paths import Layout
+from session_tracker.core import store
+from session_tracker.core.paths import Layout
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 

@@ -6,11 +6,12 @@ blockers never share one. A blocker stays open across sessions until it is resol
 
 from __future__ import annotations
 
-from session_tracker import docs, store, validate
-from session_tracker.context import Context
+from session_tracker.core import store, validate
+from session_tracker.core.context import Context
+from session_tracker.core.model import load_project, load_session_file
+from session_tracker.core.sessions import record, require_open, resolve
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.model import load_project, load_session_file
-from session_tracker.sessions import record, require_open, resolve
 
 IMPACTS = ("Low", "Medium", "High")
 
@@ -38,8 +39,8 @@ def open_blocker(ctx: Context, message: str, session: str | None = None, impact:
         count = sum(1 for s in current for e in s.events if e.type == "blocker.opened")
         blocker_id = f"{target.name}-{count + 1}"
         record(ctx, target, "blocker.opened", {"blocker": blocker_id, **data})
-    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
-    docs.write_project(ctx)
+    writer.write_session(ctx, target.name, target.sid, kinds=("log",))
+    writer.write_project(ctx)
     return {"session": target.name, "blocker": blocker_id, "message": text, "impact": impact, "plan": how}
 
 
@@ -62,6 +63,6 @@ def resolve_blocker(ctx: Context, blocker_id: str, message: str, session: str | 
     if known[blocker_id] is not None:
         raise TrackerError(f"blocker {blocker_id} is already resolved", f"open blockers: {open_ids}")
     record(ctx, target, "blocker.resolved", {"blocker": blocker_id, "message": how})
-    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
-    docs.write_project(ctx)
+    writer.write_session(ctx, target.name, target.sid, kinds=("log",))
+    writer.write_project(ctx)
     return {"session": target.name, "blocker": blocker_id, "message": how}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 
-from session_tracker.context import Context
+from session_tracker.core.context import Context
 from session_tracker.errors import EXIT_USAGE, TrackerError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from session_tracker.enforce.gitx import StagedQuery
+    from session_tracker.git.plumbing import StagedQuery
 
 
 def check(ctx: Context, staged: bool = False, commit_range: str | None = None,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from session_tracker import docs, validate
-from session_tracker.clock import iso, parse_at
-from session_tracker.context import Context
+from session_tracker.core import validate
+from session_tracker.core.clock import iso, parse_at
+from session_tracker.core.context import Context
+from session_tracker.core.sessions import record, require_open, resolve
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.sessions import record, require_open, resolve
 
 
 def decision(
@@ -36,6 +37,6 @@ def decision(
     when = iso(parse_at(at)) if at else None
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "decision", {"message": text, "rationale": why, "alternatives": options}, at=when)
-    docs.write_session(ctx, target.name, target.sid, kinds=("log", "decisions"))
-    docs.write_project(ctx)  # the tracker's Decisions Made and progress.txt's Key Decisions
+    writer.write_session(ctx, target.name, target.sid, kinds=("log", "decisions"))
+    writer.write_project(ctx)  # the tracker's Decisions Made and progress.txt's Key Decisions
     return {"session": target.name, "id": event.id, "message": text, "rationale": why, "alternatives": options}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 
-from session_tracker import docs
-from session_tracker.context import Context
+from session_tracker.core.context import Context
+from session_tracker.core.model import load_project
+from session_tracker.core.sessions import open_here
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.model import load_project
-from session_tracker.sessions import open_here
 
 ERROR = "error"
 WARNING = "warning"
@@ -41,9 +41,8 @@ def _duplicate_ids(ctx: Context) -> list[dict[str, str]]:
 
 def doctor(ctx: Context) -> dict[str, object]:
     """Check: unreadable lines (file:line), newer schema versions, duplicate event ids, two
-    sessions sharing a number, sessions left open, documents edited by hand or missing, and
-    capture health (:mod:`session_tracker.agents.health`: agent activity no hook recorded,
-    Claude Code transcripts about to be deleted before they were imported).
+    sessions sharing a number, sessions left open, documents edited by hand or missing. The
+    ``doctor`` command adds capture health (:func:`session_tracker.importers.health.check`).
 
     Returns ``{"v": 1, "ok": bool, "findings": [{level, check, where, message}]}``; ``ok`` is
     False when any finding is an error.
@@ -56,7 +55,7 @@ def doctor(ctx: Context) -> dict[str, object]:
         return {"v": 1, "ok": False, "findings": findings}
     for problem in project.problems:
         findings.append({"level": ERROR, "check": "bad-line", "where": problem.where, "message": problem.reason})
-    from session_tracker import store
+    from session_tracker.core import store
 
     _, plan_problems = store.read(ctx.layout.project_file, label=ctx.layout.relative(ctx.layout.project_file))
     for problem in plan_problems:  # the plan's own log (project tracker)
@@ -73,7 +72,7 @@ def doctor(ctx: Context) -> dict[str, object]:
         if session.ended is None and session.started is not None:
             where = "this worktree" if here.get(session.name) == session.sid else "no worktree here (left open)"
             findings.append({"level": WARNING, "check": "open-session", "where": f".sessions/events/{session.name}.jsonl", "message": f"session {session.name} is still open ({where}); end it with `session-tracker end --session {session.name}`"})
-    for path, text in sorted(docs.expected(ctx, project).items()):
+    for path, text in sorted(writer.expected(ctx, project).items()):
         relative = ctx.layout.relative(path)
         try:
             with open(path, "rb") as handle:
@@ -84,14 +83,11 @@ def doctor(ctx: Context) -> dict[str, object]:
         if actual != text.encode("utf-8"):
             message = "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"
             if path.endswith("-tasks.json"):
-                from session_tracker.lifecycle.view import describe_tasks_json
+                from session_tracker.workflow.view import describe_tasks_json
 
                 message = describe_tasks_json(actual) + "; " + message
             findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": message})
     findings += _untracked_commits(ctx)
-    from session_tracker.agents.health import hook_gaps, retention
-
-    findings += hook_gaps(ctx, project) + retention(ctx, project)
     return {"v": 1, "ok": not any(f["level"] == ERROR for f in findings), "findings": findings}
 
 

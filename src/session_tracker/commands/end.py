@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from session_tracker import capture, docs, validate
-from session_tracker.context import Context
-from session_tracker.model import load_project
-from session_tracker.sessions import mark_closed, record, require_open, resolve
+from session_tracker.core import capture, validate
+from session_tracker.core.context import Context
+from session_tracker.core.model import load_project
+from session_tracker.core.sessions import mark_closed, record, require_open, resolve
+from session_tracker.documents import writer
 
 STATUS_COMPLETE = "COMPLETE"
 
@@ -40,27 +41,27 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
             head = target.git_start.get("head")
             git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None)
     ended_data: dict[str, object] = {"status": STATUS_COMPLETE, "next": steps, "git": git_end}
-    from session_tracker.lifecycle.view import open_tasks
+    from session_tracker.workflow.view import open_tasks
 
     held = open_tasks(ctx.layout)
     if held:
         ended_data["open_tasks"] = held  # who holds each open task, for the handoff (seed 003)
     record(ctx, target, "session.ended", ended_data)
     mark_closed(ctx.layout, target.name)
-    written, ended, project = docs.write_session_full(ctx, target.name, target.sid)
-    written += docs.write_project(ctx)  # the session's entry in SESSION_TRACKER.md, progress.txt
-    written += docs.write_lifecycle(ctx, [target.name])  # seed 003's documents, -completed/-review now
+    written, ended, project = writer.write_session_full(ctx, target.name, target.sid)
+    written += writer.write_project(ctx)  # the session's entry in SESSION_TRACKER.md, progress.txt
+    written += writer.write_lifecycle(ctx, [target.name])  # seed 003's documents, -completed/-review now
     if ended is None or project is None:  # pragma: no cover - the session file was removed meanwhile
         ended, project = target, load_project(ctx.layout)
     files = ended.files()
-    paths = [p for kind in docs.SESSION_KINDS if (p := ctx.document(kind, target.name))]
+    paths = [p for kind in writer.SESSION_KINDS if (p := ctx.document(kind, target.name))]
     return {
         "session": target.name,
         "status": STATUS_COMPLETE,
         "duration_s": round(ended.duration_s(), 3),
         "files": len(files),
         "commits": len(ended.commits()),
-        "handoff": docs.render_kind("handoff", ended, project),
+        "handoff": writer.render_kind("handoff", ended, project),
         "documents": [ctx.layout.relative(p) for p in paths],
         "written": [ctx.layout.relative(p) for p in written],
         "notice": notice or None,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from session_tracker.context import Context
+from session_tracker.core.context import Context
+from session_tracker.core.model import Session, load_project
+from session_tracker.core.sessions import record, resolve
 from session_tracker.errors import TrackerError
 from session_tracker.metrics import gates, latest
-from session_tracker.model import Session, load_project
-from session_tracker.sessions import record, resolve
 
 JSON_VERSION = 1
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from session_tracker import docs, validate
-from session_tracker.context import Context
+from session_tracker.core import validate
+from session_tracker.core.context import Context
+from session_tracker.core.sessions import record, require_open, resolve
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.sessions import record, require_open, resolve
 
 
 def add_item(ctx: Context, message: str, session: str | None = None) -> dict[str, object]:
@@ -18,8 +19,8 @@ def add_item(ctx: Context, message: str, session: str | None = None) -> dict[str
     text = validate.text(message, "item")
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "handoff.item", {"message": text})
-    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
-    docs.write_project(ctx)  # SESSION_TRACKER.md lists handoff items (doctor flagged it stale)
+    writer.write_session(ctx, target.name, target.sid, kinds=("log",))
+    writer.write_project(ctx)  # SESSION_TRACKER.md lists handoff items (doctor flagged it stale)
     return {"session": target.name, "id": event.id, "item": text}
 
 
@@ -30,7 +31,7 @@ def show(ctx: Context, session: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: no session has ended yet; the named session is unknown or still open.
     """
-    from session_tracker.plan.summary_cache import load_summary_project
+    from session_tracker.core.summaries import load_summary_project
 
     project = load_summary_project(ctx.layout)  # enough to choose; the chosen one is read in full
     if session is None:
@@ -46,6 +47,6 @@ def show(ctx: Context, session: str | None = None) -> dict[str, object]:
         chosen = named[-1]
         if chosen.ended is None:
             raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
-    project, full = docs.mixed_project(ctx, {chosen.name}, project)
+    project, full = writer.mixed_project(ctx, {chosen.name}, project)
     chosen = next(s for s in full if s.sid == chosen.sid)
-    return {"session": chosen.name, "ended": chosen.end_moment, "handoff": docs.render_kind("handoff", chosen, project)}
+    return {"session": chosen.name, "ended": chosen.end_moment, "handoff": writer.render_kind("handoff", chosen, project)}

@@ -1,13 +1,13 @@
 """``hooks install | uninstall | status | run``: the git hooks that enforce tracking.
 
 The work is in :mod:`session_tracker.enforce.hookfiles` (the scripts) and
-:mod:`session_tracker.enforce.hookrun` (what they run); these are the command functions the
+:mod:`session_tracker.hooks.git` (what they run); these are the command functions the
 CLI calls.
 """
 
 from __future__ import annotations
 
-from session_tracker.context import Context
+from session_tracker.core.context import Context
 
 
 def install(ctx: Context, force: bool = False) -> dict[str, object]:
@@ -33,11 +33,3 @@ def status(ctx: Context) -> dict[str, object]:
     from session_tracker.enforce.hookfiles import status as run
 
     return run(ctx)
-
-
-def run_hook(hook: str, args: tuple[str, ...]) -> int:
-    """Run one hook as git would (``hooks run pre-commit``); returns its exit code (see
-    :func:`session_tracker.enforce.hookrun.main`)."""
-    from session_tracker.enforce.hookrun import main
-
-    return main([hook, *args])

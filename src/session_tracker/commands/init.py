@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 
-from session_tracker import capture, docs, store, validate
-from session_tracker.clock import iso, local_offset, now
-from session_tracker.context import Context
+from session_tracker.core import capture, store, validate
+from session_tracker.core.clock import iso, local_offset, now
+from session_tracker.core.context import Context
+from session_tracker.core.events import Event
+from session_tracker.core.model import load_session_file
+from session_tracker.core.sessions import ensure_store, mark_open
+from session_tracker.core.ulid import new_ulid
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.events import Event
-from session_tracker.model import load_session_file
-from session_tracker.sessions import ensure_store, mark_open
-from session_tracker.ulid import new_ulid
 
 REGISTRY = "session-tracker-numbers"  # in the git common dir: numbers taken by any worktree
 
@@ -43,15 +44,15 @@ def previous_handoff(ctx: Context) -> tuple[str | None, str | None]:
     Reads that session in full and the others through the summary cache (a handoff needs
     only their blockers and metrics), so starting a session stays quick on a large store.
     """
-    from session_tracker.plan.summary_cache import load_summary_project
+    from session_tracker.core.summaries import load_summary_project
 
     summary = load_summary_project(ctx.layout)
     ended = summary.ended()
     if not ended:
         return None, None
-    project, full = docs.mixed_project(ctx, {ended[-1].name}, summary)
+    project, full = writer.mixed_project(ctx, {ended[-1].name}, summary)
     last = next(s for s in full if s.sid == ended[-1].sid)
-    return last.name, docs.render_kind("handoff", last, project)
+    return last.name, writer.render_kind("handoff", last, project)
 
 
 def start_session(
@@ -141,8 +142,8 @@ def init(
     data: dict[str, object] = {"objectives": goals, "tz": local_offset(), "git": git_start, **(extra or {})}
     name, sid = start_session(ctx, data, session, repo.common_dir if repo else None)
     mark_open(ctx.layout, name, sid)
-    written = docs.write_session(ctx, name, sid, kinds=("log", "decisions", "files"))
-    written += docs.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
+    written = writer.write_session(ctx, name, sid, kinds=("log", "decisions", "files"))
+    written += writer.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
     prev_name, prev_text = previous_handoff(ctx)
     return {
         "session": name,

@@ -8,10 +8,11 @@ Risks, checklist answers and the review are session events (``risk.added``, ``ch
 
 from __future__ import annotations
 
-from session_tracker import docs, validate
-from session_tracker.context import Context
+from session_tracker.core import validate
+from session_tracker.core.context import Context
+from session_tracker.core.sessions import record, require_open, resolve
+from session_tracker.documents import writer as docs
 from session_tracker.errors import TrackerError
-from session_tracker.sessions import record, require_open, resolve
 
 
 def _one_line(value: str, what: str) -> str:
@@ -46,8 +47,8 @@ def check_item(ctx: Context, item: str, done: bool = True, session: str | None =
     record(ctx, target, "check.item", {"item": name, "done": done})
     docs.write_session(ctx, target.name, target.sid, kinds=("log",))
     docs.write_lifecycle(ctx, [target.name])
-    from session_tracker.lifecycle.view import checklist
-    from session_tracker.model import load_project
+    from session_tracker.core.model import load_project
+    from session_tracker.workflow.view import checklist
 
     return {"v": 1, "session": target.name, "item": name, "done": done, "checklist": checklist(target, load_project(ctx.layout))}
 
@@ -82,10 +83,11 @@ def memory_add(ctx: Context, kind: str, message: str, rationale: str | None = No
     Raises:
         TrackerError: unknown kind, empty message, decision fields on another kind, unknown ADR.
     """
-    from session_tracker.lifecycle.memory import KINDS, decision_records
-    from session_tracker.model import load_project
+    from session_tracker.commands.plan import change
+    from session_tracker.core.model import load_project
     from session_tracker.plan.model import Plan
-    from session_tracker.plan.record import Change, change
+    from session_tracker.plan.record import Change
+    from session_tracker.workflow.memory import KINDS, decision_records
 
     if kind not in KINDS:
         raise TrackerError(f"unknown memory kind {kind!r}", "use one of: " + ", ".join(KINDS))
@@ -119,10 +121,10 @@ def memory_show(ctx: Context, kind: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: unknown kind.
     """
-    from session_tracker.lifecycle.memory import KINDS
+    from session_tracker.core.summaries import load_summary_project
+    from session_tracker.documents.workflow import render_memory
     from session_tracker.plan.model import load_plan
-    from session_tracker.plan.summary_cache import load_summary_project
-    from session_tracker.render.seed003_docs import render_memory
+    from session_tracker.workflow.memory import KINDS
 
     if kind is not None and kind not in KINDS:
         raise TrackerError(f"unknown memory kind {kind!r}", "use one of: " + ", ".join(KINDS))
@@ -133,13 +135,13 @@ def memory_show(ctx: Context, kind: str | None = None) -> dict[str, object]:
 
 def workflow_list(ctx: Context) -> dict[str, object]:
     """``workflow list``: built-in and user workflows."""
-    from session_tracker.lifecycle.workflows import available
+    from session_tracker.workflow.workflows import available
 
     return {"v": 1, "workflows": [w.view() for w in available(ctx.layout).values()]}
 
 
 def workflow_show(ctx: Context, name: str) -> dict[str, object]:
-    from session_tracker.lifecycle.workflows import get
+    from session_tracker.workflow.workflows import get
 
     return {"v": 1, **get(ctx.layout, name).view()}
 
@@ -153,7 +155,7 @@ def init_extra(ctx: Context, workflow: str | None) -> dict[str, object]:
     """
     if workflow is None:
         return {}
-    from session_tracker.lifecycle.workflows import get
+    from session_tracker.workflow.workflows import get
 
     found = get(ctx.layout, workflow)
     return {"workflow": found.name, "checklist": list(found.checklist)}
@@ -163,7 +165,7 @@ def apply_workflow(ctx: Context, workflow: str, session: str) -> list[str]:
     """Add the workflow's steps as the session's micro-tasks, each depending on the one
     before (seed 003's handoff chain). Returns the task ids."""
     from session_tracker.commands.plan import task_add
-    from session_tracker.lifecycle.workflows import get
+    from session_tracker.workflow.workflows import get
 
     ids: list[str] = []
     for agent, title, minutes in get(ctx.layout, workflow).steps:

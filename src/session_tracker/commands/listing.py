@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from session_tracker import validate
-from session_tracker.clock import iso, now
 from session_tracker.commands.summary import describe
-from session_tracker.context import Context
+from session_tracker.core import validate
+from session_tracker.core.clock import iso, now
+from session_tracker.core.context import Context
+from session_tracker.core.model import load_project
+from session_tracker.core.sessions import open_here
 from session_tracker.errors import TrackerError
-from session_tracker.model import load_project
-from session_tracker.sessions import open_here
 
 
 def list_sessions(ctx: Context) -> dict[str, object]:
@@ -57,7 +57,7 @@ def show(ctx: Context, session: str) -> dict[str, object]:
     result["timeline"] = [
         {"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in chosen.timeline()
     ]
-    from session_tracker.lifecycle.view import agents_view
+    from session_tracker.workflow.view import agents_view
 
     result["agents"] = agents_view(chosen, ctx.layout)  # seed 003: the session's tasks grouped by agent
     return result

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from session_tracker import docs, validate
-from session_tracker.clock import iso, parse_at
-from session_tracker.context import Context
-from session_tracker.sessions import record, require_open, resolve
+from session_tracker.core import validate
+from session_tracker.core.clock import iso, parse_at
+from session_tracker.core.context import Context
+from session_tracker.core.sessions import record, require_open, resolve
+from session_tracker.documents import writer
 
 
 def log(
@@ -21,7 +22,7 @@ def log(
         message: what happened.
         category: one of seed 001's categories; default ``[log] default_category``.
         at: when it happened, for retroactive tracking (``"2026-11-21 13:45"``, ``"13:45"``).
-        session: the session name; see :func:`session_tracker.sessions.resolve`.
+        session: the session name; see :func:`session_tracker.core.sessions.resolve`.
     Returns:
         ``{"session", "id", "category", "at", "documents"}``.
     Raises:
@@ -33,7 +34,7 @@ def log(
     when = iso(parse_at(at)) if at else None
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "note", {"message": text, "category": chosen}, at=when)
-    written = docs.write_session(ctx, target.name, target.sid, kinds=("log",), known=target, durable=False)
+    written = writer.write_session(ctx, target.name, target.sid, kinds=("log",), known=target, durable=False)
     return {
         "session": target.name,
         "id": event.id,

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 
-from session_tracker import docs
-from session_tracker.context import Context
+from session_tracker.core.context import Context
+from session_tracker.core.model import Session, load_project
+from session_tracker.core.sessions import record, require_open, resolve
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
 from session_tracker.metrics import latest as latest_mod
 from session_tracker.metrics import values
 from session_tracker.metrics.latest import METRICS_EVENT
-from session_tracker.model import Session, load_project
-from session_tracker.sessions import record, require_open, resolve
 
 JSON_VERSION = 1
 
@@ -28,7 +28,7 @@ def _record(ctx: Context, target: Session, source: str, numbers: values.Numbers,
         data["reports"] = reports
     record(ctx, target, METRICS_EVENT, data)
     # The work log shows the entry; the tracker's Key Metrics History and the chart the numbers.
-    documents = docs.write_session(ctx, target.name, target.sid, kinds=("log",)) + docs.write_project(ctx)
+    documents = writer.write_session(ctx, target.name, target.sid, kinds=("log",)) + writer.write_project(ctx)
     written = [ctx.layout.relative(p) for p in documents] + write_chart(ctx)
     result = show(ctx, session=target.name, _session=target)
     result["checks"] = checks or []
@@ -40,15 +40,15 @@ def _record(ctx: Context, target: Session, source: str, numbers: values.Numbers,
 def write_chart(ctx: Context) -> list[str]:
     """Rewrite the SVG chart (``[metrics] chart``) from a fresh read, under the render lock;
     nothing while no session has metrics. Returns the path written (relative), if any."""
-    from session_tracker import store
+    from session_tracker.core import store
+    from session_tracker.core.paths import chart_path
     from session_tracker.metrics.chart import render_svg
-    from session_tracker.metrics.paths import chart_path
 
     path = chart_path(ctx.config)
     if path is None or not ctx.layout.exists():
         return []
 
-    from session_tracker.plan.summary_cache import load_summary_project
+    from session_tracker.core.summaries import load_summary_project
 
     target = os.path.join(ctx.layout.root, path)
     with store.Lock(ctx.layout.lock_file("render")):
@@ -125,7 +125,7 @@ def measure(ctx: Context, target: Session) -> tuple[values.Numbers, list[dict[st
     Raises:
         TrackerError: no checks configured and no Python project to detect.
     """
-    from session_tracker.clock import parse_iso
+    from session_tracker.core.clock import parse_iso
     from session_tracker.metrics import runner
 
     checks, python = _checks(ctx)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from session_tracker.context import Context
+from session_tracker.core.context import Context
+from session_tracker.core.model import Session
 from session_tracker.errors import TrackerError
-from session_tracker.model import Session
 
 
 def before_end(ctx: Context, target: Session, require_gates: bool, force: bool) -> None:

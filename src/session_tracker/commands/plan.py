@@ -9,110 +9,36 @@ recorded against it.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
-from session_tracker import validate
-from session_tracker.context import Context
+from session_tracker.core import validate
+from session_tracker.core.context import Context
+from session_tracker.core.events import Event
 from session_tracker.errors import TrackerError
-from session_tracker.plan.model import COMPLEXITIES, STATUSES, Item, Plan, parse_range
-from session_tracker.plan.record import Change, change
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-
-
-def _name(value: str, what: str) -> str:
-    text = validate.text(value, what)
-    if "\n" in text:
-        raise TrackerError(f"the {what} spans several lines", f"give the {what} on one line")
-    return text
-
-
-_AGENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
-
-
-def _agent(value: str) -> str:
-    """An agent's name (seed 003: ``backend-specialist``).
-
-    Raises:
-        TrackerError: empty, or not letters, digits, ``-``, ``_`` and ``.``.
-    """
-    if not _AGENT.match(value):
-        raise TrackerError(f"invalid agent name {value!r}", "use letters, digits and '-', e.g. --agent backend-specialist")
-    return value
+from session_tracker.plan.model import STATUSES, Item, Plan
+from session_tracker.plan.record import Change
+from session_tracker.plan.record import change as _record
+from session_tracker.plan.validate import (
+    _agent,
+    _name,
+    check_complexity,
+    check_date,
+    check_progress,
+    check_range,
+    check_status,
+    known,
+)
 
 
-def check_status(value: str, choices: tuple[str, ...] = STATUSES) -> str:
-    """Return ``value`` if it is one of ``choices``.
+def change(ctx: Context, build: Callable[[Plan], Change], session: str | None = None, where: str = "") -> tuple[list[Event], Plan]:
+    """Record one plan change (:func:`session_tracker.plan.record.change`), then render the
+    project documents when it wrote events. Returns ``(events written, the plan after)``."""
+    events, plan = _record(ctx, build, session, where)
+    if events:
+        from session_tracker.documents import writer
 
-    Raises:
-        TrackerError: anything else; the hint lists the choices.
-    """
-    if value not in choices:
-        raise TrackerError(f"unknown status {value!r}", "use one of: " + ", ".join(choices))
-    return value
-
-
-def check_complexity(value: str) -> str:
-    """Return ``value`` if it is one of seed 002's complexity levels.
-
-    Raises:
-        TrackerError: anything else; the hint lists the levels.
-    """
-    if value not in COMPLEXITIES:
-        raise TrackerError(f"unknown complexity {value!r}", "use one of: " + ", ".join(COMPLEXITIES))
-    return value
-
-
-def check_date(value: str) -> str:
-    """Return ``value`` if it is a real ``YYYY-MM-DD`` date.
-
-    Raises:
-        TrackerError: malformed or impossible (2025-02-30) dates.
-    """
-    from datetime import date
-
-    try:
-        if not _DATE.match(value.strip()):
-            raise ValueError
-        date.fromisoformat(value.strip())
-    except ValueError:
-        raise TrackerError(f"cannot read the date {value!r}", "write it as YYYY-MM-DD, e.g. 2026-06-30") from None
-    return value.strip()
-
-
-def check_progress(value: int) -> int:
-    """Return ``value`` if it is a percentage 0-100.
-
-    Raises:
-        TrackerError: out of range.
-    """
-    if not 0 <= value <= 100:
-        raise TrackerError(f"progress {value} is not a percentage", "give a number from 0 to 100")
-    return value
-
-
-def check_range(text: str) -> tuple[int, int]:
-    """``--sessions 1-3`` → ``(1, 3)``.
-
-    Raises:
-        TrackerError: malformed or backwards ranges.
-    """
-    try:
-        return parse_range(text)
-    except ValueError as exc:
-        raise TrackerError(str(exc), 'write it as FIRST-LAST session numbers, e.g. --sessions 1-3 (or one number: --sessions 4)') from None
-
-
-def known(items: dict[str, Item], key: str, what: str, command: str) -> Item:
-    """The item ``key`` of ``items``.
-
-    Raises:
-        TrackerError: unknown key; the hint lists the known ones (or how to add one).
-    """
-    if key in items:
-        return items[key]
-    names = ", ".join(repr(k) for k in items) if items else "none yet"
-    raise TrackerError(f"unknown {what} {key!r}", f"known {what}s: {names}; add one with `session-tracker {command}`")
+        writer.write_project(ctx)
+    return events, plan
 
 
 def _result(kind: str, key: str, action: str, events: int) -> dict[str, object]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from session_tracker import capture, docs
-from session_tracker.context import Context
-from session_tracker.model import load_session_file
-from session_tracker.sessions import open_here, record
+from session_tracker.core import capture
+from session_tracker.core.context import Context
+from session_tracker.core.model import load_session_file
+from session_tracker.core.sessions import open_here, record
+from session_tracker.documents import writer
 
 
 def snapshot_open_sessions(ctx: Context) -> list[str]:
@@ -38,7 +39,7 @@ def render(ctx: Context) -> dict[str, object]:
     Returns ``{"v": 1, "documents": N, "written": [relative paths], "snapshots": [sessions]}``.
     """
     snapshots = snapshot_open_sessions(ctx)
-    written, total = docs.write_all(ctx)
+    written, total = writer.write_all(ctx)
     from session_tracker.commands.metrics import write_chart  # the metrics chart, once metrics exist
 
     chart = write_chart(ctx)

@@ -3,11 +3,11 @@ and questions, next steps, latest tests and coverage."""
 
 from __future__ import annotations
 
-from session_tracker.clock import display
-from session_tracker.context import Context
+from session_tracker.core.clock import display
+from session_tracker.core.context import Context
+from session_tracker.core.summaries import load_summary_project
 from session_tracker.plan.derive import ICONS, State, bar, coverage_cell, tests_cell
 from session_tracker.plan.model import load_plan
-from session_tracker.plan.summary_cache import load_summary_project
 
 
 def status(ctx: Context) -> dict[str, object]:

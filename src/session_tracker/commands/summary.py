@@ -3,13 +3,13 @@ files changed so far and commits (read from git now, nothing written)."""
 
 from __future__ import annotations
 
-from session_tracker import capture
-from session_tracker.clock import format_duration, iso, now
-from session_tracker.context import Context
-from session_tracker.events import CATEGORIES
-from session_tracker.model import Project, Session, load_project
-from session_tracker.render.session_docs import totals
-from session_tracker.sessions import resolve
+from session_tracker.core import capture
+from session_tracker.core.clock import format_duration, iso, now
+from session_tracker.core.context import Context
+from session_tracker.core.events import CATEGORIES
+from session_tracker.core.model import Project, Session, load_project
+from session_tracker.core.sessions import resolve
+from session_tracker.documents.session import totals
 
 
 def describe(session: Session, project: Project) -> dict[str, object]:
@@ -20,10 +20,10 @@ def describe(session: Session, project: Project) -> dict[str, object]:
     alternatives, at}], blockers_open [{blocker, message, session}], next_steps, files
     [{path, status, old_path, added, removed, binary}], lines_added, lines_removed, commits
     [{sha, subject}], tracking ("git", "transcript" for an imported session, or "off"), agent
-    (:func:`session_tracker.agents.activity.activity`: files edited, commands and failures,
+    (:func:`session_tracker.documents.activity.activity`: files edited, commands and failures,
     tokens by model, subagents, compactions).
     """
-    from session_tracker.agents.activity import activity
+    from session_tracker.documents.activity import activity
 
     counts = {c: 0 for c in CATEGORIES}
     for event in session.of_type("note"):

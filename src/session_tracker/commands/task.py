@@ -8,10 +8,11 @@ the MCP server's ``task_update`` tool calls :func:`update`.
 
 from __future__ import annotations
 
-from session_tracker import docs, validate
-from session_tracker.context import Context
+from session_tracker.core import validate
+from session_tracker.core.context import Context
+from session_tracker.core.sessions import record, require_open, resolve
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.sessions import record, require_open, resolve
 
 STATUSES = ("todo", "in_progress", "blocked", "done")
 
@@ -42,5 +43,5 @@ def update(ctx: Context, task: str, status: str, note: str | None = None, sessio
         return {"session": recording_session(ctx, session)[0], "id": None, "task": name, "status": status, "note": reason, "plan": True}
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "task.updated", data)
-    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
+    writer.write_session(ctx, target.name, target.sid, kinds=("log",))
     return {"session": target.name, "id": event.id, "task": name, "status": status, "note": data.get("note")}

@@ -6,22 +6,15 @@ the working tree, the index, a commit range), :mod:`.gitx` (the git questions en
 run: on every commit, so it imports nothing heavy) and :mod:`.untracked` (commits no session
 recorded, for ``doctor`` and ``summary``).
 
-This module holds only constants, because :mod:`session_tracker.config` imports it to validate
+This module holds only constants, because :mod:`session_tracker.core.config` imports it to validate
 ``[check] disable`` and must stay light.
 """
 
 from __future__ import annotations
 
-#: Every rule id, in the order ``check`` reports them. Stable: config files name them.
-RULE_IDS = (
-    "open-session",
-    "log-updated",
-    "decision-rationale",
-    "documents-current",
-    "previous-ended",
-    "tracked-commits",
-    "session-trailer",
-)
+from session_tracker.core.settings import RULE_IDS
+
+__all__ = ["HOOK_NAMES", "RULE_IDS", "SKIP_ENV", "skipping"]
 
 #: The git hooks ``hooks install`` writes, in the order git runs them.
 HOOK_NAMES = ("pre-commit", "commit-msg", "post-commit")

@@ -24,7 +24,7 @@ from session_tracker.errors import TrackerError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from session_tracker.context import Context
+    from session_tracker.core.context import Context
 
 MARKER = "# session-tracker-hook:"
 CHAINED = ".before-session-tracker"
@@ -37,13 +37,13 @@ _BOOT = """import sys
 if sys.path and sys.path[0] == "": del sys.path[0]
 sys.path += {paths}
 try:
-    from session_tracker.enforce.hookrun import main
+    from session_tracker.hooks.git import main
 except ImportError:
     try:
         import site; site.main()
-        from session_tracker.enforce.hookrun import main
+        from session_tracker.hooks.git import main
     except ImportError as exc:
-        sys.stderr.write("session-tracker: cannot import session_tracker (%s); hook skipped\\n" % exc)
+        sys.stderr.write("session-tracker: cannot import session_tracker (%s); hook skipped (run `session-tracker hooks install` again)\\n" % exc)
         sys.exit(0)
 sys.exit(main(sys.argv[1:]))"""
 
@@ -143,14 +143,14 @@ class HooksDir:
     __slots__ = ("outside", "path")
 
     def __init__(self, ctx: Context) -> None:
-        from session_tracker.enforce import gitx
-        from session_tracker.git import find_repo
+        from session_tracker.git import plumbing
+        from session_tracker.git.repo import find_repo
 
         repo = find_repo(ctx.layout.root)
         if repo is None:
             raise TrackerError(f"{ctx.layout.root} is not inside a git repository", "run `git init` first, or cd into one")
         try:
-            self.path = gitx.hooks_dir(repo.root)
+            self.path = plumbing.hooks_dir(repo.root)
         except TrackerError as exc:  # e.g. core.hooksPath under a file
             raise TrackerError(f"cannot use the hooks directory: {exc.message}",
                                "check core.hooksPath (git config --show-origin core.hooksPath)") from None

@@ -16,21 +16,21 @@ from __future__ import annotations
 import os
 import re
 
-from session_tracker import store
-from session_tracker.enforce import gitx
+from session_tracker.core import kinds, store
+from session_tracker.core.events import BadLine, Event, decode
+from session_tracker.core.model import Project, Session, group, load_project, load_session_file
+from session_tracker.core.sessions import require_open, resolve
 from session_tracker.errors import EXIT_USAGE, TrackerError
-from session_tracker.events import BadLine, Event, decode
-from session_tracker.model import Project, Session, group, load_project, load_session_file
-from session_tracker.sessions import require_open, resolve
+from session_tracker.git import plumbing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from session_tracker.context import Context
+    from session_tracker.core.context import Context
 
 EVENTS_DIR = ".sessions/events"
-KINDS = ("log", "files", "decisions", "handoff")  # seed 001's documents, rendered by docs.render_kind
+KINDS = kinds.ARCHIVE  # rendered by documents.writer.render_kind
 _NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 
 
@@ -74,7 +74,7 @@ class Inputs:
         self.git = False
         self.open: Session | None = None
         self.open_error: TrackerError | None = None
-        self.head: gitx.CommitInfo | None = None
+        self.head: plumbing.CommitInfo | None = None
         self.targets: dict[str, list[Session]] = {}
         self.committed_ids: set[str] = set()
         self.documents: dict[str, bytes | None] = {}
@@ -82,7 +82,7 @@ class Inputs:
         self.touched: set[str] | None = None
         self.ignored: Callable[[list[str]], set[str]] = lambda paths: set()
         self.starting: list[Session] = []
-        self.commits: list[gitx.CommitInfo] | None = None
+        self.commits: list[plumbing.CommitInfo] | None = None
         self.range: str | None = None
         self.tracker_only = False
         self.own = Ownership(ctx)
@@ -151,7 +151,7 @@ def project_documents(ctx: Context) -> list[str]:
     ``{session}``, as ``capture.own_files`` counts them."""
     paths = [os.path.normpath(t).replace(os.sep, "/") for t in ctx.config["documents"].values()
              if isinstance(t, str) and "{session}" not in t]
-    from session_tracker.metrics.paths import chart_path
+    from session_tracker.core.paths import chart_path
 
     chart = chart_path(ctx.config)
     return list(dict.fromkeys(paths + ([chart] if chart else [])))
@@ -208,9 +208,9 @@ def _local_names(ctx: Context) -> list[str]:
 def _require_toplevel(ctx: Context) -> None:
     """Staged and plain checks compare paths git reports (relative to the top level) with the
     store's: the store must sit at the top of the work tree."""
-    if gitx.git_dir(ctx.layout.root) is not None:
+    if plumbing.git_dir(ctx.layout.root) is not None:
         return
-    from session_tracker.git import find_repo
+    from session_tracker.git.repo import find_repo
 
     repo = find_repo(ctx.layout.root)
     if repo is None:
@@ -225,7 +225,7 @@ def plain(ctx: Context) -> Inputs:
     """Inputs for ``check`` without options: the working tree as it is now."""
     inputs = Inputs("plain", ctx)
     _find_open(inputs)
-    inputs.git = gitx.git_dir(ctx.layout.root) is not None
+    inputs.git = plumbing.git_dir(ctx.layout.root) is not None
     project = inputs.project()
     for session in project.sessions:
         inputs.targets.setdefault(session.name, []).append(session)
@@ -244,10 +244,10 @@ def plain(ctx: Context) -> Inputs:
         inputs.starting = [inputs.open]
     if inputs.git:
         root = ctx.layout.root
-        inputs.head = gitx.commit(root)
+        inputs.head = plumbing.commit(root)
         if inputs.open is not None and inputs.open.git_start is not None:
             base = inputs.open.git_start.get("head")
-            inputs.commits = (gitx.commits(root, base if isinstance(base, str) else None, "HEAD", with_files=True)
+            inputs.commits = (plumbing.commits(root, base if isinstance(base, str) else None, "HEAD", with_files=True)
                               if inputs.head else [])
     return inputs
 
@@ -260,7 +260,7 @@ def _read_file(path: str) -> bytes | None:
         return None
 
 
-def staged(ctx: Context, index_file: str | None = None, started: gitx.StagedQuery | None = None) -> Inputs:
+def staged(ctx: Context, index_file: str | None = None, started: plumbing.StagedQuery | None = None) -> Inputs:
     """Inputs for ``check --staged``: what ``git commit`` is about to record.
 
     Args:
@@ -275,7 +275,7 @@ def staged(ctx: Context, index_file: str | None = None, started: gitx.StagedQuer
     _require_toplevel(ctx)
     inputs.git = True
     root = ctx.layout.root
-    query = started or gitx.StagedQuery(root, index_file)
+    query = started or plumbing.StagedQuery(root, index_file)
     batch = query.batch
     _find_open(inputs)  # reads the store while git works
     staged_files = query.staged()
@@ -307,7 +307,7 @@ def staged(ctx: Context, index_file: str | None = None, started: gitx.StagedQuer
     batch.ask(wanted)
     found = batch.answers()
     head = found.get("HEAD")
-    inputs.head = gitx.parse_commit(head[0], head[2]) if head and head[1] == "commit" else None
+    inputs.head = plumbing.parse_commit(head[0], head[2]) if head and head[1] == "commit" else None
 
     def content(name: str) -> bytes | None:
         answer = found.get(name)
@@ -327,7 +327,7 @@ def staged(ctx: Context, index_file: str | None = None, started: gitx.StagedQuer
                 inputs.documents[doc] = content(in_index(doc))
     for doc in project_docs:
         inputs.project_documents[doc] = content(in_index(doc))
-    inputs.ignored = lambda paths: gitx.ignored(root, paths)
+    inputs.ignored = lambda paths: plumbing.ignored(root, paths)
 
     def project() -> Project:
         # The working tree's sessions, with the staged version of the sessions being committed.
@@ -371,7 +371,7 @@ def commit_range(ctx: Context, spec: str) -> Inputs:
     inputs.git = True
     resolved: dict[str, str] = {}
     for rev in (start, end):
-        sha = gitx.resolve(root, rev)
+        sha = plumbing.resolve(root, rev)
         if sha is None:
             raise TrackerError(
                 f"{rev!r} does not name a commit in this repository",
@@ -379,12 +379,12 @@ def commit_range(ctx: Context, spec: str) -> Inputs:
             )
         resolved[rev] = sha
     tip = resolved[end]
-    base = gitx.merge_base(root, resolved[start], tip)
+    base = plumbing.merge_base(root, resolved[start], tip)
     if base is None:
         raise TrackerError(f"{start} and {end} share no history", "is the clone shallow? fetch with --unshallow or fetch-depth: 0")
-    inputs.commits = gitx.commits(root, resolved[start], tip, with_files=True)
-    all_names = [p[len(EVENTS_DIR) + 1:-6] for p in gitx.tree_files(root, tip, EVENTS_DIR) if p.endswith(".jsonl")]
-    changes = gitx.changed(root, base, tip, _scope(ctx, lambda: all_names))
+    inputs.commits = plumbing.commits(root, resolved[start], tip, with_files=True)
+    all_names = [p[len(EVENTS_DIR) + 1:-6] for p in plumbing.tree_files(root, tip, EVENTS_DIR) if p.endswith(".jsonl")]
+    changes = plumbing.changed(root, base, tip, _scope(ctx, lambda: all_names))
     names = sorted({n for _, p in changes if (n := inputs.own.session_of(p)) is not None} & set(all_names))
     added = {p for status, p in changes if status == "A"}
     project_docs = [p for p in project_documents(ctx) if any(p == path for _, path in changes)]
@@ -392,7 +392,7 @@ def commit_range(ctx: Context, spec: str) -> Inputs:
     inputs.touched = {path for _, path in changes}
     kinds = session_kinds(ctx)
     specs += [f"{tip}:{p}" for n in names for kind in kinds if (p := inputs.document_path(kind, n))]
-    blobs = gitx.blobs(root, specs)
+    blobs = plumbing.blobs(root, specs)
     sessions: list[Session] = []
     for name in all_names:
         path = _events_path(name)
@@ -412,7 +412,7 @@ def commit_range(ctx: Context, spec: str) -> Inputs:
                 inputs.documents[doc] = blobs.get(f"{tip}:{doc}")
     for doc in project_docs:
         inputs.project_documents[doc] = blobs.get(f"{tip}:{doc}")
-    inputs.ignored = lambda wanted: gitx.ignored(root, wanted)
+    inputs.ignored = lambda wanted: plumbing.ignored(root, wanted)
     project = Project(sessions, [])
     inputs._project_loader = lambda: project
     return inputs

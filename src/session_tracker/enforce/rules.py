@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import os
 
-from session_tracker.clock import parse_iso
+from session_tracker.core.clock import parse_iso
+from session_tracker.core.model import Session
 from session_tracker.enforce import RULE_IDS
 from session_tracker.enforce.inputs import KINDS, Inputs, read_store_file, session_kinds, session_starts
-from session_tracker.model import Session
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def _latest(sessions: list[Session]) -> Session:
 def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
     """Pass when each document of the target sessions equals a fresh render of their events
     (what ``render`` would write), as found on disk, in the index or at the range's end."""
-    from session_tracker.docs import render_kind
+    from session_tracker.documents.writer import render_kind
 
     stale: list[str] = []
     missing: list[str] = []
@@ -164,7 +164,7 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
         if paths:
             present[name] = paths
     if present:
-        from session_tracker.docs import expected_lifecycle
+        from session_tracker.documents.writer import expected_lifecycle
 
         chosen = [_latest(i.targets[name]) for name in sorted(present)]
         rendered = {i.ctx.layout.relative(p): t for p, t in expected_lifecycle(i.ctx, i.project(), chosen).items()}
@@ -177,7 +177,7 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
             else:
                 compared += 1
     if i.project_documents:
-        from session_tracker.docs import expected_project
+        from session_tracker.documents.writer import expected_project
 
         wanted = {i.ctx.layout.relative(p): t for p, t in expected_project(i.ctx, i.project()).items()}
         for path, actual in sorted(i.project_documents.items()):
@@ -264,8 +264,8 @@ def previous_ended(i: Inputs) -> tuple[str, str, str, list[str]]:
 
 
 def _valid_name(name: str) -> bool:
+    from session_tracker.core.validate import session_name
     from session_tracker.errors import TrackerError
-    from session_tracker.validate import session_name
 
     try:
         session_name(name)

@@ -16,13 +16,13 @@ from session_tracker.errors import TrackerError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from session_tracker.context import Context
-    from session_tracker.model import Session
+    from session_tracker.core.context import Context
+    from session_tracker.core.model import Session
 
 
 def _recording(root: str) -> bool:
-    from session_tracker.enforce.gitx import hooks_dir
     from session_tracker.enforce.hookfiles import post_commit_installed
+    from session_tracker.git.plumbing import hooks_dir
 
     return post_commit_installed(hooks_dir(root))
 
@@ -31,7 +31,7 @@ def untracked_commits(ctx: Context, session: Session) -> list[dict[str, str]]:
     """``[{"sha", "subject"}]``, oldest first, for an open session with a git start; ``[]``
     otherwise, outside git, or when git cannot answer (the start commit was rewritten away).
     Merge commits are not listed (they belong to what they merge)."""
-    from session_tracker.enforce import gitx
+    from session_tracker.git import plumbing as gitx
 
     start = session.git_start
     root = ctx.layout.root
@@ -57,8 +57,8 @@ def untracked_commits(ctx: Context, session: Session) -> list[dict[str, str]]:
 
 def open_here(ctx: Context) -> list[tuple[Session, list[dict[str, str]]]]:
     """``[(session, untracked commits)]`` for each session open in this worktree that has any."""
-    from session_tracker.model import load_session_file
-    from session_tracker.sessions import open_here as markers
+    from session_tracker.core.model import load_session_file
+    from session_tracker.core.sessions import open_here as markers
 
     found = []
     for name, sid in sorted(markers(ctx.layout).items()):

@@ -117,7 +117,7 @@ def timestamp(value: object) -> str:
     """An agent's ISO 8601 timestamp (``…Z`` or with offset) as stored in events ('' if not one)."""
     if not isinstance(value, str) or not value:
         return ""
-    from session_tracker.clock import iso
+    from session_tracker.core.clock import iso
 
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))

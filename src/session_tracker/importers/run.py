@@ -5,27 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from session_tracker import docs, store
-from session_tracker.clock import iso, local_offset, now
-from session_tracker.context import Context
+from session_tracker.core import store
+from session_tracker.core.clock import iso, local_offset, now
+from session_tracker.core.context import Context
+from session_tracker.core.events import Event
+from session_tracker.core.model import Session, load_project
+from session_tracker.core.ulid import new_ulid
+from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.events import Event
-from session_tracker.importers import USAGE_KEYS, Counts, CwdMap, Entry, Parser, Transcript, inside
-from session_tracker.model import Session, load_project
-from session_tracker.ulid import new_ulid
+from session_tracker.importers import USAGE_KEYS, Counts, CwdMap, Entry, Transcript, inside
+from session_tracker.importers.registry import parser
 
 Progress = Callable[[int, int, str], None]
 USAGE_FIELDS = (*USAGE_KEYS, "reasoning_output_tokens", "messages")
-
-
-def _parser(agent: str) -> tuple[Callable[[list[str], str], list[str]], Parser]:
-    if agent == "claude-code":
-        from session_tracker.importers import claude_code as mod
-    elif agent == "codex":
-        from session_tracker.importers import codex as mod  # type: ignore[no-redef]
-    else:
-        raise TrackerError(f"cannot import transcripts of {agent!r}", "use claude-code or codex")
-    return mod.find, mod.parse
 
 
 def import_transcripts(
@@ -47,14 +39,14 @@ def import_transcripts(
     Raises:
         TrackerError: unknown agent; a given path that does not exist; a file that cannot be read.
     """
-    find, parse = _parser(agent)
+    find, parse = parser(agent)
     for path in paths or []:
         if not os.path.exists(path):
             raise TrackerError(f"no such file or directory: {path}", "give transcript files or the directories holding them")
     root = ctx.layout.root
     files = find(list(paths or []), root)
     cwd_map = CwdMap(map_cwd, root) if map_cwd else None
-    from session_tracker.sessions import ensure_store
+    from session_tracker.core.sessions import ensure_store
 
     ensure_store(ctx.layout)
     project = load_project(ctx.layout)
@@ -178,8 +170,8 @@ def _usage_events(append: Callable[[str, str, dict[str, object]], str], transcri
 
 def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     """Append the session's events (started, entries, usage, ended) and render its documents."""
-    from session_tracker.capture import repo_for
     from session_tracker.commands.init import start_session
+    from session_tracker.core.capture import repo_for
 
     repo, _ = repo_for(ctx)
     # In a git repository the transcript's branch stands for git's view at start (there is no
@@ -205,7 +197,7 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     _usage_events(append, transcript, {})
     ended_git: dict[str, object] | None = {"branch": transcript.branch or None, "head": None, "commits": [], "files": [], "source": "transcript"} if git else None
     append("session.ended", transcript.agent, {"status": "COMPLETE", "next": [], "git": ended_git, "at": transcript.end})
-    docs.write_session(ctx, name, sid)
+    writer.write_session(ctx, name, sid)
     return _summary(name, transcript, transcript.entries, completed=False)
 
 
@@ -236,15 +228,15 @@ def _complete(ctx: Context, session: Session, transcript: Transcript) -> dict[st
     if later and session.ended is not None:
         ended = dict(session.ended.data)
         append("session.ended", transcript.agent, {**ended, "at": transcript.end, "amends": session.ended.id})
-    docs.write_session(ctx, session.name, session.sid)
+    writer.write_session(ctx, session.name, session.sid)
     return _summary(session.name, transcript, new, completed=True)
 
 
 def _fill_gap(ctx: Context, session: Session, transcript: Transcript) -> dict[str, object] | None:
     """Append to a session the hooks recorded the edits and commands they missed (see
-    :func:`session_tracker.agents.health.missed_entries`); None when they missed nothing. Its
+    :func:`session_tracker.importers.health.missed_entries`); None when they missed nothing. Its
     start, end and prompts stay the hooks' own."""
-    from session_tracker.agents.health import missed_entries
+    from session_tracker.importers.health import missed_entries
 
     if session.started is None:
         return None
@@ -254,5 +246,5 @@ def _fill_gap(ctx: Context, session: Session, transcript: Transcript) -> dict[st
     append = _appender(ctx, session.name, session.sid)
     for at, type, actor, data in missed:
         append(type, actor, {**data, "at": at, "source": "transcript"})
-    docs.write_session(ctx, session.name, session.sid)
+    writer.write_session(ctx, session.name, session.sid)
     return _summary(session.name, transcript, missed, completed=True)

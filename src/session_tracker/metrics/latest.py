@@ -10,7 +10,7 @@ from session_tracker.metrics.values import FIELDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from session_tracker.model import Project, Session
+    from session_tracker.core.model import Project, Session
 
 METRICS_EVENT = "metrics.recorded"
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
-from session_tracker.clock import parse_iso
+from session_tracker.core.clock import parse_iso
 from session_tracker.errors import TrackerError
 from session_tracker.metrics.parsers import Report
 

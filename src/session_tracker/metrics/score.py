@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import os
 
+from session_tracker.core.model import Project, Session
 from session_tracker.metrics.latest import latest, previous
-from session_tracker.model import Project, Session
 
 DOC_EXT = (".md", ".rst", ".txt", ".adoc")
 CODE_EXT = (".py", ".pyi", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".go", ".rs", ".java", ".kt", ".c", ".h", ".cc", ".cpp",

@@ -16,8 +16,8 @@ Rules (written down because people read the results):
 
 from __future__ import annotations
 
-from session_tracker.events import Event
-from session_tracker.model import Project, Session
+from session_tracker.core.events import Event
+from session_tracker.core.model import Project, Session
 from session_tracker.plan.model import Item, Plan
 
 ICONS = {"not-started": "🔴 Not Started", "in-progress": "🟡 In Progress", "complete": "✅ Complete"}

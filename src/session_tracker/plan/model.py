@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from session_tracker import store
-from session_tracker.events import Event
-from session_tracker.paths import Layout
+from session_tracker.core import store
+from session_tracker.core.events import Event
+from session_tracker.core.paths import Layout
 
 NO_SESSION = "project"  # session and sid of a project event recorded with no session open
 

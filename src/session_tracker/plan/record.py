@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 
-from session_tracker import store
-from session_tracker.clock import iso, now
-from session_tracker.context import SESSION_ENV, Context
+from session_tracker.core import store
+from session_tracker.core.clock import iso, now
+from session_tracker.core.context import SESSION_ENV, Context
+from session_tracker.core.events import Event, encode
+from session_tracker.core.sessions import ensure_store, require_open, resolve
+from session_tracker.core.ulid import new_ulid
 from session_tracker.errors import TrackerError
-from session_tracker.events import Event, encode
 from session_tracker.plan.model import NO_SESSION, Plan, load_plan
-from session_tracker.sessions import ensure_store, require_open, resolve
-from session_tracker.ulid import new_ulid
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def append_all(path: str, events: list[Event], redact: bool = True) -> None:
         TrackerError: a line is over 64 KiB, or the file cannot be written.
     """
     if redact:
-        from session_tracker.redact import redact_value
+        from session_tracker.core.redact import redact_value
 
         for event in events:
             event.data = redact_value(event.data)  # type: ignore[assignment]
@@ -70,7 +70,7 @@ def append_all(path: str, events: list[Event], redact: bool = True) -> None:
 
 
 def change(ctx: Context, build: Callable[[Plan], Change], session: str | None = None, where: str = "") -> tuple[list[Event], Plan]:
-    """Apply one plan change: ``build(plan)`` returns ``[(type, data)]`` (and raises
+    """Apply one plan change (documents are rendered by the caller): ``build(plan)`` returns ``[(type, data)]`` (and raises
     TrackerError on bad input); the events are folded and checked before anything is written.
 
     Args:
@@ -96,8 +96,4 @@ def change(ctx: Context, build: Callable[[Plan], Change], session: str | None = 
         if events:
             ensure_store(ctx.layout)  # only now: a refused change leaves no trace
             append_all(ctx.layout.project_file, events, redact=ctx.redact)
-    if events:
-        from session_tracker import docs
-
-        docs.write_project(ctx)
     return events, plan

@@ -1,0 +1,214 @@
+"""The event: one JSON object per line, the only truth session-tracker keeps.
+
+Shape (DESIGN.md, "The event")::
+
+    {"v":1,"id":"01JD8Z…","ts":"2026-11-21T13:05:16.123+00:00","session":"00003",
+     "sid":"01JD8Y…","type":"decision","actor":"human","data":{…}}
+
+``sid`` is the ULID of the session (its ``session.started`` event id): numbers can collide
+after merges, ULIDs cannot, so every view keys on ``sid``. Types are a closed set
+(:data:`TYPES`); an unknown type from a newer version is kept and shown raw, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+
+from session_tracker.errors import TrackerError
+
+SCHEMA_VERSION = 1
+MAX_LINE_BYTES = 64 * 1024  # one os.write of at most this size is never split (DESIGN.md)
+
+#: The documented event types; see docs/architecture.md for each one's ``data``.
+TYPES = frozenset(
+    {
+        "session.started",  # data: number, objectives[], tz, git{branch, head, dirty[]}|null
+        "note",  # data: message, category, at?
+        "decision",  # data: message, rationale, alternatives[], at?
+        "blocker.opened",  # data: blocker (id), message, at?
+        "blocker.resolved",  # data: blocker (id), message
+        "handoff.item",  # data: message
+        "files.changed",  # data: base, files[] (git capture snapshot)
+        "commit",  # data: sha, subject, files[]
+        "session.ended",  # data: status, next[], git{branch, head, commits[], files[]}|null, at?, amends? (the end it replaces: re-import)
+        # Written by agent hooks and transcript imports (session_tracker.agents, .importers):
+        # ref? = the agent's own key (tool call id, message uuid); subagent? = the subagent's id
+        "file.touched",  # data: path (relative to the root), tool, agent_session, ref?, subagent?, at?
+        "command.run",  # data: command, tool, agent_session, exit? (int), failed? (bool), interrupted?, ref?, subagent?, at?
+        "agent.activity",  # data: event (stop|end|subagent_stop), agent_session, subagent?, at?
+        "usage",  # data: model, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, reasoning_output_tokens?, messages, subagent? (meaning: importers/__init__.py)
+        "checkpoint",  # data: trigger (manual|auto), phase? (pre|post), pre_tokens?, agent_session, ref?
+        "task.updated",  # data: task, status (todo|in_progress|blocked|done), note?
+        # Quality metrics (session_tracker.metrics; data documented in metrics/values.py):
+        "metrics.recorded",  # data: source (run|import|manual|end), tests_*, coverage_percent, branch_percent, lint_errors, lint_by_rule{}, type_errors, checks[]
+        "gate.overridden",  # data: rules[{rule, ok, detail}], message — `end --require-gates --force` with failing gates
+        # Seed 003's lifecycle (session_tracker.workflow), in the session file:
+        "risk.added",  # data: message, mitigation
+        "check.item",  # data: item, done (bool) — a validation checklist item confirmed (or not) by the user
+        "review.recorded",  # data: worked[], failed[], lessons[]
+        # ... and in .sessions/project.jsonl:
+        "memory.added",  # data: kind (architecture|patterns|decisions|errors), message, rationale?, context?, alternatives[]?, supersedes? (event id)
+        # The project plan, in .sessions/project.jsonl (session_tracker.plan; data in plan/model.PLAN_TYPES):
+        "project.set",
+        "phase.added",
+        "phase.set",
+        "milestone.added",
+        "milestone.set",
+        "component.added",
+        "component.set",
+        "task.added",
+        "task.set",
+        "question.opened",
+        "question.answered",
+        "next.added",
+        "next.done",
+        "resource.added",
+        "interface.defined",
+        "issue.noted",
+        "issue.fixed",
+        "plan.removed",
+    }
+)
+
+#: Machine-captured agent activity: kept in the log, summarised in views, not listed entry by
+#: entry in the work log (an agent touches hundreds of files a session).
+ACTIVITY_TYPES = frozenset({"file.touched", "command.run", "agent.activity", "usage", "checkpoint"})
+
+CATEGORIES = ("implementation", "testing", "planning", "bugfix", "refactor", "documentation")
+
+
+class Event:
+    """One decoded event. Attributes mirror the JSON keys; ``data`` is a dict.
+
+    ``where`` is ``"<file>:<line>"`` when the event was read from disk (for messages).
+    """
+
+    __slots__ = ("actor", "data", "id", "session", "sid", "ts", "type", "v", "where")
+
+    def __init__(
+        self,
+        id: str,
+        ts: str,
+        session: str,
+        sid: str,
+        type: str,
+        actor: str,
+        data: dict[str, object],
+        v: int = SCHEMA_VERSION,
+        where: str = "",
+    ) -> None:
+        self.v = v
+        self.id = id
+        self.ts = ts
+        self.session = session
+        self.sid = sid
+        self.type = type
+        self.actor = actor
+        self.data = data
+        self.where = where
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON object as stored (without ``where``)."""
+        return {
+            "v": self.v,
+            "id": self.id,
+            "ts": self.ts,
+            "session": self.session,
+            "sid": self.sid,
+            "type": self.type,
+            "actor": self.actor,
+            "data": self.data,
+        }
+
+    @property
+    def moment(self) -> str:
+        """The time the event describes: ``data.at`` for retroactive entries, else ``ts``."""
+        at = self.data.get("at")
+        return at if isinstance(at, str) else self.ts
+
+    def text(self, key: str, default: str = "") -> str:
+        """``data[key]`` when it is a string, else ``default``."""
+        value = self.data.get(key)
+        return value if isinstance(value, str) else default
+
+    def texts(self, key: str) -> list[str]:
+        """``data[key]`` when it is a list, keeping only its strings; else ``[]``."""
+        value = self.data.get(key)
+        return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def encode(event: Event) -> bytes:
+    """Encode an event as one UTF-8 JSON line ending in ``\\n`` (keys sorted: stable diffs).
+
+    Raises:
+        TrackerError: the line would exceed :data:`MAX_LINE_BYTES` (64 KiB).
+    """
+    line = (
+        json.dumps(event.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        + "\n"
+    ).encode("utf-8")
+    if len(line) > MAX_LINE_BYTES:
+        raise TrackerError(
+            f"this entry is {len(line):,} bytes; one event holds at most {MAX_LINE_BYTES:,}",
+            "shorten the message, or put the detail in a file and log its path",
+        )
+    return line
+
+
+class BadLine(Exception):
+    """A line that is not a valid event; ``where`` is ``file:line``, ``reason`` says why."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+class NewerSchema(TrackerError):
+    """An event written by a newer session-tracker: refused, never guessed at."""
+
+
+_REQUIRED = ("id", "ts", "session", "sid", "type", "actor")
+
+
+def decode(raw: bytes, where: str) -> Event:
+    """Decode one line (without its ``\\n``) into an :class:`Event`, upgrading old versions.
+
+    Raises:
+        BadLine: not UTF-8, not a JSON object, or a required key missing or mistyped.
+        NewerSchema: ``v`` is greater than :data:`SCHEMA_VERSION`.
+    """
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadLine(where, "not valid UTF-8") from None
+    except ValueError as exc:
+        raise BadLine(where, f"not valid JSON ({exc.args[0].split(':')[0]})") from None
+    if not isinstance(obj, dict):
+        raise BadLine(where, "not a JSON object")
+    version = obj.get("v")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BadLine(where, "missing or invalid schema version 'v'")
+    if version > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{where}: event written by a newer session-tracker (schema v{version}; "
+            f"this one reads up to v{SCHEMA_VERSION})",
+            "upgrade: pip install --upgrade session-tracker",
+        )
+    for key in _REQUIRED:
+        if not isinstance(obj.get(key), str) or not obj[key]:
+            raise BadLine(where, f"missing or invalid {key!r}")
+    data = obj.get("data", {})
+    if not isinstance(data, dict):
+        raise BadLine(where, "'data' is not an object")
+    return Event(
+        id=obj["id"],
+        ts=obj["ts"],
+        session=obj["session"],
+        sid=obj["sid"],
+        type=obj["type"],
+        actor=obj["actor"],
+        data=data,
+        v=version,
+        where=where,
+    )

@@ -1,0 +1,143 @@
+"""The hook's once-per-session events: SessionStart, PreCompact, SessionEnd.
+
+They may take longer than a tool call (git capture, rendering), so they live apart from the
+hot path in :mod:`session_tracker.hooks.agent`, which imports this module only for them. Each
+function returns what the hook notes in its log ('' when all went as expected); errors
+propagate to the hook, which notes them and exits 0.
+"""
+
+from __future__ import annotations
+
+import json
+
+from session_tracker.agents import mapping
+from session_tracker.core.context import SESSION_ENV, Context
+from session_tracker.core.model import Project, Session, load_project, load_session_file
+from session_tracker.core.sessions import record
+from session_tracker.documents import writer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+CONTINUING = ("resume", "compact")
+
+
+def _started_by(session: Session, agent: str, agent_session: str) -> bool:
+    started = session.started
+    return started is not None and started.text("agent") == agent and started.text("agent_session_id") == agent_session
+
+
+def find_session(ctx: Context, project: Project, agent: str, agent_session: str) -> Session | None:
+    """The open session mapped to the agent's session: from the local mapping, else from the
+    ``agent_session_id`` in ``session.started`` (a mapping lost with ``.sessions/local/``)."""
+    mapped = mapping.lookup(ctx.layout, agent, agent_session)
+    for session in project.sessions:
+        if session.ended is None and mapped and (session.name, session.sid) == mapped:
+            return session
+    candidates = [s for s in project.sessions if s.ended is None and _started_by(s, agent, agent_session)]
+    return candidates[-1] if candidates else None
+
+
+def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_session: str, env: Mapping[str, str]) -> tuple[str, str]:
+    """Start or continue the tracker session of the agent's session; returns ``(stdout, note)``.
+
+    ``source`` startup and clear start a new session (``session.started`` carries ``agent``,
+    ``agent_session_id``, ``agent_source`` and ``model``); resume and compact continue the
+    mapped one, or start one when none is open. stdout is the SessionStart JSON with the
+    handoff as ``additionalContext`` (Claude Code hooks reference, "SessionStart decision
+    control"; Codex and Gemini CLI read the same shape); Cursor gets ``{"additional_context",
+    "env": {"CURRENT_SESSION": name}}``.
+    """
+    from session_tracker.agents.context import build
+
+    source = payload.get("source", payload.get("trigger"))
+    source = source if isinstance(source, str) else "startup"
+    project = load_project(ctx.layout)
+    session = find_session(ctx, project, agent, agent_session) if source in CONTINUING else None
+    note = ""
+    if session is None:
+        from session_tracker.commands.init import init
+
+        extra: dict[str, object] = {"agent": agent, "agent_session_id": agent_session, "agent_source": source}
+        model = payload.get("model")
+        if isinstance(model, str) and model:
+            extra["model"] = model
+        transcript = payload.get("transcript_path")
+        if isinstance(transcript, str) and transcript:
+            extra["transcript_path"] = transcript  # doctor compares it with what the hooks saw
+        started = init(ctx, extra=extra)
+        name, sid = str(started["session"]), str(started["sid"])
+        if source in CONTINUING:
+            note = f"{source}: no open session of agent session {agent_session}; started {name}"
+        project = load_project(ctx.layout)
+        session = next(s for s in project.sessions if s.sid == sid)
+    mapping.save(ctx.layout, agent, agent_session, session.name, session.sid)
+    _export(session.name, env)
+    budget = int(ctx.config["agents"].get("context_budget") or 8000)  # type: ignore[call-overload]
+    text = build(ctx, project, session, continued=source in CONTINUING and not note, budget=budget)
+    if agent == "cursor":
+        # Cursor's sessionStart output: context for the conversation, and environment
+        # variables for the hooks and commands that follow (cursor.com/docs/hooks).
+        cursor_output: dict[str, object] = {"additional_context": text, "env": {SESSION_ENV: session.name}}
+        return json.dumps(cursor_output, ensure_ascii=False), note
+    output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
+    return json.dumps(output, ensure_ascii=False), note
+
+
+def _export(name: str, env: Mapping[str, str]) -> None:
+    """Tell the agent's shell which session it is in: ``export CURRENT_SESSION=…`` appended to
+    the env file the agent sources before each Bash call (``CLAUDE_ENV_FILE``; Codex also sets
+    ``CODEX_ENV_FILE``)."""
+    for var in ("CODEX_ENV_FILE", "CLAUDE_ENV_FILE"):
+        path = env.get(var)
+        if path:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(f"export {SESSION_ENV}={name}\n")
+            return
+
+
+def _open_target(ctx: Context, agent: str, agent_session: str) -> Session | None:
+    mapped = mapping.lookup(ctx.layout, agent, agent_session)
+    if mapped is None or not mapping.is_open_here(ctx.layout, *mapped):
+        return None
+    sessions, _ = load_session_file(ctx.layout, mapped[0])
+    found = [s for s in sessions if s.sid == mapped[1] and s.ended is None]
+    return found[0] if found else None
+
+
+def pre_compact(ctx: Context, agent: str, payload: dict[str, object], agent_session: str) -> str:
+    """Checkpoint before the agent compacts its context: a ``checkpoint`` event, a fresh git
+    snapshot of the files changed, and the session's documents re-rendered."""
+    from session_tracker.commands.render import snapshot_open_sessions
+
+    session = _open_target(ctx, agent, agent_session)
+    if session is None:
+        return f"agent session {agent_session} has no open tracker session; PreCompact ignored"
+    trigger = payload.get("trigger")
+    record(ctx, session, "checkpoint", {"trigger": trigger if isinstance(trigger, str) else "", "agent_session": agent_session})
+    snapshot_open_sessions(ctx)
+    writer.write_session(ctx, session.name, session.sid)
+    return ""
+
+
+def session_end(ctx: Context, agent: str, payload: dict[str, object], agent_session: str) -> str:
+    """End the session with its git capture (``end``) and forget the mapping.
+
+    Claude Code gives all SessionEnd hooks 1.5 s together unless
+    ``CLAUDE_CODE_SESSIONEND_HOOKS_TIMEOUT_MS`` says otherwise; Codex caps SessionEnd at a few
+    seconds; Gemini CLI does not wait for it. ``end`` costs about one ``git status`` plus one
+    ``git diff``, well inside on ordinary repositories.
+    """
+    from session_tracker.commands.end import end
+
+    session = _open_target(ctx, agent, agent_session)
+    if session is None:
+        mapping.forget(ctx.layout, agent, agent_session)
+        return f"agent session {agent_session} has no open tracker session; SessionEnd ignored"
+    reason = payload.get("reason")
+    record(ctx, session, "agent.activity", {"event": "end", "reason": reason if isinstance(reason, str) else "", "agent_session": agent_session})
+    end(ctx, session=session.name)
+    mapping.forget(ctx.layout, agent, agent_session)
+    return ""
+

@@ -1,0 +1,183 @@
+"""Text views of command results for people. Tables use rich, imported only here."""
+
+from __future__ import annotations
+
+from session_tracker.core.clock import format_duration
+
+
+def _rich_text(render: object) -> str:
+    """Render a rich renderable to plain text (no colour codes when not a terminal)."""
+    import io
+    import shutil
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    width = max(shutil.get_terminal_size((100, 24)).columns, 80)
+    Console(file=buffer, width=width, highlight=False, soft_wrap=False).print(render)
+    return buffer.getvalue()
+
+
+def _count(value: object, noun: str) -> str:
+    number = int(value)  # type: ignore[call-overload]
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def init(result: dict[str, object]) -> str:
+    """After ``init``: the session started, git facts, then the previous handoff."""
+    git = result.get("git")
+    lines = [f"✅ Session {result['session']} started."]
+    if isinstance(git, dict):
+        head = str(git.get("head") or "")[:7] or "no commits yet"
+        dirty = git.get("dirty")
+        count = len(dirty) if isinstance(dirty, list) else 0
+        lines.append(f"   branch {git.get('branch') or '(detached)'} @ {head}; {count} files already dirty")
+    if result.get("notice"):
+        lines.append(f"note: {result['notice']}")
+    lines.append("")
+    if result.get("previous_handoff"):
+        lines.append(f"──── Handoff from session {result['previous_session']} (read this first) ────")
+        lines.append(str(result["previous_handoff"]))
+    else:
+        lines.append("No earlier handoff: this is the first session here.")
+    return "\n".join(lines)
+
+
+def logged(result: dict[str, object]) -> str:
+    """After ``log``: one short line."""
+    return f"logged to session {result['session']} ({result['category']})"
+
+
+def decided(result: dict[str, object]) -> str:
+    """After ``decision``."""
+    return f"decision recorded in session {result['session']}"
+
+
+def blocker_opened(result: dict[str, object]) -> str:
+    """After ``blocker --message``."""
+    return f"blocker {result['blocker']} opened in session {result['session']}"
+
+
+def blocker_resolved(result: dict[str, object]) -> str:
+    """After ``blocker --resolve``."""
+    return f"blocker {result['blocker']} resolved in session {result['session']}"
+
+
+def handoff_item(result: dict[str, object]) -> str:
+    """After ``handoff --item``."""
+    return f"handoff item added to session {result['session']}"
+
+
+def handoff(result: dict[str, object]) -> str:
+    """``handoff``: the markdown itself."""
+    return str(result["handoff"])
+
+
+def summary(result: dict[str, object]) -> str:
+    """``summary`` and ``show``: a compact report."""
+    lines = [f"Session {result['session']} · {result['status']} · {result['duration']}" + (" so far" if result["status"] == "OPEN" else "")]
+    if result.get("branch"):
+        lines.append(f"Branch: {result['branch']}")
+    for objective in result.get("objectives") or []:  # type: ignore[attr-defined]
+        lines.append(f"Objective: {objective}")
+    entries: dict[str, int] = result["entries"]  # type: ignore[assignment]
+    used = ", ".join(f"{k} {v}" for k, v in entries.items() if v)
+    lines.append(f"Entries: {result['entries_total']}" + (f" ({used})" if used else ""))
+    decisions: list[dict[str, object]] = result["decisions"]  # type: ignore[assignment]
+    lines.append(f"Decisions: {len(decisions)}")
+    lines += [f"  - {d['message']} — {d['rationale']}" for d in decisions]
+    blockers: list[dict[str, object]] = result["blockers_open"]  # type: ignore[assignment]
+    lines.append(f"Open blockers: {len(blockers)}")
+    lines += [f"  {b['blocker']}  {b['message']}" for b in blockers]
+    agent = result.get("agent")
+    if isinstance(agent, dict):
+        from session_tracker.documents.activity import has_activity, text_lines
+
+        if has_activity(agent):
+            lines.append("Agent activity:")
+            lines += ["  " + line for line in text_lines(agent)]
+    if result["tracking"] == "transcript":
+        lines.append("Files: not captured by git (imported from the transcript; see Agent activity)")
+    elif result["tracking"] == "off":
+        lines.append("Files: not tracked (no git repository)")
+    else:
+        files: list[dict[str, object]] = result["files"]  # type: ignore[assignment]
+        lines.append(f"Files changed: {len(files)} (+{result['lines_added']} −{result['lines_removed']})")
+        from session_tracker.documents.session import file_line
+
+        lines += [f"  {file_line(f)}" for f in files]
+    commits: list[dict[str, object]] = result["commits"]  # type: ignore[assignment]
+    lines.append(f"Commits: {len(commits)}")
+    lines += [f"  {str(c['sha'])[:7]} {c['subject']}" for c in commits]
+    untracked = result.get("untracked_commits")
+    if isinstance(untracked, list) and untracked:
+        lines.append(f"Untracked commits: {len(untracked)} (made while the session was open; the hooks did not record them)")
+        lines += [f"  {str(c['sha'])[:7]} {c['subject']}" for c in untracked]
+    steps = result.get("next_steps")
+    if isinstance(steps, list) and steps:
+        lines.append("Next steps:")
+        lines += [f"  {i}. {step}" for i, step in enumerate(steps, start=1)]
+    timeline = result.get("timeline")
+    if isinstance(timeline, list) and timeline:
+        lines.append("Timeline:")
+        for item in timeline:
+            data = item["data"]
+            what = data.get("message") or data.get("subject") or ""
+            label = data.get("category") or item["type"]
+            lines.append(f"  {item['at'][:16].replace('T', ' ')}Z  {label:<14} {what}")
+    return "\n".join(lines)
+
+
+def ended(result: dict[str, object]) -> str:
+    """After ``end``: status line, the handoff, the documents."""
+    duration = format_duration(float(result["duration_s"]))  # type: ignore[arg-type]
+    files, commits = _count(result["files"], "file"), _count(result["commits"], "commit")
+    lines = [f"✅ Session {result['session']} COMPLETE · {duration} · {files} · {commits}"]
+    if result.get("notice"):
+        lines.append(f"note: {result['notice']}")
+    lines += ["", str(result["handoff"]), "Documents:"]
+    lines += [f"  {p}" for p in result["documents"]]  # type: ignore[attr-defined]
+    return "\n".join(lines)
+
+
+def sessions(result: dict[str, object]) -> str:
+    """``list``: a table of sessions."""
+    rows: list[dict[str, object]] = result["sessions"]  # type: ignore[assignment]
+    problems: list[str] = result["problems"]  # type: ignore[assignment]
+    if not rows:
+        text = "No sessions yet: start one with `session-tracker init`."
+    else:
+        from rich import box
+        from rich.table import Table
+
+        table = Table(box=box.SIMPLE_HEAD)
+        for column in ("Session", "Status", "Started (UTC)", "Duration", "Branch", "Entries", "Decisions", "Objective"):
+            table.add_column(column)
+        for r in rows:
+            status = str(r["status"]) + (" (here)" if r["open_here"] else "")
+            table.add_row(
+                str(r["session"]), status, str(r["started"])[:16].replace("T", " "),
+                format_duration(float(r["duration_s"])), str(r["branch"] or "—"),  # type: ignore[arg-type]
+                str(r["entries"]), str(r["decisions"]), str(r["objective"]),
+            )
+        text = _rich_text(table).rstrip("\n")
+    for problem in problems:
+        text += f"\nwarning: unreadable line {problem}"
+    return text
+
+
+def rendered(result: dict[str, object]) -> str:
+    """After ``render``."""
+    written: list[str] = result["written"]  # type: ignore[assignment]
+    lines = [f"{result['documents']} documents up to date ({len(written)} rewritten)"]
+    lines += [f"  wrote {p}" for p in written]
+    return "\n".join(lines)
+
+
+def doctor(result: dict[str, object]) -> str:
+    """``doctor``: one line per finding, then a verdict."""
+    findings: list[dict[str, str]] = result["findings"]  # type: ignore[assignment]
+    lines = [f"{f['level']}: {f['where']}: {f['message']}" for f in findings]
+    errors = sum(1 for f in findings if f["level"] == "error")
+    lines.append("✅ store and documents are consistent" if result["ok"] else f"❌ {errors} problem(s) need attention")
+    return "\n".join(lines)

@@ -1,0 +1,26 @@
+"""`make demo`'s script runs a whole session on a real project and prints the handoff."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_demo_script_runs_a_complete_session(tmp_path: Path) -> None:
+    bindir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}", "TMPDIR": str(tmp_path)}
+    proc = subprocess.run(["bash", str(ROOT / "scripts/demo.sh")], env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "✅ Session 00001 COMPLETE" in proc.stdout
+    assert re.search(r"pytest \(exit 0\): 3 passed", proc.stdout)
+    project = next(tmp_path.glob("session-tracker-demo.*/calculator"))
+    handoff = (project / "archive/sessions/SESSION-00001-HANDOFF.md").read_text()
+    assert "divide() raises ZeroDivisionError when b == 0" in handoff
+    assert "| `calc.py` | modified | +6 −0 |" in handoff
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=project, capture_output=True, text=True, check=True).stdout
+    assert log.splitlines()[0] == "Session 00001: events and documents"

@@ -1,0 +1,250 @@
+"""`hooks install` / `uninstall` / `status`: chaining to hooks already there (scripts and
+binaries), restoring them byte for byte with their mode, idempotence, `core.hooksPath` (relative,
+absolute, outside the repository), linked worktrees, and the bad inputs of issue #6."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from enforce_helpers import HOOKS, change, commit, events, git_run, message
+from session_tracker.core.context import Context
+from session_tracker.core.paths import Layout
+from session_tracker.enforce import hookfiles
+from session_tracker.errors import TrackerError
+
+FOREIGN = "#!/bin/sh\n# the team's own pre-commit\necho \"foreign ran: $*\" >> \"$(git rev-parse --git-dir)/foreign.log\"\nexit ${FOREIGN_EXIT:-0}\n"
+
+
+def hooks_dir(repo: Path) -> Path:
+    return repo / ".git" / "hooks"
+
+
+def write_hook(path: Path, text: str | bytes, mode: int = 0o755) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str):
+        path.write_text(text)
+    else:
+        path.write_bytes(text)
+    path.chmod(mode)
+
+
+def start_session(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("log", "work").code == 0
+
+
+def test_install_writes_three_marked_scripts_and_is_idempotent(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    first = cli("hooks", "install", "--json")
+    assert first.code == 0, first
+    result = json.loads(first.out)
+    assert result["hooks_dir"] == str(hooks_dir(repo))
+    assert [(h["hook"], h["state"], h["chained"]) for h in result["hooks"]] == [(h, "installed", None) for h in HOOKS]
+    contents = {}
+    for hook in HOOKS:
+        path = hooks_dir(repo) / hook
+        assert os.access(path, os.X_OK)
+        text = path.read_text()
+        assert text.startswith("#!/bin/sh\n# session-tracker-hook: " + hook)
+        assert sys.executable in text  # the interpreter that installed it
+        contents[hook] = text
+    again = json.loads(cli("hooks", "install", "--json").out)
+    assert [h["state"] for h in again["hooks"]] == ["unchanged"] * 3
+    assert {h: (hooks_dir(repo) / h).read_text() for h in HOOKS} == contents
+    assert not [p.name for p in hooks_dir(repo).iterdir() if "before-session-tracker" in p.name]
+    status = json.loads(cli("hooks", "status", "--json").out)
+    assert [h["state"] for h in status["hooks"]] == ["installed"] * 3
+
+
+def test_a_foreign_hook_still_runs_after_install_and_is_restored_exactly(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    original = hooks_dir(repo) / "pre-commit"
+    write_hook(original, FOREIGN, 0o750)
+    before = (original.read_bytes(), stat.S_IMODE(original.stat().st_mode))
+    assert cli("hooks", "install").code == 0
+    assert (hooks_dir(repo) / "pre-commit.before-session-tracker").read_bytes() == before[0]
+    start_session(cli)
+    change(repo)
+    assert commit(repo, "both hooks ran").returncode == 0
+    assert (repo / ".git" / "foreign.log").read_text() == "foreign ran: \n"
+    assert "Session: 00001" in message(repo)
+
+    # Its failure still stops the commit, and ours is not even asked.
+    assert cli("log", "more").code == 0
+    change(repo)
+    refused = commit(repo, "foreign says no", env={"FOREIGN_EXIT": "3"})
+    assert refused.returncode != 0
+    assert "commit refused" not in refused.stderr
+
+    result = json.loads(cli("hooks", "uninstall", "--json").out)
+    assert [(h["hook"], h["state"]) for h in result["hooks"]] == [
+        ("pre-commit", "restored"), ("commit-msg", "removed"), ("post-commit", "removed")]
+    assert (original.read_bytes(), stat.S_IMODE(original.stat().st_mode)) == before
+    assert sorted(p.name for p in hooks_dir(repo).iterdir() if not p.name.endswith(".sample")) == ["pre-commit"]
+
+
+def test_a_binary_foreign_hook_is_chained(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    false = shutil.which("false")
+    assert false is not None
+    binary = Path(false).read_bytes()
+    assert b"\0" in binary[:4096]  # a real executable, not a script
+    write_hook(hooks_dir(repo) / "pre-commit", binary)
+    assert cli("hooks", "install").code == 0
+    start_session(cli)
+    change(repo)
+    refused = commit(repo, "the binary says no")
+    assert refused.returncode == 1 and "commit refused" not in refused.stderr  # /bin/false ran, not us
+    assert cli("hooks", "uninstall").code == 0
+    assert (hooks_dir(repo) / "pre-commit").read_bytes() == binary
+
+
+def test_the_chained_hook_gets_the_arguments_and_stdin(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    record = repo / ".git" / "seen.txt"
+    write_hook(hooks_dir(repo) / "post-commit", f'#!/bin/sh\nprintf "%s|" "$@" > {record}\ncat >> {record}\nexit 7\n')
+    assert cli("hooks", "install").code == 0
+    script = hooks_dir(repo) / "post-commit"
+    result = git_run(repo, "-c", "alias.x=!" + str(script), "x", "one", "two words", stdin="piped input\n")
+    assert record.read_text() == "one|two words|piped input\n"
+    assert result.returncode == 7  # its exit status is kept
+
+
+def test_a_non_executable_hook_is_kept_but_not_run(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    write_hook(hooks_dir(repo) / "commit-msg", "#!/bin/sh\nexit 1\n", 0o644)  # git ignores it today
+    result = json.loads(cli("hooks", "install", "--json").out)
+    assert any("not executable" in note for note in result["notes"])
+    start_session(cli)
+    change(repo)
+    assert commit(repo, "still fine").returncode == 0
+    assert cli("hooks", "uninstall").code == 0
+    assert stat.S_IMODE((hooks_dir(repo) / "commit-msg").stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("hooks_path", ["relative", "absolute"])
+def test_core_hookspath_is_respected(repo: Path, cli, hooks_path: str) -> None:  # type: ignore[no-untyped-def]
+    target = repo / "tools" / "githooks"
+    git_run(repo, "config", "core.hooksPath", "tools/githooks" if hooks_path == "relative" else str(target))
+    result = json.loads(cli("hooks", "install", "--json").out)
+    assert result["hooks_dir"] == str(target)
+    assert sorted(p.name for p in target.iterdir()) == sorted(HOOKS)
+    assert not (hooks_dir(repo) / "pre-commit").exists()
+    change(repo)
+    assert commit(repo, "guarded through core.hooksPath").returncode == 1
+
+
+def test_a_hooks_path_outside_the_repository_needs_force(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shared = tmp_path / "global-hooks"
+    git_run(repo, "config", "core.hooksPath", str(shared))
+    refused = cli("hooks", "install")
+    assert refused.code == 1
+    assert "outside this repository" in refused.err and "--force" in refused.err
+    assert not shared.exists()
+    assert cli("hooks", "install", "--force").code == 0
+    assert (shared / "pre-commit").exists()
+
+
+def test_linked_worktrees_share_the_hooks_and_keep_their_own_sessions(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    linked = tmp_path / "linked"
+    git_run(repo, "worktree", "add", "-q", "-b", "feature", str(linked))
+    result = json.loads(cli("hooks", "install", "--json", cwd=linked).out)
+    assert result["hooks_dir"] == str(hooks_dir(repo))  # the common dir
+    change(linked, "feature.py")
+    assert commit(linked, "no session in the linked worktree").returncode == 1
+    assert cli("init", "--session", "00001", cwd=linked).code == 0
+    assert cli("log", "feature work", cwd=linked).code == 0
+    done = commit(linked, "feature")
+    assert done.returncode == 0, done.stderr
+    assert "Session: 00001" in message(linked)
+    assert [e["data"]["subject"] for e in events(linked) if e["type"] == "commit"] == ["feature"]  # type: ignore[index]
+    change(repo, "main.py")
+    assert commit(repo, "main has no session open").returncode == 1  # the session is open there, not here
+
+
+def test_uninstall_without_install_changes_nothing(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    write_hook(hooks_dir(repo) / "pre-commit", FOREIGN)
+    result = json.loads(cli("hooks", "uninstall", "--json").out)
+    assert [h["state"] for h in result["hooks"]] == ["not session-tracker's: left alone", "not installed", "not installed"]
+    assert (hooks_dir(repo) / "pre-commit").read_text() == FOREIGN
+
+
+def test_a_hook_that_replaced_ours_is_a_conflict_unless_forced(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    write_hook(hooks_dir(repo) / "pre-commit", FOREIGN)
+    assert cli("hooks", "install").code == 0
+    newer = "#!/bin/sh\n# another tool replaced the hook\nexit 0\n"
+    write_hook(hooks_dir(repo) / "pre-commit", newer)
+    refused = cli("hooks", "install")
+    assert refused.code == 1 and "cannot chain" in refused.err and "--force" in refused.err
+    assert (hooks_dir(repo) / "pre-commit").read_text() == newer  # nothing changed
+    forced = json.loads(cli("hooks", "install", "--force", "--json").out)
+    assert any(".old" in n for n in forced["notes"])
+    assert (hooks_dir(repo) / "pre-commit.before-session-tracker").read_text() == newer
+    assert (hooks_dir(repo) / "pre-commit.before-session-tracker.old").read_text() == FOREIGN
+
+
+@pytest.mark.parametrize(("hooks_path", "says"), [
+    ("README.md", "error: cannot create the hooks directory"),  # a file
+    ("README.md/hooks", "error: cannot use the hooks directory"),  # under a file: git refuses it
+])
+def test_a_hooks_directory_that_cannot_be_created_is_a_clear_error(repo: Path, cli, hooks_path: str, says: str) -> None:  # type: ignore[no-untyped-def]
+    git_run(repo, "config", "core.hooksPath", hooks_path)
+    result = cli("hooks", "install")
+    assert result.code == 1
+    assert result.err.startswith(says)
+    assert "hint:" in result.err
+    git_run(repo, "config", "--unset", "core.hooksPath")
+    change(repo)
+    assert commit(repo, "git still works").returncode == 0
+
+
+def test_a_hooks_directory_that_is_not_writable_changes_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests run as root here, where permission bits do not stop writes: os.access is the boundary.
+    write_hook(hooks_dir(repo) / "pre-commit", FOREIGN)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if str(path) == str(hooks_dir(repo)) else real_access(path, mode))
+    with pytest.raises(TrackerError) as caught:
+        hookfiles.install(Context(layout=Layout(str(repo)), env={}))
+    assert "is not writable" in caught.value.message and "chmod" in caught.value.hint
+    assert (hooks_dir(repo) / "pre-commit").read_text() == FOREIGN
+    assert not (hooks_dir(repo) / "pre-commit.before-session-tracker").exists()
+
+
+def test_outside_git_install_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "hooks", "install")
+    assert result.code == 1
+    assert "not inside a git repository" in result.err
+
+
+def test_when_the_tool_is_gone_git_goes_on(repo: Path, tmp_path: Path) -> None:
+    hookfiles.install(Context(layout=Layout(str(repo)), env={}), python=str(tmp_path / "uninstalled" / "python"))
+    change(repo)
+    bare_path = "/usr/bin:/bin"  # no session-tracker on it
+    done = commit(repo, "tool missing", env={"PATH": bare_path})
+    assert done.returncode == 0, done.stderr
+    assert "session-tracker: not found" in done.stderr
+
+
+def test_a_python_without_the_package_is_a_warning(repo: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "empty-venv"
+    assert git_run(tmp_path, "--version").returncode == 0
+    import venv as venv_module
+
+    venv_module.create(venv, with_pip=False)
+    hookfiles.install(Context(layout=Layout(str(repo)), env={}), python=str(venv / "bin" / "python"))
+    change(repo)
+    done = commit(repo, "package missing")
+    assert done.returncode == 0, done.stderr
+    assert "cannot import session_tracker" in done.stderr
+
+
+def test_the_hook_never_imports_from_the_work_tree(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """A project with its own json.py at the top must not break (or hijack) the hook."""
+    assert cli("hooks", "install").code == 0
+    (repo / "json.py").write_text("raise SystemExit('the project json.py was imported')\n")
+    change(repo)
+    refused = commit(repo, "no session")
+    assert refused.returncode == 1 and "open-session" in refused.stderr

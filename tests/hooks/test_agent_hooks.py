@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import GIT_ENV, git
+from helpers import events_here
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
 
@@ -77,8 +78,8 @@ def gemini(event: str, repo: Path, session_id: str = "gemini-session-9", **field
 
 
 def events(repo: Path, name: str = "00001") -> list[dict[str, Any]]:
-    path = repo / ".sessions" / "events" / f"{name}.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    """The session's events as this machine knows them (agent text from local/private put back)."""
+    return events_here(repo, name)
 
 
 def types(repo: Path, name: str = "00001") -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from helpers import events_here
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
 from session_tracker.importers.claude_code import project_dir
@@ -67,7 +68,8 @@ def write_claude(repo: Path, name: str, content: bytes) -> Path:
 
 
 def events(repo: Path, name: str) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in (repo / f".sessions/events/{name}.jsonl").read_text().splitlines()]
+    """The session's events as this machine knows them (agent text from local/private put back)."""
+    return events_here(repo, name)
 
 
 def ctx_for(repo: Path) -> Context:

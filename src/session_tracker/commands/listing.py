@@ -53,7 +53,9 @@ def show(ctx: Context, session: str) -> dict[str, object]:
     if not named:
         raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`")
     chosen = named[-1]
-    result = describe(chosen, project)
+    from session_tracker.core import private
+
+    result = describe(chosen, project, private.load(private.path_for(ctx.layout.local_dir, chosen.name)))
     result["timeline"] = [
         {"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in chosen.timeline()
     ]

@@ -12,7 +12,7 @@ from session_tracker.core.sessions import resolve
 from session_tracker.documents.session import totals
 
 
-def describe(session: Session, project: Project) -> dict[str, object]:
+def describe(session: Session, project: Project, private: dict[str, dict[str, str]] | None = None) -> dict[str, object]:
     """The JSON shape shared by ``summary`` and ``show`` (schema ``v`` 1).
 
     Keys: session, sid, status, started, ended, duration_s (seconds), duration, objectives,
@@ -21,7 +21,8 @@ def describe(session: Session, project: Project) -> dict[str, object]:
     [{path, status, old_path, added, removed, binary}], lines_added, lines_removed, commits
     [{sha, subject}], tracking ("git", "transcript" for an imported session, or "off"), agent
     (:func:`session_tracker.documents.activity.activity`: files edited, commands and failures,
-    tokens by model, subagents, compactions).
+    tokens by model, subagents, compactions; ``private`` fills in command lines kept on this
+    machine, see :mod:`session_tracker.core.private`).
     """
     from session_tracker.documents.activity import activity
 
@@ -59,7 +60,7 @@ def describe(session: Session, project: Project) -> dict[str, object]:
         "lines_removed": removed,
         "commits": [{"sha": c.get("sha"), "subject": c.get("subject")} for c in session.commits()],
         "tracking": "transcript" if (session.git_start or {}).get("source") == "transcript" else "off" if session.git_start is None else "git",
-        "agent": activity(session),
+        "agent": activity(session, private),
     }
 
 
@@ -74,7 +75,9 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
     """
     target = resolve(ctx, session)
     project = load_project(ctx.layout)
-    result = describe(target, project)
+    from session_tracker.core import private
+
+    result = describe(target, project, private.load(private.path_for(ctx.layout.local_dir, target.name)))
     base = target.git_start
     if target.ended is None and base is not None:
         repo, _ = capture.repo_for(ctx)

@@ -26,6 +26,9 @@ Keys (defaults in :data:`DEFAULTS`)::
     [agents]
     context_budget = 8000   # characters of handoff an agent hook injects at SessionStart
 
+    [privacy]
+    share_agent_text = false   # prompts and command lines stay in .sessions/local/private/ (core.private)
+
     [metrics]            # quality metrics (session_tracker.core.settings documents each key)
     on_end = false       # `end` takes a final snapshot with `metrics run`
     python = ""          # interpreter that runs the zero-config Python checks ("" = this one)
@@ -64,12 +67,13 @@ DEFAULTS: Config = {
     "log": {"default_category": "implementation"},
     "redact": {"enabled": True},
     "agents": {"context_budget": 8000},
+    "privacy": {"share_agent_text": False},
     "metrics": {"on_end": False, "python": "", "timeout": 600, "chart": "session-metrics.svg", "checks": []},
     "gates": {"tests_pass": True, "coverage_min": False, "coverage_max_drop": False,
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
 }
-_CACHE_VERSION = 4  # bump when DEFAULTS change: caches hold the merged config
+_CACHE_VERSION = 5  # bump when DEFAULTS change: caches hold the merged config
 
 
 def load(layout: Layout) -> Config:

@@ -15,13 +15,15 @@ TOKEN_KEYS = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_t
 MAX_LISTED = 30  # files or failed commands listed by name; the rest are counted
 
 
-def activity(session: Session) -> dict[str, object]:
-    """The agent's activity in ``session``.
+def activity(session: Session, private: dict[str, dict[str, str]] | None = None) -> dict[str, object]:
+    """The agent's activity in ``session``; ``private`` (:func:`session_tracker.core.private.load`)
+    fills in the command lines kept on this machine — documents never pass it.
 
     Returns:
         ``{"files": [{path, edits}], "commands": int, "failed": [{command, exit?}],
         "tokens": {model: {input_tokens, cache_read_input_tokens, cache_creation_input_tokens,
-        output_tokens, total}}, "tokens_total": int, "subagents": [id], "compactions": int}``;
+        output_tokens, total}}, "tokens_total": int, "subagents": [id], "compactions": int,
+        "prompts_local": int}`` (``command`` is '' for a command line kept on another machine);
         token meanings as in :mod:`session_tracker.importers`. Empty lists and zeros when the
         session has no agent activity.
     """
@@ -31,6 +33,7 @@ def activity(session: Session) -> dict[str, object]:
     tokens: dict[str, dict[str, int]] = {}
     subagents: list[str] = list(session.started.texts("subagents")) if session.started else []
     compactions = 0
+    prompts_local = 0
     for event in session.of_type("file.touched", "command.run", "usage", "checkpoint", "agent.activity"):
         sub = event.text("subagent")
         if sub and sub not in subagents:
@@ -42,7 +45,8 @@ def activity(session: Session) -> dict[str, object]:
         elif event.type == "command.run":
             commands += 1
             if event.data.get("failed") is True:
-                item: dict[str, object] = {"command": event.text("command")}
+                command = event.text("command") or (private or {}).get(event.id, {}).get("command", "")
+                item: dict[str, object] = {"command": command}
                 if isinstance(event.data.get("exit"), int):
                     item["exit"] = event.data["exit"]
                 failed.append(item)
@@ -55,6 +59,8 @@ def activity(session: Session) -> dict[str, object]:
                     into["total"] += value
         elif event.type == "checkpoint" and event.text("phase") != "post":
             compactions += 1  # PreCompact and PostCompact describe one compaction
+        elif event.type == "agent.activity" and event.text("event") == "prompt":
+            prompts_local += 1
     return {
         "files": [{"path": p, "edits": n} for p, n in files.items()],
         "commands": commands,
@@ -63,12 +69,13 @@ def activity(session: Session) -> dict[str, object]:
         "tokens_total": sum(t["total"] for t in tokens.values()),
         "subagents": subagents,
         "compactions": compactions,
+        "prompts_local": prompts_local,
     }
 
 
 def has_activity(view: dict[str, object]) -> bool:
     """True when :func:`activity` found anything to show."""
-    return bool(view["files"] or view["commands"] or view["tokens"] or view["compactions"] or view["subagents"])
+    return bool(view["files"] or view["commands"] or view["tokens"] or view["compactions"] or view["subagents"] or view.get("prompts_local"))
 
 
 def text_lines(view: dict[str, object], code: Callable[[str], str] | None = None, escape: Callable[[str], str] | None = None) -> list[str]:
@@ -93,7 +100,9 @@ def text_lines(view: dict[str, object], code: Callable[[str], str] | None = None
         lines.append(f"- Commands: {view['commands']} run, {len(failed)} failed")
         for item in failed[:MAX_LISTED]:
             exit_code = f" (exit {item['exit']})" if "exit" in item else ""
-            lines.append(f"  - {as_code(str(item['command'])[:200])}{exit_code}")
+            command = str(item["command"])[:200]
+            shown_command = as_code(command) if command else "(command line kept on the machine that recorded it)"
+            lines.append(f"  - {shown_command}{exit_code}")
     tokens: dict[str, dict[str, int]] = view["tokens"]  # type: ignore[assignment]
     for model, t in tokens.items():
         lines.append(
@@ -105,4 +114,6 @@ def text_lines(view: dict[str, object], code: Callable[[str], str] | None = None
         lines.append("- Subagents: " + ", ".join(as_code(s) for s in subagents))
     if view["compactions"]:
         lines.append(f"- Context compactions: {view['compactions']}")
+    if view.get("prompts_local"):
+        lines.append(f"- Prompts: {view['prompts_local']} (their text is kept on the machine that recorded them)")
     return lines

@@ -211,8 +211,15 @@ def _append(layout: Layout, agent: str, target: tuple[str, str], type: str, data
     from session_tracker.core.ulid import new_ulid
 
     name, sid = target
-    redact = config.load(layout)["redact"].get("enabled") is not False
+    settings = config.load(layout)
+    redact = settings["redact"].get("enabled") is not False
     event = Event(id=new_ulid(), ts=iso(now()), session=name, sid=sid, type=type, actor=agent, data=data)
+    if type == "command.run" and settings["privacy"].get("share_agent_text") is not True:
+        from session_tracker.core import private
+
+        record = private.split(event)  # the command line stays on this machine
+        if record is not None:
+            private.keep(private.path_for(layout.local_dir, name), record, redact=redact)
     store.append(layout.session_file(name), event, redact=redact)
 
 

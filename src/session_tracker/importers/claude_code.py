@@ -328,4 +328,4 @@ def _user(state: _State, obj: dict[str, object], message: dict[str, object], at:
         clean = prompt_text(prompt_of(text))
         if clean:
             ref = f"{uuid}#{index}" if index else uuid
-            state.add((at, "note", "human", {"message": f"Prompt: {clean}", "category": "planning", "ref": ref}))
+            state.add((at, "note", "human", {"message": f"Prompt: {clean}", "category": "planning", "prompt": True, "ref": ref}))

@@ -169,7 +169,7 @@ def parse(path: str, root: str, counts: Counts, seen: dict[str, set[str]], cwd_m
     for index, (at, text) in enumerate(prompts or fallback_prompts):
         clean = prompt_text(text)
         if clean:
-            out.entries.append((at, "note", "human", {"message": f"Prompt: {clean}", "category": "planning", "ref": f"prompt-{index}@{at}"}))
+            out.entries.append((at, "note", "human", {"message": f"Prompt: {clean}", "category": "planning", "prompt": True, "ref": f"prompt-{index}@{at}"}))
     out.entries.sort(key=lambda entry: entry[0])
     if meta_start:
         out.start = meta_start  # the session began when Codex says, not at its first line

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from session_tracker.core import store
+from session_tracker.core import private, store
 from session_tracker.core.clock import iso, local_offset, now
 from session_tracker.core.context import Context
 from session_tracker.core.events import Event
@@ -145,9 +145,13 @@ def _summary(name: str, transcript: Transcript, entries: list[Entry], completed:
 
 def _appender(ctx: Context, name: str, sid: str) -> Callable[[str, str, dict[str, object]], str]:
     path = ctx.layout.session_file(name)
+    local = ctx.config["privacy"].get("share_agent_text") is not True
 
     def append(type: str, actor: str, data: dict[str, object]) -> str:
         event = Event(id=new_ulid(), ts=iso(now()), session=name, sid=sid, type=type, actor=actor, data=data)
+        record = private.split(event) if local else None  # prompts and command lines stay here
+        if record is not None:
+            private.keep(private.path_for(ctx.layout.local_dir, name), record, redact=ctx.redact)
         store.append(path, event, redact=ctx.redact)
         return event.id
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from session_tracker.errors import TrackerError
+from session_tracker.git import changes as git_changes
 from session_tracker.git import repo as git
 from session_tracker.git.repo import FileChange, GitUnavailable
 
@@ -192,7 +193,7 @@ def test_non_utf8_file_name_round_trips(tmp_path: Path) -> None:
         pytest.skip("filesystem rejects non-UTF-8 names")
     repo = repo_at(root)
     assert git.dirty_files(repo) == ["caf\udce9.txt"]
-    assert git.changed_files(repo, None) == [
+    assert git_changes.changed_files(repo, None) == [
         FileChange("caf\udce9.txt", "untracked", None, 2, 0, False)]
 
 
@@ -287,7 +288,7 @@ def test_changed_files_full_scenario(tmp_path: Path) -> None:
     run(root, "config", "diff.renames", "false")  # rename detection must not rely on config
     repo = repo_at(root)
 
-    changes = git.changed_files(repo, base, exclude=[".sessions/", "secret.txt"])
+    changes = git_changes.changed_files(repo, base, exclude=[".sessions/", "secret.txt"])
     assert [c.path for c in changes] == sorted(c.path for c in changes)
     got = by_path(changes)
     assert got["mod.txt"] == FileChange("mod.txt", "modified", None, 2, 1, False)
@@ -305,7 +306,7 @@ def test_changed_files_full_scenario(tmp_path: Path) -> None:
     assert set(got) == {"mod.txt", "committed.txt", "del.txt", "ren_new.txt", "img.bin",
                         "staged.txt", "untracked.txt", "untracked.bin", spaced, "link"}
     # Without exclusions the tracker's own files and the exact path come back.
-    all_paths = {c.path for c in git.changed_files(repo, base)}
+    all_paths = {c.path for c in git_changes.changed_files(repo, base)}
     assert {".sessions/new.jsonl", "secret.txt"} <= all_paths
     assert "debug.log" not in all_paths and "touched.txt" not in all_paths
 
@@ -315,7 +316,7 @@ def test_changed_files_tracked_names_with_spaces_and_non_ascii(tmp_path: Path) -
     base = commit(root, "base", {"a b/ü ñ.txt": "1\n"})
     (root / "a b" / "ü ñ.txt").write_text("1\n2\n")
     run(root, "mv", "a b/ü ñ.txt", "a b/renamed é.txt")
-    changes = git.changed_files(repo_at(root), base)
+    changes = git_changes.changed_files(repo_at(root), base)
     assert changes == [FileChange("a b/renamed é.txt", "renamed", "a b/ü ñ.txt", 1, 0, False)]
 
 
@@ -326,7 +327,7 @@ def test_changed_files_rename_excluded_only_if_both_paths_are(tmp_path: Path) ->
     (root / "docs").mkdir()
     run(root, "mv", ".sessions/a.md", "docs/a.md")
     run(root, "mv", ".sessions/b.md", ".sessions/c.md")
-    changes = git.changed_files(repo_at(root), base, exclude=[".sessions/"])
+    changes = git_changes.changed_files(repo_at(root), base, exclude=[".sessions/"])
     assert changes == [FileChange("docs/a.md", "renamed", ".sessions/a.md", 0, 0, False)]
 
 
@@ -334,11 +335,11 @@ def test_changed_files_base_none_is_empty_tree(tmp_path: Path) -> None:
     root = init(tmp_path / "r")
     repo = repo_at(root)
     (root / "early.txt").write_text("x\n")
-    assert git.changed_files(repo, None) == [
+    assert git_changes.changed_files(repo, None) == [
         FileChange("early.txt", "untracked", None, 1, 0, False)]
     commit(root, "first", {"early.txt": "x\ny\n", "img.bin": b"\x00\x00"})
     (root / "later.txt").write_text("l\n")
-    assert git.changed_files(repo, None) == [
+    assert git_changes.changed_files(repo, None) == [
         FileChange("early.txt", "added", None, 2, 0, False),
         FileChange("img.bin", "added", None, None, None, True),
         FileChange("later.txt", "untracked", None, 1, 0, False),
@@ -349,7 +350,7 @@ def test_changed_files_removed_from_index_reports_deletion(tmp_path: Path) -> No
     root = init(tmp_path / "r")
     base = commit(root, "base", {"keep.txt": "k\n"})
     run(root, "rm", "-q", "--cached", "keep.txt")
-    assert git.changed_files(repo_at(root), base) == [
+    assert git_changes.changed_files(repo_at(root), base) == [
         FileChange("keep.txt", "deleted", None, 0, 1, False)]
 
 
@@ -367,7 +368,7 @@ def test_in_progress_merge_conflict(tmp_path: Path) -> None:
     run(root, "merge", "-q", "other", ok=(1,))
     assert git.in_progress_operation(repo) == "merge"
     assert git.dirty_files(repo) == ["c.txt"]  # the unmerged entry
-    assert [(c.path, c.status) for c in git.changed_files(repo, git.head_sha(repo))] == [
+    assert [(c.path, c.status) for c in git_changes.changed_files(repo, git.head_sha(repo))] == [
         ("c.txt", "modified")]
     run(root, "merge", "--abort")
     assert git.in_progress_operation(repo) is None
@@ -396,7 +397,7 @@ def test_failing_command_raises_tracker_error_with_hint(tmp_path: Path) -> None:
     repo = repo_at(root)
     missing = "0123456789abcdef0123456789abcdef01234567"
     with pytest.raises(TrackerError) as info:
-        git.changed_files(repo, missing)
+        git_changes.changed_files(repo, missing)
     assert "git diff failed" in info.value.message
     assert missing in info.value.message or "bad" in info.value.message
     assert "does not exist" in info.value.hint

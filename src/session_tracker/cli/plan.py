@@ -145,9 +145,10 @@ def task_add(title: str, phase: str | None, component: str | None, estimate: int
              session: str | None, as_json: bool) -> None:
     """Add a task; prints its id (task-1, …)."""
     from session_tracker.commands import plan
+    from session_tracker.views import plan as views
 
     result = plan.task_add(Context(), title, phase, component, estimate, assignee, files, tests, depends_on, session=session, agent=agent, success=success)
-    output.emit(result, as_json, lambda r: str(r["task"]))
+    output.emit(result, as_json, views.task_id)
 
 
 def _move(verb: str, doc: str) -> None:

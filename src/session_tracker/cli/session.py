@@ -147,9 +147,7 @@ def list_cmd(as_json: bool) -> None:
 def show(session_id: str, as_json: bool) -> None:
     """One session in full, with its timeline."""
     from session_tracker.commands.listing import show as run
-    from session_tracker.workflow.view import agents_text
-
-    output.emit(run(Context(), session_id), as_json, lambda r: textviews.summary(r).rstrip("\n") + agents_text(r))
+    output.emit(run(Context(), session_id), as_json, textviews.show)
 
 
 @click.command()

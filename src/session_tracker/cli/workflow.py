@@ -11,6 +11,7 @@ import click
 from session_tracker import output
 from session_tracker.cli.options import json_option, session_option
 from session_tracker.core.context import Context
+from session_tracker.views import workflow as views
 
 
 def _lines(result: dict[str, object]) -> str:
@@ -26,7 +27,7 @@ def risk(message: str, mitigation: str | None, session: str | None, as_json: boo
     """Record a risk and its mitigation (seed 003's Risk Mitigation)."""
     from session_tracker.commands.lifecycle import risk as run
 
-    output.emit(run(Context(), message, mitigation, session=session), as_json, lambda r: f"risk recorded in session {r['session']}")
+    output.emit(run(Context(), message, mitigation, session=session), as_json, views.risk_recorded)
 
 
 @click.command("check-item")
@@ -56,7 +57,7 @@ def review(worked: tuple[str, ...], failed: tuple[str, ...], lessons: tuple[str,
     """Record the session's review (seed 003's Review Phase), before `end`."""
     from session_tracker.commands.lifecycle import review as run
 
-    output.emit(run(Context(), worked, failed, lessons, session=session), as_json, lambda r: f"review recorded in session {r['session']}")
+    output.emit(run(Context(), worked, failed, lessons, session=session), as_json, views.review_recorded)
 
 
 @click.group()
@@ -79,7 +80,7 @@ def memory_add(kind: str, message: str, rationale: str | None, context_text: str
     from session_tracker.commands.lifecycle import memory_add as run
 
     result = run(Context(), kind, message, rationale, context_text, alternatives, supersedes, session=session)
-    output.emit(result, as_json, lambda r: f"added to {r['kind']}")
+    output.emit(result, as_json, views.memory_added)
 
 
 @memory.command("show")

@@ -9,6 +9,7 @@ that file tracking is off.
 from __future__ import annotations
 
 from session_tracker.core.context import Context
+from session_tracker.git import changes
 from session_tracker.git import repo as git
 
 NO_GIT_NOTICE = "file tracking is off: this directory is not inside a git repository (everything else works)"
@@ -71,12 +72,12 @@ def _change(change: git.FileChange) -> dict[str, object]:
 
 def files_since(ctx: Context, repo: git.Repo, base: str | None) -> list[dict[str, object]]:
     """Every file changed since commit ``base`` (None: since the empty tree), as event data."""
-    return [_change(c) for c in git.changed_files(repo, base, exclude=own_files(ctx))]
+    return [_change(c) for c in changes.changed_files(repo, base, exclude=own_files(ctx))]
 
 
 def at_end(ctx: Context, repo: git.Repo, base: str | None) -> dict[str, object]:
     """``{"branch", "head", "commits", "files"}`` for the ``session.ended`` event."""
-    branch, head, commits, files = git.end_state(repo, base, exclude=own_files(ctx))
+    branch, head, commits, files = changes.end_state(repo, base, exclude=own_files(ctx))
     return {
         "branch": branch,
         "head": head,

@@ -13,14 +13,14 @@ import os
 
 from session_tracker.errors import TrackerError
 from session_tracker.git.plumbing import operation_in
-from session_tracker.git.proc import Done, GitUnavailable, collect, failure, run, spawn
+from session_tracker.git.proc import Done, GitUnavailable, failure, run
 
 TYPE_CHECKING = False  # not `from typing import ...`: importing typing costs ~4 ms per process
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from os import PathLike
 
-__all__ = ["Commit", "FileChange", "GitUnavailable", "Repo", "changed_files", "commit_files",
+__all__ = ["Commit", "FileChange", "GitUnavailable", "Repo", "commit_files",
            "commits_since", "current_branch", "dirty_files", "find_repo", "head_sha",
            "in_progress_operation", "rev_parse"]
 
@@ -29,7 +29,6 @@ _STATUS = {"A": "added", "M": "modified", "D": "deleted", "R": "renamed", "C": "
 _LOG_FORMAT = "--format=%x00%H%x00%s%x00%an%x00%aI"  # leading NUL: an empty token starts a commit
 # porcelain v2 record kind -> number of space-separated fields before the path
 _V2_FIELDS = {b"1 ": 8, b"2 ": 9, b"u ": 10, b"? ": 1, b"! ": 1}
-_BINARY_PROBE = 8000  # git's own heuristic: a NUL in the first 8000 bytes means binary
 
 
 class _Value:
@@ -288,125 +287,6 @@ def commit_files(repo: Repo, sha: str) -> list[str]:
                 "--no-renames", "--diff-merges=first-parent", "--end-of-options", sha, "--"],
                repo.root).stdout
     return sorted(_dec(t) for t in out.split(b"\0") if t)
-
-
-def _count_lines(path: str) -> tuple[int | None, bool]:
-    """(lines, binary) for a file on disk, counted the way ``git diff --numstat`` would."""
-    try:
-        if os.path.islink(path):
-            return 1, False  # git stores a symlink as a one-line blob holding its target
-        with open(path, "rb") as fh:
-            chunk = fh.read(_BINARY_PROBE)
-            if b"\0" in chunk:
-                return None, True
-            lines, last = 0, b""
-            while chunk:  # streamed: untracked files can be large data dumps
-                lines += chunk.count(b"\n")
-                last = chunk[-1:]
-                chunk = fh.read(1 << 20)
-    except OSError:
-        return None, False  # unreadable: report the path without counts rather than fail
-    return lines + (1 if last not in (b"", b"\n") else 0), False
-
-
-def _parse_diff(out: bytes) -> list[FileChange]:
-    # `diff --raw --numstat -z` prints every raw record (":modes shas X\0path\0", renames and
-    # copies with two paths) and then every numstat record ("a\tr\tpath\0", renames as
-    # "a\tr\t\0old\0new\0"), in the same order. Paths are consumed positionally, so a path
-    # that looks like a record cannot confuse the parser.
-    tokens = out.split(b"\0")
-    raw: list[tuple[str, bytes | None, bytes]] = []  # (status letter, old path, path)
-    counts: dict[bytes, tuple[int | None, int | None]] = {}
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.startswith(b":"):
-            letter = _dec(tok.split(b" ")[4][:1])
-            two = letter in ("R", "C")
-            raw.append((letter, tokens[i + 1] if two else None, tokens[i + 2 if two else i + 1]))
-            i += 3 if two else 2
-        elif tok:
-            added, removed, name = tok.split(b"\t", 2)
-            if not name:
-                name = tokens[i + 2]
-                i += 2
-            counts[name] = (None, None) if added == b"-" else (int(added), int(removed))
-            i += 1
-        else:
-            i += 1
-    changes = []
-    for letter, old, new in raw:
-        added_n, removed_n = counts.get(new, (0, 0))
-        changes.append(FileChange(_dec(new), _STATUS.get(letter, "modified"),
-                                  None if old is None else _dec(old), added_n, removed_n,
-                                  added_n is None))
-    return changes
-
-
-def changed_files(repo: Repo, base: str | None, exclude: Sequence[str] = ()) -> list[FileChange]:
-    """Every file that differs between commit ``base`` and the working tree, sorted by path.
-
-    Covers commits since ``base``, staged and unstaged changes (renames detected with -M,
-    deletions, binary files with added/removed None) and untracked, non-ignored files (status
-    'untracked', line counts read from disk). ``base`` None means the empty tree, i.e. every
-    tracked file is 'added'. ``exclude`` holds prefixes ending in '/' or exact paths; a
-    rename is dropped only if both its paths are excluded. Raises TrackerError on git failure
-    (e.g. ``base`` no longer exists).
-    """
-    return end_state(repo, base, exclude)[3]
-
-
-def _empty_tree(repo: Repo) -> str:
-    # The empty tree's id depends on the repository's hash (SHA-1 vs SHA-256).
-    return _dec(run(["hash-object", "-t", "tree", "--stdin"], repo.root, stdin=b"").stdout).strip()
-
-
-def end_state(repo: Repo, base: str | None, exclude: Sequence[str] = ()
-              ) -> tuple[str | None, str | None, list[Commit], list[FileChange]]:
-    """``(branch, head, commits since base, changed files)`` as of now, for a session's end.
-
-    The five git commands run at the same time: on a large tree the diff and the untracked
-    scan are each bound by stat calls, and waiting for them one after another is what made
-    capture slower than ``git status`` + ``git diff``. Semantics of each part as in
-    :func:`current_branch`, :func:`head_sha`, :func:`commits_since` and :func:`changed_files`.
-    """
-    tree = _empty_tree(repo) if base is None else base
-    diff_args = ["diff", "--raw", "--numstat", "-z", "-M", "--no-color", "--no-ext-diff",
-                 "--no-textconv", "--end-of-options", tree, "--"]
-    others_args = ["ls-files", "--others", "--exclude-standard", "-z"]
-    branch_args = ["symbolic-ref", "-q", "HEAD"]
-    head_args = ["rev-parse", "-q", "--verify", "--end-of-options", "HEAD^{commit}"]
-    log_args = _log_args(base)
-    procs = [spawn(a, repo.root) for a in (diff_args, others_args, branch_args, head_args)]
-    log_proc = spawn(log_args, repo.root)
-    diff = collect(procs[0], diff_args, repo.root).stdout
-    untracked = collect(procs[1], others_args, repo.root).stdout
-    branch_ref = _optional_result(collect(procs[2], branch_args, repo.root, check=False), branch_args, repo.root)
-    head = _optional_result(collect(procs[3], head_args, repo.root, check=False), head_args, repo.root)
-    log = collect(log_proc, log_args, repo.root, check=False)
-    if head is None:  # unborn HEAD: git log fails, and there are no commits
-        commits: list[Commit] = []
-    elif log.returncode != 0:
-        raise failure(log_args, repo.root, log)
-    else:
-        commits = _parse_log(log.stdout)
-    excluded = _Exclusions(exclude)
-    result: dict[str, FileChange] = {}
-    for change in _parse_diff(diff):
-        if excluded(change.path) and (change.old_path is None or excluded(change.old_path)):
-            continue
-        result[change.path] = change
-    for tok in untracked.split(b"\0"):
-        path = _dec(tok)
-        # A path both in the diff and untracked was `git rm --cached`: it will be committed as
-        # a deletion, so the diff's record is the truthful one.
-        if not tok or path in result or excluded(path):
-            continue
-        lines, binary = _count_lines(os.path.join(repo.root, path))
-        result[path] = FileChange(path, "untracked", None, lines,
-                                  None if lines is None else 0, binary)
-    branch = None if branch_ref is None else branch_ref.removeprefix("refs/heads/")
-    return branch, head, commits, [result[p] for p in sorted(result)]
 
 
 def in_progress_operation(repo: Repo) -> str | None:

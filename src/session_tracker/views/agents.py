@@ -55,10 +55,11 @@ def imported(result: dict[str, object]) -> str:
 def progress_bar(enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
     """A progress bar on stderr over the files being imported, shown on a terminal when there
     is more than one file; yields the callback ``(index, total, path)`` to call per file."""
-    from rich.console import Console
     from rich.progress import Progress
 
-    console = Console(stderr=True)
+    from session_tracker.views.console import stderr_console
+
+    console = stderr_console()
     bar = Progress(console=console, transient=True, disable=not (enabled and console.is_terminal))
     task: list[object] = []
 

@@ -43,10 +43,8 @@ def imported(result: dict[str, object]) -> str:
 
 def status(result: dict[str, object]) -> str:
     """``status``: the dashboard (rich panels and a progress bar, plain text when piped)."""
-    import io
-    import shutil
 
-    from rich.console import Console, Group
+    from rich.console import Group
     from rich.panel import Panel
     from rich.progress_bar import ProgressBar
     from rich.table import Table
@@ -92,7 +90,11 @@ def status(result: dict[str, object]) -> str:
         items: list[dict[str, object]] = result[key]  # type: ignore[assignment]
         body = "\n".join(fmt(i) for i in items) or "none"
         parts.append(Panel(body, title=title, title_align="left"))
-    buffer = io.StringIO()
-    width = max(shutil.get_terminal_size((100, 24)).columns, 80)
-    Console(file=buffer, width=width, highlight=False, soft_wrap=False).print(Group(*parts))  # type: ignore[arg-type]
-    return buffer.getvalue().rstrip("\n")
+    from session_tracker.views.console import to_text
+
+    return to_text(Group(*parts)).rstrip("\n")  # type: ignore[arg-type]
+
+
+def task_id(result: dict[str, object]) -> str:
+    """After ``task add``: the new task's id alone (so scripts can capture it)."""
+    return str(result["task"])

@@ -3,19 +3,7 @@
 from __future__ import annotations
 
 from session_tracker.core.clock import format_duration
-
-
-def _rich_text(render: object) -> str:
-    """Render a rich renderable to plain text (no colour codes when not a terminal)."""
-    import io
-    import shutil
-
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    width = max(shutil.get_terminal_size((100, 24)).columns, 80)
-    Console(file=buffer, width=width, highlight=False, soft_wrap=False).print(render)
-    return buffer.getvalue()
+from session_tracker.views.console import to_text
 
 
 def _count(value: object, noun: str) -> str:
@@ -160,7 +148,7 @@ def sessions(result: dict[str, object]) -> str:
                 format_duration(float(r["duration_s"])), str(r["branch"] or "—"),  # type: ignore[arg-type]
                 str(r["entries"]), str(r["decisions"]), str(r["objective"]),
             )
-        text = _rich_text(table).rstrip("\n")
+        text = to_text(table).rstrip("\n")
     for problem in problems:
         text += f"\nwarning: unreadable line {problem}"
     return text
@@ -181,3 +169,22 @@ def doctor(result: dict[str, object]) -> str:
     errors = sum(1 for f in findings if f["level"] == "error")
     lines.append("✅ store and documents are consistent" if result["ok"] else f"❌ {errors} problem(s) need attention")
     return "\n".join(lines)
+
+
+def agents_text(result: dict[str, object]) -> str:
+    """The text of ``show``'s agent groups (empty when the session has no tasks)."""
+    groups = result.get("agents")
+    if not isinstance(groups, dict) or not groups:
+        return ""
+    lines = ["", "Tasks by agent:"]
+    for agent, tasks in groups.items():
+        lines.append(f"  {agent}")
+        for task in tasks:
+            minutes = f" {task['actual']}/{task['estimate']} min" if task.get("estimate") is not None else ""
+            lines.append(f"    {task['task']} [{task['status']}] {task['title']}{minutes}")
+    return "\n".join(lines)
+
+
+def show(result: dict[str, object]) -> str:
+    """After ``show``: the summary, then the tasks by agent."""
+    return summary(result).rstrip("\n") + agents_text(result)

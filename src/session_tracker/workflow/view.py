@@ -249,17 +249,3 @@ def agents_view(session: Session, layout: Layout) -> dict[str, list[dict[str, ob
                  "estimate": t.n("estimate"), "actual": t.n("actual")} for t in tasks]
         for agent, tasks in by_agent(session_tasks(session, plan)).items()
     }
-
-
-def agents_text(result: dict[str, object]) -> str:
-    """The text of ``show``'s agent groups (empty when the session has no tasks)."""
-    groups = result.get("agents")
-    if not isinstance(groups, dict) or not groups:
-        return ""
-    lines = ["", "Tasks by agent:"]
-    for agent, tasks in groups.items():
-        lines.append(f"  {agent}")
-        for task in tasks:
-            minutes = f" {task['actual']}/{task['estimate']} min" if task.get("estimate") is not None else ""
-            lines.append(f"    {task['task']} [{task['status']}] {task['title']}{minutes}")
-    return "\n".join(lines)

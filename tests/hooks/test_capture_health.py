@@ -64,6 +64,8 @@ def test_activity_no_hook_recorded_is_found_and_filled(repo: Path, cli) -> None:
     assert [(i["session"], i["files_touched"], i["commands"], i["completed"]) for i in done["imported"]] == [("00001", 1, 1, True)]
     recorded = [(e["data"].get("path") or e["data"].get("command"), e["data"].get("source")) for e in events(repo) if e["type"] in ("file.touched", "command.run")]
     assert recorded == [("src/login.py", None), ("pytest -q", "transcript"), ("docs/login.md", "transcript")]
+    usage = [e["data"] for e in events(repo) if e["type"] == "usage"]
+    assert [(u["model"], u["input_tokens"], u["output_tokens"], u["messages"]) for u in usage] == [("claude-sonnet-4-5-20250929", 15, 150, 3)]
     assert [f for f in doctor(cli) if f["check"] == "hooks-missed"] == []
     again = json.loads(cli("import", "claude-code", "--json").out)
     assert again["imported"] == [] and again["skipped"] == [{"source": f"{SID}.jsonl", "reason": f"agent session {SID} is already in the store (recorded by hooks)"}]

@@ -76,6 +76,7 @@ class Transcript:
     entries: list[Entry] = field(default_factory=list)
     usage_by: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     subagents: list[str] = field(default_factory=list)
+    usage_log: list[tuple[str, str, str, dict[str, int], int]] = field(default_factory=list)
 
     def seen(self, moment: str) -> None:
         """Widen ``start``/``end`` to include ``moment`` (normalised ISO, UTC)."""
@@ -96,12 +97,27 @@ class Transcript:
                 into[key] = into.get(key, 0) + value
         return out
 
-    def add_usage(self, model: str, subagent: str, tokens: dict[str, int], messages: int = 1) -> None:
-        """Add one message's (or turn's) ``tokens`` to ``usage_by[(model, subagent)]``."""
-        totals = self.usage_by.setdefault((model, subagent), {k: 0 for k in (*USAGE_KEYS, "messages")})
-        for key, value in tokens.items():
-            totals[key] = totals.get(key, 0) + value
-        totals["messages"] += messages
+    def add_usage(self, model: str, subagent: str, tokens: dict[str, int], messages: int = 1, at: str = "") -> None:
+        """Add one message's (or turn's) ``tokens``, written at ``at``, to
+        ``usage_by[(model, subagent)]``."""
+        _add(self.usage_by, model, subagent, tokens, messages)
+        self.usage_log.append((at, model, subagent, tokens, messages))
+
+    def usage_since(self, moment: float) -> dict[tuple[str, str], dict[str, int]]:
+        """:attr:`usage_by` counting only what was written at or after ``moment`` (epoch
+        seconds; an entry without a time counts)."""
+        out: dict[tuple[str, str], dict[str, int]] = {}
+        for at, model, subagent, tokens, messages in self.usage_log:
+            if not at or datetime.fromisoformat(at).timestamp() >= moment:
+                _add(out, model, subagent, tokens, messages)
+        return out
+
+
+def _add(into: dict[tuple[str, str], dict[str, int]], model: str, subagent: str, tokens: dict[str, int], messages: int) -> None:
+    totals = into.setdefault((model, subagent), {k: 0 for k in (*USAGE_KEYS, "messages")})
+    for key, value in tokens.items():
+        totals[key] = totals.get(key, 0) + value
+    totals["messages"] += messages
 
 
 def tokens_of(usage: dict[str, object], keys: tuple[str, ...] = USAGE_KEYS) -> dict[str, int]:

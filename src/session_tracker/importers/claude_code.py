@@ -119,7 +119,7 @@ class _State:
         self.cwd_map = cwd_map
         self.counts = counts
         self.seen = seen
-        self.best: dict[str, tuple[int, str, str, dict[str, int]]] = {}  # usage key -> (total, model, subagent, tokens)
+        self.best: dict[str, tuple[int, str, str, dict[str, int], str]] = {}  # usage key -> (total, model, subagent, tokens, at)
         self.commands: dict[str, dict[str, object]] = {}
         self.edits: dict[str, list[int]] = {}  # tool id -> indexes of its file.touched entries
         self.dropped: set[int] = set()
@@ -148,9 +148,9 @@ def parse(path: str, root: str, counts: Counts, seen: dict[str, set[str]], cwd_m
         _read(state, sub, agent_id)
         if agent_id not in out.subagents:
             out.subagents.append(agent_id)
-    for key, (_, model, subagent, tokens) in state.best.items():
+    for key, (_, model, subagent, tokens, at) in state.best.items():
         seen["usage"].add(key)
-        out.add_usage(model, subagent, tokens)
+        out.add_usage(model, subagent, tokens, at=at)
     out.entries = [e for i, e in enumerate(out.entries) if i not in state.dropped]
     return out
 
@@ -222,15 +222,15 @@ def _assistant(state: _State, obj: dict[str, object], message: dict[str, object]
             tokens = tokens_of(usage, USAGE_KEYS)
             total = sum(tokens.values())
             if not key:
-                out.add_usage(model, agent_id, tokens)
+                out.add_usage(model, agent_id, tokens, at=at)
             elif key in state.seen["usage"]:
                 state.counts.duplicate_usage += 1
             elif key in state.best:
                 state.counts.duplicate_usage += 1
                 if total > state.best[key][0]:
-                    state.best[key] = (total, model, agent_id, tokens)
+                    state.best[key] = (total, model, agent_id, tokens, state.best[key][4])  # the message's first time
             else:
-                state.best[key] = (total, model, agent_id, tokens)
+                state.best[key] = (total, model, agent_id, tokens, at)
     content = message.get("content")
     for block in content if isinstance(content, list) else []:
         if not isinstance(block, dict) or block.get("type") != "tool_use":

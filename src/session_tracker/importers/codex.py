@@ -165,7 +165,7 @@ def parse(path: str, root: str, counts: Counts, seen: dict[str, set[str]], cwd_m
                     data["exit"] = code
                     data["failed"] = code != 0
             elif event == "token_count":
-                previous = _token_count(out, payload, previous, counts)
+                previous = _token_count(out, payload, previous, counts, at)
     for index, (at, text) in enumerate(prompts or fallback_prompts):
         clean = prompt_text(text)
         if clean:
@@ -181,7 +181,7 @@ def parse(path: str, root: str, counts: Counts, seen: dict[str, set[str]], cwd_m
     return out
 
 
-def _token_count(out: Transcript, payload: dict[str, object], previous: dict[str, int] | None, counts: Counts) -> dict[str, int] | None:
+def _token_count(out: Transcript, payload: dict[str, object], previous: dict[str, int] | None, counts: Counts, at: str) -> dict[str, int] | None:
     info = payload.get("info")
     if not isinstance(info, dict) or not isinstance(info.get("total_token_usage"), dict):
         return previous
@@ -202,7 +202,7 @@ def _token_count(out: Transcript, payload: dict[str, object], previous: dict[str
         "cache_creation_input_tokens": 0,
         "cache_read_input_tokens": cached,
         "reasoning_output_tokens": turn["reasoning_output_tokens"],
-    })
+    }, at=at)
     return total
 
 

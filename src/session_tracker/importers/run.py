@@ -205,10 +205,14 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     return _summary(name, transcript, transcript.entries, completed=False)
 
 
-def _complete(ctx: Context, session: Session, transcript: Transcript) -> dict[str, object] | None:
-    """Append what an imported session lacks from its transcript (entries whose ``ref`` is not
-    recorded, the usage it grew by, a later end); None when it lacks nothing."""
-    refs = {e.text("ref") for e in session.events if e.text("ref")}
+def _epoch(moment: str) -> float:
+    from session_tracker.core.clock import parse_iso
+
+    return parse_iso(moment).timestamp()
+
+
+def _recorded_usage(session: Session) -> dict[tuple[str, str], dict[str, int]]:
+    """The usage a session's events hold, per (model, subagent), summed."""
     recorded: dict[tuple[str, str], dict[str, int]] = {}
     for event in session.of_type("usage"):
         into = recorded.setdefault((event.text("model"), event.text("subagent")), {})
@@ -216,12 +220,24 @@ def _complete(ctx: Context, session: Session, transcript: Transcript) -> dict[st
             value = event.data.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 into[key] = into.get(key, 0) + value
-    new = [e for e in transcript.entries if not e[3].get("ref") or str(e[3]["ref"]) not in refs]
-    new = [e for e in new if e[3].get("ref")]  # an entry without a key cannot be told apart: never twice
-    usage_changed = any(
+    return recorded
+
+
+def _usage_grew(transcript: Transcript, recorded: dict[tuple[str, str], dict[str, int]]) -> bool:
+    return any(
         {k: v for k, v in totals.items() if v} != {k: v for k, v in recorded.get(key, {}).items() if v}
         for key, totals in transcript.usage_by.items()
     )
+
+
+def _complete(ctx: Context, session: Session, transcript: Transcript) -> dict[str, object] | None:
+    """Append what an imported session lacks from its transcript (entries whose ``ref`` is not
+    recorded, the usage it grew by, a later end); None when it lacks nothing."""
+    refs = {e.text("ref") for e in session.events if e.text("ref")}
+    recorded = _recorded_usage(session)
+    new = [e for e in transcript.entries if not e[3].get("ref") or str(e[3]["ref"]) not in refs]
+    new = [e for e in new if e[3].get("ref")]  # an entry without a key cannot be told apart: never twice
+    usage_changed = _usage_grew(transcript, recorded)
     later = session.ended is not None and transcript.end > session.end_moment
     if not new and not usage_changed and not later:
         return None
@@ -238,17 +254,23 @@ def _complete(ctx: Context, session: Session, transcript: Transcript) -> dict[st
 
 def _fill_gap(ctx: Context, session: Session, transcript: Transcript) -> dict[str, object] | None:
     """Append to a session the hooks recorded the edits and commands they missed (see
-    :func:`session_tracker.importers.health.missed_entries`); None when they missed nothing. Its
-    start, end and prompts stay the hooks' own."""
-    from session_tracker.importers.health import missed_entries
+    :func:`session_tracker.importers.health.missed_entries`) and the token usage (which hooks
+    never see; the growth on a later import); None when nothing is missing. Its start, end and
+    prompts stay the hooks' own."""
+    from session_tracker.importers.health import GRACE_S, missed_entries
 
     if session.started is None:
         return None
     missed = missed_entries(session, transcript.entries)
-    if not missed:
+    # Hooks record no tokens: the transcript's, from the session's start on, fill them in.
+    recorded = _recorded_usage(session)
+    since = Transcript(agent=transcript.agent, source=transcript.source, end=transcript.end,
+                       usage_by=transcript.usage_since(_epoch(session.started.ts) - GRACE_S))
+    if not missed and not _usage_grew(since, recorded):
         return None
     append = _appender(ctx, session.name, session.sid)
     for at, type, actor, data in missed:
         append(type, actor, {**data, "at": at, "source": "transcript"})
+    _usage_events(append, since, recorded)
     writer.write_session(ctx, session.name, session.sid)
     return _summary(session.name, transcript, missed, completed=True)

@@ -109,6 +109,8 @@ def test_session_start_starts_then_resumes_with_the_handoff(repo: Path, cli) -> 
         again = json.loads(text(await client.call_tool("session_start", {})))
         assert (again["session"], again["resumed"]) == ("00001", True) and "session 00001 (continued)" in again["context"]
         assert not (await client.call_tool("end", {})).is_error
+        ended = await client.call_tool("session_start", {"session": "00001"})
+        assert ended.is_error and "session 00001 has ended\nhint: call session_start without session" in text(ended)
         after = json.loads(text(await client.call_tool("session_start", {})))
         assert (after["session"], after["resumed"]) == ("00002", False) and "Write the docs" in after["context"]
 

@@ -94,9 +94,10 @@ def build(root: str | None = None, actor: str | None = None) -> MCPServer:
     def session_start(
         objective: Annotated[str | None, Field(description="What a new session sets out to do.")] = None,
         new: Annotated[bool, Field(description="Start a new session even if one is open.")] = False,
+        session: Session = None,
     ) -> dict[str, Any]:
         """Start a session, or resume the one open here; returns it with the handoff to read."""
-        return _call(lambda: _start(context(), objective, new))
+        return _call(lambda: _start(context(), objective, new, session))
 
     @server.tool()
     def session_status(session: Session = None) -> dict[str, Any]:
@@ -184,10 +185,10 @@ def build(root: str | None = None, actor: str | None = None) -> MCPServer:
     return server
 
 
-def _start(ctx: Context, objective: str | None, new: bool) -> dict[str, object]:
-    """``session_start``: the open session (resumed) unless ``new`` or none is open, else a new
-    one (``init``); ``context`` is the handoff an agent starts from (as the SessionStart hook
-    gives it)."""
+def _start(ctx: Context, objective: str | None, new: bool, session: str | None = None) -> dict[str, object]:
+    """``session_start``: the open session (``session``, else the only one open here) resumed
+    unless ``new`` or none is open, else a new one (``init``); ``context`` is the handoff an
+    agent starts from (as the SessionStart hook gives it)."""
     from session_tracker.agents.context import build as handoff_text
     from session_tracker.commands.init import init
     from session_tracker.core.model import load_project
@@ -196,8 +197,10 @@ def _start(ctx: Context, objective: str | None, new: bool) -> dict[str, object]:
     resumed = False
     if not new:
         try:
-            current = resolve(ctx, None)
-            resumed = True
+            current = resolve(ctx, session)
+            resumed = current.ended is None
+            if not resumed:
+                raise TrackerError(f"session {current.name} has ended", "call session_start without session to start the next one")
         except TrackerError as exc:
             if not exc.message.startswith("no open session"):
                 raise
@@ -207,9 +210,9 @@ def _start(ctx: Context, objective: str | None, new: bool) -> dict[str, object]:
     else:
         name = current.name
     project = load_project(ctx.layout)
-    session = next(s for s in reversed(project.sessions) if s.name == name and s.ended is None)
+    chosen = next(s for s in reversed(project.sessions) if s.name == name and s.ended is None)
     budget = int(ctx.config["agents"].get("context_budget") or 8000)  # type: ignore[call-overload]
-    return {"session": name, "sid": session.sid, "resumed": resumed, "context": handoff_text(ctx, project, session, continued=resumed, budget=budget)}
+    return {"session": name, "sid": chosen.sid, "resumed": resumed, "context": handoff_text(ctx, project, chosen, continued=resumed, budget=budget)}
 
 
 def serve(root: str | None = None, actor: str | None = None) -> None:

@@ -327,3 +327,25 @@ def test_map_cwd_through_the_cli(repo: Path, cli) -> None:  # type: ignore[no-un
     done = cli("import", "claude-code", str(folder), "--map-cwd", "E:\\Users\\bob\\proj")
     assert done.code == 0 and "session 00001 ← win-2.jsonl: 1 file edits" in done.out, done
     assert [e["data"]["path"] for e in events(repo, "00001") if e["type"] == "file.touched"] == ["src/c.py"]
+
+
+def test_an_imported_session_lists_the_commits_git_made_while_it_ran(repo: Path) -> None:
+    import subprocess
+
+    from conftest import GIT_ENV
+
+    def commit(path: str, message: str, when: str) -> None:
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(message + "\n")
+        env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        subprocess.run(["git", "add", path], cwd=repo, env=env, check=True)
+        subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, env=env, check=True)
+
+    commit("src/app.py", "Add logout button", "2026-11-20T09:05:00+00:00")  # while the agent worked
+    commit("src/late.py", "Next day's work", "2026-11-21T10:00:00+00:00")
+    write_project(repo, {f"{SID}.jsonl": main_transcript(repo)})
+    [item] = import_transcripts(ctx_for(repo), "claude-code")["imported"]  # type: ignore[misc]
+    ended = events(repo, item["session"])[-1]["data"]
+    assert [c["subject"] for c in ended["git"]["commits"]] == ["Add logout button"]
+    handoff = (repo / "archive/sessions/SESSION-00001-HANDOFF.md").read_text()
+    assert "## Commits (1)" in handoff and "Add logout button" in handoff and "Next day" not in handoff

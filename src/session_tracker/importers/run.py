@@ -199,7 +199,11 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     for at, type, actor, data in transcript.entries:
         append(type, actor, {**data, "at": at or transcript.start})
     _usage_events(append, transcript, {})
-    ended_git: dict[str, object] | None = {"branch": transcript.branch or None, "head": None, "commits": [], "files": [], "source": "transcript"} if git else None
+    ended_git: dict[str, object] | None = None
+    if repo is not None:
+        commits = _commits(repo, transcript)
+        ended_git = {"branch": transcript.branch or None, "head": commits[-1]["sha"] if commits else None,
+                     "commits": commits, "files": [], "source": "transcript"}
     append("session.ended", transcript.agent, {"status": "COMPLETE", "next": [], "git": ended_git, "at": transcript.end})
     writer.write_session(ctx, name, sid)
     return _summary(name, transcript, transcript.entries, completed=False)
@@ -228,6 +232,22 @@ def _usage_grew(transcript: Transcript, recorded: dict[tuple[str, str], dict[str
         {k: v for k, v in totals.items() if v} != {k: v for k, v in recorded.get(key, {}).items() if v}
         for key, totals in transcript.usage_by.items()
     )
+
+
+def _commits(repo: object, transcript: Transcript) -> list[dict[str, object]]:
+    """Git's own view of an imported session: the commits on its branch (else HEAD) made while
+    the transcript ran (a minute of grace at the end, for the commit the agent made last)."""
+    from datetime import timedelta
+
+    from session_tracker.core.clock import iso, parse_iso
+    from session_tracker.git.repo import Repo, commits_between, rev_parse
+
+    if not isinstance(repo, Repo) or not transcript.start or not transcript.end:
+        return []
+    rev = transcript.branch if transcript.branch and rev_parse(repo, transcript.branch) else "HEAD"  # a branch since deleted: HEAD
+    until = iso(parse_iso(transcript.end) + timedelta(seconds=60))
+    found = commits_between(repo, rev, transcript.start, until)
+    return [{"sha": c.sha, "subject": c.subject, "author": c.author, "timestamp": c.timestamp} for c in found]
 
 
 def _complete(ctx: Context, session: Session, transcript: Transcript) -> dict[str, object] | None:

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint docs clean
 
 $(BIN)/session-tracker: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,8 @@ $(VENV)/.dev: $(BIN)/session-tracker
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-## demo: create .venv, install, run a whole session on a small real project, show the handoff
+## demo: create .venv, install, run a whole session on a small real project (with its own venv), show the handoff
 demo: $(BIN)/session-tracker
-	$(BIN)/python -m pip install --quiet pytest pytest-cov ruff mypy
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
 ## test: install the dev dependencies, lint and type-check, run every test
@@ -33,6 +32,11 @@ bench: $(BIN)/session-tracker
 	$(BIN)/python bench/bench_git_hooks.py
 	$(BIN)/python bench/bench_end.py
 	$(BIN)/python bench/bench_status.py
+
+## docs: regenerate docs/commands.md from --help and the samples in docs/documents.md
+docs: $(VENV)/.dev
+	$(BIN)/python scripts/gen_cli_reference.py
+	SESSION_TRACKER_REGEN_DOCS=1 $(BIN)/python -m pytest -q -n 0 tests/docs/test_documents_samples.py
 
 lint: $(VENV)/.dev
 	$(BIN)/python -m ruff check src tests bench

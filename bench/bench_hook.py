@@ -97,6 +97,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="strack-bench-hook-") as tmp:
         repo = Path(tmp) / "project"
         repo.mkdir()
+        env["XDG_STATE_HOME"] = str(Path(tmp) / "state")  # where the hook log goes
         run(["git", "init", "-q"], repo, env)
         (repo / "README.md").write_text("# bench project\n", encoding="utf-8")
         run(["git", "add", "-A"], repo, env)
@@ -142,7 +143,7 @@ def main() -> int:
         print(f"  session:     {touched} file.touched and {ran} command.run events after timing (each timed hook appends one)")
         if touched != before + rounds or ran != rounds:
             raise BenchError(f"expected {before + rounds} file.touched and {rounds} command.run events, found {touched} and {ran}")
-        log = repo / ".sessions" / "local" / "hook.log"
+        log = Path(tmp) / "state" / "session-tracker" / "hook.log"
         if log.exists():
             raise BenchError(f"the hook noted problems: {log.read_text()[:500]}")
 

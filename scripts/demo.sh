@@ -2,6 +2,10 @@
 # `make demo`: one complete session on a small real Python project in a throwaway git
 # repository: init, log entries, a decision, a commit, a real pytest run logged as a testing
 # entry, end; then the handoff and the paths of the documents.
+#
+# The example project has its own virtual environment (.venv/, pytest, pytest-cov, ruff and mypy
+# from PyPI), as a real project does; `metrics run` measures with it, not with session-tracker's.
+# DEMO_SITE_PACKAGES=DIR links an existing site-packages into it instead (offline, for tests).
 set -euo pipefail
 
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
@@ -48,8 +52,16 @@ cat > pyproject.toml <<'TOML'
 name = "calculator"
 version = "0.1.0"
 TOML
+printf '.venv/\n' > .gitignore
+python3 -m venv .venv
+if [[ -n "${DEMO_SITE_PACKAGES:-}" ]]; then
+  site="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  printf '%s\n' "$DEMO_SITE_PACKAGES" > "$site/demo-tools.pth"
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check pytest pytest-cov ruff mypy
+fi
 git init -q -b main
-git add pyproject.toml calc.py test_calc.py
+git add .gitignore pyproject.toml calc.py test_calc.py
 git commit -q -m "Calculator with add and subtract"
 
 run session-tracker init --objective "Add division to the calculator"
@@ -76,15 +88,15 @@ run strack decision --message "divide() raises ZeroDivisionError when b == 0" \
   --alternative "Return None" --alternative "Return float('inf')"
 run strack log "Added divide() with a zero check" --category implementation
 
-say "python -m pytest -q"
+say ".venv/bin/python -m pytest -q"
 set +e
-result="$(python -m pytest -q -p no:cacheprovider 2>&1)"
+result="$(.venv/bin/python -m pytest -q -p no:cacheprovider 2>&1)"
 status=$?
 set -e
 printf '%s\n' "$result"
 summary="$(printf '%s\n' "$result" | grep -E '(passed|failed)' | tail -n 1)"
 run strack log "pytest (exit $status): $summary" --category testing
-run strack metrics run   # tests, coverage, lint and type errors measured by the tool itself
+run strack metrics run   # tests, coverage, lint and type errors, measured with the project's .venv
 
 run git add calc.py test_calc.py
 run git commit -q -m "Add divide()"

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -31,6 +32,9 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for name in ("CURRENT_SESSION", "SESSION_TRACKER_ROOT", "SESSION_TRACKER_ACTOR", "SESSION_TRACKER_SKIP"):
         monkeypatch.delenv(name, raising=False)
+    from session_tracker.core import safepath
+
+    safepath.reset()  # the roots a test's in-process Layouts registered are its own
     (home / ".gitconfig").write_text("[user]\n\tname = Test Author\n\temail = author@example.com\n[init]\n\tdefaultBranch = main\n")
 
 
@@ -51,6 +55,16 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     git(root, "commit", "-q", "-m", "initial commit")
     monkeypatch.chdir(root)
     yield root
+
+
+@pytest.fixture
+def all_documents(repo: Path) -> Path:
+    """``repo`` configured to render every document (``[documents] preset = "all"`` in the
+    committed config.toml); the default preset renders only the session archive."""
+    store = repo / ".sessions"
+    store.mkdir(exist_ok=True)
+    (store / "config.toml").write_text('[documents]\npreset = "all"\n')
+    return repo
 
 
 @pytest.fixture
@@ -81,8 +95,14 @@ def run_cli(cwd: Path, *args: str, env: dict[str, str] | None = None, stdin: str
     return Result(proc)
 
 
+class Cli(Protocol):
+    """The ``cli`` fixture's type: ``cli("log", "x", env=…, cwd=…)`` -> :class:`Result`."""
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Result: ...
+
+
 @pytest.fixture
-def cli(repo: Path):  # type: ignore[no-untyped-def]
+def cli(repo: Path) -> Cli:
     """``cli("log", "x")`` runs the CLI in ``repo`` as a subprocess and returns a Result."""
 
     def call(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Result:

@@ -33,8 +33,8 @@ def headings(markdown: str) -> list[str]:
     return [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
 
 
-def assert_clean_error(result: Result, fragment: str) -> None:
-    assert result.code == 1, result
+def assert_clean_error(result: Result, fragment: str, code: int = 1) -> None:
+    assert result.code == code, result
     lines = result.err.strip().splitlines()
     assert len(lines) == 2, result.err
     assert lines[0].startswith("error: ") and fragment in lines[0], result.err

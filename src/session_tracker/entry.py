@@ -95,16 +95,27 @@ def _fast(command: str, options: dict[str, list[str]]) -> None:
     output.emit(result, "json" in options, view)
 
 
-def run(action: Callable[[], int | None], debug: bool) -> int:
-    """Run ``action`` and turn what it raises into output and an exit code."""
+def _warnings(output: object) -> None:
+    from session_tracker.core.deferred import WARNINGS
+
+    for message, hint in WARNINGS:
+        output.warning(message, hint)  # type: ignore[attr-defined]
+    WARNINGS.clear()
+
+
+def run(action: Callable[[], int | None], debug: bool, as_json: bool = False) -> int:
+    """Run ``action`` and turn what it raises into output and an exit code (errors as JSON
+    on stderr with ``as_json``, same exit codes)."""
     from session_tracker import output
 
     try:
-        return action() or 0
+        code = action() or 0
+        _warnings(output)
+        return code
     except TrackerError as exc:
         if debug:
             raise
-        output.error(exc.message, exc.hint)
+        output.error(exc.message, exc.hint, as_json)
         return exc.exit_code
     except KeyboardInterrupt:
         output.echo("interrupted", err=True)
@@ -114,26 +125,39 @@ def run(action: Callable[[], int | None], debug: bool) -> int:
     except Exception as exc:
         if debug:
             raise
-        path = crash_report(exc)
-        output.error(f"internal error: {type(exc).__name__}: {exc}", f"this is a bug; the traceback is in {path}")
+        from session_tracker.core.redact import redact
+
+        path = crash_report(exc, redact)
+        output.error(f"internal error: {type(exc).__name__}: {exc}", f"this is a bug; the traceback is in {path}", as_json)
         return EXIT_BUG
 
 
-def _click(argv: list[str]) -> int:
+def _prog_name() -> str:
+    name = os.path.basename(sys.argv[0])
+    return "session-tracker" if not name or name.endswith(".py") else name  # `python -m session_tracker`
+
+
+def _click(argv: list[str], as_json: bool = False) -> int:
     import click
 
     from session_tracker.cli import main as cli
 
     try:
         # Without standalone mode click returns the code of a ctx.exit()/Exit instead of exiting.
-        code = cli.main(args=argv, prog_name=os.path.basename(sys.argv[0]) or "session-tracker", standalone_mode=False)
+        code = cli.main(args=argv, prog_name=_prog_name(), standalone_mode=False)
         return code if isinstance(code, int) else 0
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:
         return EXIT_INTERRUPTED
     except click.ClickException as exc:
-        exc.show()
+        if as_json:
+            from session_tracker import output
+
+            usage = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else ""
+            output.error(exc.format_message(), f"see `{usage} --help`" if usage else "", True)
+        else:
+            exc.show()
         return exc.exit_code
 
 
@@ -141,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of both console scripts; returns the exit code (also via ``SystemExit``)."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    as_json = "--json" in args
     options = parse_fast(args[0], args[1:]) if args else None
     if len(args) == 2 and args[0] == "hook" and args[1] in HOOK_AGENTS:
         # Agents run this on every tool call: no click, and it never fails (it logs instead).
@@ -154,9 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         code = git_hook(args[2:])
     elif options is not None:
         fast = options
-        code = run(lambda: _fast(args[0], fast), debug)
+        code = run(lambda: _fast(args[0], fast), debug, as_json)
     else:
-        code = run(lambda: _click(args), debug)
+        code = run(lambda: _click(args, as_json), debug, as_json)
     if argv is None:
         sys.exit(code)
     return code

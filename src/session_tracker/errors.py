@@ -6,6 +6,10 @@ core functions raise and never print or exit.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 EXIT_OK = 0
 EXIT_ERROR = 1  # expected failure: bad input, unknown session, failing check
 EXIT_USAGE = 2  # the command line itself is wrong (click's convention)
@@ -32,13 +36,30 @@ class TrackerError(Exception):
         return self.message
 
 
-def crash_report(exc: BaseException) -> str:
-    """Write the traceback of an internal error to a new log file; return its path."""
+def crash_report(exc: BaseException, scrub: Callable[[str], str] | None = None) -> str:
+    """Write the traceback of an internal error to a new log file; return its path.
+
+    The file is ``crash-*.log`` (0600) in the user's state directory
+    (``$XDG_STATE_HOME/session-tracker``, as ``core.paths.state_dir``), not /tmp where every
+    user can read it; ``scrub`` (the caller passes ``core.redact.redact``) cleans the text, as a
+    message may quote user input."""
     import os
     import tempfile
     import traceback
 
-    fd, path = tempfile.mkstemp(prefix="session-tracker-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("".join(traceback.format_exception(exc)))
+    text = "".join(traceback.format_exception(exc))
+    if scrub is not None:
+        try:
+            text = scrub(text)
+        except Exception:  # noqa: BLE001, S110 - a crash report must still be written
+            pass
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    directory = os.path.join(base, "session-tracker")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        fd, path = tempfile.mkstemp(prefix="crash-", suffix=".log", dir=directory)
+    except OSError:
+        fd, path = tempfile.mkstemp(prefix="session-tracker-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+        handle.write(text)
     return path

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from conftest import Cli
 from session_tracker.agents import install
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
@@ -69,7 +71,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("agent", sorted(USER_SETTINGS))
 @pytest.mark.parametrize("style", ["two-space", "four-space-no-newline", "tabs"])
 def test_install_keeps_user_hooks_and_uninstall_restores_the_bytes(repo: Path, agent: str, style: str) -> None:
-    settings_rel, md_rel, settings = USER_SETTINGS[agent]
+    settings_rel, md_rel, user = USER_SETTINGS[agent]
+    settings: dict[str, Any] = user  # type: ignore[assignment]
     text = {
         "two-space": json.dumps(settings, indent=2) + "\n",
         "four-space-no-newline": json.dumps(settings, indent=4, ensure_ascii=False),
@@ -87,7 +90,8 @@ def test_install_keeps_user_hooks_and_uninstall_restores_the_bytes(repo: Path, a
     for key, value in settings.items():
         if key != "hooks":
             assert merged[key] == value  # the user's settings are untouched
-    for event, groups in settings["hooks"].items():  # type: ignore[union-attr]
+    hooks: dict[str, list[object]] = settings["hooks"]
+    for event, groups in hooks.items():
         assert merged["hooks"][event][: len(groups)] == groups  # the user's hooks come first, as they were
     ours = [h for h in handlers(merged["hooks"], agent) if h["command"] == f"session-tracker hook {agent}"]
     assert len(ours) == OURS[agent]
@@ -175,7 +179,7 @@ def test_user_scope_writes_under_home(repo: Path) -> None:
     assert not (home / ".gemini/GEMINI.md").exists()
 
 
-def test_install_and_uninstall_through_the_cli(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_install_and_uninstall_through_the_cli(repo: Path, cli: Cli) -> None:
     (repo / "AGENTS.md").write_text(MARKDOWN)
     done = cli("agent", "install", "codex")
     assert done.code == 0, done

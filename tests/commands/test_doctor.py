@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Result
+from conftest import Cli, Result
 from session_tracker.core.ulid import new_ulid
 
 EVENTS = Path(".sessions/events")
@@ -17,7 +17,7 @@ LOG_MD = Path("archive/sessions/SESSION-00001-LOG.md")
 FILE = ".sessions/events/00001.jsonl"
 
 
-def doctor_json(cli) -> tuple[int, dict[str, object]]:  # type: ignore[no-untyped-def]
+def doctor_json(cli: Cli) -> tuple[int, dict[str, object]]:
     result: Result = cli("doctor", "--json")
     assert result.err == "", result
     report = json.loads(result.out)
@@ -37,7 +37,7 @@ def checks(report: dict[str, object]) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture
-def ended(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def ended(repo: Path, cli: Cli) -> Path:
     """Session 00001 with a few entries, ended: every document written."""
     assert cli("init", "--session", "00001", "--objective", "Check the doctor").code == 0
     assert cli("log", "first entry").code == 0
@@ -47,7 +47,7 @@ def ended(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
     return repo
 
 
-def test_a_clean_store_exits_0(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_clean_store_exits_0(ended: Path, cli: Cli) -> None:
     text = cli("doctor")
     assert text.code == 0, text
     assert text.out.strip().splitlines() == ["✅ store and documents are consistent"]
@@ -56,12 +56,12 @@ def test_a_clean_store_exits_0(ended: Path, cli) -> None:  # type: ignore[no-unt
     assert report == {"v": 1, "ok": True, "findings": []}
 
 
-def test_an_empty_project_is_clean(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    code, report = doctor_json(lambda *a: cli(*a, cwd=tmp_path))
+def test_an_empty_project_is_clean(tmp_path: Path, cli: Cli) -> None:
+    code, report = doctor_json(lambda *a, env=None, cwd=None: cli(*a, env=env, cwd=tmp_path))
     assert (code, report["findings"]) == (0, [])
 
 
-def test_a_corrupt_line_exits_1_naming_file_and_line(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrupt_line_exits_1_naming_file_and_line(ended: Path, cli: Cli) -> None:
     path = ended / EVENTS / "00001.jsonl"
     lines = path.read_bytes().count(b"\n")
     with path.open("ab") as handle:
@@ -76,7 +76,7 @@ def test_a_corrupt_line_exits_1_naming_file_and_line(ended: Path, cli) -> None: 
     assert checks(report) == [("error", "bad-line", where)]
 
 
-def test_a_torn_last_line_is_reported_as_incomplete(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_torn_last_line_is_reported_as_incomplete(ended: Path, cli: Cli) -> None:
     path = ended / EVENTS / "00001.jsonl"
     lines = path.read_bytes().count(b"\n")
     with path.open("ab") as handle:
@@ -87,7 +87,7 @@ def test_a_torn_last_line_is_reported_as_incomplete(ended: Path, cli) -> None:  
     assert "incomplete last line" in report["findings"][0]["message"]  # type: ignore[index]
 
 
-def test_a_hand_edited_document_is_named_and_render_restores_it(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_hand_edited_document_is_named_and_render_restores_it(ended: Path, cli: Cli) -> None:
     log_md = ended / LOG_MD
     original = log_md.read_bytes()
     with log_md.open("a", encoding="utf-8") as handle:
@@ -105,7 +105,7 @@ def test_a_hand_edited_document_is_named_and_render_restores_it(ended: Path, cli
     assert (code, report["findings"]) == (0, [])
 
 
-def test_a_deleted_document_is_a_warning(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_deleted_document_is_a_warning(ended: Path, cli: Cli) -> None:
     (ended / LOG_MD).unlink()
     code, report = doctor_json(cli)
     assert code == 0
@@ -121,7 +121,7 @@ def _started_line(sid: str, name: str = "00001") -> bytes:
     return json.dumps(event, sort_keys=True, separators=(",", ":")).encode() + b"\n"
 
 
-def test_two_sessions_sharing_a_number_are_reported(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_two_sessions_sharing_a_number_are_reported(ended: Path, cli: Cli) -> None:
     path = ended / EVENTS / "00001.jsonl"
     first_sid = json.loads(path.read_bytes().splitlines()[0])["sid"]
     other_sid = new_ulid()
@@ -145,7 +145,7 @@ def test_two_sessions_sharing_a_number_are_reported(ended: Path, cli) -> None:  
     assert f"warning: {FILE}: 2 sessions share the number 00001" in cli("doctor").out
 
 
-def test_a_duplicated_event_line_is_reported(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicated_event_line_is_reported(ended: Path, cli: Cli) -> None:
     path = ended / EVENTS / "00001.jsonl"
     lines = path.read_bytes().splitlines(keepends=True)
     with path.open("ab") as handle:
@@ -159,7 +159,7 @@ def test_a_duplicated_event_line_is_reported(ended: Path, cli) -> None:  # type:
     assert f"warning: {FILE}:2: event {event_id} appears 2 times" in cli("doctor").out
 
 
-def test_an_open_session_is_a_warning_only(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_open_session_is_a_warning_only(repo: Path, cli: Cli) -> None:
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "work in progress").code == 0
     text = cli("doctor")
@@ -171,7 +171,7 @@ def test_an_open_session_is_a_warning_only(repo: Path, cli) -> None:  # type: ig
     assert checks(report) == [("warning", "open-session", FILE)]
 
 
-def test_a_newer_schema_stops_the_check_with_an_upgrade_hint(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_newer_schema_stops_the_check_with_an_upgrade_hint(ended: Path, cli: Cli) -> None:
     path = ended / EVENTS / "00001.jsonl"
     newer = json.loads(path.read_bytes().splitlines()[1])
     newer["v"], newer["id"] = 2, new_ulid()
@@ -184,7 +184,7 @@ def test_a_newer_schema_stops_the_check_with_an_upgrade_hint(ended: Path, cli) -
     assert "upgrade" in report["findings"][0]["message"]  # type: ignore[index]
 
 
-def test_a_blocker_resolved_in_a_later_session_leaves_the_earlier_handoff_valid(ended: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_blocker_resolved_in_a_later_session_leaves_the_earlier_handoff_valid(ended: Path, cli: Cli) -> None:
     """A handoff is what the next session started from: resolving a blocker afterwards must
     not make the earlier, untouched HANDOFF.md look edited by hand."""
     handoff = ended / "archive/sessions/SESSION-00001-HANDOFF.md"

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import Cli
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
 from session_tracker.importers.claude_code import project_dir
@@ -39,7 +40,7 @@ def write(repo: Path) -> None:
     (folder / "priv-1.jsonl").write_bytes(transcript(repo))
 
 
-def test_by_default_prompts_and_command_lines_stay_on_this_machine(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_by_default_prompts_and_command_lines_stay_on_this_machine(repo: Path, cli: Cli) -> None:
     write(repo)
     assert cli("import", "claude-code").code == 0
     committed = (repo / ".sessions/events/00001.jsonl").read_text()
@@ -60,7 +61,7 @@ def test_by_default_prompts_and_command_lines_stay_on_this_machine(repo: Path, c
     assert "private" not in untracked  # .sessions/.gitignore keeps local/ out of git
 
 
-def test_share_agent_text_keeps_it_in_the_committed_events(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_share_agent_text_keeps_it_in_the_committed_events(repo: Path, cli: Cli) -> None:
     ensure_store(Layout(str(repo)))
     (repo / ".sessions/config.toml").write_text("[privacy]\nshare_agent_text = true\n")
     write(repo)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import session_tracker.core.redact as redact_module
 from session_tracker.core.redact import KINDS, redact, redact_value
+from session_tracker.core.redact_rules import RULES
 
 _FILLER = "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5"
 
@@ -101,8 +102,9 @@ def test_each_kind_redacted_with_context_preserved(kind: str, secret: str) -> No
 
 
 def test_kinds_constant_lists_every_kind() -> None:
-    """KINDS names every kind the tests exercise, plus the two context-only kinds."""
-    assert set(KINDS) == {kind for kind, _ in KIND_CASES} | {"aws-secret-key", "url-password"}
+    """KINDS names every kind the tests exercise (and every rule's kind), once each."""
+    assert {kind for kind, _ in KIND_CASES} | {"aws-secret-key", "url-password"} <= set(KINDS)
+    assert {rule[0] for rule in RULES} | {"custom"} == set(KINDS)
     assert len(KINDS) == len(set(KINDS))
 
 
@@ -218,7 +220,7 @@ def test_several_secrets_in_one_string() -> None:
 
 
 def test_redact_value_nested_structures() -> None:
-    """Strings at any depth in dicts/lists/tuples are redacted; keys and non-strings are not."""
+    """Strings at any depth in dicts/lists/tuples are redacted, keys too; non-strings are not."""
     key_with_token = "k-" + GHP
     value = {
         "note": "token " + GHP,
@@ -227,14 +229,15 @@ def test_redact_value_nested_structures() -> None:
         "raw": b"bytes " + GHP.encode(),
     }
     result = redact_value(value)
+    redacted_key = "k-" + marker("github-token")
     assert result == {
         "note": "token " + marker("github-token"),
-        key_with_token: [1, 2.5, None, True, ("x", marker("aws-access-key")), {"deep": ["ok", marker("api-key")]}],
+        redacted_key: [1, 2.5, None, True, ("x", marker("aws-access-key")), {"deep": ["ok", marker("api-key")]}],
         "count": 3,
         "raw": b"bytes " + GHP.encode(),
     }
     assert isinstance(result, dict)
-    assert isinstance(result[key_with_token][4], tuple)
+    assert isinstance(result[redacted_key][4], tuple)
     assert value["note"] == "token " + GHP  # input not mutated
 
 
@@ -377,8 +380,13 @@ prefix_text = st.lists(
 ).map("".join)
 
 
-# Triggers of the kinds that are anchored by explicit context rather than by a long run.
-_CONTEXT_TRIGGERS = ("://", "-----BEGIN", "ecret", "ECRET", "glpat-", "xox", "hooks.slack.com")
+# Triggers of the kinds that are anchored by explicit context (a key name, a vendor prefix of
+# a fixed-length body) rather than by a long random run: every rule's keywords but those of
+# the long-run kinds.
+_LONG_RUN_KINDS = {"api-key", "github-token", "jwt", "aws-access-key"}
+_CONTEXT_TRIGGERS = tuple(
+    key.lstrip("^").lower() for rule in RULES if rule[0] not in _LONG_RUN_KINDS for key in rule[1]
+) + ("://", "-----begin")
 
 
 def break_long_runs(text: str) -> str:
@@ -413,7 +421,7 @@ def test_property_short_runs_unchanged(text: str) -> None:
     run: url-password ("://"), private-key ("-----BEGIN"), aws-secret-key (a secret key
     name), gitlab-token ("glpat-") and slack-token ("xox?-", webhook URL).
     """
-    assume(not any(trigger in text for trigger in _CONTEXT_TRIGGERS))
+    assume(not any(trigger in text.lower() for trigger in _CONTEXT_TRIGGERS))
     assert not _LONG_RUN.search(text)
     assert redact(text) == text
 

@@ -16,7 +16,7 @@ from session_tracker.core.summaries import load_summary_project
 from session_tracker.documents import writer
 
 
-def test_cache_gives_the_documents_a_full_read_gives(ctx: Context, repo: Path) -> None:
+def test_cache_gives_the_documents_a_full_read_gives(all_documents: Path, ctx: Context, repo: Path) -> None:
     phase_add(ctx, "Phase 0", "1-2")
     init(ctx, objectives=("First",))
     for i in range(5):

@@ -80,7 +80,7 @@ EXPECTED_DOCUMENTS = sorted(
 )
 
 
-def test_same_events_give_byte_identical_documents_elsewhere(repo: Path, tmp_path: Path) -> None:
+def test_same_events_give_byte_identical_documents_elsewhere(all_documents: Path, repo: Path, tmp_path: Path) -> None:
     run_two_sessions(repo)
     original = documents(repo)
     assert sorted(original) == EXPECTED_DOCUMENTS
@@ -104,7 +104,7 @@ def test_same_events_give_byte_identical_documents_elsewhere(repo: Path, tmp_pat
             assert copied[path] == original[path], path
 
 
-def test_render_in_place_writes_nothing_new(repo: Path) -> None:
+def test_render_in_place_writes_nothing_new(all_documents: Path, repo: Path) -> None:
     run_two_sessions(repo)
     before = documents(repo)
     events_before = {p.name: p.read_bytes() for p in (repo / ".sessions/events").iterdir()}
@@ -120,7 +120,7 @@ def test_render_in_place_writes_nothing_new(repo: Path) -> None:
     assert documents(repo) == before
 
 
-def test_documents_do_not_depend_on_the_machines_time_zone(repo: Path) -> None:
+def test_documents_do_not_depend_on_the_machines_time_zone(all_documents: Path, repo: Path) -> None:
     run_two_sessions(repo, env=KOLKATA)  # the sessions' own offset is +05:30
     at_end = documents(repo)
     assert b"(+05:30)" in at_end[f"{ARCHIVE}/SESSION-00001-HANDOFF.md"]

@@ -7,18 +7,18 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import snapshot
+from conftest import Cli, snapshot
 
 ARCHIVE = "archive/sessions"
 
 
-def written(cli, *args: str) -> list[str]:  # type: ignore[no-untyped-def]
+def written(cli: Cli, *args: str) -> list[str]:
     result = cli("render", "--json", *args)
     assert result.code == 0, result
     return sorted(json.loads(result.out)["written"])
 
 
-def test_only_changed_sessions_are_rendered_and_match_a_full_render(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_only_changed_sessions_are_rendered_and_match_a_full_render(repo: Path, cli: Cli) -> None:
     for number in ("00001", "00002"):
         assert cli("init", "--session", number).code == 0
         assert cli("log", f"work in {number}").code == 0

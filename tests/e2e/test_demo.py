@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -13,10 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_demo_script_runs_a_complete_session(tmp_path: Path) -> None:
     bindir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}", "TMPDIR": str(tmp_path)}
+    # The example project's own .venv gets this run's tools by a .pth link (offline); `make demo`
+    # installs them from PyPI instead.
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}", "TMPDIR": str(tmp_path),
+           "DEMO_SITE_PACKAGES": sysconfig.get_paths()["purelib"]}
+    env.pop("VIRTUAL_ENV", None)
     proc = subprocess.run(["bash", str(ROOT / "scripts/demo.sh")], env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "✅ Session 00001 COMPLETE" in proc.stdout
+    project = next(tmp_path.glob("session-tracker-demo.*/calculator"))
+    assert f"python: {project / '.venv' / 'bin' / 'python'} (.venv/)" in proc.stdout  # the example's own venv
     assert re.search(r"pytest \(exit 0\): 3 passed", proc.stdout)
     project = next(tmp_path.glob("session-tracker-demo.*/calculator"))
     handoff = (project / "archive/sessions/SESSION-00001-HANDOFF.md").read_text()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Cli
 from session_tracker.entry import parse_fast
 
 CASES = [
@@ -21,7 +22,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("args", CASES)
-def test_fast_and_click_paths_record_the_same_event(repo: Path, cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_fast_and_click_paths_record_the_same_event(repo: Path, cli: Cli, args: list[str]) -> None:
     assert parse_fast("log", args) is not None  # the fast path takes it
     assert cli("init", "--session", "00001").code == 0
     fast = cli("log", *args)
@@ -51,14 +52,14 @@ def test_unusual_arguments_go_to_click(args: list[str]) -> None:
     assert parse_fast("log", args) is None
 
 
-def test_json_output_on_the_fast_path(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_json_output_on_the_fast_path(repo: Path, cli: Cli) -> None:
     cli("init")
     result = json.loads(cli("log", "x", "--json").out)
     assert result["session"] == "00001" and result["category"] == "implementation"
     assert result["documents"] == ["archive/sessions/SESSION-00001-LOG.md"]
 
 
-def test_fast_path_imports_no_heavy_module(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_fast_path_imports_no_heavy_module(repo: Path, cli: Cli) -> None:
     import subprocess
     import sys
 
@@ -75,7 +76,7 @@ def test_fast_path_imports_no_heavy_module(repo: Path, cli) -> None:  # type: ig
 
 
 @pytest.mark.parametrize("args", [[], ["--next", "a", "-n", "b"], ["-s", "00001", "--json"], ["--next=a"]])
-def test_end_takes_the_fast_path_and_matches_click(repo: Path, cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_end_takes_the_fast_path_and_matches_click(repo: Path, cli: Cli, args: list[str]) -> None:
     assert parse_fast("end", args) is not None
     results = []
     for prefix in ([], ["--debug"]):

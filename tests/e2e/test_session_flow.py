@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import GIT_ENV, git, run_cli
+from conftest import GIT_ENV, Cli, git, run_cli
 from helpers import headings, tables
 
 ARCHIVE = Path("archive/sessions")
@@ -19,7 +19,7 @@ ARCHIVE = Path("archive/sessions")
 
 
 
-def test_quick_start_as_written(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_quick_start_as_written(repo: Path, cli: Cli) -> None:
     started = cli("init", "--session", "00003", "--objective", "Filesystem connector")
     assert started.code == 0, started
     assert "Session 00003 started" in started.out
@@ -89,7 +89,7 @@ def test_quick_start_as_written(repo: Path, cli) -> None:  # type: ignore[no-unt
     assert cli("handoff").out.strip() == handoff_md.strip()
 
 
-def test_current_session_variable_and_only_open_session(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_current_session_variable_and_only_open_session(repo: Path, cli: Cli) -> None:
     assert cli("init", "--session", "00007").code == 0
     assert cli("log", "Did something").code == 0  # the only open session here
     assert cli("init", "--session", "00008").code == 0
@@ -105,7 +105,7 @@ def test_current_session_variable_and_only_open_session(repo: Path, cli) -> None
     assert [t["data"]["message"] for t in shown["timeline"]] == ["Did something else"]
 
 
-def test_retroactive_entries_are_ordered_by_time(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_retroactive_entries_are_ordered_by_time(repo: Path, cli: Cli) -> None:
     assert cli("init", "--session", "00010").code == 0
     assert cli("log", "second", "--at", "2020-01-02 10:30").code == 0
     assert cli("log", "first", "--at", "2020-01-02T09:15+00:00").code == 0
@@ -152,7 +152,7 @@ def test_outside_git_everything_works_and_says_so_once(tmp_path: Path) -> None:
     assert "file tracking is off" not in ended.out
 
 
-def test_files_already_dirty_at_start_are_marked(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_files_already_dirty_at_start_are_marked(repo: Path, cli: Cli) -> None:
     (repo / "README.md").write_text("# project\n\nwork in progress\n")
     started = json.loads(cli("init", "--json").out)
     assert started["git"]["dirty"] == ["README.md"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Cli
 from enforce_helpers import change, commit, git_run, head
 from session_tracker.commands.check import check
 from session_tracker.commands.init import init
@@ -26,7 +27,7 @@ def statuses(result: dict[str, object]) -> dict[str, str]:
 
 
 def rule(result: dict[str, object], rule_id: str) -> dict[str, object]:
-    return next(r for r in result["rules"] if r["id"] == rule_id)  # type: ignore[attr-defined,no-any-return]
+    return next(r for r in result["rules"] if r["id"] == rule_id)  # type: ignore[attr-defined]
 
 
 def fresh(repo: Path, **env: str) -> Context:
@@ -179,7 +180,7 @@ def test_parse_range(spec: str, expected: tuple[str, str]) -> None:
 
 
 @pytest.fixture
-def feature(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def feature(repo: Path, cli: Cli) -> Path:
     """Hooks installed, the store committed on main; a `feature` branch with two tracked commits."""
     assert cli("hooks", "install").code == 0
     assert cli("init", "--session", "00001").code == 0
@@ -197,7 +198,7 @@ def feature(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
     return repo
 
 
-def test_range_passes_when_every_commit_is_tracked(feature: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_range_passes_when_every_commit_is_tracked(feature: Path, cli: Cli) -> None:
     result = cli("check", "--range", "main..HEAD")
     assert result.code == 0, result
     assert "✓ tracked-commits" in result.out and "2 commits in main..HEAD, each in a tracked session" in result.out  # "Record…": the record
@@ -206,7 +207,7 @@ def test_range_passes_when_every_commit_is_tracked(feature: Path, cli) -> None: 
     assert statuses(report)["open-session"] == "skip" and statuses(report)["documents-current"] == "pass"
 
 
-def test_range_fails_on_an_untracked_commit(feature: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_range_fails_on_an_untracked_commit(feature: Path, cli: Cli) -> None:
     change(feature, "c.py")
     assert commit(feature, "Sneak c in", env={"SESSION_TRACKER_SKIP": "1"}).returncode == 0
     sneaked = head(feature)
@@ -218,7 +219,7 @@ def test_range_fails_on_an_untracked_commit(feature: Path, cli) -> None:  # type
     assert cli("check", "--range", "main..HEAD~1").code == 0  # the range without it
 
 
-def test_range_accepts_a_recorded_commit_without_trailer_only_when_the_trailer_rule_is_off(feature: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_range_accepts_a_recorded_commit_without_trailer_only_when_the_trailer_rule_is_off(feature: Path, cli: Cli) -> None:
     change(feature, "d.py")
     assert commit(feature, "No trailer, but recorded", "--no-verify").returncode == 0
     assert cli("log", "and record it").code == 0
@@ -230,7 +231,7 @@ def test_range_accepts_a_recorded_commit_without_trailer_only_when_the_trailer_r
     assert cli("check", "--range", "main..HEAD").code == 0
 
 
-def test_range_exempts_merges_and_commits_of_the_record(feature: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_range_exempts_merges_and_commits_of_the_record(feature: Path, cli: Cli) -> None:
     git_run(feature, "checkout", "-q", "main")
     change(feature, "hotfix.py")
     assert commit(feature, "Hotfix on main", env={"SESSION_TRACKER_SKIP": "1"}).returncode == 0
@@ -240,19 +241,19 @@ def test_range_exempts_merges_and_commits_of_the_record(feature: Path, cli) -> N
     assert cli("check", "--range", "main..HEAD").code == 0  # the merge is exempt; the hotfix is not in the range
 
 
-def test_range_that_does_not_resolve(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_range_that_does_not_resolve(repo: Path, cli: Cli) -> None:
     result = cli("check", "--range", "origin/main..HEAD")
     assert result.code == 1
     assert "'origin/main' does not name a commit" in result.err and "fetch-depth: 0" in result.err
 
 
-def test_staged_and_range_together_is_a_usage_error(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_staged_and_range_together_is_a_usage_error(repo: Path, cli: Cli) -> None:
     result = cli("check", "--staged", "--range", "main..HEAD")
     assert result.code == 2
     assert "cannot be combined" in result.err
 
 
-def test_check_exits_1_and_lists_each_failing_rule(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_check_exits_1_and_lists_each_failing_rule(repo: Path, cli: Cli) -> None:
     result = cli("check")
     assert result.code == 1
     assert "✗ open-session" in result.out and "hint: start one with `session-tracker init`" in result.out
@@ -274,7 +275,7 @@ def test_other_documents_are_compared_by_a_person_and_in_ci_not_by_the_hook(ctx:
     target.write_text(target.read_text() + "\nedited by hand\n")
     relative = target.relative_to(repo).as_posix()
     plain = rule(check(fresh(repo)), "documents-current")
-    assert plain["status"] == "fail" and f"{relative}: differs from what the events say" in plain["details"]
+    assert plain["status"] == "fail" and f"{relative}: differs from what the events say" in plain["details"]  # type: ignore[operator]
     git_run(repo, "add", "-A")
     staged = rule(check(fresh(repo), staged=True), "documents-current")
     assert not any(relative in d for d in staged["details"])  # type: ignore[attr-defined]

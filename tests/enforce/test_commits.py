@@ -12,18 +12,19 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Cli
 from enforce_helpers import change, commit, events, git_run, head, message
 
 
 @pytest.fixture
-def hooked(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def hooked(repo: Path, cli: Cli) -> Path:
     """``repo`` with the hooks installed (no session yet)."""
     result = cli("hooks", "install")
     assert result.code == 0, result
     return repo
 
 
-def test_a_commit_is_refused_without_an_open_session_and_accepted_with_one(hooked: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_commit_is_refused_without_an_open_session_and_accepted_with_one(hooked: Path, cli: Cli) -> None:
     change(hooked)
     refused = commit(hooked, "no session")
     assert refused.returncode == 1
@@ -41,7 +42,7 @@ def test_a_commit_is_refused_without_an_open_session_and_accepted_with_one(hooke
     assert git_run(hooked, "rev-list", "--count", "HEAD").stdout.strip() == "2"
 
 
-def test_the_trailer_is_added_and_the_commit_recorded_with_its_files(hooked: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_trailer_is_added_and_the_commit_recorded_with_its_files(hooked: Path, cli: Cli) -> None:
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "two files").code == 0
     change(hooked, "src/a.py")
@@ -60,7 +61,7 @@ def test_the_trailer_is_added_and_the_commit_recorded_with_its_files(hooked: Pat
     assert f"`{head(hooked)[:7]}` Add a and b" in log_md  # the work log shows it at once
 
 
-def test_the_trailer_is_not_repeated_and_a_body_keeps_its_shape(hooked: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_trailer_is_not_repeated_and_a_body_keeps_its_shape(hooked: Path, cli: Cli) -> None:
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "x").code == 0
     change(hooked)
@@ -70,7 +71,7 @@ def test_the_trailer_is_not_repeated_and_a_body_keeps_its_shape(hooked: Path, cl
     assert message(hooked).startswith("Subject\n\nBody line.\n")
 
 
-def test_committing_the_record_itself_needs_no_session(hooked: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_committing_the_record_itself_needs_no_session(hooked: Path, cli: Cli) -> None:
     """README's flow: `end`, then commit .sessions/ and archive/ — only the tracker's files."""
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "work").code == 0
@@ -84,7 +85,7 @@ def test_committing_the_record_itself_needs_no_session(hooked: Path, cli) -> Non
     assert "Session:" not in message(hooked)
 
 
-def test_an_empty_message_still_aborts(hooked: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_message_still_aborts(hooked: Path, cli: Cli) -> None:
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "x").code == 0
     change(hooked)
@@ -94,7 +95,7 @@ def test_an_empty_message_still_aborts(hooked: Path, cli) -> None:  # type: igno
     assert head(hooked) == before  # the trailer did not turn an empty message into a commit
 
 
-def test_skip_leaves_a_trace_in_doctor_and_summary(hooked: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_skip_leaves_a_trace_in_doctor_and_summary(hooked: Path, cli: Cli) -> None:
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "x").code == 0
     change(hooked)
@@ -118,7 +119,7 @@ def test_skip_leaves_a_trace_in_doctor_and_summary(hooked: Path, cli) -> None:  
     assert rules["tracked-commits"]["status"] == "fail" and rules["session-trailer"]["status"] == "fail"
 
 
-def test_no_verify_skips_the_check_and_the_trailer_but_the_commit_is_recorded(hooked: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_no_verify_skips_the_check_and_the_trailer_but_the_commit_is_recorded(hooked: Path, cli: Cli) -> None:
     assert cli("init", "--session", "00001").code == 0
     change(hooked)
     done = commit(hooked, "in a hurry", "--no-verify")  # nothing logged: pre-commit would refuse
@@ -136,7 +137,7 @@ def test_no_verify_without_a_session_is_listed_as_not_recorded(hooked: Path) -> 
     assert "not recorded: no session is open here" in done.stderr
 
 
-def test_a_detached_head_commits_normally(hooked: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_detached_head_commits_normally(hooked: Path, cli: Cli) -> None:
     git_run(hooked, "checkout", "-q", "--detach")
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "detached work").code == 0
@@ -182,7 +183,7 @@ def test_rebase_continue_is_not_blocked(hooked: Path) -> None:
     assert "Session:" not in message(hooked)
 
 
-def test_a_bad_config_warns_but_lets_the_commit_through(hooked: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_config_warns_but_lets_the_commit_through(hooked: Path, cli: Cli) -> None:
     (hooked / ".sessions").mkdir()
     (hooked / ".sessions" / "config.toml").write_text('[check]\ndisable = ["no-such-rule"]\n')
     change(hooked)
@@ -194,7 +195,7 @@ def test_a_bad_config_warns_but_lets_the_commit_through(hooked: Path, cli) -> No
     assert "unknown rule id 'no-such-rule'" in result.err and "known rules: open-session, log-updated" in result.err
 
 
-def test_a_disabled_rule_is_not_enforced(hooked: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_disabled_rule_is_not_enforced(hooked: Path, cli: Cli) -> None:
     (hooked / ".sessions").mkdir()
     (hooked / ".sessions" / "config.toml").write_text('[check]\ndisable = ["log-updated", "session-trailer"]\n')
     assert cli("init", "--session", "00001").code == 0

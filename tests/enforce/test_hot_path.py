@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import GIT_ENV
+from conftest import GIT_ENV, Cli
 from enforce_helpers import change, git_run
 
 HEAVY = {"click", "rich", "dataclasses", "pathlib", "subprocess", "typing", "tomllib", "threading", "jinja2",
@@ -21,7 +21,7 @@ def imported(stderr: str) -> set[str]:
     return {line.split("|")[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
 
 
-def test_the_installed_pre_commit_hook_imports_nothing_heavy(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_installed_pre_commit_hook_imports_nothing_heavy(repo: Path, cli: Cli) -> None:
     assert cli("hooks", "install").code == 0
     assert cli("init", "--session", "00001").code == 0
     assert cli("log", "work").code == 0
@@ -48,7 +48,7 @@ def test_hooks_run_takes_the_fast_path(repo: Path) -> None:
     assert "click" not in imported(proc.stderr)
 
 
-def test_hooks_run_with_an_unknown_hook_goes_to_click(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_hooks_run_with_an_unknown_hook_goes_to_click(repo: Path, cli: Cli) -> None:
     result = cli("hooks", "run", "pre-push")
     assert result.code == 2
     assert "Invalid value for 'HOOK'" in result.err

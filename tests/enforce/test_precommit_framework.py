@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GIT_ENV
+from conftest import GIT_ENV, Cli
 from enforce_helpers import change, commit, events, git_run, message
 
 yaml = pytest.importorskip("yaml")
@@ -57,7 +57,7 @@ def test_the_definitions_cover_the_three_hooks() -> None:
     assert {h["language"] for h in hooks.values()} == {"python"}
 
 
-def test_commits_through_the_framework(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_commits_through_the_framework(repo: Path, cli: Cli) -> None:
     local = [{**hook, "language": "system"} for hook in definitions()]
     config = {"default_install_hook_types": ["pre-commit", "commit-msg", "post-commit"],
               "repos": [{"repo": "local", "hooks": local}]}
@@ -83,7 +83,7 @@ def test_commits_through_the_framework(repo: Path, cli) -> None:  # type: ignore
 
 
 @pytest.mark.skipif(os.environ.get("SESSION_TRACKER_NETWORK_TESTS") != "1", reason="builds from PyPI: set SESSION_TRACKER_NETWORK_TESTS=1")
-def test_try_repo_builds_the_hook_from_a_clone(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_try_repo_builds_the_hook_from_a_clone(repo: Path, cli: Cli, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     shutil.copytree(ROOT, clone, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".pytest_cache", ".mypy_cache",
                                                                  ".ruff_cache", "*.egg-info", ".sessions"))
@@ -97,3 +97,49 @@ def test_try_repo_builds_the_hook_from_a_clone(repo: Path, cli, tmp_path: Path) 
     assert cli("log", "try-repo").code == 0
     accepted = pre_commit(repo, "try-repo", str(clone), "session-tracker-check")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def _framework_repo(repo: Path) -> None:
+    """A repository whose pre-commit config has one `language: system` hook of the team's own."""
+    config = {"repos": [{"repo": "local", "hooks": [
+        {"id": "team-check", "name": "team-check", "entry": "sh -c 'echo team-check >> .git/team.log'",
+         "language": "system", "always_run": True, "pass_filenames": False}]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    git_run(repo, "add", ".pre-commit-config.yaml")
+
+
+def _hook_files(repo: Path) -> dict[str, tuple[bytes, int]]:
+    hooks = repo / ".git" / "hooks"
+    return {p.name: (p.read_bytes(), p.stat().st_mode & 0o777) for p in hooks.iterdir() if not p.name.endswith(".sample")}
+
+
+def test_pre_commit_install_after_hooks_install_leaves_commits_working(repo: Path, cli: Cli) -> None:
+    """`pre-commit install` run again after `hooks install` puts ours in migration mode (as
+    pre-commit.legacy): every commit still runs the team's hook once and ours once; `hooks
+    status` says so; `hooks uninstall` returns to the framework alone, byte for byte."""
+    _framework_repo(repo)
+    assert pre_commit(repo, "install").returncode == 0
+    prior = _hook_files(repo)
+    assert cli("hooks", "install").code == 0
+    again = pre_commit(repo, "install")
+    assert again.returncode == 0 and "migration mode" in again.stdout, again.stdout + again.stderr
+    status = cli("hooks", "status")
+    assert "installed, run by the pre-commit framework as pre-commit.legacy" in status.out, status.out
+    assert "pre-commit framework" in status.out
+
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("log", "framework and tracker").code == 0
+    change(repo)
+    done = commit(repo, "Both run", env={"PATH": framework_env()["PATH"]})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "migration mode" not in done.stdout + done.stderr
+    assert (repo / ".git" / "team.log").read_text() == "team-check\n"  # once, not twice
+    assert message(repo).rstrip("\n").endswith("Session: 00001")
+
+    # Our own rule still decides through the framework: nothing logged since, refused.
+    change(repo, text="x = 2\n")
+    refused = commit(repo, "Nothing logged", env={"PATH": framework_env()["PATH"]})
+    assert refused.returncode != 0 and "log-updated" in refused.stdout + refused.stderr
+
+    assert cli("hooks", "uninstall").code == 0
+    assert _hook_files(repo) == prior

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import GIT_ENV, git
+from conftest import GIT_ENV, Cli, git
 from helpers import events_here
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
@@ -75,6 +75,11 @@ def gemini(event: str, repo: Path, session_id: str = "gemini-session-9", **field
         "timestamp": "2026-11-21T10:00:00.000Z",
         **fields,
     }
+
+
+def hook_log() -> Path:
+    """The hook log in the user's state directory (HOME is a temp dir in every test)."""
+    return Path(os.environ["HOME"]) / ".local/state/session-tracker/hook.log"
 
 
 def events(repo: Path, name: str = "00001") -> list[dict[str, Any]]:
@@ -156,7 +161,7 @@ def test_claude_code_whole_session(store: Path) -> None:
     before = len(events(store))
     assert hook("claude-code", claude("PostToolUse", store, tool_name="Bash", tool_input={"command": "ls"}, tool_response={}), store)[0] == 0
     assert len(events(store)) == before
-    assert "has no open tracker session" in (store / ".sessions/local/hook.log").read_text()
+    assert "has no open tracker session" in hook_log().read_text()
 
 
 def test_codex_hooks(store: Path) -> None:
@@ -230,10 +235,10 @@ def test_resume_of_an_ended_session_starts_a_new_one(store: Path) -> None:
     hook("claude-code", claude("SessionEnd", store, reason="other"), store)
     _code, out, _ = hook("claude-code", claude("SessionStart", store, source="resume"), store)
     assert "session 00002" in start_output(out)
-    assert "started 00002" in (store / ".sessions/local/hook.log").read_text()
+    assert "started 00002" in hook_log().read_text()
 
 
-def test_start_hands_over_blockers_next_steps_tasks_and_decisions(store: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_start_hands_over_blockers_next_steps_tasks_and_decisions(store: Path, cli: Cli) -> None:
     assert cli("init").code == 0
     cli("decision", "--message", "Use SQLite for the index", "--rationale", "No server to run")
     cli("blocker", "--message", "Need the staging DB password")
@@ -254,7 +259,7 @@ def test_start_hands_over_blockers_next_steps_tasks_and_decisions(store: Path, c
     assert "## Handoff of session 00002" in context
 
 
-def test_context_budget_drops_the_least_important_first(store: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_context_budget_drops_the_least_important_first(store: Path, cli: Cli) -> None:
     cli("init")
     for i in range(40):
         cli("decision", "--message", f"Decision {i} " + "x" * 150, "--rationale", "because " + "y" * 150)
@@ -271,7 +276,7 @@ def test_context_budget_drops_the_least_important_first(store: Path, cli) -> Non
     assert "## Handoff of session 00001" not in context  # the least important part goes first
 
 
-def test_default_budget_stays_under_claude_codes_inline_limit(store: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_default_budget_stays_under_claude_codes_inline_limit(store: Path, cli: Cli) -> None:
     cli("init")
     for i in range(60):
         cli("log", f"Entry {i} " + "z" * 200)
@@ -306,7 +311,7 @@ def test_bad_input_never_breaks_the_agent(store: Path, agent: str, stdin: bytes,
     code, out, err = hook(agent, stdin, store)
     assert code == 0 and err == ""
     assert out.strip() == ("{}" if agent == "gemini" else "")
-    assert why in (store / ".sessions/local/hook.log").read_text()
+    assert why in hook_log().read_text()
     assert sorted(p.name for p in (store / ".sessions/events").iterdir()) == before
 
 
@@ -331,7 +336,7 @@ def test_an_internal_error_is_logged_not_raised(store: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root writes read-only files")
     assert (code, out, err) == (0, "", "")
-    assert "error: TrackerError" in (store / ".sessions/local/hook.log").read_text()
+    assert "error: TrackerError" in hook_log().read_text()
 
 
 def test_the_hook_path_imports_nothing_heavy(store: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from test_agent_hooks import claude, events, hook
 
+from conftest import Cli
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
 from session_tracker.importers.claude_code import project_dir
@@ -42,11 +43,11 @@ def transcript(repo: Path, start: datetime) -> bytes:
     return b"".join(json.dumps(line).encode() + b"\n" for line in lines)
 
 
-def doctor(cli) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def doctor(cli: Cli) -> list[dict[str, str]]:
     return json.loads(cli("doctor", "--json").out)["findings"]  # type: ignore[no-any-return]
 
 
-def test_activity_no_hook_recorded_is_found_and_filled(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_activity_no_hook_recorded_is_found_and_filled(repo: Path, cli: Cli) -> None:
     ensure_store(Layout(str(repo)))
     path = Path(project_dir(str(repo), os.environ["HOME"])) / f"{SID}.jsonl"
     path.parent.mkdir(parents=True)
@@ -71,7 +72,7 @@ def test_activity_no_hook_recorded_is_found_and_filled(repo: Path, cli) -> None:
     assert again["imported"] == [] and again["skipped"] == [{"source": f"{SID}.jsonl", "reason": f"agent session {SID} is already in the store (recorded by hooks)"}]
 
 
-def test_transcripts_about_to_be_deleted_are_a_warning(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_transcripts_about_to_be_deleted_are_a_warning(repo: Path, cli: Cli) -> None:
     ensure_store(Layout(str(repo)))
     folder = Path(project_dir(str(repo), os.environ["HOME"]))
     folder.mkdir(parents=True)

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from conftest import Cli
 from helpers import events_here
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
@@ -22,6 +23,14 @@ SID = "5e55-0001"
 
 def jl(*objs: dict[str, Any]) -> bytes:
     return b"".join(json.dumps(o).encode() + b"\n" for o in objs)
+
+
+def only(items: object) -> dict[str, Any]:
+    """The one item of a result's list (an import that imported exactly one session)."""
+    assert isinstance(items, list) and len(items) == 1, items
+    item = items[0]
+    assert isinstance(item, dict)
+    return item
 
 
 def ctx_for(repo: Path) -> Context:
@@ -148,7 +157,7 @@ def test_claude_code_usage_subagents_prompts_edits_and_failures(repo: Path) -> N
     })
     result = import_transcripts(ctx_for(repo), "claude-code")
     assert result["files"] == 1  # subagent files are read with their parent, never on their own
-    [item] = result["imported"]  # type: ignore[misc]
+    item = only(result["imported"])
     assert item["subagents"] == ["a1b2c3", "d4e5f6"]
     assert (item["start"], item["end"]) == ("2026-11-20T09:00:00.000+00:00", "2026-11-20T09:20:30.000+00:00")
     assert (item["files_touched"], item["commands"], item["failed_commands"], item["prompts"]) == (1, 4, 2, 3)
@@ -185,11 +194,11 @@ def test_a_transcript_imported_while_written_is_completed_not_duplicated(repo: P
     cut = 7  # after the first, partial copy of msg_A (output_tokens 1)
     folder = write_project(repo, {f"{SID}.jsonl": b"".join(lines[:cut])})
     first = import_transcripts(ctx_for(repo), "claude-code")
-    [item] = first["imported"]  # type: ignore[misc]
+    item = only(first["imported"])
     assert item["usage"]["claude-sonnet-4-5-20250929"]["output_tokens"] == 1 and item["end"] == "2026-11-20T09:00:05.000+00:00"
     (folder / f"{SID}.jsonl").write_bytes(b"".join(lines))
     second = import_transcripts(ctx_for(repo), "claude-code")
-    [done] = second["imported"]  # type: ignore[misc]
+    done = only(second["imported"])
     assert done["completed"] is True and (done["files_touched"], done["commands"], done["prompts"]) == (1, 2, 1)
     written = events(repo, "00001")
     outputs = [e["data"]["output_tokens"] for e in written if e["type"] == "usage"]
@@ -217,15 +226,16 @@ def test_other_paths_need_an_explicit_mapping(repo: Path) -> None:
     folder = write_project(repo, {f"{SID}.jsonl": posix, "win-1.jsonl": windows, "rel-1.jsonl": relative})
     result = import_transcripts(ctx_for(repo), "claude-code")
     assert result["imported"] == []
-    assert {s["source"]: s["reason"] for s in result["skipped"]} == {  # type: ignore[union-attr]
+    skipped: list[dict[str, str]] = result["skipped"]  # type: ignore[assignment]
+    assert {s["source"]: s["reason"] for s in skipped} == {
         "rel-1.jsonl": "from another repository (.); if it is this repository at another path, give --map-cwd .",
         f"{SID}.jsonl": "from another repository (/home/alice/work/proj); if it is this repository at another path, give --map-cwd /home/alice/work/proj",
         "win-1.jsonl": "from another repository (e:\\Work\\proj); if it is this repository at another path, give --map-cwd 'e:\\Work\\proj'",
     }
     mapped = import_transcripts(ctx_for(repo), "claude-code", [str(folder / f"{SID}.jsonl")], map_cwd="/home/alice/work/proj")
-    assert [e["data"]["path"] for e in events(repo, mapped["imported"][0]["session"]) if e["type"] == "file.touched"] == ["src/a.py"]  # type: ignore[index]
+    assert [e["data"]["path"] for e in events(repo, only(mapped["imported"])["session"]) if e["type"] == "file.touched"] == ["src/a.py"]
     mapped = import_transcripts(ctx_for(repo), "claude-code", [str(folder / "win-1.jsonl")], map_cwd="E:\\Work\\proj")
-    assert [e["data"]["path"] for e in events(repo, mapped["imported"][0]["session"]) if e["type"] == "file.touched"] == ["docs/b.md"]  # type: ignore[index]
+    assert [e["data"]["path"] for e in events(repo, only(mapped["imported"])["session"]) if e["type"] == "file.touched"] == ["docs/b.md"]
 
 
 def rec(ts: str, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -269,7 +279,7 @@ def test_codex_two_models_string_outputs_and_no_exec_command_end(repo: Path) -> 
     folder.mkdir(parents=True)
     (folder / "rollout-2026-11-20T10-00-00-cx-two.jsonl").write_bytes(rollout)
     result = import_transcripts(ctx_for(repo), "codex")
-    [item] = result["imported"]  # type: ignore[misc]
+    item = only(result["imported"])
     assert (item["start"], item["end"]) == ("2026-11-20T10:00:00.000+00:00", "2026-11-20T10:06:00.000+00:00")
     assert item["usage"] == {
         "gpt-5.3-codex": {"input_tokens": 600, "cache_read_input_tokens": 400, "output_tokens": 200, "reasoning_output_tokens": 50,
@@ -286,7 +296,7 @@ def test_codex_two_models_string_outputs_and_no_exec_command_end(repo: Path) -> 
     assert [e["data"]["trigger"] for e in written if e["type"] == "checkpoint"] == ["auto"]
 
 
-def test_imported_sessions_render_like_recorded_ones(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_imported_sessions_render_like_recorded_ones(repo: Path, cli: Cli) -> None:
     write_project(repo, {f"{SID}.jsonl": main_transcript(repo), f"{SID}/subagents/agent-a1b2c3.jsonl": nested_subagent(repo)})
     done = cli("import", "claude-code")
     assert done.code == 0, done
@@ -316,7 +326,7 @@ def test_imported_sessions_render_like_recorded_ones(repo: Path, cli) -> None:  
     assert cli("doctor").code == 0  # the rendered documents are what the events give
 
 
-def test_map_cwd_through_the_cli(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_map_cwd_through_the_cli(repo: Path, cli: Cli) -> None:
     w = Claude("E:\\Users\\bob\\proj", session="win-2")
     folder = write_project(repo, {"win-2.jsonl": jl(
         w.user("09:00:00.000", "Fix it"),
@@ -344,7 +354,7 @@ def test_an_imported_session_lists_the_commits_git_made_while_it_ran(repo: Path)
     commit("src/app.py", "Add logout button", "2026-11-20T09:05:00+00:00")  # while the agent worked
     commit("src/late.py", "Next day's work", "2026-11-21T10:00:00+00:00")
     write_project(repo, {f"{SID}.jsonl": main_transcript(repo)})
-    [item] = import_transcripts(ctx_for(repo), "claude-code")["imported"]  # type: ignore[misc]
+    item = only(import_transcripts(ctx_for(repo), "claude-code")["imported"])
     ended = events(repo, item["session"])[-1]["data"]
     assert [c["subject"] for c in ended["git"]["commits"]] == ["Add logout button"]
     handoff = (repo / "archive/sessions/SESSION-00001-HANDOFF.md").read_text()

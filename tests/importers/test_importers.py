@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from conftest import Cli
 from helpers import events_here
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
@@ -85,7 +86,7 @@ def test_claude_code_import_with_exact_counts(repo: Path) -> None:
     assert (result["malformed"], result["repaired"], result["unknown"]) == (6, 2, 2)
     assert result["duplicate_usage"] == 4  # two repeated copies of msg_1 in each file
     assert result["skipped"] == [{"source": "cc-other.jsonl", "reason": "from another repository (/somewhere/else); if it is this repository at another path, give --map-cwd /somewhere/else"}]
-    problems = [p for p in result["problems"] if p.startswith("cc-sess-1.jsonl")]  # type: ignore[union-attr]
+    problems = [p for p in result["problems"] if p.startswith("cc-sess-1.jsonl")]  # type: ignore[attr-defined]
     assert problems == [
         "cc-sess-1.jsonl:12: unknown record type 'mystery-record' skipped",
         "cc-sess-1.jsonl:13: invalid JSON",
@@ -93,6 +94,7 @@ def test_claude_code_import_with_exact_counts(repo: Path) -> None:
         "cc-sess-1.jsonl:15: lone surrogate (a split pair) replaced with U+FFFD",
         "cc-sess-1.jsonl:18: truncated last line",
     ]
+    item: dict[str, object]
     [item] = result["imported"]  # type: ignore[misc]
     assert item == {
         "session": "00001",
@@ -126,12 +128,12 @@ def test_claude_code_import_with_exact_counts(repo: Path) -> None:
 
     again = import_transcripts(ctx_for(repo), "claude-code")
     assert again["imported"] == []
-    assert {s["source"]: s["reason"] for s in again["skipped"]}["cc-sess-1.jsonl"] == "agent session cc-sess-1 is already in the store"  # type: ignore[union-attr]
+    assert {s["source"]: s["reason"] for s in again["skipped"]}["cc-sess-1.jsonl"] == "agent session cc-sess-1 is already in the store"  # type: ignore[attr-defined]
     assert len(events(repo, "00001")) == len(written)
     assert sorted(p.name for p in (repo / ".sessions/events").iterdir()) == ["00001.jsonl"]
 
 
-def test_a_session_recorded_by_hooks_is_not_imported_again(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_recorded_by_hooks_is_not_imported_again(repo: Path, cli: Cli) -> None:
     import subprocess
     import sys
 
@@ -179,6 +181,7 @@ def test_codex_import_with_exact_counts(repo: Path) -> None:
     result = import_transcripts(ctx_for(repo), "codex")
     assert (result["files"], result["lines"], result["malformed"], result["unknown"], result["duplicate_usage"]) == (2, 28, 2, 2, 2)
     assert result["skipped"] == [{"source": "rollout-2026-11-20T11-00-00-cx-2.jsonl", "reason": "from another repository (/elsewhere); if it is this repository at another path, give --map-cwd /elsewhere"}]
+    item: dict[str, object]
     [item] = result["imported"]  # type: ignore[misc]
     assert (item["session"], item["agent_session_id"], item["start"], item["end"]) == ("00001", "cx-1", "2026-11-20T10:00:00.000+00:00", "2026-11-20T10:02:00.000+00:00")
     assert (item["files_touched"], item["commands"], item["prompts"]) == (1, 1, 1)
@@ -194,13 +197,13 @@ def test_codex_import_with_exact_counts(repo: Path) -> None:
     assert import_transcripts(ctx_for(repo), "codex")["imported"] == []
 
 
-def test_import_through_the_cli(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_import_through_the_cli(repo: Path, cli: Cli) -> None:
     path = write_claude(repo, "cc-sess-1.jsonl", claude_transcript(repo))
     done = cli("import", "claude-code", str(path))
     assert done.code == 0, done
-    assert "claude-code: 1 sessions imported from 1 files (18 lines)" in done.out
+    assert "claude-code: 1 session imported from 1 file (18 lines)" in done.out
     # Every token counts in the total (input, cache read, cache write, output), not input + output.
-    assert ("session 00001 ← cc-sess-1.jsonl: 3 file edits, 1 commands (1 failed), 3 prompts, 12,360 tokens "
+    assert ("session 00001 ← cc-sess-1.jsonl: 3 file edits, 1 command (1 failed), 3 prompts, 12,360 tokens "
             "(input 300, cache read 11,000, cache write 1,000, output 60)") in done.out
     assert "lines: 3 malformed, 1 repaired, 1 unknown, 2 duplicate usage" in done.out
     again = json.loads(cli("import", "claude-code", str(path), "--json").out)

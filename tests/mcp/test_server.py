@@ -13,6 +13,8 @@ from typing import Any
 import anyio
 import pytest
 
+from conftest import Cli
+
 pytest.importorskip("mcp")
 
 from mcp.client.stdio import StdioServerParameters
@@ -53,7 +55,7 @@ def test_lists_at_most_eight_typed_tools(repo: Path) -> None:
     with_client(repo, body)
 
 
-def test_every_tool_writes_through_the_core(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_every_tool_writes_through_the_core(repo: Path, cli: Cli) -> None:
     assert cli("init").code == 0
 
     async def body(client: Client) -> None:
@@ -143,7 +145,7 @@ def test_tracker_errors_come_back_as_tool_errors(repo: Path, tool: str, args: di
     with_client(repo, body)
 
 
-def test_bad_arguments_are_tool_errors_not_crashes(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_bad_arguments_are_tool_errors_not_crashes(repo: Path, cli: Cli) -> None:
     cli("init")
 
     async def body(client: Client) -> None:
@@ -165,7 +167,7 @@ def test_bad_arguments_are_tool_errors_not_crashes(repo: Path, cli) -> None:  # 
     with_client(repo, body)
 
 
-def test_stdio_server_through_the_sdk_client(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_stdio_server_through_the_sdk_client(repo: Path, cli: Cli) -> None:
     cli("init")
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "session_tracker", "mcp", "--actor", "codex"], cwd=str(repo),

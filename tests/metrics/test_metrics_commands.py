@@ -248,7 +248,7 @@ def test_session_metrics_in_seed_003_shape(repo: Path) -> None:
     assert result["score"] == round(100 * 44 / 55)
 
 
-def test_chart_is_valid_svg_with_one_series_per_metric(repo: Path) -> None:
+def test_chart_is_valid_svg_with_one_series_per_metric(all_documents: Path, repo: Path) -> None:
     for numbers in ({"tests_passed": 3, "coverage_percent": 50.0, "lint_errors": 4, "type_errors": 2},
                     {"tests_passed": 5, "coverage_percent": 60.5, "lint_errors": 1},
                     {"tests_passed": 6, "coverage_percent": 70.0, "lint_errors": 0, "type_errors": 0}):
@@ -296,5 +296,6 @@ def test_chart_goes_beside_the_tracker(repo: Path) -> None:
     ctx = _ctx()
     init(ctx)
     result = metrics.record_manual(ctx, coverage_percent=10.0)
-    assert "docs/session-metrics.svg" in result["written"] and (repo / "docs" / "session-metrics.svg").exists()
+    assert "docs/session-metrics.svg" in result["written"]  # type: ignore[operator]
+    assert (repo / "docs" / "session-metrics.svg").exists()
 

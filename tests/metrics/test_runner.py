@@ -74,7 +74,7 @@ def project(repo: Path) -> Path:
 
 
 def test_zero_config_run_matches_the_tools_own_output(project: Path, tmp_path: Path) -> None:
-    ctx = Context(env={})
+    ctx = Context(env={"VIRTUAL_ENV": sys.prefix})  # the project's environment is this test run's
     init(ctx, objectives=("measure",))
     result = run(ctx)
 

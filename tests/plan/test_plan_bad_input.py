@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import snapshot
+from conftest import Cli, snapshot
 from helpers import assert_clean_error
 
 
 @pytest.fixture
-def planned(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def planned(repo: Path, cli: Cli) -> Path:
     for args in (
         ("phase", "add", "Phase 0", "--sessions", "1-3"),
         ("component", "add", "API"),
@@ -53,7 +53,7 @@ def planned(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
         (("blocker", "x", "--impact", "Severe"), "unknown impact"),
     ],
 )
-def test_refused_without_writing(planned: Path, cli, args: tuple[str, ...], fragment: str) -> None:  # type: ignore[no-untyped-def]
+def test_refused_without_writing(planned: Path, cli: Cli, args: tuple[str, ...], fragment: str) -> None:
     before = snapshot(planned)
     assert_clean_error(cli(*args), fragment)
     assert snapshot(planned) == before
@@ -82,7 +82,7 @@ depends_on = ["task-1"]
 """
 
 
-def test_import_with_a_cycle_applies_nothing(planned: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_import_with_a_cycle_applies_nothing(planned: Path, cli: Cli) -> None:
     (planned / "plan.toml").write_text(PLAN)
     before = snapshot(planned)
     assert_clean_error(cli("plan", "import", "--file", "plan.toml"), "dependency cycle: task-1 → task-2 → task-1")
@@ -101,14 +101,14 @@ def test_import_with_a_cycle_applies_nothing(planned: Path, cli) -> None:  # typ
         ('[[thing]]\nname = "x"\n', "unknown section 'thing'"),
     ],
 )
-def test_bad_plan_files(repo: Path, cli, text: str, fragment: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_plan_files(repo: Path, cli: Cli, text: str, fragment: str) -> None:
     (repo / "plan.toml").write_text(text)
     before = snapshot(repo)
     assert_clean_error(cli("plan", "import", "--file", "plan.toml"), fragment)
     assert snapshot(repo) == before
 
 
-def test_a_plan_written_by_hand_round_trips(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_plan_written_by_hand_round_trips(all_documents: Path, repo: Path, cli: Cli) -> None:
     text = PLAN.replace('depends_on = ["task-2"]\n', "").replace("[project]", '[project]\nname = "Demo"') + """
 [[component]]
 name = "API"
@@ -156,7 +156,7 @@ message = "Slow tests"
     assert "| API | 🟡 In Progress | 90% | — |" in (repo / "IMPLEMENTATION.md").read_text()
 
 
-def test_doctor_reports_a_hand_edited_tracker_and_render_repairs_it(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_doctor_reports_a_hand_edited_tracker_and_render_repairs_it(all_documents: Path, repo: Path, cli: Cli) -> None:
     assert cli("phase", "add", "Phase 0", "--sessions", "1-2").code == 0
     tracker = repo / "SESSION_TRACKER.md"
     good = tracker.read_bytes()
@@ -168,9 +168,9 @@ def test_doctor_reports_a_hand_edited_tracker_and_render_repairs_it(repo: Path, 
     assert tracker.read_bytes() == good
 
 
-def test_documents_can_move_or_be_switched_off(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_documents_can_move_or_be_switched_off(repo: Path, cli: Cli) -> None:
     (repo / ".sessions").mkdir()
-    (repo / ".sessions/config.toml").write_text('[documents]\ntracker = "docs/TRACKER.md"\nprogress = false\n')
+    (repo / ".sessions/config.toml").write_text('[documents]\npreset = "tracker"\ntracker = "docs/TRACKER.md"\nprogress = false\n')
     assert cli("phase", "add", "Phase 0", "--sessions", "1-2").code == 0
     assert (repo / "docs/TRACKER.md").is_file() and (repo / "IMPLEMENTATION.md").is_file()
     assert not (repo / "progress.txt").exists() and not (repo / "SESSION_TRACKER.md").exists()
@@ -178,7 +178,7 @@ def test_documents_can_move_or_be_switched_off(repo: Path, cli) -> None:  # type
     assert_clean_error(cli("render"), "documents.tracker must be a path")
 
 
-def test_plan_commands_record_against_the_open_session(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_plan_commands_record_against_the_open_session(repo: Path, cli: Cli) -> None:
     assert cli("task", "add", "Before").code == 0
     assert cli("init").code == 0
     assert cli("task", "add", "During").code == 0
@@ -186,7 +186,7 @@ def test_plan_commands_record_against_the_open_session(repo: Path, cli) -> None:
     assert [(e["session"], e["sid"] == "project") for e in events] == [("project", True), ("00001", False)]
 
 
-def test_a_corrupt_plan_line_is_reported_by_doctor_and_skipped(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrupt_plan_line_is_reported_by_doctor_and_skipped(repo: Path, cli: Cli) -> None:
     assert cli("task", "add", "First").code == 0
     with (repo / ".sessions/project.jsonl").open("ab") as handle:
         handle.write(b"{torn\n")

@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import git, run_cli
+from conftest import Cli, git, run_cli
 from helpers import headings, tables
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
@@ -34,8 +34,9 @@ def metrics(repo: Path, passed: int, total: int, coverage: float, lint: int, typ
 
 
 def build_project(repo: Path) -> None:
-    """The scripted project (also used to render the README's examples)."""
-    m = lambda *a: must(repo, *a)
+    """The scripted project (docs/documents.md has its own, in tests/docs/test_documents_samples.py)."""
+    def m(*a: str) -> str:
+        return must(repo, *a)
     m("plan", "set", "--name", "INTEGRA Web")
     m("phase", "add", P0, "--sessions", "1-3")
     m("phase", "add", P1, "--sessions", "4-6")
@@ -120,7 +121,7 @@ def build_project(repo: Path) -> None:
     m("render")  # snapshots the open session's files
 
 
-def test_scripted_project(repo: Path) -> None:
+def test_scripted_project(all_documents: Path, repo: Path) -> None:
     build_project(repo)
     tracker = (repo / "SESSION_TRACKER.md").read_text(encoding="utf-8")
     progress = (repo / "progress.txt").read_text(encoding="utf-8")
@@ -148,7 +149,9 @@ def test_scripted_project(repo: Path) -> None:
                         [P0, "1-3", "✅ Complete", "██████████ 100%"],
                         [P1, "4-6", "✅ Complete", "██████████ 100%"],
                         [P2.replace("&", "&amp;"), "7-8", "🟡 In Progress", "██░░░░░░░░ 20%"]]
-    entry = lambda name: tracker.split(f"### Session {name} — ")[1].split("\n### ")[0].split("\n---")[0]
+    def entry(name: str) -> str:
+        return tracker.split(f"### Session {name} — ")[1].split("\n### ")[0].split("\n---")[0]
+
     first = entry("00001")
     assert f"**Phase:** {P0} | **Duration:** ~" in first and "**Branch:** `main`" in first
     assert "#### Issues Encountered:\n- Database credentials for development — resolved: Got the .env from ops" in first
@@ -246,7 +249,7 @@ def test_scripted_project(repo: Path) -> None:
     assert {e["session"] for e in events} == {"project", *sessions}  # who, when, in which session
 
 
-def test_agent_task_update_moves_a_plan_task(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_agent_task_update_moves_a_plan_task(repo: Path, cli: Cli) -> None:
     """The MCP/agent `task_update` and `task start|done` change the same task of the plan."""
     from session_tracker.commands.task import update
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli, snapshot
+from conftest import Cli, run_cli, snapshot
 from helpers import assert_clean_error
 
 
 @pytest.fixture
-def open_session(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def open_session(repo: Path, cli: Cli) -> Path:
     assert cli("init", "--session", "00003", "--workflow", "bug-fix").code == 0
     return repo
 
@@ -28,7 +28,7 @@ def open_session(repo: Path, cli) -> Path:  # type: ignore[no-untyped-def]
         (("init", "--objective", "   "), "is empty"),
     ],
 )
-def test_init_refused_before_anything_is_written(repo: Path, cli, args: tuple[str, ...], fragment: str) -> None:  # type: ignore[no-untyped-def]
+def test_init_refused_before_anything_is_written(repo: Path, cli: Cli, args: tuple[str, ...], fragment: str) -> None:
     before = snapshot(repo)
     assert_clean_error(cli(*args), fragment)
     assert snapshot(repo) == before
@@ -55,13 +55,13 @@ def test_init_refused_before_anything_is_written(repo: Path, cli, args: tuple[st
         (("workflow", "show", "nope"), "unknown workflow"),
     ],
 )
-def test_refused_without_writing(open_session: Path, cli, args: tuple[str, ...], fragment: str) -> None:  # type: ignore[no-untyped-def]
+def test_refused_without_writing(open_session: Path, cli: Cli, args: tuple[str, ...], fragment: str) -> None:
     before = snapshot(open_session)
     assert_clean_error(cli(*args), fragment)
     assert snapshot(open_session) == before
 
 
-def test_a_broken_user_workflow_names_its_line(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_user_workflow_names_its_line(all_documents: Path, repo: Path, cli: Cli) -> None:
     folder = repo / ".sessions" / "workflows"
     folder.mkdir(parents=True)
     (folder / "release.md").write_text("# Release\n## Steps\n- devops: Tag it (10)\n## Nonsense\n")
@@ -75,7 +75,7 @@ def test_a_broken_user_workflow_names_its_line(repo: Path, cli) -> None:  # type
     assert "- [ ] Changelog written" in (repo / ".claude/sessions/session-00001-plan.md").read_text()
 
 
-def test_a_dependency_cycle_is_refused_whole(open_session: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_dependency_cycle_is_refused_whole(open_session: Path, cli: Cli) -> None:
     plan_file = open_session / ".sessions" / "plan.toml"
     assert cli("plan", "export").code == 0
     text = plan_file.read_text()
@@ -87,7 +87,7 @@ def test_a_dependency_cycle_is_refused_whole(open_session: Path, cli) -> None:  
     assert snapshot(open_session) == before
 
 
-def test_a_hand_edited_tasks_json_is_named_by_doctor_and_regenerated(open_session: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_hand_edited_tasks_json_is_named_by_doctor_and_regenerated(all_documents: Path, open_session: Path, cli: Cli) -> None:
     path = open_session / ".claude/sessions/session-00003-tasks.json"
     good = path.read_bytes()
     for broken, fragment in (('{"tasks": 3}', "not seed 003's tasks.json shape"), ("{oops", "not valid JSON")):
@@ -102,7 +102,7 @@ def test_a_hand_edited_tasks_json_is_named_by_doctor_and_regenerated(open_sessio
     assert path.read_bytes() == good
 
 
-def test_an_ended_sessions_documents_keep_their_record(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_ended_sessions_documents_keep_their_record(all_documents: Path, repo: Path, cli: Cli) -> None:
     """A task of session 1 finished in session 2 leaves session 1's tasks.json as it ended, and
     an incremental render agrees with doctor's full one."""
     assert cli("init", "--session", "00001").code == 0
@@ -120,7 +120,7 @@ def test_an_ended_sessions_documents_keep_their_record(repo: Path, cli) -> None:
     assert not [f for f in json.loads(result.out)["findings"] if f["level"] == "error"], result.out
 
 
-def test_agent_and_success_round_trip_through_plan_export(open_session: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_agent_and_success_round_trip_through_plan_export(all_documents: Path, open_session: Path, cli: Cli) -> None:
     assert cli("task", "add", "Extra", "--agent", "documentation-writer", "--success", "Docs read well").code == 0
     assert cli("plan", "export").code == 0
     text = (open_session / ".sessions/plan.toml").read_text()
@@ -147,7 +147,7 @@ def test_agent_and_success_round_trip_through_plan_export(open_session: Path, cl
         ("issue", "--message", "bug"),
     ],
 )
-def test_every_command_leaves_the_documents_current(open_session: Path, cli, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_leaves_the_documents_current(open_session: Path, cli: Cli, args: tuple[str, ...]) -> None:
     assert cli(*args).code == 0
     result = run_cli(open_session, "doctor", "--json")
     assert not [f for f in json.loads(result.out)["findings"] if f["level"] == "error"], result.out

@@ -77,7 +77,8 @@ def section(text: str, title: str) -> str:
 
 
 def run_session_039(repo: Path) -> None:
-    m = lambda *a: must(repo, *a)
+    def m(*a: str) -> str:
+        return must(repo, *a)
     # Session 038 leaves a known issue, an unfinished task and a next step behind.
     m("init", "--session", "038", "--objective", "Gantt groundwork")
     m("issue", "--message", "Gantt bars jump on drag")
@@ -129,7 +130,7 @@ def run_session_039(repo: Path) -> None:
     assert "- [ ] All tests pass — 23/25 passed" in plan_failing
 
 
-def test_session_039_ultimate_gantt_fix(repo: Path) -> None:
+def test_session_039_ultimate_gantt_fix(all_documents: Path, repo: Path) -> None:
     run_session_039(repo)
     docs = {kind: (repo / SESSIONS / f"session-039-{kind}.{'json' if kind == 'tasks' else 'md'}").read_text()
             for kind in ("context", "plan", "tasks", "tests", "completed", "review")}

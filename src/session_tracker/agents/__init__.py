@@ -138,7 +138,11 @@ def relative_path(path: str, root: str, cwd: str) -> str:
     absolute; a relative ``path`` is taken relative to the agent's ``cwd``."""
     import os
 
-    full = os.path.normpath(os.path.join(cwd, path))
+    from session_tracker.core.redact import clip
+
+    # Redact before normalising: normpath turns "https://u:pw@host" into "https:/u:pw@host",
+    # which no longer looks like a URL with a password.
+    full = os.path.normpath(os.path.join(cwd, clip(path, 4096)))
     try:
         inside = os.path.commonpath([full, root]) == root
     except ValueError:

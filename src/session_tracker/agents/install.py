@@ -52,13 +52,18 @@ def paths(ctx: Context, agent: str, user: bool) -> tuple[str, str]:
     """``(settings file, instructions file)`` of ``agent`` at project or user scope."""
     spec = _spec(agent)
     if user:
+        from session_tracker.core import safepath
+
+        safepath.allow(_home())  # the user asked for their own settings (links there are theirs)
         return os.path.join(_home(), str(spec["user_settings"])), os.path.join(_home(), str(spec["user_instructions"]))
     return os.path.join(ctx.layout.root, str(spec["settings"])), os.path.join(ctx.layout.root, str(spec["instructions"]))
 
 def _state_path(ctx: Context, user: bool) -> str:
     if user:
+        from session_tracker.core import safepath
         from session_tracker.core.paths import state_dir
 
+        safepath.allow(state_dir(ctx.env))
         return os.path.join(state_dir(ctx.env), STATE_NAME)
     return os.path.join(ctx.layout.local_dir, STATE_NAME)
 
@@ -66,7 +71,7 @@ def _load_state(path: str) -> dict[str, dict[str, object]]:
     try:
         with open(path, encoding="utf-8") as handle:
             state = json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return state if isinstance(state, dict) else {}
 
@@ -87,7 +92,7 @@ def _parse(path: str, raw: bytes | None) -> dict[str, object]:
         return {}
     try:
         value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise TrackerError(f"{path} is not valid JSON ({exc})", "fix the file first; session-tracker never overwrites it") from None
     if not isinstance(value, dict):
         raise TrackerError(f"{path} does not hold a JSON object", "fix the file first; session-tracker never overwrites it")
@@ -225,8 +230,7 @@ def _original(state: dict[str, dict[str, object]], path: str) -> tuple[bool, byt
     return True, base64.b64decode(value) if isinstance(value, str) else None
 
 def _write(path: str, content: bytes) -> bool:
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    return store.atomic_write(path, content)
+    return store.atomic_write(path, content)  # creates the directory, refuses links in the repository
 
 def install(ctx: Context, agent: str, user: bool = False, program: str = PROGRAM) -> dict[str, object]:
     """Merge session-tracker's hooks into the agent's settings and add the instructions block.

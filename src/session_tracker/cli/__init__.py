@@ -11,10 +11,11 @@ from __future__ import annotations
 import click
 
 from session_tracker import __version__
-from session_tracker.cli import agents, enforce, metrics, plan, session, workflow
+from session_tracker.cli import agents, complete, enforce, metrics, plan, session, workflow
+from session_tracker.cli.group import SectionedGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=SectionedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="session-tracker")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 def main(debug: bool) -> None:
@@ -22,6 +23,8 @@ def main(debug: bool) -> None:
     handoff, work log, decisions and file list from them.
 
     Start with `session-tracker init`, log as you go, finish with `session-tracker end`.
+
+    Shell completion (bash, zsh, fish): see `session-tracker completion --help`.
     """
 
 
@@ -30,7 +33,7 @@ def main(debug: bool) -> None:
 for _command in (session.init, session.log, session.decision, session.blocker, session.handoff, session.summary,
                  session.end, session.list_cmd, session.show, session.render, session.doctor, session.makefile,
                  enforce.check, enforce.hooks, agents.agent, agents.hook, agents.mcp, agents.import_group,
-                 metrics.metrics_group, metrics.gate_cmd):
+                 metrics.metrics_group, metrics.gate_cmd, complete.completion):
     main.add_command(_command)
 plan.register(main)
 workflow.register(main)

@@ -23,10 +23,18 @@ def metrics_group() -> None:
 @session_option
 @json_option
 def run_cmd(session: str | None, as_json: bool) -> None:
-    """Run the configured checks (zero-config: pytest, coverage, ruff, mypy) and record their numbers."""
-    from session_tracker.commands.metrics import run
+    """Run the checks (zero-config: pytest, coverage, ruff, mypy in the project's environment) and record their numbers.
 
-    output.emit(run(Context(), session=session), as_json, views.shown)
+    Exits 1 when a check could not run (its numbers would not be the project's); failing
+    tests, lint and type errors are data and exit 0.
+    """
+    from session_tracker.commands.metrics import not_run, run
+
+    result = run(Context(), session=session)
+    output.emit(result, as_json, views.shown)
+    problem = not_run(result)
+    if problem is not None:
+        raise problem
 
 
 @metrics_group.command("import")
@@ -82,7 +90,7 @@ def history_cmd(as_json: bool) -> None:
 @session_option
 @json_option
 def session_cmd(session: str | None, as_json: bool) -> None:
-    """Seed 003's session metrics (completion, quality, time, bugs, docs) and score."""
+    """The session lifecycle's metrics (completion, quality, time, bugs, docs) and score."""
     from session_tracker.commands.metrics import session_metrics
 
     output.emit(session_metrics(Context(), session=session), as_json, views.session)

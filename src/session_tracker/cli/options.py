@@ -7,14 +7,16 @@ from typing import Any, TypeVar
 
 import click
 
-from session_tracker.errors import TrackerError
+from session_tracker.errors import EXIT_USAGE, TrackerError
 
 SESSION_HELP = "Session name (default: $CURRENT_SESSION, else the one open session here)."
 
 F = TypeVar("F", bound=Callable[..., Any])
 def session_option(f: F) -> F:
     """``--session ID`` as every session command spells it."""
-    return click.option("--session", "-s", metavar="ID", help=SESSION_HELP)(f)
+    from session_tracker.cli.complete import sessions
+
+    return click.option("--session", "-s", metavar="ID", help=SESSION_HELP, shell_complete=sessions)(f)
 
 
 def json_option(f: F) -> F:
@@ -23,11 +25,16 @@ def json_option(f: F) -> F:
 
 
 def one_message(positional: str | None, option: str | None, what: str = "message") -> str:
+    """The message given as the argument or as ``--message``.
+
+    Raises:
+        TrackerError: given twice, or not at all: usage errors (exit 2).
+    """
     if positional and option:
-        raise TrackerError(f"the {what} was given twice", f"use either \"…\" or --{what} \"…\", not both")
+        raise TrackerError(f"the {what} was given twice", f"use either \"…\" or --{what} \"…\", not both", EXIT_USAGE)
     value = option if option is not None else positional
     if value is None:
-        raise TrackerError(f"no {what} given", f'add it: --{what} "…"')
+        raise TrackerError(f"no {what} given", f'add it: --{what} "…"', EXIT_USAGE)
     return value
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from session_tracker import output
+from session_tracker.cli import complete
 from session_tracker.cli.options import F, json_option, one_message, session_option
 from session_tracker.core.context import Context
 from session_tracker.plan.model import COMPLEXITIES, STATUSES
@@ -25,7 +26,7 @@ def _changed(result: dict[str, object]) -> str:
 
 @click.group()
 def phase() -> None:
-    """Plan phases with session ranges (seed 000's Phase Progress)."""
+    """Plan phases with session ranges (the tracker's Phase Progress)."""
 
 
 @phase.command("add")
@@ -55,7 +56,7 @@ def phase_set(name: str, status: str | None, sessions: str | None, session: str 
 
 @click.group()
 def milestone() -> None:
-    """Key milestones with target dates (seed 004)."""
+    """Key milestones with target dates (IMPLEMENTATION.md)."""
 
 
 @milestone.command("add")
@@ -87,7 +88,7 @@ def milestone_set(name: str, status: str | None, notes: str | None, target: str 
 
 
 def _component_options(f: F) -> F:
-    f = click.option("--owner", metavar="NAME", help="Who is assigned (seed 004's Team Assignment).")(f)
+    f = click.option("--owner", metavar="NAME", help="Who is assigned (IMPLEMENTATION.md's Team Assignment).")(f)
     f = click.option("--notes", metavar="TEXT")(f)
     f = click.option("--progress", type=int, metavar="N", help="Percent done, 0-100.")(f)
     return click.option("--status", metavar="STATUS", help=STATUS_HELP)(f)
@@ -95,7 +96,7 @@ def _component_options(f: F) -> F:
 
 @click.group()
 def component() -> None:
-    """Components with status, progress and owner (seed 004)."""
+    """Components with status, progress and owner (IMPLEMENTATION.md)."""
 
 
 @component.command("add")
@@ -124,7 +125,7 @@ def component_set(name: str, status: str | None, progress: int | None, notes: st
 
 @click.group()
 def task() -> None:
-    """Tasks with estimates, files, tests and dependencies (seed 003)."""
+    """Tasks with estimates, files, tests and dependencies."""
 
 
 @task.command("add")
@@ -135,8 +136,8 @@ def task() -> None:
 @click.option("--assignee", metavar="NAME")
 @click.option("--file", "files", multiple=True, metavar="PATH", help="A file the task changes (repeatable).")
 @click.option("--test", "tests", multiple=True, metavar="TEXT", help="A test case (repeatable).")
-@click.option("--depends-on", "depends_on", multiple=True, metavar="ID", help="A task that must be done first (repeatable).")
-@click.option("--agent", metavar="NAME", help="The agent that handles it (seed 003), e.g. backend-specialist.")
+@click.option("--depends-on", "depends_on", multiple=True, metavar="ID", shell_complete=complete.tasks, help="A task that must be done first (repeatable).")
+@click.option("--agent", metavar="NAME", help="The agent that handles it, e.g. backend-specialist.")
 @click.option("--success", metavar="TEXT", help="Success criteria: how we know it is done.")
 @session_option
 @json_option
@@ -153,7 +154,7 @@ def task_add(title: str, phase: str | None, component: str | None, estimate: int
 
 def _move(verb: str, doc: str) -> None:
     @task.command(verb, help=doc)
-    @click.argument("task_id", metavar="ID")
+    @click.argument("task_id", metavar="ID", shell_complete=complete.tasks)
     @click.option("--actual", type=int, metavar="MIN", help="Minutes actually spent.")
     @click.option("--reason", metavar="TEXT", help="Why (required for block).")
     @session_option
@@ -199,7 +200,7 @@ def question(text: str | None, message: str | None, answer: str | None, session:
 @session_option
 @json_option
 def next_cmd(text: str | None, message: str | None, priority: int | None, done: str | None, session: str | None, as_json: bool) -> None:
-    """Add a next step (seed 004's Next Steps Priority), or drop one with --done ID."""
+    """Add a next step (IMPLEMENTATION.md's Next Steps Priority), or drop one with --done ID."""
     from session_tracker.commands import plan
 
     body = None if done and not (text or message) else one_message(text, message)
@@ -212,7 +213,7 @@ def next_cmd(text: str | None, message: str | None, priority: int | None, done: 
 @session_option
 @json_option
 def resource(path: str, note: str, session: str | None, as_json: bool) -> None:
-    """Record a key file (seed 004's Resources)."""
+    """Record a key file (IMPLEMENTATION.md's Resources)."""
     from session_tracker.commands import plan
 
     output.emit(plan.resource(Context(), path, note, session=session), as_json, _changed)
@@ -224,7 +225,7 @@ def resource(path: str, note: str, session: str | None, as_json: bool) -> None:
 @session_option
 @json_option
 def interface(text: str | None, message: str | None, session: str | None, as_json: bool) -> None:
-    """Record an interface defined (seed 002's Interfaces Defined)."""
+    """Record an interface defined (progress.txt's Interfaces Defined)."""
     from session_tracker.commands import plan
 
     output.emit(plan.interface(Context(), one_message(text, message), session=session), as_json, _changed)
@@ -237,7 +238,7 @@ def interface(text: str | None, message: str | None, session: str | None, as_jso
 @session_option
 @json_option
 def issue(text: str | None, message: str | None, fix: str | None, session: str | None, as_json: bool) -> None:
-    """Note a known issue (seed 002's Known Issues), or fix one with --fix ID --message "how"."""
+    """Note a known issue (progress.txt's Known Issues), or fix one with --fix ID --message "how"."""
     from session_tracker.commands import plan
 
     output.emit(plan.issue(Context(), one_message(text, message), fix=fix, session=session), as_json, _changed)

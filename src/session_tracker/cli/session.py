@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from session_tracker import output
+from session_tracker.cli import complete
 from session_tracker.cli.options import json_option, one_message, session_option
 from session_tracker.core.context import Context
 from session_tracker.core.events import CATEGORIES
@@ -15,15 +16,25 @@ from session_tracker.views import session as textviews
 @click.command()
 @click.option("--session", "-s", metavar="ID", help="Session name to start (default: the next free number, e.g. 00003).")
 @click.option("--objective", "-o", "objectives", multiple=True, metavar="TEXT", help="What this session sets out to do (repeatable).")
-@click.option("--complexity", metavar="LEVEL", help="The project's complexity level (seed 002): Trivial, Small, Medium, Large or Huge.")
-@click.option("--workflow", metavar="NAME", help="Seed the plan and checklist from a workflow (feature-development, bug-fix, performance-optimization, or .sessions/workflows/NAME.md).")
+@click.option("--complexity", metavar="LEVEL", help="The project's complexity level (progress.txt): Trivial, Small, Medium, Large or Huge.")
+@click.option("--workflow", metavar="NAME", help="Start the plan and checklist from a workflow (feature-development, bug-fix, performance-optimization, or .sessions/workflows/NAME.md).")
+@click.option("--preset", "presets", multiple=True, metavar="NAME", shell_complete=complete.presets,
+              help="Which documents to render, kept in .sessions/config.toml: archive (the default: archive/sessions/), "
+                   "tracker (SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md), lifecycle (.claude/sessions/, .claude/memory/) "
+                   "or all; repeatable.")
 @json_option
-def init(session: str | None, objectives: tuple[str, ...], complexity: str | None, workflow: str | None, as_json: bool) -> None:
+def init(session: str | None, objectives: tuple[str, ...], complexity: str | None, workflow: str | None,
+         presets: tuple[str, ...], as_json: bool) -> None:
     """Start a session and print the previous session's handoff."""
     from session_tracker.commands.init import init as run
     from session_tracker.commands.lifecycle import apply_workflow, init_extra
 
     ctx = Context()
+    if presets:
+        from session_tracker.core.presets import choose
+
+        choose(ctx.layout.config_file, [n.strip() for p in presets for n in p.split(",") if n.strip()])
+        ctx = Context()  # read the configuration again, with the preset
     if complexity is not None:
         from session_tracker.plan.validate import check_complexity
 
@@ -42,7 +53,8 @@ def init(session: str | None, objectives: tuple[str, ...], complexity: str | Non
 @click.command()
 @click.argument("text", required=False, metavar="[MESSAGE]")
 @click.option("--message", "-m", metavar="TEXT", help="What happened (or give it as the argument).")
-@click.option("--category", "-c", type=str, metavar="NAME", help="One of: " + ", ".join(CATEGORIES) + ".")
+@click.option("--category", "-c", type=str, metavar="NAME", shell_complete=complete.categories,
+              help="One of: " + ", ".join(CATEGORIES) + ".")
 @click.option("--at", metavar="TIME", help='When it happened, for retroactive tracking: "2026-11-21 13:45" or "13:45".')
 @session_option
 @json_option
@@ -74,7 +86,7 @@ def decision(text: str | None, message: str | None, rationale: str | None, alter
 @click.argument("text", required=False, metavar="[MESSAGE]")
 @click.option("--message", "-m", metavar="TEXT", help="What blocks you (or, with --resolve, how it was resolved).")
 @click.option("--resolve", "resolve_id", metavar="ID", help="Resolve the blocker with this id (e.g. 00003-1).")
-@click.option("--impact", metavar="LEVEL", help="Low, Medium or High (seed 004's Blockers and Issues).")
+@click.option("--impact", metavar="LEVEL", help="Low, Medium or High (IMPLEMENTATION.md's Blockers and Issues).")
 @click.option("--plan", "resolution_plan", metavar="TEXT", help="How it will be resolved.")
 @session_option
 @json_option
@@ -83,7 +95,7 @@ def blocker(text: str | None, message: str | None, resolve_id: str | None, impac
     from session_tracker.commands import blocker as cmd
 
     body = one_message(text, message)
-    if resolve_id:
+    if resolve_id is not None:  # --resolve "" is a blocker id that does not exist, not "open one"
         if impact or resolution_plan:
             raise TrackerError("--impact and --plan describe a new blocker", "give them when opening it, not with --resolve")
         output.emit(cmd.resolve_blocker(Context(), resolve_id, body, session=session), as_json, textviews.blocker_resolved)
@@ -93,7 +105,7 @@ def blocker(text: str | None, message: str | None, resolve_id: str | None, impac
 
 
 @click.command()
-@click.argument("session_id", required=False, metavar="[ID]")
+@click.argument("session_id", required=False, metavar="[ID]", shell_complete=complete.sessions)
 @click.option("--item", "-i", "items", multiple=True, metavar="TEXT", help="Add an item for the next session instead of printing (repeatable).")
 @click.option("--session", "-s", metavar="ID", help="Session to add items to.")
 @json_option
@@ -142,7 +154,7 @@ def list_cmd(as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("session_id", metavar="ID")
+@click.argument("session_id", metavar="ID", shell_complete=complete.sessions)
 @json_option
 def show(session_id: str, as_json: bool) -> None:
     """One session in full, with its timeline."""
@@ -160,14 +172,15 @@ def render(as_json: bool) -> None:
 
 
 @click.command()
+@click.option("--secrets", is_flag=True, help="Also scan the events and documents for secrets already on disk.")
 @json_option
-def doctor(as_json: bool) -> None:
+def doctor(secrets: bool, as_json: bool) -> None:
     """Check the store: bad lines, duplicate ids, open sessions, hand-edited documents, capture health."""
     from session_tracker.commands.doctor import doctor as run
     from session_tracker.importers.health import check
 
     ctx = Context()
-    result = run(ctx)
+    result = run(ctx, secrets=secrets)
     result["findings"] = [*result["findings"], *check(ctx)]  # type: ignore[misc]
     output.emit(result, as_json, textviews.doctor)
     if not result["ok"]:
@@ -176,7 +189,7 @@ def doctor(as_json: bool) -> None:
 
 @click.command()
 def makefile() -> None:
-    """Print seed 001's Makefile targets wired to this CLI (for `include`)."""
+    """Print the Makefile targets wired to this CLI (for `include`)."""
     from session_tracker.commands.makefile import makefile as run
 
     output.echo(run().rstrip("\n"))

@@ -24,7 +24,7 @@ def _lines(result: dict[str, object]) -> str:
 @session_option
 @json_option
 def risk(message: str, mitigation: str | None, session: str | None, as_json: bool) -> None:
-    """Record a risk and its mitigation (seed 003's Risk Mitigation)."""
+    """Record a risk and its mitigation (the session lifecycle's Risk Mitigation)."""
     from session_tracker.commands.lifecycle import risk as run
 
     output.emit(run(Context(), message, mitigation, session=session), as_json, views.risk_recorded)
@@ -54,7 +54,7 @@ def check_item(item: str, done: bool, session: str | None, as_json: bool) -> Non
 @session_option
 @json_option
 def review(worked: tuple[str, ...], failed: tuple[str, ...], lessons: tuple[str, ...], session: str | None, as_json: bool) -> None:
-    """Record the session's review (seed 003's Review Phase), before `end`."""
+    """Record the session's review (the session lifecycle's Review Phase), before `end`."""
     from session_tracker.commands.lifecycle import review as run
 
     output.emit(run(Context(), worked, failed, lessons, session=session), as_json, views.review_recorded)
@@ -62,7 +62,7 @@ def review(worked: tuple[str, ...], failed: tuple[str, ...], lessons: tuple[str,
 
 @click.group()
 def memory() -> None:
-    """Project memory (seed 003): architecture, patterns, decisions, errors."""
+    """Project memory (.claude/memory/): architecture, patterns, decisions, errors."""
 
 
 @memory.command("add")
@@ -100,7 +100,7 @@ def memory_show(kind: str | None, as_json: bool) -> None:
 
 @click.group()
 def workflow() -> None:
-    """Reusable workflows (seed 003): built-in and .sessions/workflows/NAME.md."""
+    """Reusable workflows: built-in and .sessions/workflows/NAME.md."""
 
 
 @workflow.command("list")

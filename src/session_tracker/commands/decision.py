@@ -30,7 +30,7 @@ def decision(
     if rationale is None or not rationale.strip():
         raise TrackerError(
             "a decision needs a rationale",
-            'say why: --rationale "…" (seed 001: "❌ No rationale for decision")',
+            'say why: --rationale "…" (a decision record without its reason helps no one later)',
         )
     why = validate.text(rationale, "rationale")
     options = [validate.text(a, "alternative") for a in alternatives]

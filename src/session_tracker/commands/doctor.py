@@ -9,6 +9,7 @@ from session_tracker.core.context import Context
 from session_tracker.core.model import load_project
 from session_tracker.core.sessions import open_here
 from session_tracker.documents import writer
+from session_tracker.documents.md import document_bytes
 from session_tracker.errors import TrackerError
 
 ERROR = "error"
@@ -28,7 +29,7 @@ def _duplicate_ids(ctx: Context) -> list[dict[str, str]]:
             for number, raw in enumerate(handle, start=1):
                 try:
                     event_id = json.loads(raw).get("id")
-                except (ValueError, AttributeError):
+                except (ValueError, AttributeError, RecursionError):
                     continue  # reported as a bad line already
                 if isinstance(event_id, str):
                     lines.setdefault(event_id, []).append(f"{ctx.layout.relative(path)}:{number}")
@@ -39,10 +40,12 @@ def _duplicate_ids(ctx: Context) -> list[dict[str, str]]:
     ]
 
 
-def doctor(ctx: Context) -> dict[str, object]:
+def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
     """Check: unreadable lines (file:line), newer schema versions, duplicate event ids, two
-    sessions sharing a number, sessions left open, documents edited by hand or missing. The
-    ``doctor`` command adds capture health (:func:`session_tracker.importers.health.check`).
+    sessions sharing a number, sessions left open, documents edited by hand or missing; with
+    ``secrets``, also every event and document line holding a secret
+    (:mod:`session_tracker.commands.doctor_secrets`). The ``doctor`` command adds capture health
+    (:func:`session_tracker.importers.health.check`).
 
     Returns ``{"v": 1, "ok": bool, "findings": [{level, check, where, message}]}``; ``ok`` is
     False when any finding is an error.
@@ -80,7 +83,7 @@ def doctor(ctx: Context) -> dict[str, object]:
         except FileNotFoundError:
             findings.append({"level": WARNING, "check": "document-missing", "where": relative, "message": "not rendered yet; run `session-tracker render`"})
             continue
-        if actual != text.encode("utf-8"):
+        if actual != document_bytes(text):
             message = "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"
             if path.endswith("-tasks.json"):
                 from session_tracker.workflow.view import describe_tasks_json
@@ -88,16 +91,59 @@ def doctor(ctx: Context) -> dict[str, object]:
                 message = describe_tasks_json(actual) + "; " + message
             findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": message})
     findings += _untracked_commits(ctx)
+    findings += _stray_temp_files(ctx)
+    if secrets:
+        from session_tracker.commands.doctor_secrets import scan
+
+        findings += scan(ctx)
     return {"v": 1, "ok": not any(f["level"] == ERROR for f in findings), "findings": findings}
+
+
+TEMP_MIN_AGE_S = 60.0  # younger temp files may belong to a write in progress
+
+
+def _stray_temp_files(ctx: Context) -> list[dict[str, str]]:
+    """Temp files an interrupted atomic write left (``.<name>.<pid>.<hex>.tmp``) in the store
+    and in the documents' directories; older than a minute, so not a write in progress."""
+    import re
+    import time
+
+
+    pattern = re.compile(r"^\..+\.[0-9]+\.[0-9a-f]{8}\.tmp$")
+    places = {ctx.layout.store}
+    for template in ctx.config["documents"].values():
+        if isinstance(template, str):
+            places.add(os.path.dirname(os.path.join(ctx.layout.root, template.replace("{session}", "x"))))
+    found = []
+    now = time.time()
+    for place in sorted(places):
+        for directory, dirs, files in os.walk(place):
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(directory, d))]
+            for name in files:
+                path = os.path.join(directory, name)
+                try:
+                    old = now - os.lstat(path).st_mtime > TEMP_MIN_AGE_S
+                except OSError:
+                    continue
+                if pattern.match(name) and old:
+                    found.append({"level": WARNING, "check": "temp-file", "where": ctx.layout.relative(path),
+                                  "message": "a temp file left by an interrupted write (the file it was for is intact); delete it"})
+            if place != ctx.layout.store:
+                break  # document directories: their own level only
+    return found
 
 
 def _untracked_commits(ctx: Context) -> list[dict[str, str]]:
     """Commits made while a session was open here that no session recorded (the hooks were
     skipped: SESSION_TRACKER_SKIP=1, or --no-verify without an open session)."""
+    from session_tracker.enforce.untracked import kept_at_end
     from session_tracker.enforce.untracked import open_here as untracked
 
+    found = [(session, commits) for session, commits in untracked(ctx)]
+    # Ended sessions keep theirs in session.ended, so the trace outlives `end`.
+    found += [(s, kept) for s in load_project(ctx.layout).ended() if (kept := kept_at_end(s))]
     return [
-        {"level": WARNING, "check": "untracked-commit", "where": f"commit {c['sha'][:7]}", "message": f"{c['subject']!r} was made while session {session.name} was open but no session recorded it (hooks skipped?); `end` still lists it, and a `Session: {session.name}` trailer ties it to the session for CI"}
-        for session, commits in untracked(ctx)
+        {"level": WARNING, "check": "untracked-commit", "where": f"commit {c['sha'][:7]}", "message": f"{c['subject']!r} was made while session {session.name} was open but no session recorded it (hooks skipped?); its handoff lists it, and a `Session: {session.name}` trailer ties it to the session for CI"}
+        for session, commits in found
         for c in commits
     ]

@@ -41,6 +41,11 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
             head = target.git_start.get("head")
             git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None)
     ended_data: dict[str, object] = {"status": STATUS_COMPLETE, "next": steps, "git": git_end}
+    from session_tracker.enforce.untracked import untracked_commits
+
+    skipped = untracked_commits(ctx, target)
+    if skipped:
+        ended_data["untracked_commits"] = skipped  # the hooks were skipped: the trace outlives `end`
     from session_tracker.workflow.view import open_tasks
 
     held = open_tasks(ctx.layout)

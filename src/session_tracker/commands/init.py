@@ -18,7 +18,12 @@ REGISTRY = "session-tracker-numbers"  # in the git common dir: numbers taken by 
 
 
 def _registry(common_dir: str | None) -> str | None:
-    return os.path.join(common_dir, REGISTRY) if common_dir else None
+    if not common_dir:
+        return None
+    from session_tracker.core import safepath
+
+    safepath.add_root(common_dir)  # numbers are registered in the git common dir
+    return os.path.join(common_dir, REGISTRY)
 
 
 def _taken(ctx: Context, registry: str | None) -> set[str]:
@@ -105,7 +110,9 @@ def start_session(
         )
         store.append(ctx.layout.session_file(name), event, redact=ctx.redact)
         if registry:
-            fd = os.open(registry, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            from session_tracker.core import safepath
+
+            fd = safepath.open_append(registry)
             try:
                 os.write(fd, f"{name}\n".encode())
             finally:

@@ -18,6 +18,10 @@ from session_tracker.metrics import latest as latest_mod
 from session_tracker.metrics import values
 from session_tracker.metrics.latest import METRICS_EVENT
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from session_tracker.metrics.interpreter import Interpreter
+
 JSON_VERSION = 1
 
 
@@ -95,11 +99,7 @@ def import_reports(ctx: Context, files: tuple[str, ...], kind: str | None = None
     names: list[str] = []
     for name in files:
         path = os.path.abspath(name)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise TrackerError(f"cannot read {name}: {exc.strerror}", "check the path") from None
+        data = parsers.read_report(path, name)
         report = parsers.parse(kind or parsers.detect(name, data), name, data)
         provenance.check(path, report, ctx.layout.root, target.start_moment)
         values.merge(numbers, values.check(report.numbers, name))
@@ -107,23 +107,37 @@ def import_reports(ctx: Context, files: tuple[str, ...], kind: str | None = None
     return _record(ctx, target, "import", numbers, reports=names)
 
 
-def _checks(ctx: Context) -> tuple[list[dict[str, object]], str]:
-    from session_tracker.metrics import runner
-
-    settings = ctx.config["metrics"]
-    configured = settings.get("python")
-    python = os.path.join(ctx.layout.root, configured) if isinstance(configured, str) and os.sep in configured and not os.path.isabs(configured) else runner.python_for(configured)
-    checks = settings.get("checks")
-    if isinstance(checks, list) and checks:
-        return checks, python
-    return runner.default_checks(ctx.layout.root, python), python
-
-
-def measure(ctx: Context, target: Session) -> tuple[values.Numbers, list[dict[str, object]]]:
-    """Run the configured (or zero-config) checks for ``target`` without recording.
+def interpreter(ctx: Context) -> Interpreter:
+    """The project's interpreter for the zero-config checks (:mod:`..metrics.interpreter`).
 
     Raises:
-        TrackerError: no checks configured and no Python project to detect.
+        TrackerError: ``[metrics] python`` names an interpreter that does not exist.
+    """
+    from session_tracker.metrics.interpreter import find
+
+    origin = ctx.config.get("origin", {}).get("metrics.python")
+    return find(ctx.layout.root, ctx.env, ctx.config["metrics"].get("python"),
+                str(origin) if origin else ".sessions/config.toml")
+
+
+def _checks(ctx: Context) -> tuple[list[dict[str, object]], Interpreter]:
+    from session_tracker.metrics import runner
+
+    python = interpreter(ctx)
+    checks = ctx.config["metrics"].get("checks")
+    if isinstance(checks, list) and checks:
+        return checks, python
+    return runner.default_checks(ctx.layout.root, python.path, python.source), python
+
+
+def measure(ctx: Context, target: Session) -> tuple[values.Numbers, list[dict[str, object]], Interpreter]:
+    """Run the configured (or zero-config) checks for ``target`` without recording.
+
+    Returns:
+        (numbers, one result per check, the interpreter ``{python}`` stood for).
+    Raises:
+        TrackerError: no checks configured and no Python project to detect; a configured
+        interpreter that does not exist.
     """
     from session_tracker.core.clock import parse_iso
     from session_tracker.metrics import runner
@@ -136,20 +150,43 @@ def measure(ctx: Context, target: Session) -> tuple[values.Numbers, list[dict[st
         )
     timeout = ctx.config["metrics"].get("timeout")
     since = parse_iso(target.start_moment).timestamp() if target.start_moment else None
-    return runner.run_checks(ctx.layout.root, checks, python, timeout if isinstance(timeout, int) else 600, since=since)
+    numbers, results = runner.run_checks(ctx.layout.root, checks, python.path, timeout if isinstance(timeout, int) else 600,
+                                         since=since)
+    return numbers, results, python
 
 
 def run(ctx: Context, session: str | None = None, source: str = "run", _session: Session | None = None) -> dict[str, object]:
     """``metrics run``: run the checks, parse their reports, record one event.
 
     Returns:
-        :func:`show`'s shape plus ``checks`` (name, status, duration_ms, report, message).
+        :func:`show`'s shape plus ``checks`` (name, status, duration_ms, report, message,
+        ``ran``: false when the tool could not run, e.g. pytest's exit 2-5 or a crash) and
+        ``python`` {path, source}: the interpreter used. A check that could not run is
+        recorded like the others; the CLI then exits 1 (:func:`not_run`).
     Raises:
-        TrackerError: no open session; no checks configured and no Python project.
+        TrackerError: no open session; no checks configured and no Python project; a
+        configured interpreter that does not exist.
     """
     target = require_open(_session or resolve(ctx, session))
-    numbers, checks = measure(ctx, target)
-    return _record(ctx, target, source, numbers, checks)
+    numbers, checks, python = measure(ctx, target)
+    result = _record(ctx, target, source, numbers, checks)
+    result["python"] = {"path": python.path, "source": python.source}
+    return result
+
+
+def not_run(result: dict[str, object]) -> TrackerError | None:
+    """The error to exit with when a check of ``result`` could not run, else None.
+
+    Failing tests, lint and type errors are data (exit 0); a tool that could not run means
+    the numbers are not the project's, so a script or CI must notice.
+    """
+    broken = [c for c in result.get("checks") or [] if isinstance(c, dict) and c.get("ran") is False]  # type: ignore[attr-defined]
+    if not broken:
+        return None
+    first = broken[0]
+    names = ", ".join(str(c.get("name")) for c in broken)
+    return TrackerError(f"{names} could not run: {first.get('message')}",
+                        "the other checks' numbers were recorded; fix the check and run `metrics run` again")
 
 
 def show(ctx: Context, session: str | None = None, _session: Session | None = None) -> dict[str, object]:

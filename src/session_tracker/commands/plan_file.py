@@ -22,7 +22,10 @@ def export_plan(ctx: Context, path: str | None = None) -> dict[str, object]:
     text = HEADER + tomli_w.dumps(plan_document(load_plan(ctx.layout)))
     target = default_path(ctx) if path is None else path
     if target != "-":
-        os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+        if path is not None and not os.path.abspath(target).startswith(ctx.layout.root + os.sep):
+            from session_tracker.core import safepath
+
+            safepath.allow(os.path.dirname(os.path.abspath(target)))  # a file the user named
         store.atomic_write(os.path.abspath(target), text.encode("utf-8"))
     shown = target if target == "-" else ctx.layout.relative(os.path.abspath(target))
     return {"v": 1, "path": shown, "toml": text}

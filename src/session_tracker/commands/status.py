@@ -29,6 +29,7 @@ def status(ctx: Context) -> dict[str, object]:
     return {
         "v": 1,
         "project": plan.name or "Project",
+        "project_named": bool(plan.name),
         "current_phase": state.current_phase.item.key if state.current_phase else None,
         "open_sessions": [s.name for s in state.open],
         "last_session": {

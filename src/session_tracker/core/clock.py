@@ -109,3 +109,12 @@ def display(moment: str, tz: str, with_date: bool = True) -> str:
     except ValueError:
         return moment
     return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+
+
+def instant(moment: str) -> float:
+    """Seconds since the epoch of an ISO 8601 timestamp, for ordering; 0.0 when it is not one
+    (a malformed ``ts`` sorts first instead of stopping a view)."""
+    try:
+        return parse_iso(moment).timestamp()
+    except ValueError:
+        return 0.0

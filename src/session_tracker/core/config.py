@@ -6,6 +6,8 @@ as JSON in ``.sessions/local/config.json`` keyed by the file's mtime and size.
 Keys (defaults in :data:`DEFAULTS`)::
 
     [documents]          # a path template with {session}, or false to switch the document off
+    preset = "archive"   # which documents are rendered: archive, tracker, lifecycle, all, or a list
+                         # (core.presets); a document's own key below wins over the preset
     log = "archive/sessions/SESSION-{session}-LOG.md"
     files = "archive/sessions/SESSION-{session}-FILES.txt"
     decisions = "archive/sessions/SESSION-{session}-DECISIONS.md"
@@ -22,6 +24,7 @@ Keys (defaults in :data:`DEFAULTS`)::
 
     [redact]
     enabled = true       # redact secrets before they reach disk
+    patterns = []        # your own regular expressions, replaced by [REDACTED:custom]
 
     [agents]
     context_budget = 8000   # characters of handoff an agent hook injects at SessionStart
@@ -31,7 +34,8 @@ Keys (defaults in :data:`DEFAULTS`)::
 
     [metrics]            # quality metrics (session_tracker.core.settings documents each key)
     on_end = false       # `end` takes a final snapshot with `metrics run`
-    python = ""          # interpreter that runs the zero-config Python checks ("" = this one)
+    python = ""          # interpreter of the zero-config Python checks ("" = the project's environment,
+                         # metrics.interpreter); set it per machine in .sessions/local/config.toml
     timeout = 600        # seconds per check
     chart = "session-metrics.svg"   # SVG chart, relative to the tracker's directory, or false
     checks = []          # [[metrics.checks]] name, argv, reports ["kind:path"], timeout?, env?, stdout?
@@ -63,9 +67,10 @@ Config = dict[str, dict[str, object]]
 PROJECT_DOCUMENTS = kinds.PROJECT
 
 DEFAULTS: Config = {
-    "documents": {k.name: k.path for k in kinds.KINDS},  # type: dict[str, object]
+    # preset: which documents are rendered (core.presets): archive, tracker, lifecycle, all.
+    "documents": {"preset": "archive", **{k.name: k.path for k in kinds.KINDS}},  # type: dict[str, object]
     "log": {"default_category": "implementation"},
-    "redact": {"enabled": True},
+    "redact": {"enabled": True, "patterns": []},
     "agents": {"context_budget": 8000},
     "privacy": {"share_agent_text": False},
     "metrics": {"on_end": False, "python": "", "timeout": 600, "chart": "session-metrics.svg", "checks": []},
@@ -73,30 +78,84 @@ DEFAULTS: Config = {
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
 }
-_CACHE_VERSION = 5  # bump when DEFAULTS change: caches hold the merged config
+_CACHE_VERSION = 7  # bump when DEFAULTS change: caches hold the merged config
+MAX_CONFIG_BYTES = 256 * 1024
+
+
+#: The per-machine override, never committed (``.sessions/local/`` is git-ignored): the same
+#: keys as ``config.toml``, overlaid on it, e.g. ``[metrics] python = "/opt/py/bin/python"``.
+LOCAL_CONFIG = "config.toml"
+#: Where a section's keys came from: ``config["origin"]["metrics.python"]`` names the file
+#: (relative to the root) that set it, so an error can name the key and its file.
+ORIGIN = "origin"
+
+
+def local_config_file(layout: Layout) -> str:
+    """``.sessions/local/config.toml``: the per-machine override."""
+    return os.path.join(layout.local_dir, LOCAL_CONFIG)
+
+
+def _stat(path: str) -> list[int] | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return [stat.st_mtime_ns, stat.st_size]
 
 
 def load(layout: Layout) -> Config:
-    """The effective configuration: :data:`DEFAULTS` overlaid with ``config.toml``.
+    """The effective configuration (see :func:`_load`); also applies ``[redact]`` to
+    :mod:`session_tracker.core.redact` (user patterns, enabled).
 
     Raises:
-        TrackerError: the file is not valid TOML (with line), or holds an unknown section,
+        TrackerError: a file is not valid TOML (with line), is not a readable UTF-8 file, or
+        holds an unknown section, an unknown key or a value of the wrong type.
+    """
+    config = _load(layout)
+    from session_tracker.core import redact
+
+    section = config.get("redact")
+    if isinstance(section, dict):
+        patterns = section.get("patterns")
+        try:
+            redact.configure(section.get("enabled") is not False, patterns if isinstance(patterns, list) else [])
+        except ValueError as exc:
+            raise TrackerError(f"{layout.config_file}: redact.patterns: {exc}", "fix or remove that pattern") from None
+    return config
+
+
+def _load(layout: Layout) -> Config:
+    """The effective configuration: :data:`DEFAULTS` overlaid with ``config.toml``, then with
+    the per-machine ``local/config.toml``; ``config["origin"]`` maps ``section.key`` to the
+    file (relative to the root) that set it.
+
+    Raises:
+        TrackerError: a file is not valid TOML (with line), or holds an unknown section,
         an unknown key or a value of the wrong type.
     """
-    try:
-        stat = os.stat(layout.config_file)
-    except FileNotFoundError:
-        return _copy(DEFAULTS)
-    stamp = [stat.st_mtime_ns, stat.st_size, _CACHE_VERSION]
+    local = local_config_file(layout)
+    shared_stat, local_stat = _stat(layout.config_file), _stat(local)
+    if shared_stat is None and local_stat is None:
+        return _finish(_copy(DEFAULTS), set())
+    stamp = [shared_stat, local_stat, _CACHE_VERSION]
     cache = os.path.join(layout.local_dir, "config.json")
     try:
         with open(cache, encoding="utf-8") as handle:
             cached = json.load(handle)
         if cached.get("stamp") == stamp:
             return cached["config"]  # type: ignore[no-any-return]
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         pass
-    config = _parse(layout.config_file)
+    config = _copy(DEFAULTS)
+    origin: dict[str, object] = {}
+    given: set[str] = set()
+    for path, stat in ((layout.config_file, shared_stat), (local, local_stat)):
+        if stat is not None:
+            for key in _parse(path, config):
+                origin[key] = layout.relative(path)
+                given.add(key)
+    config = _finish(config, given)
+    config[ORIGIN] = origin
     try:
         from session_tracker.core.store import atomic_write
 
@@ -110,19 +169,49 @@ def _copy(config: Config) -> Config:
     return {section: dict(values) for section, values in config.items()}
 
 
-def _parse(path: str) -> Config:
+def _finish(config: Config, given: set[str]) -> Config:
+    """Apply ``[documents] preset``: documents it leaves out are switched off unless a key
+    names them explicitly (see :mod:`session_tracker.core.presets`)."""
+    from session_tracker.core.presets import apply
+
+    apply(config, given)
+    config.setdefault(ORIGIN, {})
+    return config
+
+
+def _parse(path: str, config: Config) -> list[str]:
+    """Overlay the TOML file at ``path`` onto ``config``; return the ``section.key`` names set."""
     import sys
 
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    import stat
+
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise TrackerError(f"{path} is not a regular file", "replace it with a TOML file, or remove it")
         with open(path, "rb") as handle:
-            raw = tomllib.load(handle)
+            blob = handle.read(MAX_CONFIG_BYTES + 1)
+    except IsADirectoryError:
+        raise TrackerError(f"{path} is a directory, not a TOML file", "remove it (every key is optional) or put a config.toml file there") from None
+    except OSError as exc:
+        raise TrackerError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from None
+    if len(blob) > MAX_CONFIG_BYTES:
+        raise TrackerError(f"{path} is over {MAX_CONFIG_BYTES // 1024} KiB; a config is a few lines", "remove what does not belong in it")
+    try:
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TrackerError(f"{path}: not UTF-8 (byte {exc.start})", "save the file as UTF-8") from None
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TrackerError(f"{path}: {exc}", "fix the TOML syntax at that line") from None
-    config = _copy(DEFAULTS)
+    except RecursionError:
+        raise TrackerError(f"{path}: nested too deeply", "a config needs tables one level deep") from None
+    names: list[str] = []
     for section, values in raw.items():
         if section not in DEFAULTS:
             known = ", ".join(sorted(DEFAULTS))
@@ -134,12 +223,17 @@ def _parse(path: str) -> Config:
                 known = ", ".join(sorted(DEFAULTS[section]))
                 raise TrackerError(f"{path}: unknown key {section}.{key}", f"known keys of [{section}]: {known}")
             config[section][key] = _check(path, section, key, value)
-    return config
+            names.append(f"{section}.{key}")
+    return names
 
 
 def _check(path: str, section: str, key: str, value: object) -> object:
     where = f"{path}: {section}.{key}"
     if section == "documents":
+        if key == "preset":
+            from session_tracker.core.presets import names
+
+            return names(value, where)
         if value is False:
             return False
         if key in PROJECT_DOCUMENTS:
@@ -147,9 +241,15 @@ def _check(path: str, section: str, key: str, value: object) -> object:
                 raise TrackerError(f"{where} must be a path (one file for the project, no {{session}}), or false", f'e.g. {key} = "docs/{DEFAULTS["documents"][key]}"')
         elif not isinstance(value, str) or "{session}" not in value:
             raise TrackerError(f"{where} must be a path containing {{session}}, or false", 'e.g. log = "docs/sessions/{session}-log.md"')
-        normal = os.path.normpath(value)
-        if os.path.isabs(value) or normal.startswith(".."):
+        if not value.isprintable() or "\\" in value:
+            raise TrackerError(f"{where} holds a control character or a backslash", "write a plain relative path with '/'")
+        normal = os.path.normpath(value.replace("{session}", "x")).replace(os.sep, "/")
+        first = normal.split("/")[0]
+        if os.path.isabs(value) or first == "..":
             raise TrackerError(f"{where} must stay inside the project", "use a relative path such as archive/sessions/...")
+        if first in (".sessions", ".git") or normal in (".", ""):
+            raise TrackerError(f"{where} points into {first}/, which holds the events and git's own files",
+                               "documents go elsewhere, e.g. archive/sessions/... or docs/...")
         return value
     if section == "log":
         if value not in CATEGORIES:
@@ -161,6 +261,16 @@ def _check(path: str, section: str, key: str, value: object) -> object:
         return check_setting(where, section, key, value)
     if section == "check":
         return _check_rules(where, value)
+    if section == "redact" and key == "patterns":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TrackerError(f"{where} must be a list of regular expressions", 'e.g. patterns = ["ACME-[0-9]{8}"]')
+        from session_tracker.core.redact import set_user_patterns
+
+        try:
+            set_user_patterns(value)
+        except ValueError as exc:
+            raise TrackerError(f"{where}: {exc}", "fix or remove that pattern") from None
+        return list(value)
     if section == "agents":
         # Claude Code shows at most 10,000 characters of a hook's context inline.
         if not isinstance(value, int) or isinstance(value, bool) or not 500 <= value <= 100_000:

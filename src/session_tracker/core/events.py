@@ -169,6 +169,32 @@ class NewerSchema(TrackerError):
 
 
 _REQUIRED = ("id", "ts", "session", "sid", "type", "actor")
+MAX_DEPTH = 32  # levels of nesting in an event's data (our own events use 4 at most)
+
+
+def _is_time(text: str) -> bool:
+    """Whether ``text`` is an ISO 8601 time with an offset (what every reader parses)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and dicts nest in ``value`` (iterative: any depth is safe)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def decode(raw: bytes, where: str) -> Event:
@@ -184,6 +210,8 @@ def decode(raw: bytes, where: str) -> Event:
         raise BadLine(where, "not valid UTF-8") from None
     except ValueError as exc:
         raise BadLine(where, f"not valid JSON ({exc.args[0].split(':')[0]})") from None
+    except RecursionError:
+        raise BadLine(where, "JSON nested too deeply") from None
     if not isinstance(obj, dict):
         raise BadLine(where, "not a JSON object")
     version = obj.get("v")
@@ -201,6 +229,13 @@ def decode(raw: bytes, where: str) -> Event:
     data = obj.get("data", {})
     if not isinstance(data, dict):
         raise BadLine(where, "'data' is not an object")
+    if not _is_time(obj["ts"]):
+        raise BadLine(where, f"'ts' is not an ISO 8601 time with an offset ({obj['ts'][:40]!r})")
+    at = data.get("at")
+    if isinstance(at, str) and not _is_time(at):
+        raise BadLine(where, f"'data.at' is not an ISO 8601 time with an offset ({at[:40]!r})")
+    if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH and _depth(data) > MAX_DEPTH:
+        raise BadLine(where, f"'data' is nested deeper than {MAX_DEPTH} levels")
     return Event(
         id=obj["id"],
         ts=obj["ts"],

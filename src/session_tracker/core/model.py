@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from session_tracker.core import store
-from session_tracker.core.clock import parse_iso
+from session_tracker.core.clock import instant, parse_iso
 from session_tracker.core.events import ACTIVITY_TYPES, Event
 from session_tracker.core.paths import Layout
 
@@ -96,7 +96,7 @@ class Session:
         """When work began: the start event's time, or an earlier retroactive ``--at``."""
         if self._start[0] != len(self.events):  # remembered until an event is added
             moments = [e.moment for e in self.events if e.type != "session.ended"]
-            self._start = (len(self.events), min(moments, key=_instant) if moments else "")
+            self._start = (len(self.events), min(moments, key=instant) if moments else "")
         return self._start[1]
 
     @property
@@ -158,15 +158,8 @@ class Session:
         return list(dict.fromkeys(i for i in items if i))
 
 
-def _instant(moment: str) -> float:
-    try:
-        return parse_iso(moment).timestamp()
-    except ValueError:
-        return 0.0
-
-
 def _order(event: Event) -> tuple[float, str]:
-    return (_instant(event.moment), event.id)
+    return (instant(event.moment), event.id)
 
 
 def group(events: list[Event], name: str) -> list[Session]:
@@ -195,7 +188,7 @@ class Project:
     __slots__ = ("_blockers", "_memo", "problems", "sessions")
 
     def __init__(self, sessions: list[Session], problems: list[Problem]) -> None:
-        self.sessions = sorted(sessions, key=lambda s: (_instant(s.start_moment), s.name))
+        self.sessions = sorted(sessions, key=lambda s: (instant(s.start_moment), s.name))
         self.problems = problems
         # blockers() memo, keyed by the number of events folded (views only ever add events):
         # renderers ask once per session, and a full scan each time is quadratic on big stores.
@@ -245,7 +238,7 @@ class Project:
 
     def ended(self) -> list[Session]:
         """Ended sessions, ordered by end time (newest last)."""
-        return sorted((s for s in self.sessions if s.ended), key=lambda s: (_instant(s.end_moment), s.name))
+        return sorted((s for s in self.sessions if s.ended), key=lambda s: (instant(s.end_moment), s.name))
 
 
 def load_session_file(layout: Layout, name: str) -> tuple[list[Session], list[Problem]]:

@@ -15,6 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+
 STORE_DIRNAME = ".sessions"
 ROOT_ENV = "SESSION_TRACKER_ROOT"
 
@@ -36,6 +37,9 @@ class Layout:
 
     def __init__(self, root: str) -> None:
         self.root = os.path.abspath(root)
+        from session_tracker.core import safepath
+
+        safepath.add_root(self.root)
         self.store = os.path.join(self.root, STORE_DIRNAME)
         self.events_dir = os.path.join(self.store, "events")
         self.project_file = os.path.join(self.store, "project.jsonl")
@@ -58,6 +62,15 @@ class Layout:
     def exists(self) -> bool:
         """True once the store has been created (by the first command that writes)."""
         return os.path.isdir(self.events_dir)
+
+
+def state_dir(env: Mapping[str, str] | None = None) -> str:
+    """The user's state directory: ``$XDG_STATE_HOME/session-tracker`` (default
+    ``~/.local/state/session-tracker``): the hook log and crash logs, where no repository can
+    plant a link."""
+    environ = os.environ if env is None else env
+    base = environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return os.path.join(base, "session-tracker")
 
 
 def find_root(cwd: str | None = None) -> str:
@@ -95,10 +108,3 @@ def chart_path(config: dict[str, dict[str, object]]) -> str | None:
     tracker = config.get("documents", {}).get("tracker")
     base = posixpath.dirname(tracker) if isinstance(tracker, str) else ""
     return posixpath.normpath(posixpath.join(base, chart))
-
-
-def state_dir(env: Mapping[str, str]) -> str:
-    """Where notes go when there is no store: ``$XDG_STATE_HOME/session-tracker`` (default
-    ``~/.local/state/session-tracker``)."""
-    base = env.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
-    return os.path.join(base, "session-tracker")

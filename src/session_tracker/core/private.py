@@ -54,15 +54,19 @@ def keep(path: str, record: dict[str, object], redact: bool = True) -> None:
     directory, readable by the user only).
 
     Raises:
-        OSError: the file cannot be written (the caller decides; the hook never breaks).
+        TrackerError: the path is refused (a symbolic link, outside the repository) or cannot be
+            written; OSError on a failed write (the hook notes either and never breaks).
     """
     if redact:
         from session_tracker.core.redact import redact_value
 
         record = redact_value(record)  # type: ignore[assignment]
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    from session_tracker.core import safepath
+
+    safepath.makedirs(os.path.dirname(path))  # inside the repository, no link on the way
+    fd = safepath.open_append(path)
     try:
+        os.fchmod(fd, 0o600)  # the user's own text: readable by the user only
         os.write(fd, (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8", "replace"))
     finally:
         os.close(fd)

@@ -1,238 +1,105 @@
-"""Redaction of high-confidence secrets before any text reaches the event log.
+"""Redaction of secrets before any text reaches the event log or a document.
 
 Every string that session-tracker writes to disk passes through :func:`redact` (or
-:func:`redact_value` for whole event payloads). A match is replaced by
-``[REDACTED:<kind>]``; for ``url-password`` only the password part of the URL is replaced.
+:func:`redact_value` for whole event payloads, keys included). A match is replaced by
+``[REDACTED:<kind>]``; where a rule names a context (a key name, a URL's user and host, an
+``Authorization`` header, ``curl -u user:``) only the secret part is replaced.
 
-Only *high-confidence* shapes are recognised, because a false positive destroys part of a
-user's note. Ordinary words, git SHAs, ULIDs, UUIDs and base64 of ordinary length are left
-alone. Token kinds whose prefix could occur in ordinary text (``sk-``, ``eyJ``) additionally
-require a run of 16+ ASCII letters/digits that looks random (mixes digits and letters, or
-upper and lower case).
+The rules are a table (:data:`session_tracker.core.redact_rules.RULES`) in the manner of gitleaks:
+each row has keywords that must occur in the text before its regex runs, so text without any
+keyword costs a few substring scans and compiles nothing. Families covered: private key blocks;
+AWS (access key ids, secret keys after their name); URL passwords; ``Authorization`` headers
+(Bearer, Basic, token), ``curl -u``/``--user``, ``mysql -p…``, ``sshpass -p``; GitHub (every
+prefix and fine-grained), GitLab (PAT, pipeline trigger, runner, deploy, feed, SCIM, CI job,
+OAuth, agent and mail tokens, runner registration tokens), Slack (bot, user, app, config tokens
+and webhooks), OpenAI / Anthropic / xAI / Groq style keys, Stripe, JWTs, Google API keys, GCP
+OAuth client secrets and tokens, Azure storage/service-bus keys, SAS signatures and AD client
+secrets, npm, PyPI, SendGrid, Twilio, Mailgun, Hugging Face, DigitalOcean, Vault, Heroku,
+Shopify, Linear, Postman, Doppler, Databricks, Sentry, Grafana, Atlassian, Discord, Telegram,
+Teams webhooks, New Relic, 1Password, PlanetScale, Fly.io, Terraform Cloud, Tailscale, Docker Hub
+and more; and assignments (``.env`` lines, YAML, JSON, command-line flags) whose name says it
+holds a secret (``PASSWORD=…``, ``SECRET_KEY=…``, ``API_TOKEN=…``, ``--token …``).
 
-Kinds (see :data:`KINDS`):
+Only confident shapes are recognised, because a false positive destroys part of a user's note:
+git SHAs, ULIDs, UUIDs, base64 prose, file paths and version strings are left alone, prefixes
+followed by ordinary words (``sk-learn``, ``xoxb-style``) too, and an assignment's value is
+kept when it is a placeholder (``$VAR``, ``${VAR}``, ``<token>``, ``***``, ``your_key_here``,
+``os.environ[...]``, ``true``...).
 
-``private-key``
-    A whole ``-----BEGIN ... PRIVATE KEY-----`` ... ``-----END ... PRIVATE KEY-----`` block
-    (RSA, EC, DSA, OPENSSH, ENCRYPTED, plain, and ``PGP PRIVATE KEY BLOCK``), across
-    newlines. A BEGIN line without its END line redacts to the end of the text.
-``aws-secret-key``
-    A 40-character ``[A-Za-z0-9/+]`` value directly after an AWS secret key name and
-    ``=``, ``:``, ``:=``, ``=>`` or whitespace, optionally quoted. Names are
-    ``secret`` + ``access`` + ``key`` (``aws_secret_access_key``, ``AWS_SECRET_ACCESS_KEY``,
-    ``SecretAccessKey``, ``secret-access-key`` ...) or ``aws`` + ``secret`` + ``key``
-    (``aws_secret_key``), joined by nothing or one of ``_.-``; each word may be lower,
-    Capitalised or UPPER case. The name is kept; only the value is replaced.
-``url-password``
-    The password in ``scheme://user:password@host``; user and host are kept
-    (``scheme://user:[REDACTED:url-password]@host``). The user may be empty.
-``github-token``
-    ``ghp_``/``gho_``/``ghu_``/``ghs_``/``ghr_`` + 36 or more letters/digits, and
-    fine-grained ``github_pat_`` tokens (22+ ``[A-Za-z0-9_]`` with a random-looking run).
-``gitlab-token``
-    ``glpat-`` + 20 or more ``[A-Za-z0-9_-]`` that contain a digit or mixed case
-    (plus the optional ``.xxxxxxxxx`` suffix of routable tokens).
-``slack-token``
-    ``xoxb-``/``xoxp-``/``xoxa-``/``xoxr-``/``xoxs-`` + 10 or more letters/digits/dashes
-    that contain a digit or mixed case, and incoming-webhook URLs
-    ``https://hooks.slack.com/services/T.../B.../...``.
-``api-key``
-    ``sk-`` style keys at a word start: ``sk-`` (including ``sk-proj-``, ``sk-ant-``,
-    ``sk-live_``), ``sk_live_``, ``sk_test_``, ``rk_live_``, ``rk_test_`` followed by 20 or
-    more ``[A-Za-z0-9_-]``. A bare ``sk-`` key needs a 16+ run with digits, upper and lower
-    case (or a 32+ run with a digit or mixed case); the longer prefixes need a 16+ run with
-    a digit or mixed case.
-``jwt``
-    Three base64url segments separated by dots where the first two start with ``eyJ``
-    (base64 of ``{"``) and the signature has 16+ characters.
-``aws-access-key``
-    ``AKIA``/``ASIA``/``AGPA``/``AIDA``/``AROA``/``ANPA``/``ANVA``/``AIPA`` + 16
-    uppercase letters/digits, not touching another letter, digit or underscore.
+Users add their own patterns (``[redact] patterns = ["ACME-[0-9]{8}"]`` in config), replaced
+by ``[REDACTED:custom]``; see :func:`set_user_patterns`.
 
-Redaction is idempotent: ``redact(redact(x)) == redact(x)``; the markers themselves never
-match.
-
-Performance: the module imports only :mod:`re`. Each kind's pattern is compiled on first
-use and cached at module level, and a kind's regex only runs when a cheap substring test
-(``"ghp_" in text``, ``"://" in text``, ...) says it could match, so text without any
-trigger costs a few substring scans.
+Redaction is idempotent: ``redact(redact(x)) == redact(x)``; the markers themselves never match.
+The module imports only :mod:`re` (and :mod:`binascii`, a builtin, inside one check).
 """
 
 import re
 
-KINDS: tuple[str, ...] = (
-    "private-key",
-    "aws-secret-key",
-    "url-password",
-    "github-token",
-    "gitlab-token",
-    "slack-token",
-    "api-key",
-    "jwt",
-    "aws-access-key",
-)
-"""Every kind name that can appear in a ``[REDACTED:<kind>]`` marker (see module docstring)."""
+from session_tracker.core.redact_checks import CHECKS, name_tier, placeholder
+from session_tracker.core.redact_rules import KINDS as _RULE_KINDS
+from session_tracker.core.redact_rules import RULES
 
-# Pattern sources, indexed by the _P_* constants; compiled on first use by _pattern().
-# Where possible a pattern starts with a literal so that re's fast prefix search applies;
-# word-boundary lookbehinds are therefore placed after the literal and span it.
-_P_PRIVATE_KEY = 0
-_P_AWS_SECRET = 1
-_P_URL_PASSWORD = 2
-_P_GITHUB = 3
-_P_GITLAB = 4
-_P_SLACK = 5
-_P_SLACK_WEBHOOK = 6
-_P_JWT = 7
-_P_API_KEY = 8
-_P_API_KEY_STRIPE = 9
-_P_AWS_ACCESS = 10
-_P_RUN = 11
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-_SOURCES: tuple[str, ...] = (
-    # private-key: BEGIN line, anything (lazily), END line or end of text.
-    (
-        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-        r"[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)"
-    ),
-    # aws-secret-key: "secret" + ("access" | preceded by "aws") + "key", a separator, and
-    # exactly 40 value chars (group 1). Case variants are spelled out: (?i) is much slower.
-    (
-        r"(?:[Ss]ecret|SECRET)"
-        r"(?:[_.\-]?(?:access|Access|ACCESS)|(?<=[Aa][Ww][Ss]......)|(?<=[Aa][Ww][Ss][_.\-]......))"
-        r"[_.\-]?(?:key|Key|KEY)[\"']?(?:\s*(?::=|=>|=|:)\s*|\s+)[\"']?"
-        r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
-    ),
-    # url-password: literal '://' first, a scheme character checked by lookbehind;
-    # group 1 = user (may be empty; no ':' or brackets), group 2 = password (up to the
-    # last '@' of the authority, as urllib splits it), then a host must follow.
-    r"://(?<=[A-Za-z0-9+.\-]://)([^\s:/?#\[\]\"'<>`]*):([^\s/?#\"'<>`]+)@(?=[A-Za-z0-9\[])",
-    # github-token
-    r"gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}",
-    # gitlab-token (with the optional suffix of routable tokens)
-    r"glpat-[A-Za-z0-9_\-]{20,}(?:\.[0-9a-z]{9}(?![A-Za-z0-9]))?",
-    # slack-token: API tokens
-    r"xox[bpars]-[A-Za-z0-9\-]{10,}",
-    # slack-token: incoming-webhook URLs
-    r"(?:https?://)?hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,}",
-    # jwt
-    r"eyJ[A-Za-z0-9_\-]{12,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{16,}",
-    # api-key: sk-... (also sk-proj-, sk-ant-, sk-live_), not preceded by [A-Za-z0-9_]
-    r"sk-(?<![A-Za-z0-9_]...)[A-Za-z0-9_\-]{20,}",
-    # api-key: sk_live_, sk_test_, rk_live_, rk_test_
-    r"[sr]k_(?:live|test)_(?<![A-Za-z0-9_]........)[A-Za-z0-9_\-]{20,}",
-    # aws-access-key: prefix + 16, not touching [A-Za-z0-9_] on either side
-    r"A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)(?<![A-Za-z0-9_]....)[A-Z0-9]{16}(?![A-Za-z0-9_])",
-    # helper: a long run of ASCII letters/digits
-    r"[A-Za-z0-9]{16,}",
-)
+KINDS: tuple[str, ...] = (*_RULE_KINDS, "custom")
+"""Every kind name that can appear in a ``[REDACTED:<kind>]`` marker."""
 
-_COMPILED: list[re.Pattern[str] | None] = [None] * len(_SOURCES)
-
-_AWS_ACCESS_TRIGGERS = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA")
-_GITHUB_TRIGGERS = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
-# Prefixes specific enough that a 16+ run with a digit or mixed case suffices.
-_API_KEY_DISTINCT = (
-    "sk-proj-",
-    "sk-ant-",
-    "sk-svcacct-",
-    "sk-admin-",
-    "sk-live_",
-    "sk_live_",
-    "sk_test_",
-    "rk_live_",
-    "rk_test_",
-)
+_MARK = "[REDACTED:"
 _MAX_PASSES = 3
+_COMPILED: list["re.Pattern[str] | None"] = [None] * len(RULES)
+# Every keyword once, with its rule's index: looked up in the lower-cased text (keywords in
+# lower case with letters), as written (the others), or at a word start (written "^kw").
+_LOWER_KEYS: list[tuple[str, int]] = []
+_EXACT_KEYS: list[tuple[str, int]] = []
+_START_KEYS: list[tuple[str, int]] = []
+for _index, _rule in enumerate(RULES):
+    for _key in _rule[1]:
+        if _key[0] == "^":
+            _START_KEYS.append((_key[1:], _index))
+        elif _key == _key.lower() and _key != _key.upper():
+            _LOWER_KEYS.append((_key, _index))
+        else:
+            _EXACT_KEYS.append((_key, _index))
+_USER: list["re.Pattern[str]"] = []
+_ENABLED = [True]  # config [redact] enabled, as applied by configure()
 
-
-def _pattern(index: int) -> re.Pattern[str]:
-    """Return the compiled pattern for ``index``, compiling and caching it on first use."""
+def _pattern(index: int) -> "re.Pattern[str]":
+    """The compiled regex of rule ``index``, compiled and cached on first use."""
     compiled = _COMPILED[index]
     if compiled is None:
-        compiled = re.compile(_SOURCES[index], re.ASCII)
+        compiled = re.compile(RULES[index][2], re.ASCII)
         _COMPILED[index] = compiled
     return compiled
 
 
-def _mixed(s: str) -> bool:
-    """Whether ``s`` contains an ASCII digit, or an uppercase letter after a lowercase one."""
-    has_lower = False
-    for c in s:
-        if "0" <= c <= "9":
-            return True
-        if "a" <= c <= "z":
-            has_lower = True
-        elif has_lower and "A" <= c <= "Z":
-            return True
-    return False
 
 
-def _strict(s: str) -> bool:
-    """Whether ``s`` has a digit, an uppercase and a lowercase letter (or is 32+ and mixed)."""
-    if len(s) >= 32 and _mixed(s):
-        return True
-    digit = upper = lower = False
-    for c in s:
-        if "0" <= c <= "9":
-            digit = True
-        elif "A" <= c <= "Z":
-            upper = True
-        elif "a" <= c <= "z":
-            lower = True
-    return digit and upper and lower
+def _replacer(kind: str, group: int, check: str) -> "Callable[[re.Match[str]], str]":
+    test = CHECKS[check]
+    marker = _MARK + kind + "]"
+
+    def replace(m: "re.Match[str]") -> str:
+        index = group
+        if group and m.group(group) is None:  # an alternative without that group
+            index = next((i for i in range(1, (m.re.groups or 0) + 1) if m.group(i) is not None), 0)
+        secret = m.group(index)
+        if secret.startswith(_MARK) or (test is not None and not test(m, secret)):
+            return m.group()
+        start, end = m.start(index) - m.start(), m.end(index) - m.start()
+        whole = m.group()
+        inner = marker
+        if index and len(secret) >= 2 and secret[0] == secret[-1] and secret[0] in "\"'`":
+            inner = secret[0] + marker + secret[0]
+        return whole[:start] + inner + whole[end:]
+
+    return replace
 
 
-def _has_random_run(s: str, strict: bool = False) -> bool:
-    """Whether ``s`` has a 16+ run of letters/digits that looks random (see module doc)."""
-    check = _strict if strict else _mixed
-    return any(check(m.group()) for m in _pattern(_P_RUN).finditer(s))
-
-
-def _sub_aws_secret(m: re.Match[str]) -> str:
-    """Replacement for an aws-secret-key match: keep the key name and separator."""
-    return m.group()[: m.start(1) - m.start()] + "[REDACTED:aws-secret-key]"
-
-
-def _sub_url_password(m: re.Match[str]) -> str:
-    """Replacement for a url-password match; an already-redacted password is kept."""
-    password = m.group(2)
-    if password.startswith("[REDACTED:") and password.endswith("]") and password[10:-1] in KINDS:
-        return m.group()
-    return "://" + m.group(1) + ":[REDACTED:url-password]@"
-
-
-def _sub_github(m: re.Match[str]) -> str:
-    """Replacement for a github-token candidate (fine-grained tokens need a random run)."""
-    token = m.group()
-    if token.startswith("github_pat_") and not _has_random_run(token[11:]):
-        return token
-    return "[REDACTED:github-token]"
-
-
-def _sub_gitlab(m: re.Match[str]) -> str:
-    """Replacement for a gitlab-token candidate whose body looks random."""
-    token = m.group()
-    return "[REDACTED:gitlab-token]" if _mixed(token[6:]) else token
-
-
-def _sub_slack(m: re.Match[str]) -> str:
-    """Replacement for a slack API token candidate whose body looks random."""
-    token = m.group()
-    return "[REDACTED:slack-token]" if _mixed(token[5:]) else token
-
-
-def _sub_api_key(m: re.Match[str]) -> str:
-    """Replacement for an api-key candidate that has a random-looking 16+ run."""
-    token = m.group()
-    strict = not token.startswith(_API_KEY_DISTINCT)
-    return "[REDACTED:api-key]" if _has_random_run(token[3:], strict) else token
-
-
-def _sub_jwt(m: re.Match[str]) -> str:
-    """Replacement for a jwt candidate that has a random-looking 16+ run."""
-    token = m.group()
-    return "[REDACTED:jwt]" if _has_random_run(token) else token
+_REPLACERS = [_replacer(rule[0], rule[3], rule[4]) for rule in RULES]
+# Characters one of which a rule's match cannot do without (checked after the keywords).
+_NEEDS = [{"assignment": "=:", "flag": "-", "userpass": "-:", "value": "=:"}.get(rule[4], "") for rule in RULES]
 
 
 def _at_word_start(text: str, needle: str) -> bool:
@@ -249,54 +116,30 @@ def _at_word_start(text: str, needle: str) -> bool:
 
 
 def _one_pass(text: str) -> str:
-    """Apply every kind whose cheap substring trigger is present, in a fixed order."""
-    # Order: context-anchored kinds first (a token used as a URL password counts as
-    # url-password), then prefix kinds without boundary checks, then those with them, so a
-    # replacement's brackets can never create a boundary that an earlier rule needed.
-    # Single-character tests ("_", "-") are memchr-fast and gate groups of triggers.
-    has_dash = "-" in text
-    if has_dash and "-----BEGIN " in text:
-        text = _pattern(_P_PRIVATE_KEY).sub("[REDACTED:private-key]", text)
-    if ("ecret" in text or "ECRET" in text) and ("ey" in text or "EY" in text):
-        text = _pattern(_P_AWS_SECRET).sub(_sub_aws_secret, text)
-    if "://" in text and "@" in text:
-        text = _pattern(_P_URL_PASSWORD).sub(_sub_url_password, text)
-    has_underscore = "_" in text
-    if has_underscore:
-        for trigger in _GITHUB_TRIGGERS:
-            if trigger in text:
-                text = _pattern(_P_GITHUB).sub(_sub_github, text)
-                break
-    if has_dash:
-        if "glpat-" in text:
-            text = _pattern(_P_GITLAB).sub(_sub_gitlab, text)
-        if "xox" in text:
-            text = _pattern(_P_SLACK).sub(_sub_slack, text)
-    if "hooks.slack.com" in text:
-        text = _pattern(_P_SLACK_WEBHOOK).sub("[REDACTED:slack-token]", text)
-    if "eyJ" in text:
-        text = _pattern(_P_JWT).sub(_sub_jwt, text)
-    if has_dash and _at_word_start(text, "sk-"):
-        text = _pattern(_P_API_KEY).sub(_sub_api_key, text)
-    if has_underscore and ("k_live_" in text or "k_test_" in text):
-        text = _pattern(_P_API_KEY_STRIPE).sub(_sub_api_key, text)
-    for trigger in _AWS_ACCESS_TRIGGERS:
-        if trigger in text:
-            text = _pattern(_P_AWS_ACCESS).sub("[REDACTED:aws-access-key]", text)
-            break
+    """Apply every rule whose keyword prefilter passes, in table order."""
+    hits = {index for key, index in _EXACT_KEYS if key in text}
+    low = text.lower()
+    hits.update(index for key, index in _LOWER_KEYS if key in low)
+    hits.update(index for key, index in _START_KEYS if key in text and _at_word_start(text, key))
+    for index in sorted(hits):
+        need = _NEEDS[index]
+        if need and not any(c in text for c in need):
+            continue  # e.g. an assignment needs "=" or ":": skip compiling its regex
+        text = _pattern(index).sub(_REPLACERS[index], text)
+    for pattern in _USER:
+        text = pattern.sub(_MARK + "custom]", text)
     return text
 
 
 def redact(text: str) -> str:
-    """Return text with high-confidence secrets replaced by '[REDACTED:<kind>]'.
+    """Return text with secrets replaced by ``[REDACTED:<kind>]``.
 
     The kinds are listed in :data:`KINDS` and described in the module docstring. Everything
-    around a secret is preserved exactly; for ``url-password`` the scheme, user and host
-    are kept. Text without secrets is returned unchanged (the same object). The result is
-    a fixed point: ``redact(redact(text)) == redact(text)``.
+    around a secret is preserved exactly. Text without secrets is returned unchanged (the same
+    object). The result is a fixed point: ``redact(redact(text)) == redact(text)``.
 
     Args:
-        text: any string, e.g. a note, a command line or a tool's output.
+        text: any string, e.g. a note, a command line, a path or a tool's output.
 
     Returns:
         The redacted string.
@@ -315,8 +158,10 @@ def redact(text: str) -> str:
 
 
 def redact_value(value: object) -> object:
-    """Recursively redact every str inside dicts/lists/tuples (keys untouched); other values returned as they are.
+    """Recursively redact every str inside dicts/lists/tuples, dict keys included.
 
+    A dict entry whose key names a secret (``password``, ``api_token``...) and whose value is a
+    string that is not a placeholder has its whole value replaced by ``[REDACTED:secret]``.
     Dicts come back as plain ``dict``, lists as ``list`` and tuples as ``tuple``; any other
     value (numbers, ``None``, bools, bytes, ...) is returned as the same object.
 
@@ -329,9 +174,59 @@ def redact_value(value: object) -> object:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {key: redact_value(item) for key, item in value.items()}
+        out: dict[object, object] = {}
+        for key, item in value.items():
+            if isinstance(key, str):
+                if isinstance(item, str) and len(item) >= 3 and name_tier(key) == 2 and not placeholder(item):
+                    out[redact(key)] = _MARK + "secret]"
+                    continue
+                key = redact(key)
+            out[key] = redact_value(item)
+        return out
     if isinstance(value, list):
         return [redact_value(item) for item in value]
     if isinstance(value, tuple):
         return tuple(redact_value(item) for item in value)
     return value
+
+
+def configure(enabled: bool, patterns: "list[str] | tuple[str, ...]" = ()) -> None:
+    """Apply the config's ``[redact]`` table: whether :func:`clip` redacts, and the user's
+    patterns (see :func:`set_user_patterns`). Called by ``config.load``.
+
+    Raises:
+        ValueError: as :func:`set_user_patterns`.
+    """
+    set_user_patterns(list(patterns))
+    _ENABLED[0] = enabled
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` redacted (unless redaction is switched off), then cut to ``limit`` characters.
+
+    Redacting first means a secret that straddles the cut can never survive as a fragment.
+    """
+    if _ENABLED[0]:
+        text = redact(text)
+    return text if len(text) <= limit else text[:limit]
+
+
+def set_user_patterns(patterns: list[str]) -> None:
+    """Install the user's own patterns (config ``[redact] patterns``), replacing earlier ones.
+
+    Each match of a pattern is replaced by ``[REDACTED:custom]`` after the built-in rules.
+
+    Raises:
+        ValueError: a pattern is not a valid regular expression, or matches the empty string
+            (the message names the pattern).
+    """
+    compiled = []
+    for source in patterns:
+        try:
+            pattern = re.compile(source)
+        except re.error as exc:
+            raise ValueError(f"{source!r} is not a valid regular expression ({exc})") from None
+        if pattern.search(""):
+            raise ValueError(f"{source!r} matches the empty string")
+        compiled.append(pattern)
+    _USER[:] = compiled

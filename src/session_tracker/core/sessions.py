@@ -32,8 +32,10 @@ def ensure_store(layout: Layout) -> bool:
     if layout.exists() and os.path.isdir(layout.open_dir):
         return False
     created = not os.path.isdir(layout.store)
-    os.makedirs(layout.events_dir, exist_ok=True)
-    os.makedirs(layout.open_dir, exist_ok=True)
+    from session_tracker.core import safepath
+
+    safepath.makedirs(layout.events_dir)
+    safepath.makedirs(layout.open_dir)
     for name, content in ((".gitattributes", GITATTRIBUTES), (".gitignore", GITIGNORE)):
         path = os.path.join(layout.store, name)
         if not os.path.exists(path):
@@ -49,6 +51,8 @@ def open_here(layout: Layout) -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     for name in names:
+        if not name[:1].isalnum() or name.endswith(".tmp"):
+            continue  # a writer's temp file (".<name>.<pid>.<rand>.tmp"), never a marker
         try:
             with open(os.path.join(layout.open_dir, name), encoding="utf-8") as handle:
                 found[name] = handle.read().strip()

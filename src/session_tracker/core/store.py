@@ -22,7 +22,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import TracebackType
 
-LOCK_TIMEOUT_S = 30.0
+LOCK_TIMEOUT_S = 30.0  # SESSION_TRACKER_LOCK_TIMEOUT (seconds) overrides it
 
 
 def append(path: str, event: Event, redact: bool = True) -> tuple[int, int]:
@@ -41,10 +41,9 @@ def append(path: str, event: Event, redact: bool = True) -> tuple[int, int]:
 
         event.data = redact_value(event.data)  # type: ignore[assignment]
     line = encode(event)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise TrackerError(f"cannot open {path}: {exc.strerror}", "check the permissions of .sessions/") from None
+    from session_tracker.core import safepath
+
+    fd = safepath.open_append(path)  # never through a symbolic link, never outside the repository
     try:
         written = os.write(fd, line)
         size = os.fstat(fd).st_size
@@ -142,11 +141,15 @@ def atomic_write(path: str, content: bytes, durable: bool = True) -> bool:
                 return False
     except OSError:
         pass
-    directory = os.path.dirname(path) or "."
+    from session_tracker.core import safepath
+
+    directory = os.path.dirname(os.path.abspath(path))
+    safepath.makedirs(directory)  # refuses a symbolic link on the way, or a path outside the repository
     tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
-        os.makedirs(directory, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        # os.replace swaps a symbolic link planted as the target for the new file: the link's
+        # target is never written.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | safepath.NOFOLLOW, 0o644)
         try:
             os.write(fd, content)
             if durable:
@@ -167,27 +170,37 @@ class Lock:
     """An exclusive advisory lock on a lock file, as a context manager.
 
     ``fcntl.flock`` on POSIX; elsewhere an ``O_EXCL`` lock file (the portable fallback).
-    Waits up to ``timeout`` seconds (default 30).
+    Waits up to ``timeout`` seconds (default 30, or ``$SESSION_TRACKER_LOCK_TIMEOUT``).
 
     Raises:
         TrackerError: the lock was not obtained in time (the hint names the file).
     """
 
-    def __init__(self, path: str, timeout: float = LOCK_TIMEOUT_S) -> None:
+    def __init__(self, path: str, timeout: float | None = None) -> None:
         self.path = path
+        if timeout is None:
+            try:
+                timeout = float(os.environ.get("SESSION_TRACKER_LOCK_TIMEOUT") or LOCK_TIMEOUT_S)
+            except ValueError:
+                timeout = LOCK_TIMEOUT_S
         self.timeout = timeout
         self._fd: int | None = None
         self._exclusive_file = False
 
     def __enter__(self) -> Lock:  # noqa: PYI034 - Self needs Python 3.11
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        from session_tracker.core import safepath
+
+        safepath.makedirs(os.path.dirname(self.path))
         deadline = time.monotonic() + self.timeout
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
             self._acquire_portable(deadline)
             return self
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | safepath.NOFOLLOW, 0o644)
+        except OSError as exc:
+            raise TrackerError(f"cannot open the lock file {self.path}: {exc.strerror}", "a symbolic link there is refused; remove it") from None
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -213,7 +226,7 @@ class Lock:
     def _timeout_error(self) -> TrackerError:
         return TrackerError(
             f"another session-tracker process holds {self.path}",
-            "wait for it to finish; if none is running, delete the lock file",
+            "wait for it to finish and try again (the lock ends with the process that holds it; deleting the file does not help)",
         )
 
     def __exit__(

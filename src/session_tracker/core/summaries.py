@@ -48,7 +48,7 @@ def load_summary_project(layout: Layout) -> Project:
         with open(_path(layout), encoding="utf-8") as handle:
             cache = json.load(handle)
         files: dict[str, dict[str, object]] = cache["files"] if cache.get("v") == CACHE_VERSION else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         files = {}
     try:
         names = sorted(f for f in os.listdir(layout.events_dir) if f.endswith(".jsonl"))

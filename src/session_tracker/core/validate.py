@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from session_tracker.core.events import CATEGORIES, MAX_LINE_BYTES
-from session_tracker.errors import TrackerError
+from session_tracker.errors import EXIT_USAGE, TrackerError
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 # C0 and C1 control characters except tab and newline, plus DEL: they corrupt terminals and
@@ -59,11 +59,11 @@ def text(value: str, what: str = "message") -> str:
 
 
 def category(value: str) -> str:
-    """Return ``value`` if it is one of seed 001's categories.
+    """Return ``value`` if it is one of the work log's categories.
 
     Raises:
-        TrackerError: unknown category; the hint lists the valid ones.
+        TrackerError: unknown category, a usage error (exit 2); the hint lists the valid ones.
     """
     if value not in CATEGORIES:
-        raise TrackerError(f"unknown category {value!r}", "use one of: " + ", ".join(CATEGORIES))
+        raise TrackerError(f"unknown category {value!r}", "use one of: " + ", ".join(CATEGORIES), EXIT_USAGE)
     return value

@@ -31,6 +31,28 @@ def text(value: str) -> str:
     return _BLOCK_START.sub(_escape_block_start, escaped, count=1)
 
 
+def _escape_invisible(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+# Control characters (but tab, newline, carriage return) and the invisible format characters
+# that reorder or hide text: bidi overrides and isolates (the "Trojan Source" trick), zero-width
+# spaces and joiners, the BOM, soft hyphen, invisible operators.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def visible(document: str) -> str:
+    """``document`` with control and invisible format characters shown as ``\\uXXXX`` escapes,
+    so a document never hides or reorders what it says (U+202E, U+200B …)."""
+    return _INVISIBLE.sub(_escape_invisible, document)
+
+
+def document_bytes(document: str) -> bytes:
+    """The bytes written for a rendered document: :func:`visible`, UTF-8."""
+    return visible(document).encode("utf-8")
+
+
 def _escape_block_start(match: re.Match[str]) -> str:
     # A backslash escapes only ASCII punctuation: "1. x" becomes "1\. x" (not "\1. x", which
     # would show its backslash).

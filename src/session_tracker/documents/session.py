@@ -11,9 +11,10 @@ Each function takes folded views and returns the document's text; none reads the
 
 from __future__ import annotations
 
-from session_tracker.core.clock import display, format_duration, parse_iso
+from session_tracker.core.clock import display, format_duration, instant
 from session_tracker.core.events import CATEGORIES, Event
 from session_tracker.core.model import Project, Session
+from session_tracker.core.words import plural
 from session_tracker.documents import md
 
 HOW = "add entries with `session-tracker log|decision|blocker`, then `session-tracker render`"
@@ -201,13 +202,6 @@ def render_files(session: Session) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _instant(moment: str) -> float:
-    try:
-        return parse_iso(moment).timestamp()
-    except ValueError:
-        return 0.0
-
-
 def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
     """Blockers open when ``session`` ended (all open ones while it is still open).
 
@@ -217,11 +211,11 @@ def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
     """
     if session.ended is None:
         return project.open_blockers()
-    end = _instant(session.end_moment)
+    end = instant(session.end_moment)
     return [
         opened
         for opened, resolution in project.blockers()
-        if _instant(opened.moment) <= end and (resolution is None or _instant(resolution.moment) > end)
+        if instant(opened.moment) <= end and (resolution is None or instant(resolution.moment) > end)
     ]
 
 
@@ -307,7 +301,7 @@ def render_handoff(session: Session, project: Project) -> str:
 
     files = session.files()
     added, removed = totals(files)
-    lines += [f"## Files changed ({len(files)} files, +{added} −{removed})", ""]
+    lines += [f"## Files changed ({plural(len(files), 'file')}, +{added} −{removed})", ""]
     if files:
         rows = []
         for f in files:
@@ -328,4 +322,11 @@ def render_handoff(session: Session, project: Project) -> str:
     commits = session.commits()
     lines += [f"## Commits ({len(commits)})", ""]
     lines += [f"- {md.code(str(c.get('sha', ''))[:7])} {md.text(str(c.get('subject', '')))}" for c in commits] or ["*None.*"]
+    skipped = session.ended.data.get("untracked_commits") if session.ended is not None else None
+    if isinstance(skipped, list) and skipped:
+        # Escape hatches (SESSION_TRACKER_SKIP=1, --no-verify) leave a trace that outlives `end`.
+        lines += ["", f"## Untracked commits ({len(skipped)})", "",
+                  "Made while this session was open, recorded by no session (the hooks were skipped):", ""]
+        lines += [f"- {md.code(str(c.get('sha', ''))[:7])} {md.text(str(c.get('subject', '')))}"
+                  for c in skipped if isinstance(c, dict)]
     return "\n".join(lines) + "\n"

@@ -11,7 +11,9 @@ import os
 
 from session_tracker.core import kinds, store
 from session_tracker.core.context import Context
+from session_tracker.core.deferred import after_event, no_paths
 from session_tracker.core.model import Project, Session, load_project, load_session_file
+from session_tracker.documents.md import document_bytes
 
 SESSION_KINDS = kinds.ARCHIVE  # the per-session work log, files, decisions, handoff
 PROJECT_KINDS = kinds.TRACKER  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
@@ -74,6 +76,11 @@ def expected_lifecycle(ctx: Context, project: Project, sessions: list[Session]) 
     return out
 
 
+def _nothing_rendered() -> tuple[list[str], Session | None, Project | None]:
+    return [], None, None
+
+
+@after_event(no_paths)
 def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
     """Re-render seed 003's documents of the sessions ``names`` (default: those open here)
     under the render lock, from a read made inside it. Returns the paths written."""
@@ -96,7 +103,7 @@ def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
         project = Project([full.get(s.sid, s) for s in summary.sessions], [])
         chosen = [s for s in project.sessions if s.sid in full]
         wanted = expected_lifecycle(ctx, project, chosen)
-        return [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
+        return [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text))]
 
 
 def expected_project(ctx: Context, project: Project) -> dict[str, str]:
@@ -133,6 +140,7 @@ def expected_project(ctx: Context, project: Project) -> dict[str, str]:
     return out
 
 
+@after_event(no_paths)
 def write_project(ctx: Context) -> list[str]:
     """Re-render the project documents under the render lock, from a read made inside it.
 
@@ -143,7 +151,7 @@ def write_project(ctx: Context) -> list[str]:
     with store.Lock(ctx.layout.lock_file("render")):
         # The project documents need few events per session: read through the summary cache.
         wanted = expected_project(ctx, load_summary_project(ctx.layout))
-        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"))]
+        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text))]
     return written + write_lifecycle(ctx)  # seed 003's documents of the sessions open here follow the plan
 
 
@@ -176,6 +184,7 @@ def write_session(
     return write_session_full(ctx, name, sid, kinds, known, durable)[0]
 
 
+@after_event(_nothing_rendered)
 def write_session_full(
     ctx: Context,
     name: str,
@@ -203,7 +212,7 @@ def write_session_full(
         for kind in kinds:
             path = ctx.document(kind, name)
             text = render_kind(kind, chosen[0], project) if path else None
-            if path and text is not None and store.atomic_write(path, text.encode("utf-8"), durable=durable):
+            if path and text is not None and store.atomic_write(path, document_bytes(text), durable=durable):
                 written.append(path)
     return written, chosen[0], project
 
@@ -244,7 +253,7 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
                 wanted.update(expected_project(ctx, summary))
         # No fsync per document here: a render can write thousands, each is derived, and the
         # manifest below is written last, so a crash mid-way means the next render redoes it.
-        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, text.encode("utf-8"), durable=False)]
+        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text), durable=False)]
         kept = manifest.get("outputs") if decided is not None and manifest else None
         outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
         owners = _owners(ctx, project)
@@ -370,7 +379,7 @@ def _read_manifest(ctx: Context) -> dict[str, object] | None:
     try:
         with open(_manifest_path(ctx), encoding="utf-8") as handle:
             data = json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 
-from session_tracker.core.clock import parse_iso
+from session_tracker.core.clock import instant
 from session_tracker.core.model import Session
 from session_tracker.enforce import RULE_IDS
 from session_tracker.enforce.inputs import KINDS, Inputs, read_store_file, session_kinds, session_starts
@@ -27,6 +27,8 @@ from session_tracker.enforce.inputs import KINDS, Inputs, read_store_file, sessi
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from session_tracker.git.plumbing import CommitInfo
 
 PASS, FAIL, SKIP, DISABLED = "pass", "fail", "skip", "disabled"
 PLAIN, STAGED, RANGE = "plain", "staged", "range"
@@ -54,13 +56,6 @@ RULES: dict[str, tuple[str, frozenset[str], str]] = {
 def _outcome(rule: str, status: str, message: str, hint: str = "", details: list[str] | None = None) -> dict[str, object]:
     return {"id": rule, "title": RULES[rule][0], "status": status, "message": message, "hint": hint,
             "details": details or []}
-
-
-def _instant(ts: str) -> float:
-    try:
-        return parse_iso(ts).timestamp()
-    except ValueError:
-        return 0.0
 
 
 def _short(sha: str) -> str:
@@ -96,7 +91,7 @@ def log_updated(i: Inputs) -> tuple[str, str, str, list[str]]:
     else:
         start = max(recorded.values(), default=-1)
         floor = float(head.time) if head is not None else None
-    entries = [e for e in events[start + 1:] if e.type in ENTRY_TYPES and (floor is None or _instant(e.ts) > floor)]
+    entries = [e for e in events[start + 1:] if e.type in ENTRY_TYPES and (floor is None or instant(e.ts) > floor)]
     since = f"the last commit ({_short(head.sha)} {head.subject})" if head is not None else "it started"
     if entries:
         noun = "entry" if len(entries) == 1 else "entries"
@@ -128,7 +123,7 @@ def decision_rationale(i: Inputs) -> tuple[str, str, str, list[str]]:
 
 
 def _latest(sessions: list[Session]) -> Session:
-    return max(sessions, key=lambda s: _instant(s.start_moment))
+    return max(sessions, key=lambda s: instant(s.start_moment))
 
 
 def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
@@ -220,19 +215,19 @@ def _branch(session: Session) -> object:
 def _previous(i: Inputs, session: Session) -> Session | None:
     """The session started last before ``session`` on the same branch (None: the first)."""
     assert session.started is not None
-    begun = _instant(session.started.ts)
+    begun = instant(session.started.ts)
     if i.mode == STAGED:  # read first lines only, then the one file that matters
-        candidates = sorted((_instant(ts), name, sid) for ts, name, sid in session_starts(i.ctx)
-                            if sid != session.sid and _instant(ts) < begun)
+        candidates = sorted((instant(ts), name, sid) for ts, name, sid in session_starts(i.ctx)
+                            if sid != session.sid and instant(ts) < begun)
         for _, name, sid in reversed(candidates):
             found = [s for s in read_store_file(i.ctx, name) if s.sid == sid]
             if found and _branch(found[0]) == _branch(session):
                 return found[0]
         return None
     earlier = [s for s in i.project().sessions
-               if s.started is not None and s.sid != session.sid and _instant(s.started.ts) < begun
+               if s.started is not None and s.sid != session.sid and instant(s.started.ts) < begun
                and _branch(s) == _branch(session)]
-    return max(earlier, key=lambda s: _instant(s.started.ts) if s.started else 0.0, default=None)
+    return max(earlier, key=lambda s: instant(s.started.ts) if s.started else 0.0, default=None)
 
 
 def previous_ended(i: Inputs) -> tuple[str, str, str, list[str]]:
@@ -250,7 +245,7 @@ def previous_ended(i: Inputs) -> tuple[str, str, str, list[str]]:
             continue
         if previous.ended is None:
             bad.append(f"session {previous.name} is still open; session {session.name} started without its handoff")
-        elif _instant(previous.ended.ts) > _instant(session.started.ts):
+        elif instant(previous.ended.ts) > instant(session.started.ts):
             bad.append(f"session {previous.name} ended after session {session.name} had started, so {session.name} "
                        "did not begin from its handoff")
     if bad:
@@ -284,27 +279,42 @@ def _commit_rules(i: Inputs, trailer: bool) -> tuple[str, str, str, list[str]]:
     project = i.project()
     known = {s.name for s in project.sessions}
     recorded = {str(c.get("sha")) for s in project.sessions for c in s.commits()}
-    bad: list[str] = []
+    bad: list[tuple[CommitInfo, str]] = []
     for c in judged:
         if trailer:
             if not any(_valid_name(v) for v in c.sessions):
-                bad.append(f"{_short(c.sha)} {c.subject}: no `Session:` trailer")
+                bad.append((c, f"{_short(c.sha)} {c.subject}: no `Session:` trailer"))
         elif not (c.sha in recorded or any(v in known for v in c.sessions)):
             named = f" (its trailer names {', '.join(c.sessions)}, which has no events here)" if c.sessions else ""
-            bad.append(f"{_short(c.sha)} {c.subject}: no session recorded it{named}")
-    scope = f"in {i.range}" if i.range else "since the session began"
+            bad.append((c, f"{_short(c.sha)} {c.subject}: no session recorded it{named}"))
+    excused: dict[str, str] = {}
     if bad:
-        noun = "commit" if len(bad) == 1 else "commits"
+        # Cherry-picks and reverts get no trailer (git runs no commit-msg hook for them): one
+        # made during a tracked session is tracked (enforce.replayed).
+        from session_tracker.enforce.replayed import tracked
+
+        tied = {c.sha for c in i.commits if any(v in known for v in c.sessions)}
+        excused = tracked(i.ctx.layout.root, [c for c, _ in bad], project.sessions, recorded, tied)
+    failing = [line for c, line in bad if c.sha not in excused]
+    scope = f"in {i.range}" if i.range else "since the session began"
+    if failing:
+        noun = "commit" if len(failing) == 1 else "commits"
         if trailer:
-            hint = ("install the hooks (`session-tracker hooks install`) so commit-msg adds it; fix old commits with "
-                    "`git rebase -i` and `git commit --amend --trailer 'Session: <id>'`")
-            return FAIL, f"{len(bad)} {noun} {scope} without a `Session:` trailer", hint, bad
-        hint = ("commit inside a session with the hooks installed (`session-tracker hooks install`); for commits made "
-                "already, add a `Session: <id>` trailer (git rebase -i, git commit --amend) and commit the session's events")
-        return FAIL, f"{len(bad)} {noun} {scope} belong to no tracked session", hint, bad
+            hint = ("commits to come: `session-tracker hooks install` (commit-msg adds the trailer); commits not yet "
+                    "pushed: `git rebase -i` with `git commit --amend --trailer 'Session: <id>'`; commits already "
+                    "shared: do not rewrite them — check from after them (`check --range <last shared>..HEAD`) or "
+                    "switch the rule off: [check] disable = [\"session-trailer\"]; cherry-pick with -x so the "
+                    "copy names its origin")
+            return FAIL, f"{len(failing)} {noun} {scope} without a `Session:` trailer", hint, failing
+        hint = ("commit inside a session with the hooks installed (`session-tracker hooks install`); commits not yet "
+                "pushed can take a `Session: <id>` trailer (git rebase -i, git commit --amend); for shared history "
+                "disable the rule: [check] disable = [\"tracked-commits\"]")
+        return FAIL, f"{len(failing)} {noun} {scope} belong to no tracked session", hint, failing
     noun = "commit" if len(judged) == 1 else "commits"
     each = "with a `Session:` trailer" if trailer else "in a tracked session"
-    return PASS, f"{len(judged)} {noun} {scope}, each {each}", "", []
+    if excused:
+        each += f" ({len(excused)} {'cherry-pick or revert' if len(excused) == 1 else 'cherry-picks or reverts'} made in a tracked session)"
+    return PASS, f"{len(judged)} {noun} {scope}, each {each}", "", [f"{_short(sha)}: {why}" for sha, why in excused.items()]
 
 
 def tracked_commits(i: Inputs) -> tuple[str, str, str, list[str]]:

@@ -28,14 +28,17 @@ def _recording(root: str) -> bool:
 
 
 def untracked_commits(ctx: Context, session: Session) -> list[dict[str, str]]:
-    """``[{"sha", "subject"}]``, oldest first, for an open session with a git start; ``[]``
-    otherwise, outside git, or when git cannot answer (the start commit was rewritten away).
-    Merge commits are not listed (they belong to what they merge)."""
+    """``[{"sha", "subject"}]``, oldest first, for an open session with a git start (for an
+    ended one: the list ``end`` kept in ``session.ended``); ``[]`` otherwise, outside git, or
+    when git cannot answer (the start commit was rewritten away). Merge commits are not
+    listed (they belong to what they merge)."""
     from session_tracker.git import plumbing as gitx
 
+    if session.ended is not None:
+        return kept_at_end(session)
     start = session.git_start
     root = ctx.layout.root
-    if session.ended is not None or start is None or gitx.git_dir(root) is None:
+    if start is None or gitx.git_dir(root) is None:
         return []
     recorded = {e.text("sha") for e in session.events if e.type == "commit"}
     try:
@@ -53,6 +56,14 @@ def untracked_commits(ctx: Context, session: Session) -> list[dict[str, str]]:
         known = set()
     return [{"sha": c.sha, "subject": c.subject} for c in commits
             if not c.merge and c.sha not in recorded and not any(v in known for v in c.sessions)]
+
+
+def kept_at_end(session: Session) -> list[dict[str, str]]:
+    """The untracked commits ``end`` recorded in the session's ``session.ended`` event."""
+    kept = session.ended.data.get("untracked_commits") if session.ended is not None else None
+    if not isinstance(kept, list):
+        return []
+    return [{"sha": str(c.get("sha")), "subject": str(c.get("subject"))} for c in kept if isinstance(c, dict)]
 
 
 def open_here(ctx: Context) -> list[tuple[Session, list[dict[str, str]]]]:

@@ -72,25 +72,42 @@ class Outcome:
         self.note = note
 
 
-def _note(path: str, agent: str, event: str, text: str) -> None:
-    from session_tracker.core.clock import iso, now
+def log_path(env: Mapping[str, str]) -> str:
+    """The hook log: ``<state dir>/hook.log``, in the user's state directory (a repository
+    cannot plant a link there; every line names the repository it is about)."""
+    return os.path.join(state_dir(env), LOG_NAME)
 
-    line = f"{iso(now())} {agent} {event or '-'}: {text}\n".encode("utf-8", "replace")
+
+def _note(path: str, agent: str, event: str, text: str, root: str = "") -> None:
+    from session_tracker.core.clock import iso, now
+    from session_tracker.core.redact import redact
+    from session_tracker.core.safepath import NOFOLLOW
+
+    text = redact(text).replace("\n", " ")
+    line = f"{iso(now())} {agent} {event or '-'}{f' [{root}]' if root else ''}: {text}\n".encode("utf-8", "replace")
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        if os.path.exists(path) and os.path.getsize(path) > LOG_MAX_BYTES:
-            with open(path, "rb") as handle:
-                handle.seek(-LOG_MAX_BYTES // 2, os.SEEK_END)
-                tail = handle.read()
-            with open(path, "wb") as handle:
-                handle.write(tail[tail.find(b"\n") + 1:])
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | NOFOLLOW, 0o600)
         try:
+            if os.fstat(fd).st_size > LOG_MAX_BYTES:
+                # Keep the newer half: written to a new file that replaces the log (a link
+                # planted as the log is replaced, never written through).
+                os.lseek(fd, -LOG_MAX_BYTES // 2, os.SEEK_END)
+                tail = os.read(fd, LOG_MAX_BYTES)
+                tmp = f"{path}.{os.getpid()}.tmp"
+                new = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | NOFOLLOW, 0o600)
+                try:
+                    os.write(new, tail[tail.find(b"\n") + 1:])
+                finally:
+                    os.close(new)
+                os.replace(tmp, path)
+                os.close(fd)
+                fd = os.open(path, os.O_WRONLY | os.O_APPEND | NOFOLLOW)
             os.write(fd, line)
         finally:
             os.close(fd)
     except OSError:
-        pass  # nowhere to note it: the agent must still not break
+        pass  # nowhere to note it (or a link is there): the agent must still not break
 
 
 _EXIT_TEXT = re.compile(r"(?:Process exited with code|Exit code:?)\s*(-?\d+)")
@@ -108,43 +125,41 @@ def run(agent: str, raw: bytes, env: dict[str, str] | None = None) -> Outcome:
     """
     environ: Mapping[str, str] = os.environ if env is None else env
     event = ""
-    # Until the input names its directory, notes go to the store of the working directory (the
-    # agent runs hooks in the project), else to the user's state directory.
-    here = locate()
-    log_path = os.path.join(here.local_dir if os.path.isdir(here.events_dir) else state_dir(environ), LOG_NAME)
+    log = log_path(environ)
+    root = ""
     try:
         try:
             payload = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            return _noted(log_path, agent, event, Outcome(_empty(agent), f"malformed JSON on stdin ({type(exc).__name__}); ignored"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            return _noted(log, agent, event, root, Outcome(_empty(agent), f"malformed JSON on stdin ({type(exc).__name__}); ignored"))
         if not isinstance(payload, dict):
-            return _noted(log_path, agent, event, Outcome(_empty(agent), "stdin is not a JSON object; ignored"))
+            return _noted(log, agent, event, root, Outcome(_empty(agent), "stdin is not a JSON object; ignored"))
         event = canonical_event(payload.get("hook_event_name"))
         if agent not in AGENTS:
-            return _noted(log_path, agent, event, Outcome("", f"unknown agent {agent!r}; ignored"))
+            return _noted(log, agent, event, root, Outcome("", f"unknown agent {agent!r}; ignored"))
         if agent == "cursor":
             payload = from_cursor(payload)
         cwd = payload.get("cwd")
         layout = locate(cwd if isinstance(cwd, str) and os.path.isdir(cwd) else None)
         if not os.path.isdir(layout.events_dir):
-            return _noted(log_path, agent, event, Outcome(_empty(agent), f"no {STORE_DIRNAME}/ in {layout.root}; not tracked (run `session-tracker init` there)"))
-        log_path = os.path.join(layout.local_dir, LOG_NAME)
+            return _noted(log, agent, event, root, Outcome(_empty(agent), f"no {STORE_DIRNAME}/ in {layout.root}; not tracked (run `session-tracker init` there)"))
+        root = layout.root
         if event not in HANDLED_EVENTS:
-            return _noted(log_path, agent, event, Outcome(_empty(agent), f"unhandled event {payload.get('hook_event_name')!r}; ignored"))
+            return _noted(log, agent, event, root, Outcome(_empty(agent), f"unhandled event {payload.get('hook_event_name')!r}; ignored"))
         outcome = _dispatch(agent, event, payload, layout, environ)
         if not outcome.stdout:
             outcome.stdout = _empty(agent)
-        return _noted(log_path, agent, event, outcome)
+        return _noted(log, agent, event, root, outcome)
     except Exception as exc:  # noqa: BLE001 - the agent must never break because of us
         import traceback
 
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return _noted(log_path, agent, event, Outcome(_empty(agent), f"error: {detail}"))
+        return _noted(log, agent, event, root, Outcome(_empty(agent), f"error: {detail}"))
 
 
-def _noted(path: str, agent: str, event: str, outcome: Outcome) -> Outcome:
+def _noted(path: str, agent: str, event: str, root: str, outcome: Outcome) -> Outcome:
     if outcome.note:
-        _note(path, agent, event, outcome.note)
+        _note(path, agent, event, outcome.note, root)
     return outcome
 
 
@@ -236,6 +251,9 @@ def _tool_used(agent: str, payload: dict[str, object], layout: Layout, agent_ses
         return Outcome("", f"agent session {agent_session} has no open tracker session; {tool} not recorded")
     tool_input = payload.get("tool_input")
     cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else layout.root
+    from session_tracker.core import config
+
+    config.load(layout)  # applies [redact] before any text is cut or normalised
     ref = payload.get("tool_use_id")
     extra: dict[str, object] = {"ref": ref} if isinstance(ref, str) and ref else {}
     if tool in EDIT_TOOLS:
@@ -246,7 +264,9 @@ def _tool_used(agent: str, payload: dict[str, object], layout: Layout, agent_ses
     command = shell_command(tool_input)
     if not command:
         return Outcome("", f"{tool} call without a command; not recorded")
-    data: dict[str, object] = {"command": command[:4000], "tool": tool, "agent_session": agent_session, **extra}
+    from session_tracker.core.redact import clip
+
+    data: dict[str, object] = {"command": clip(command, 4000), "tool": tool, "agent_session": agent_session, **extra}
     if failed:
         data["failed"] = True
         found = _EXIT_TEXT.search(str(payload.get("error") or "")[:400])

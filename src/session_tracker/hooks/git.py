@@ -69,10 +69,11 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug in the tracker must not stop a commit
+        from session_tracker.core.redact import redact
         from session_tracker.errors import crash_report
 
         _say(f"session-tracker: {hook}: internal error {type(exc).__name__}: {exc}; git goes on "
-             f"(this is a bug; the traceback is in {crash_report(exc)})")
+             f"(this is a bug; the traceback is in {crash_report(exc, redact)})")
         return 0
 
 

@@ -192,7 +192,7 @@ def read_lines(path: str, label: str, counts: Counts) -> Iterator[tuple[int, dic
             counts.malformed += 1
             counts.problems.append(f"{where}: invalid UTF-8")
             continue
-        except ValueError:
+        except (ValueError, RecursionError):
             counts.malformed += 1
             counts.problems.append(f"{where}: " + ("truncated last line" if last else "invalid JSON"))
             continue
@@ -208,8 +208,11 @@ def read_lines(path: str, label: str, counts: Counts) -> Iterator[tuple[int, dic
 
 
 def prompt_text(text: str) -> str:
-    """A user prompt fit for a note: control characters dropped, cut to :data:`MAX_PROMPT`."""
-    text = _CONTROL.sub("", text).strip()
+    """A user prompt fit for a note: control characters dropped, redacted, then cut to
+    :data:`MAX_PROMPT` (redacting first: a secret straddling the cut must not survive)."""
+    from session_tracker.core.redact import clip
+
+    text = clip(_CONTROL.sub("", text).strip(), len(text) + 1)
     return text if len(text) <= MAX_PROMPT else text[: MAX_PROMPT - 1] + "…"
 
 

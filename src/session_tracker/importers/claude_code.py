@@ -37,6 +37,7 @@ import os
 import re
 
 from session_tracker.agents import EDIT_TOOLS, SHELL_TOOLS, relative_path, shell_command, tool_paths
+from session_tracker.core.redact import clip
 from session_tracker.importers import (
     USAGE_KEYS,
     Counts,
@@ -247,7 +248,7 @@ def _assistant(state: _State, obj: dict[str, object], message: dict[str, object]
         elif name in SHELL_TOOLS:
             command = shell_command(block.get("input"))
             if command:
-                data = {"command": command[:4000], "tool": name, "agent_session": out.agent_session_id, "ref": block_id}
+                data = {"command": clip(command, 4000), "tool": name, "agent_session": out.agent_session_id, "ref": block_id}
                 state.add((at, "command.run", AGENT, _mark(data, agent_id)))
                 if block_id:
                     state.commands[block_id] = data

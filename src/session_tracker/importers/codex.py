@@ -39,6 +39,7 @@ import os
 import re
 
 from session_tracker.agents import relative_path, shell_command, tool_paths
+from session_tracker.core.redact import clip
 from session_tracker.importers import Counts, CwdMap, Transcript, prompt_text, read_lines, timestamp, tokens_of
 
 AGENT = "codex"
@@ -75,7 +76,7 @@ def _arguments(payload: dict[str, object]) -> object:
     if isinstance(raw, str):
         try:
             return json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {"input": raw}
     return raw
 
@@ -250,7 +251,7 @@ def _item(state: _State, payload: dict[str, object], at: str, prompts: list[tupl
                 out.entries.append((at, "file.touched", AGENT, {"path": state.path(raw), "tool": "apply_patch", "agent_session": out.agent_session_id, "ref": call_id}))
             return
         if command:
-            data: dict[str, object] = {"command": command[:4000], "tool": name, "agent_session": out.agent_session_id, "ref": call_id}
+            data: dict[str, object] = {"command": clip(command, 4000), "tool": name, "agent_session": out.agent_session_id, "ref": call_id}
             out.entries.append((at, "command.run", AGENT, data))
             if call_id:
                 state.calls[call_id] = data

@@ -207,6 +207,36 @@ _TEXT = {
 KINDS = tuple(sorted((*_BINARY, *_TEXT)))
 
 
+MAX_REPORT_BYTES = 64 * 1024 * 1024
+"""Reports larger than this (64 MiB) are refused: a parsed XML tree costs several times its
+size in memory, and no test, coverage or lint report of a real project comes near it."""
+
+
+def read_report(path: str, shown: str | None = None) -> bytes:
+    """The bytes of the report at ``path``, refused past :data:`MAX_REPORT_BYTES`.
+
+    Raises:
+        ReportError: unreadable, not a regular file, or too large (``shown`` names it).
+    """
+    import stat
+
+    name = shown or path
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ReportError(f"report {name} is not a regular file", "pass the report file itself")
+            if info.st_size > MAX_REPORT_BYTES:
+                raise ReportError(f"report {name} is {info.st_size / 2**20:.0f} MiB; reports over {MAX_REPORT_BYTES // 2**20} MiB are refused",
+                                  "write a smaller report (e.g. one per test suite) and import each")
+            data = handle.read(MAX_REPORT_BYTES + 1)
+    except OSError as exc:
+        raise ReportError(f"cannot read report {name}: {exc.strerror}", "check the path") from None
+    if len(data) > MAX_REPORT_BYTES:
+        raise ReportError(f"report {name} grew past {MAX_REPORT_BYTES // 2**20} MiB while it was read", "import it once it is complete")
+    return data
+
+
 def parse(kind: str, path: str, data: bytes | None = None) -> Report:
     """Parse the report at ``path`` (or ``data`` when given) as ``kind``.
 
@@ -216,11 +246,7 @@ def parse(kind: str, path: str, data: bytes | None = None) -> Report:
     if kind not in _BINARY and kind not in _TEXT:
         raise ReportError(f"unknown report kind {kind!r}", "known kinds: " + ", ".join(KINDS))
     if data is None:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise ReportError(f"cannot read report {path}: {exc.strerror}", "check the path") from None
+        data = read_report(path)
     if kind in _BINARY:
         return _BINARY[kind](path, data)
     try:
@@ -247,7 +273,7 @@ def detect(path: str, data: bytes) -> str:
     if head.startswith((b"{", b"[")):
         try:
             obj = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise bad(path, "a complete JSON report", "malformed or truncated JSON") from None
         if isinstance(obj, dict) and "totals" in obj and "files" in obj:
             return "coverage-json"

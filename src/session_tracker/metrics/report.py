@@ -81,3 +81,5 @@ def load_json(path: str, text: str, expected: str) -> object:
         return json.loads(text)
     except ValueError as exc:
         raise bad(path, expected, f"malformed JSON ({str(exc).split(':')[0]})") from None
+    except RecursionError:
+        raise bad(path, expected, "JSON nested too deeply") from None

@@ -1,8 +1,8 @@
 """Running checks: argument lists with timeouts, never a shell; reports written to a temp dir.
 
 Zero-config for a Python project (``pyproject.toml``, ``setup.py`` or ``setup.cfg`` at the
-root), detected with one probe of the project's interpreter (``[metrics] python``, default the
-interpreter running session-tracker):
+root), detected with one probe of the project's interpreter (chosen by
+:mod:`session_tracker.metrics.interpreter`: ``[metrics] python``, ``$VIRTUAL_ENV``, ``.venv/``…):
 
 * pytest: ``python -m pytest -q -p no:cacheprovider --junitxml={tmp}/junit.xml``, plus
   ``--cov --cov-report=json:{tmp}/coverage.json`` when pytest-cov is importable, else under
@@ -14,11 +14,18 @@ interpreter running session-tracker):
 The checks run with ``PYTHONDONTWRITEBYTECODE=1`` and ``COVERAGE_FILE`` in the temp dir, so
 they leave no untracked files in the project. A tool that is missing or times out gives a
 ``missing``/``timeout`` check, never an exception.
+
+A check that ran and found problems (pytest's exit 1: failing tests; ruff's and mypy's exit 1:
+findings) is data. One that could not run — an exit code outside the check's ``exits`` (pytest
+2-5: interrupted, internal error, usage error, no tests collected; mypy 2: a crash or bad
+config), or a custom check's non-zero exit without its report — is ``failed`` with
+``ran: false`` and the tool's own first error line as its message.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -58,9 +65,11 @@ def _mypy_has_files(root: str) -> bool:
     return os.path.exists(os.path.join(root, "mypy.ini")) or os.path.exists(os.path.join(root, ".mypy.ini"))
 
 
-def default_checks(root: str, python: str) -> list[dict[str, object]]:
+def default_checks(root: str, python: str, source: str = "") -> list[dict[str, object]]:
     """The zero-config checks for a Python project (empty for any other project).
 
+    Args:
+        python: the project's interpreter; ``source`` where it came from (for messages).
     Returns:
         checks in the ``[[metrics.checks]]`` shape; a tool found neither in the interpreter nor
         on PATH becomes a check with ``missing`` set (reported, never run).
@@ -74,31 +83,34 @@ def default_checks(root: str, python: str) -> list[dict[str, object]]:
         found = set()
     env = {"COVERAGE_FILE": "{tmp}/.coverage"}
     checks: list[dict[str, object]] = []
+    data = [0, 1]  # pytest, ruff, mypy: exit 1 means findings (failing tests, errors), not a failure to run
     pytest = ["{python}", "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml={tmp}/junit.xml"]
     if "pytest" not in found:
-        checks.append({"name": "pytest", "missing": "pytest is not installed in " + python})
+        where = f"{python} ({source})" if source else python
+        checks.append({"name": "pytest", "missing": f"pytest is not installed in {where}"})
     elif "pytest_cov" in found:
         checks.append({"name": "pytest", "argv": [*pytest, "--cov", "--cov-report=json:{tmp}/coverage.json"], "env": env,
-                       "reports": ["junit:{tmp}/junit.xml", "coverage-json:{tmp}/coverage.json"]})
+                       "reports": ["junit:{tmp}/junit.xml", "coverage-json:{tmp}/coverage.json"], "exits": data})
     elif "coverage" in found:
         checks.append({"name": "pytest", "argv": ["{python}", "-m", "coverage", "run", "-m", *pytest[2:]], "env": env,
-                       "reports": ["junit:{tmp}/junit.xml"]})
+                       "reports": ["junit:{tmp}/junit.xml"], "exits": data})
         checks.append({"name": "coverage", "argv": ["{python}", "-m", "coverage", "json", "-o", "{tmp}/coverage.json"],
-                       "env": env, "reports": ["coverage-json:{tmp}/coverage.json"]})
+                       "env": env, "reports": ["coverage-json:{tmp}/coverage.json"], "exits": [0]})
     else:
-        checks.append({"name": "pytest", "argv": pytest, "env": env, "reports": ["junit:{tmp}/junit.xml"]})
+        checks.append({"name": "pytest", "argv": pytest, "env": env, "reports": ["junit:{tmp}/junit.xml"], "exits": data})
     ruff = ["{python}", "-m", "ruff"] if "ruff" in found else (["ruff"] if shutil.which("ruff") else None)
     if ruff is None:
         checks.append({"name": "ruff", "missing": "ruff is not installed"})
     else:
         checks.append({"name": "ruff", "argv": [*ruff, "check", "--output-format", "json", "."],
-                       "stdout": "{tmp}/ruff.json", "reports": ["ruff-json:{tmp}/ruff.json"]})
+                       "stdout": "{tmp}/ruff.json", "reports": ["ruff-json:{tmp}/ruff.json"], "exits": data})
     mypy = ["{python}", "-m", "mypy"] if "mypy" in found else (["mypy"] if shutil.which("mypy") else None)
     if mypy is None:
         checks.append({"name": "mypy", "missing": "mypy is not installed"})
     else:
         target = [] if _mypy_has_files(root) else (["src"] if os.path.isdir(os.path.join(root, "src")) else ["."])
-        checks.append({"name": "mypy", "argv": [*mypy, *target], "stdout": "{tmp}/mypy.txt", "reports": ["mypy:{tmp}/mypy.txt"]})
+        checks.append({"name": "mypy", "argv": [*mypy, *target], "stdout": "{tmp}/mypy.txt", "reports": ["mypy:{tmp}/mypy.txt"],
+                       "exits": data})
     return checks
 
 
@@ -108,17 +120,54 @@ def _fill(text: str, subs: dict[str, str]) -> str:
     return text
 
 
-def _execute(argv: list[str], cwd: str, env: dict[str, str], timeout: float, stdout_path: str | None) -> tuple[str, str]:
-    """Run one process in its own process group. Returns (status, message)."""
-    out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
+_ERROR = re.compile(r"(?i)\berror\b|INTERNALERROR|^E\s|not found|no such file|can't|cannot|no tests ran|interrupted")
+_NOISE = re.compile(r"(?i)\bwarning\b|\bnote:|deprecat")
+
+
+def first_error(stderr: str, stdout: str) -> str:
+    """The line that says why a tool failed: a Python traceback's last line, else the first
+    ``file:line: error:`` line, else the first line that reads as an error (not a warning or note: mypy prints config warnings before
+    its error), else the last line; stderr before stdout; at most 200 characters."""
+    err = [line.strip() for line in stderr.splitlines() if line.strip()]
+    out = [line.strip() for line in stdout.splitlines() if line.strip()]
+    if err and any(line.startswith("Traceback") for line in err):
+        return err[-1][:200]
+    for line in err + out:
+        if ": error:" in line:  # mypy, pyright, compilers: "file:line: error: …"
+            return line[:200]
+    for lines in (err, out):
+        for line in lines:
+            if _ERROR.search(line) and not _NOISE.search(line):
+                return line[:200]
+    for lines in (err, out):
+        quiet = [line for line in lines if not _NOISE.search(line)]
+        if quiet:
+            return quiet[-1][:200]
+    return (err or out or [""])[-1][:200]
+
+
+def _read(path: str, limit: int = 1 << 20) -> str:
     try:
+        with open(path, "rb") as handle:
+            return handle.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _execute(argv: list[str], cwd: str, env: dict[str, str], timeout: float, stdout_path: str) -> tuple[str, str, int | None]:
+    """Run one process in its own process group, stdout to ``stdout_path``.
+
+    Returns:
+        (status ``ok``/``failed``/``missing``/``timeout``, message, exit code or None).
+    """
+    with open(stdout_path, "wb") as out:
         try:
             proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
                                     stderr=subprocess.PIPE, start_new_session=True)
         except FileNotFoundError:
-            return "missing", f"{argv[0]} not found"
+            return "missing", f"{argv[0]} not found", None
         except OSError as exc:
-            return "missing", f"{argv[0]}: {exc.strerror}"
+            return "missing", f"{argv[0]}: {exc.strerror}", None
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -130,16 +179,14 @@ def _execute(argv: list[str], cwd: str, env: dict[str, str], timeout: float, std
             except OSError:
                 pass
             proc.communicate()
-            return "timeout", f"killed after {timeout:g} s"
-        tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
-        if proc.returncode == 0:
-            return "ok", ""
-        if b"No module named" in (err or b"") and argv[1:2] == ["-m"]:
-            return "missing", tail[0] if tail else "module not found"
-        return "failed", f"exit {proc.returncode}" + (f": {tail[0][:200]}" if tail else "")
-    finally:
-        if stdout_path and not isinstance(out, int):
-            out.close()
+            return "timeout", f"killed after {timeout:g} s", None
+    if proc.returncode == 0:
+        return "ok", "", 0
+    stderr = (err or b"").decode("utf-8", "replace")
+    if "No module named" in stderr and argv[1:2] == ["-m"]:
+        return "missing", first_error(stderr, ""), proc.returncode
+    line = first_error(stderr, _read(stdout_path))
+    return "failed", f"exit {proc.returncode}" + (f": {line}" if line else ""), proc.returncode
 
 
 def run_checks(root: str, checks: list[dict[str, object]], python: str, default_timeout: int,
@@ -166,13 +213,15 @@ def run_checks(root: str, checks: list[dict[str, object]], python: str, default_
             env_extra = check.get("env") or {}
             env = {**base_env, **{str(k): _fill(str(v), subs) for k, v in env_extra.items()}}  # type: ignore[attr-defined]
             stdout = check.get("stdout")
+            stdout_path = _fill(stdout, subs) if isinstance(stdout, str) else os.path.join(tmp, f"stdout-{len(results)}.txt")
             timeout = check.get("timeout") or default_timeout
             started = time.monotonic()
-            status, message = _execute(argv, root, env, float(timeout),  # type: ignore[arg-type]
-                                       _fill(stdout, subs) if isinstance(stdout, str) else None)
+            status, message, code = _execute(argv, root, env, float(timeout), stdout_path)  # type: ignore[arg-type]
             duration = round((time.monotonic() - started) * 1000)
+            exits = check.get("exits")
+            ran = not (status == "failed" and isinstance(exits, list) and code not in exits)
             kinds: list[str] = []
-            if status in ("ok", "failed"):
+            if status in ("ok", "failed") and ran:
                 for spec in check.get("reports", []):  # type: ignore[attr-defined]
                     kind, _, path = str(spec).partition(":")
                     path = os.path.join(root, _fill(path, subs))
@@ -185,15 +234,15 @@ def run_checks(root: str, checks: list[dict[str, object]], python: str, default_
                         report = parsers.parse(kind, path)
                         values.merge(numbers, values.check(report.numbers, path))
                     except TrackerError as exc:
+                        if code and not os.path.exists(path):
+                            ran = False  # exited non-zero without its report: it never got going
                         status, message = "failed", (message + "; " if message else "") + exc.message
-            results.append({"name": name, "status": status, "duration_ms": duration,
-                            "report": "+".join(kinds) or None, "message": message or None})
+            result: dict[str, object] = {"name": name, "status": status, "duration_ms": duration,
+                                         "report": "+".join(kinds) or None, "message": message or None}
+            if not ran:
+                result["ran"] = False
+            results.append(result)
     return numbers, results
 
 
-def python_for(configured: object) -> str:
-    """The interpreter for the Python checks: ``[metrics] python`` or this one."""
-    return configured if isinstance(configured, str) and configured else sys.executable
-
-
-__all__ = ["default_checks", "is_python_project", "python_for", "run_checks"]
+__all__ = ["default_checks", "first_error", "is_python_project", "run_checks"]

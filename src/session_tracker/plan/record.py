@@ -55,10 +55,9 @@ def append_all(path: str, events: list[Event], redact: bool = True) -> None:
         for event in events:
             event.data = redact_value(event.data)  # type: ignore[assignment]
     blob = b"".join(encode(e) for e in events)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise TrackerError(f"cannot open {path}: {exc.strerror}", "check the permissions of .sessions/") from None
+    from session_tracker.core import safepath
+
+    fd = safepath.open_append(path)
     try:
         written = os.write(fd, blob)
     except OSError as exc:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from session_tracker.core.words import plural
+
 
 def installed(result: dict[str, object]) -> str:
     """After ``agent install``."""
@@ -30,17 +32,19 @@ def imported(result: dict[str, object]) -> str:
     """After ``import``: one line per session, skips, then the counts of bad lines."""
     sessions = result.get("imported") or []
     skipped = result.get("skipped") or []
-    lines = [f"{result['agent']}: {len(sessions)} sessions imported from {result['files']} files ({result['lines']} lines)"]  # type: ignore[arg-type]
+    counts = (f"{plural(len(sessions), 'session')} imported from {plural(int(result['files']), 'file')} "  # type: ignore[arg-type,call-overload]
+              f"({plural(int(result['lines']), 'line')})")  # type: ignore[call-overload]
+    lines = [f"{result['agent']}: {counts}"]
     for item in sessions:  # type: ignore[attr-defined]
         usage = item["usage"].values()
         keys = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens")
         parts = [sum(u.get(k, 0) for u in usage) for k in keys]
         failed = f" ({item['failed_commands']} failed)" if item.get("failed_commands") else ""
-        subagents = f", {len(item['subagents'])} subagents" if item.get("subagents") else ""
+        subagents = f", {plural(len(item['subagents']), 'subagent')}" if item.get("subagents") else ""
         verb = "completed" if item.get("completed") else "←"
         lines.append(
-            f"  session {item['session']} {verb} {item['source']}: {item['files_touched']} file edits, "
-            f"{item['commands']} commands{failed}, {item['prompts']} prompts{subagents}, {sum(parts):,} tokens "
+            f"  session {item['session']} {verb} {item['source']}: {plural(item['files_touched'], 'file edit')}, "
+            f"{plural(item['commands'], 'command')}{failed}, {plural(item['prompts'], 'prompt')}{subagents}, {sum(parts):,} tokens "
             f"(input {parts[0]:,}, cache read {parts[1]:,}, cache write {parts[2]:,}, output {parts[3]:,})"
         )
     for item in skipped:  # type: ignore[attr-defined]

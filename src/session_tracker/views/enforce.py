@@ -50,7 +50,7 @@ def hooks(result: dict[str, object]) -> str:
     for hook in result["hooks"]:  # type: ignore[attr-defined]
         line = f"  {hook['hook']:<12} {hook['state']}"
         if hook.get("chained"):
-            line += f" (runs {hook['chained']} first)"
+            line += f" (runs {hook['chained']} first" + (f": {hook['chained_kind']}" if hook.get("chained_kind") else "") + ")"
         lines.append(line)
     lines += [f"note: {n}" for n in result.get("notes") or []]  # type: ignore[attr-defined]
     return "\n".join(lines)

@@ -25,10 +25,14 @@ def _delta(result: dict[str, object], name: str) -> float | None:
 def shown(result: dict[str, object]) -> str:
     """``metrics show``/``record``/``run``/``import``: one line per metric, with its delta."""
     lines: list[str] = []
+    python = result.get("python")
+    if isinstance(python, dict):
+        lines.append(f"python: {python.get('path')} ({python.get('source')})")
     for check in result.get("checks") or []:  # type: ignore[attr-defined]
         mark = {"ok": "✓", "failed": "✗", "missing": "?", "timeout": "⏱"}.get(str(check.get("status")), "·")
         message = f" — {check['message']}" if check.get("message") else ""
-        lines.append(f"{mark} {check.get('name')}: {check.get('status')} ({check.get('duration_ms')} ms){message}")
+        status = "could not run" if check.get("ran") is False else check.get("status")
+        lines.append(f"{mark} {check.get('name')}: {status} ({check.get('duration_ms')} ms){message}")
     metrics = result.get("metrics")
     if not isinstance(metrics, dict):
         lines.append("No metrics recorded yet: run `session-tracker metrics run` (or `metrics record`).")

@@ -55,7 +55,8 @@ def status(result: dict[str, object]) -> str:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    facts.add_row("Project", cell(result["project"]))
+    named = result.get("project_named", True)
+    facts.add_row("Project", cell(result["project"]) if named else "(no name yet: `session-tracker plan set --name NAME`)")
     facts.add_row("Current phase", cell(result["current_phase"]))
     facts.add_row("Current session", ", ".join(result["open_sessions"]) or "none open")  # type: ignore[arg-type]
     last = result["last_session"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from session_tracker.core.clock import format_duration
+from session_tracker.core.words import plural
 from session_tracker.views.console import to_text
 
 
 def _count(value: object, noun: str) -> str:
-    number = int(value)  # type: ignore[call-overload]
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    return plural(int(value), noun)  # type: ignore[call-overload]
 
 
 def init(result: dict[str, object]) -> str:
@@ -19,13 +19,15 @@ def init(result: dict[str, object]) -> str:
         head = str(git.get("head") or "")[:7] or "no commits yet"
         dirty = git.get("dirty")
         count = len(dirty) if isinstance(dirty, list) else 0
-        lines.append(f"   branch {git.get('branch') or '(detached)'} @ {head}; {count} files already dirty")
+        lines.append(f"   branch {git.get('branch') or '(detached)'} @ {head}; {plural(count, 'file')} already dirty")
     if result.get("notice"):
         lines.append(f"note: {result['notice']}")
     lines.append("")
     if result.get("previous_handoff"):
+        from session_tracker.views.console import markdown
+
         lines.append(f"──── Handoff from session {result['previous_session']} (read this first) ────")
-        lines.append(str(result["previous_handoff"]))
+        lines.append(markdown(str(result["previous_handoff"])))
     else:
         lines.append("No earlier handoff: this is the first session here.")
     return "\n".join(lines)
@@ -57,8 +59,10 @@ def handoff_item(result: dict[str, object]) -> str:
 
 
 def handoff(result: dict[str, object]) -> str:
-    """``handoff``: the markdown itself."""
-    return str(result["handoff"])
+    """``handoff``: rendered on a terminal; the markdown itself when piped (``> HANDOFF.md``)."""
+    from session_tracker.views.console import is_terminal, markdown
+
+    return markdown(str(result["handoff"])) if is_terminal() else str(result["handoff"])
 
 
 def summary(result: dict[str, object]) -> str:
@@ -123,7 +127,9 @@ def ended(result: dict[str, object]) -> str:
     lines = [f"✅ Session {result['session']} COMPLETE · {duration} · {files} · {commits}"]
     if result.get("notice"):
         lines.append(f"note: {result['notice']}")
-    lines += ["", str(result["handoff"]), "Documents:"]
+    from session_tracker.views.console import markdown
+
+    lines += ["", markdown(str(result["handoff"])), "", "Documents:"]
     lines += [f"  {p}" for p in result["documents"]]  # type: ignore[attr-defined]
     return "\n".join(lines)
 

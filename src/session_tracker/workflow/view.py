@@ -202,7 +202,7 @@ def check_tasks_json(value: object) -> list[str]:
             if missing:
                 problems.append(f"tasks[{n}] lacks {', '.join(missing)}")
             if task.get("status") not in (*STATUS_JSON.values(), "failed"):
-                problems.append(f"tasks[{n}].status {task.get('status')!r} is not a seed 003 status")
+                problems.append(f"tasks[{n}].status {task.get('status')!r} is not a task status (pending, in_progress, completed, blocked, failed)")
     metrics = value.get("metrics")
     if isinstance(metrics, dict):
         for key in ("totalTasks", "completed", "failed", "blocked", "timeSpent", "timeEstimated"):
@@ -236,8 +236,10 @@ def describe_tasks_json(raw: bytes) -> str:
         value = json.loads(raw)
     except ValueError as exc:
         return f"not valid JSON ({exc})"
+    except RecursionError:
+        return "JSON nested too deeply"
     problems = check_tasks_json(value)
-    return ("not seed 003's tasks.json shape: " + "; ".join(problems[:3])) if problems else "valid shape but not what the events say"
+    return ("not the lifecycle's tasks.json shape: " + "; ".join(problems[:3])) if problems else "valid shape but not what the events say"
 
 
 def agents_view(session: Session, layout: Layout) -> dict[str, list[dict[str, object]]]:

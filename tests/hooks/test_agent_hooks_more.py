@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_agent_hooks import claude, codex, events, hook, types
+from test_agent_hooks import claude, codex, events, hook, hook_log, types
 
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
@@ -45,7 +45,7 @@ def test_claude_code_failures_subagents_and_compaction(store: Path) -> None:
     assert events(store)[-1]["type"] == "checkpoint"
     assert events(store)[-1]["data"] == {"trigger": "auto", "phase": "post", "agent_session": "3f1c2b7e-claude"}
     assert "hunter2" not in (store / ".sessions/events/00001.jsonl").read_text()
-    log = store / ".sessions/local/hook.log"
+    log = hook_log()
     assert not log.exists() or "unhandled" not in log.read_text()  # every event was handled
 
 
@@ -97,7 +97,7 @@ def test_cursor_whole_session(store: Path, tmp_path: Path) -> None:
     activity = [e["data"] for e in events(store) if e["type"] == "agent.activity"]
     assert activity == [{"event": "subagent_stop", "agent_session": "c0nv-1", "subagent_type": "explore", "status": "completed"},
                         {"event": "stop", "agent_session": "c0nv-1"}]
-    assert "unhandled event 'beforeReadFile'" in (store / ".sessions/local/hook.log").read_text()
+    assert "unhandled event 'beforeReadFile'" in hook_log().read_text()
     code, out, _ = hook("cursor", cursor("sessionEnd", store, session_id="c0nv-1", reason="completed", duration_ms=60000), tmp_path)
     assert (code, out.strip()) == (0, "{}")
     assert types(store)[-1] == "session.ended" and {e["actor"] for e in events(store)} == {"cursor"}

@@ -300,7 +300,7 @@ def test_imported_sessions_render_like_recorded_ones(repo: Path, cli: Cli) -> No
     write_project(repo, {f"{SID}.jsonl": main_transcript(repo), f"{SID}/subagents/agent-a1b2c3.jsonl": nested_subagent(repo)})
     done = cli("import", "claude-code")
     assert done.code == 0, done
-    assert ("session 00001 ← 5e55-0001.jsonl: 1 file edits, 4 commands (2 failed), 3 prompts, 1 subagents, 12,153 tokens "
+    assert ("session 00001 ← 5e55-0001.jsonl: 1 file edit, 4 commands (2 failed), 3 prompts, 1 subagent, 12,153 tokens "
             "(input 583, cache read 8,500, cache write 2,400, output 670)") in done.out
     handoff = (repo / "archive/sessions/SESSION-00001-HANDOFF.md").read_text()
     assert "**Branch** | `feature/login`" in handoff and "no git repository" not in handoff
@@ -335,7 +335,7 @@ def test_map_cwd_through_the_cli(repo: Path, cli: Cli) -> None:
     skipped = cli("import", "claude-code", str(folder))
     assert skipped.code == 0 and "skipped win-2.jsonl: from another repository (E:\\Users\\bob\\proj); if it is this repository at another path, give --map-cwd 'E:\\Users\\bob\\proj'" in skipped.out
     done = cli("import", "claude-code", str(folder), "--map-cwd", "E:\\Users\\bob\\proj")
-    assert done.code == 0 and "session 00001 ← win-2.jsonl: 1 file edits" in done.out, done
+    assert done.code == 0 and "session 00001 ← win-2.jsonl: 1 file edit, 0 commands, 1 prompt" in done.out, done
     assert [e["data"]["path"] for e in events(repo, "00001") if e["type"] == "file.touched"] == ["src/c.py"]
 
 

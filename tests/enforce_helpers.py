@@ -8,8 +8,10 @@ import subprocess
 from pathlib import Path
 
 from conftest import GIT_ENV
+from helpers import event_path
+from session_tracker.enforce import HOOK_NAMES
 
-HOOKS = ("pre-commit", "commit-msg", "post-commit")
+HOOKS = HOOK_NAMES  # every hook `hooks install` writes
 
 
 def git_run(cwd: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -35,7 +37,7 @@ def change(cwd: Path, name: str = "app.py", text: str = "x = 1\n") -> None:
 
 def events(cwd: Path, session: str = "00001") -> list[dict[str, object]]:
     """Every event of a session file, decoded."""
-    lines = (cwd / ".sessions" / "events" / f"{session}.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = event_path(cwd, session).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
@@ -46,3 +48,13 @@ def message(cwd: Path, rev: str = "HEAD") -> str:
 
 def head(cwd: Path) -> str:
     return git_run(cwd, "rev-parse", "HEAD").stdout.strip()
+
+
+def stage_all(cwd: Path) -> None:
+    """``git add -A`` after publishing the open session's journal to its events file, as the
+    pre-commit hook does before it checks (core/journal.py): what a commit would carry."""
+    from session_tracker.core.paths import Layout
+    from session_tracker.hooks.git import publish_open
+
+    publish_open(Layout(str(cwd)), None)
+    git_run(cwd, "add", "-A")

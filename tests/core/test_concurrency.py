@@ -23,6 +23,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from conftest import GIT_ENV, git
+from helpers import event_path, events_file
 from session_tracker.commands.init import init
 from session_tracker.commands.log import log
 from session_tracker.core import store
@@ -84,7 +85,7 @@ def test_eight_processes_logging_into_one_session_lose_nothing(repo: Path, ctx: 
     assert failures == {}, failures
     assert [w.exitcode for w in workers] == [0] * PROCESSES
 
-    path = Path(ctx.layout.session_file(SESSION))
+    path = event_path(repo, SESSION)  # the open session's journal (core/journal.py)
     raw = path.read_bytes()
     assert raw.endswith(b"\n")
     lines = raw.split(b"\n")[:-1]
@@ -170,9 +171,8 @@ def _numbers(results: list[subprocess.CompletedProcess[str]]) -> list[str]:
 
 
 def _one_start_each(root: Path, numbers: list[str]) -> None:
-    layout = Layout(str(root))
     for number in numbers:
-        events, problems = store.read(layout.session_file(number))
+        events, problems = store.read(str(events_file(root, number)))
         assert problems == []
         assert [e.type for e in events] == ["session.started"], number
         assert events[0].session == number and events[0].data["number"] == number
@@ -187,11 +187,11 @@ def test_simultaneous_inits_get_distinct_consecutive_numbers(repo: Path, tmp_pat
     assert sorted(numbers) == [f"{n:05d}" for n in range(1, SIMULTANEOUS + 1)]
     sids = [json.loads(r.stdout)["sid"] for r in results]
     assert len(set(sids)) == SIMULTANEOUS
-    files = sorted(p.name for p in (repo / ".sessions/events").iterdir())
-    assert files == [f"{n:05d}.jsonl" for n in range(1, SIMULTANEOUS + 1)]
+    files = sorted(p.name[:5] for p in (repo / ".sessions/events").iterdir())
+    assert files == [f"{n:05d}" for n in range(1, SIMULTANEOUS + 1)]
     _one_start_each(repo, numbers)
     # every one of them is open in this worktree
-    assert sorted(p.name for p in (repo / ".sessions/local/open").iterdir()) == sorted(numbers)
+    assert sorted(p.name[:5] for p in (repo / ".sessions/local/open").iterdir()) == sorted(numbers)
 
 
 def test_numbers_stay_unique_across_worktrees(repo: Path, tmp_path: Path) -> None:
@@ -208,8 +208,8 @@ def test_numbers_stay_unique_across_worktrees(repo: Path, tmp_path: Path) -> Non
     second_number = init_in(second)
     assert (first_number, second_number) == ("00001", "00002")
     # each worktree is its own checkout with its own .sessions/
-    assert sorted(p.name for p in (repo / ".sessions/events").iterdir()) == ["00001.jsonl"]
-    assert sorted(p.name for p in (second / ".sessions/events").iterdir()) == ["00002.jsonl"]
+    assert [p.name[:6] for p in (repo / ".sessions/events").iterdir()] == ["00001-"]
+    assert [p.name[:6] for p in (second / ".sessions/events").iterdir()] == ["00002-"]
     _one_start_each(repo, [first_number])
     _one_start_each(second, [second_number])
 
@@ -231,4 +231,4 @@ def test_an_explicit_number_taken_in_another_worktree_is_refused(repo: Path) -> 
     other = subprocess.run(run, cwd=second, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert other.returncode == 1
     assert f"session {explicit} already exists" in other.stderr
-    assert not (second / ".sessions/events" / f"{explicit}.jsonl").exists()
+    assert not list((second / ".sessions/events").glob(f"{explicit}-*.jsonl"))

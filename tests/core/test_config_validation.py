@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, snapshot
+from helpers import event_path
 
 
 def _clean_error(result, *fragments: str) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +66,7 @@ def test_malformed_config_is_one_line_error_naming_file_and_key(started: Path, c
 
 
 def test_the_event_log_survives_a_document_path_pointing_at_it(started: Path, cli: Cli) -> None:
-    events = started / ".sessions/events/00001.jsonl"
+    events = event_path(started, "00001")
     before = events.read_bytes()
     (started / ".sessions/config.toml").write_text('[documents]\nlog = ".sessions/events/{session}.jsonl"\n')
     for args in (("log", "x"), ("render",), ("end",)):

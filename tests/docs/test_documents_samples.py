@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import Ids
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "documents.md"
 REGEN_ENV = "SESSION_TRACKER_REGEN_DOCS"
@@ -27,13 +29,19 @@ SAMPLE = re.compile(r"(<!-- sample: (?P<path>\S+) -->\n)(?P<fence>`{3,})(?P<lang
                     r"(?P<body>(?:(?!<!-- /?sample).)*?)\n?(?P=fence)\n<!-- /sample -->", re.DOTALL)
 
 # The clock is the only input that differs between runs (TZ is UTC, git dates are fixed); commit
-# ids differ because the commits carry the event files, whose ids and times are new each run.
+# ids differ because the commits carry the event files, whose ids and times are new each run, and
+# so do the ids of next steps recorded in a session (taken from their event's id).
 _VOLATILE = [
     (re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?"), "<DATE>"),
     (re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}\b"), "<DATE>"),
     (re.compile(r"\b\d{2}:\d{2}(?::\d{2})?\b"), "<TIME>"),
     (re.compile(r"~?\b(?:\d+h \d{2}m|\d+m|\d+s)\b"), "<DURATION>"),
     (re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,40}\b"), "<COMMIT>"),
+    # ids of next steps recorded in a session come from the recording event's (random) id
+    (re.compile(r"\bs-[0-9a-z]{6}(?:\.\d+)?\b"), "<STEP>"),
+    # Item ids are random (core/ids.py: task-7kq2mz, b-4r5wzg); older samples show task-1, 00001-1.
+    (re.compile(r"\b(task|q|n|i)-[0-9a-hjkmnp-tv-z]{1,6}\b"), r"<\1-ID>"),
+    (re.compile(r"\b(?:b-[0-9a-hjkmnp-tv-z]{6}|\d{5}-\d{1,3})\b"), "<b-ID>"),
 ]
 
 
@@ -61,11 +69,12 @@ class Project:
                          "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
                          "SESSION_TRACKER_ACTOR": "ada"})
         self.commits = 0
+        self.ids = Ids(blockers=["00001-1"])  # the script names the random ids as it reads them
 
     def st(self, *args: str) -> str:
-        proc = subprocess.run([*cli_prefix(), *args], cwd=self.root, env=self.env, capture_output=True, text=True, timeout=120, check=False)
+        proc = subprocess.run([*cli_prefix(), *self.ids.args(args)], cwd=self.root, env=self.env, capture_output=True, text=True, timeout=120, check=False)
         assert proc.returncode == 0, (args, proc.stdout, proc.stderr)
-        return proc.stdout.strip()
+        return self.ids.norm(self.ids.learn(proc.stdout.strip()))
 
     def git(self, *args: str) -> str:
         # Fixed dates, so every commit id is the same in every run.
@@ -109,7 +118,7 @@ def run_script(root: Path, home: Path) -> Project:
     p.st("question", "Float or Decimal results?")
 
     # Session 00001: the skeleton.
-    p.st("init", "--objective", "Project skeleton", "--complexity", "Small")
+    p.st("init", "--objective", "Project skeleton", "--complexity", "Small", "--preset", "all")
     p.st("log", "Read calc.py and its tests", "--category", "planning")
     p.st("decision", "--message", "Keep the calculator one module", "--rationale", "Four functions do not need a package",
          "--alternative", "A calculator/ package")

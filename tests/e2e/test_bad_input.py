@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, snapshot
-from helpers import assert_clean_error
+from helpers import assert_clean_error, event_path
 
 
 @pytest.fixture
@@ -88,21 +88,22 @@ def test_tables_stay_valid_with_hostile_text(open_session: Path, cli: Cli) -> No
 
 
 def test_corrupt_line_is_reported_and_reading_goes_on(open_session: Path, cli: Cli) -> None:
-    events = open_session / ".sessions/events/00003.jsonl"
+    events = event_path(open_session, "00003")  # the open session's journal: where its lines are read from
     with events.open("ab") as handle:
         handle.write(b"{not json\n")
     assert cli("log", "after the corruption").code == 0
     listed = json.loads(cli("list", "--json").out)
-    assert listed["problems"] == [".sessions/events/00003.jsonl:3: not valid JSON (Expecting property name enclosed in double quotes)"]
+    where = f"{events.relative_to(open_session).as_posix()}:3"
+    assert listed["problems"] == [f"{where}: not valid JSON (Expecting property name enclosed in double quotes)"]
     doctor = cli("doctor")
     assert doctor.code == 1
-    assert ".sessions/events/00003.jsonl:3" in doctor.out
+    assert where in doctor.out
     shown = json.loads(cli("show", "00003", "--json").out)
     assert [t["data"]["message"] for t in shown["timeline"]] == ["first entry", "after the corruption"]
 
 
 def test_newer_schema_version_is_refused_with_upgrade_hint(open_session: Path, cli: Cli) -> None:
-    events = open_session / ".sessions/events/00003.jsonl"
+    events = event_path(open_session, "00003")
     line = json.loads(events.read_text().splitlines()[-1])
     line.update(v=2, id="01ZZZZZZZZZZZZZZZZZZZZZZZZ")
     with events.open("a") as handle:
@@ -131,7 +132,9 @@ def test_secrets_never_reach_disk(open_session: Path, cli: Cli) -> None:
     token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
     assert cli("log", f"deployed with {key} and {token}").code == 0
     assert cli("decision", "-m", "use postgres://app:hunter2pass@db:5432/x", "-r", "ok").code == 0
-    on_disk = b"".join(snapshot(open_session).values())
+    # everything on disk, the open session's journal in .sessions/local/ included
+    on_disk = b"".join(p.read_bytes() for p in sorted(open_session.rglob("*"))
+                       if p.is_file() and ".git" not in p.relative_to(open_session).parts)
     for secret in (key, token, "hunter2pass"):
         assert secret.encode() not in on_disk
     assert b"[REDACTED:aws-access-key]" in on_disk and b"[REDACTED:github-token]" in on_disk

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli
+from helpers import event_path
 from session_tracker.entry import parse_fast
 
 CASES = [
@@ -29,7 +30,7 @@ def test_fast_and_click_paths_record_the_same_event(repo: Path, cli: Cli, args: 
     slow = cli("--debug", "log", *args)  # a global option first: click parses it
     assert fast.code == slow.code == 0, (fast, slow)
     assert fast.out == slow.out
-    lines = (repo / ".sessions/events/00001.jsonl").read_text().splitlines()
+    lines = event_path(repo, "00001").read_text().splitlines()
     a, b = (json.loads(line) for line in lines[-2:])
     assert a["type"] == b["type"] == "note"
     assert a["data"] == b["data"]
@@ -84,7 +85,7 @@ def test_end_takes_the_fast_path_and_matches_click(repo: Path, cli: Cli, args: l
         (repo / "a.txt").write_text("a\n")
         done = cli(*prefix, "end", *args)
         assert done.code == 0, done
-        event = json.loads((repo / ".sessions/events/00001.jsonl").read_text().splitlines()[-1])
+        event = json.loads(event_path(repo, "00001").read_text().splitlines()[-1])
         results.append((event["type"], event["data"]["next"], [f["path"] for f in event["data"]["git"]["files"]]))
         shutil.rmtree(repo / ".sessions")
         shutil.rmtree(repo / "archive")

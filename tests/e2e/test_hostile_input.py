@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, run_cli
+from helpers import event_path
 
 COMMANDS = [("list",), ("show", "00001"), ("status",), ("render",), ("doctor",), ("log", "more"),
             ("decision", "-m", "d", "-r", "r"), ("blocker", "stuck"), ("handoff", "00001"), ("end",)]
@@ -24,12 +25,12 @@ def started(repo: Path, cli: Cli) -> Path:
 
 
 def _append(repo: Path, line: bytes) -> None:
-    with open(repo / ".sessions/events/00001.jsonl", "ab") as handle:
+    with open(event_path(repo, "00001"), "ab") as handle:
         handle.write(line + b"\n")
 
 
 def _event(repo: Path, **changes: object) -> bytes:
-    first = json.loads((repo / ".sessions/events/00001.jsonl").read_text().splitlines()[-1])
+    first = json.loads((event_path(repo, "00001")).read_text().splitlines()[-1])
     first.update(id="01JZZZZZZZZZZZZZZZZZZZZZZZ", type="note")
     data = changes.pop("data", None)
     first.update(changes)
@@ -42,13 +43,13 @@ def _event(repo: Path, **changes: object) -> bytes:
                                  {"data": {"at": "2026-13-45T99:00:00+00:00"}}])
 def test_a_wrong_typed_event_is_skipped_and_named(started: Path, bad: dict[str, object]) -> None:
     _append(started, _event(started, **bad))
-    line = len((started / ".sessions/events/00001.jsonl").read_text().splitlines())
+    line = len((event_path(started, "00001")).read_text().splitlines())
     for args in COMMANDS:
         result = run_cli(started, *args)
         assert result.code != 3 and "Traceback" not in result.err and "internal error" not in result.err, (args, result)
     doctor = json.loads(run_cli(started, "doctor", "--json").out)
     wheres = [f["where"] for f in doctor["findings"] if f["check"] == "bad-line"]
-    assert f".sessions/events/00001.jsonl:{line}" in wheres
+    assert f"{event_path(started, '00001').relative_to(started).as_posix()}:{line}" in wheres
 
 
 def test_a_line_nested_100k_deep_crashes_nothing(started: Path) -> None:
@@ -57,7 +58,7 @@ def test_a_line_nested_100k_deep_crashes_nothing(started: Path) -> None:
         result = run_cli(started, *args)
         assert result.code != 3 and "Traceback" not in result.err, (args, result)
     doctor = json.loads(run_cli(started, "doctor", "--json").out)
-    assert any(f["where"] == ".sessions/events/00001.jsonl:3" for f in doctor["findings"])
+    assert any(f["where"] == f"{event_path(started, '00001').relative_to(started).as_posix()}:3" for f in doctor["findings"])
 
 
 def test_data_nested_deeper_than_the_limit_is_a_bad_line(started: Path) -> None:
@@ -95,10 +96,10 @@ def test_a_report_past_the_size_limit_is_refused(started: Path, cli: Cli) -> Non
 
 
 def test_resolving_an_empty_blocker_id_opens_nothing(started: Path, cli: Cli) -> None:
-    before = (started / ".sessions/events/00001.jsonl").read_bytes()
+    before = (event_path(started, "00001")).read_bytes()
     result = cli("blocker", "--resolve", "", "-m", "X")
     assert result.code == 1 and "unknown blocker" in result.err, result
-    assert (started / ".sessions/events/00001.jsonl").read_bytes() == before
+    assert (event_path(started, "00001")).read_bytes() == before
 
 
 def test_invisible_characters_are_shown_escaped_in_documents(started: Path, cli: Cli) -> None:

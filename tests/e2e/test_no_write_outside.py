@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GIT_ENV, Cli, run_cli
+from helpers import event_path
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -82,6 +83,8 @@ def test_a_symlinked_store_directory_is_refused(repo: Path, outside: Path, link:
 def test_a_symlinked_document_directory_is_refused_and_the_event_kept(repo: Path, cli: Cli, outside: Path, link: str) -> None:
     """The event is recorded (exit 0), the documents behind the link are not written: a
     warning names the link; outside stays untouched."""
+    (repo / ".sessions").mkdir()
+    (repo / ".sessions/config.toml").write_text('[documents]\npreset = "all"\n')  # .claude/ too
     assert cli("init").code == 0
     for path in sorted((repo / link).rglob("*"), reverse=True) if (repo / link).exists() else []:
         path.unlink() if path.is_file() else path.rmdir()
@@ -96,7 +99,7 @@ def test_a_symlinked_document_directory_is_refused_and_the_event_kept(repo: Path
     assert "warning: recorded, but the documents were not updated" in decided.err
     assert f"{link} is a symbolic link" in decided.err
     assert "Traceback" not in logged.err + decided.err
-    events = (repo / ".sessions/events/00001.jsonl").read_text()
+    events = event_path(repo, "00001").read_text()
     assert "work through a link" in events and "keep going" in events
     assert _tree(outside) == before
 
@@ -137,4 +140,4 @@ def test_render_lock_timeout_after_the_event_is_a_warning(repo: Path, cli: Cli) 
         os.close(fd)
     assert result.code == 0, result
     assert "warning: recorded" in result.err and "delete the lock" not in result.err
-    assert "while rendering elsewhere" in (repo / ".sessions/events/00001.jsonl").read_text()
+    assert "while rendering elsewhere" in event_path(repo, "00001").read_text()

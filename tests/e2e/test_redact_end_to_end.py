@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from conftest import GIT_ENV, Cli, snapshot
+from helpers import event_path
 from secret_corpus import CORPUS, p, random_parts, rnd
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
@@ -58,7 +59,7 @@ def test_hook_paths_and_long_commands_are_redacted_before_they_are_cut(repo: Pat
     token = p("ghp", "_", rnd(36))
     command = "echo " + "x" * (4000 - 5 - 10) + " " + token
     _hook(_claude("PostToolUse", repo, tool_name="Bash", tool_input={"command": command}, tool_response={}), repo)
-    events = (repo / ".sessions/events/00001.jsonl").read_text()
+    events = event_path(repo, "00001").read_text()
     assert "[REDACTED:url-password]" in events
     assert password not in events
     for cut in range(8, len(token)):
@@ -71,7 +72,7 @@ def test_user_patterns_from_config(repo: Path, cli: Cli) -> None:
     assert cli("init").code == 0
     (repo / ".sessions/config.toml").write_text('[redact]\npatterns = ["ACME-[0-9]{8}"]\n')
     assert cli("log", "licence ACME-12345678 installed").code == 0
-    events = (repo / ".sessions/events/00001.jsonl").read_text()
+    events = event_path(repo, "00001").read_text()
     assert "ACME-12345678" not in events and "licence [REDACTED:custom] installed" in events
 
 
@@ -98,7 +99,7 @@ def test_doctor_secrets_names_event_and_document_lines(repo: Path, cli: Cli) -> 
     assert result.code == 1
     findings = [f for f in json.loads(result.out)["findings"] if f["check"] == "secret"]
     wheres = {f["where"] for f in findings}
-    assert ".sessions/events/00001.jsonl:2" in wheres
+    assert f"{event_path(repo, '00001').relative_to(repo).as_posix()}:2" in wheres
     assert any(w.startswith("archive/sessions/SESSION-00001-LOG.md:") for w in wheres)
     assert all("github-token" in f["message"] and "rotate" in f["message"] for f in findings)
     assert token not in result.out

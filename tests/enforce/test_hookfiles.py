@@ -17,7 +17,7 @@ from conftest import Cli, run_cli
 from enforce_helpers import HOOKS, change, commit, events, git_run, message
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
-from session_tracker.enforce import hookfiles
+from session_tracker.enforce import HOOK_NAMES, hookfiles
 from session_tracker.errors import TrackerError
 
 FOREIGN = "#!/bin/sh\n# the team's own pre-commit\necho \"foreign ran: $*\" >> \"$(git rev-parse --git-dir)/foreign.log\"\nexit ${FOREIGN_EXIT:-0}\n"
@@ -56,11 +56,11 @@ def test_install_writes_three_marked_scripts_and_is_idempotent(repo: Path, cli: 
         assert sys.executable in text  # the interpreter that installed it
         contents[hook] = text
     again = json.loads(cli("hooks", "install", "--json").out)
-    assert [h["state"] for h in again["hooks"]] == ["unchanged"] * 3
+    assert [h["state"] for h in again["hooks"]] == ["unchanged"] * len(HOOK_NAMES)
     assert {h: (hooks_dir(repo) / h).read_text() for h in HOOKS} == contents
     assert not [p.name for p in hooks_dir(repo).iterdir() if "before-session-tracker" in p.name]
     status = json.loads(cli("hooks", "status", "--json").out)
-    assert [h["state"] for h in status["hooks"]] == ["installed"] * 3
+    assert [h["state"] for h in status["hooks"]] == ["installed"] * len(HOOK_NAMES)
 
 
 def test_a_foreign_hook_still_runs_after_install_and_is_restored_exactly(repo: Path, cli: Cli) -> None:
@@ -84,7 +84,7 @@ def test_a_foreign_hook_still_runs_after_install_and_is_restored_exactly(repo: P
 
     result = json.loads(cli("hooks", "uninstall", "--json").out)
     assert [(h["hook"], h["state"]) for h in result["hooks"]] == [
-        ("pre-commit", "restored"), ("commit-msg", "removed"), ("post-commit", "removed")]
+        ("pre-commit", "restored"), *((h, "removed") for h in HOOK_NAMES[1:])]
     assert (original.read_bytes(), stat.S_IMODE(original.stat().st_mode)) == before
     assert sorted(p.name for p in hooks_dir(repo).iterdir() if not p.name.endswith(".sample")) == ["pre-commit"]
 
@@ -168,7 +168,7 @@ def test_linked_worktrees_share_the_hooks_and_keep_their_own_sessions(repo: Path
 def test_uninstall_without_install_changes_nothing(repo: Path, cli: Cli) -> None:
     write_hook(hooks_dir(repo) / "pre-commit", FOREIGN)
     result = json.loads(cli("hooks", "uninstall", "--json").out)
-    assert [h["state"] for h in result["hooks"]] == ["not session-tracker's: left alone", "not installed", "not installed"]
+    assert [h["state"] for h in result["hooks"]] == ["not session-tracker's: left alone"] + ["not installed"] * (len(HOOK_NAMES) - 1)
     assert (hooks_dir(repo) / "pre-commit").read_text() == FOREIGN
 
 

@@ -19,6 +19,7 @@ pytest.importorskip("mcp")
 
 from mcp.client.stdio import StdioServerParameters
 
+from helpers import event_path
 from mcp import Client
 from session_tracker.mcp.server import build
 
@@ -34,7 +35,7 @@ def with_client(root: Path, body: Callable[[Client], Awaitable[None]]) -> None:
 
 
 def events(root: Path, name: str = "00001") -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (root / f".sessions/events/{name}.jsonl").read_text().splitlines()]
+    return [json.loads(line) for line in event_path(root, name).read_text().splitlines()]
 
 
 def text(result: Any) -> str:
@@ -69,12 +70,13 @@ def test_every_tool_writes_through_the_core(repo: Path, cli: Cli) -> None:
         await ok("log", {"message": "Parsed the config", "category": "implementation"})
         await ok("decision", {"message": "Use TOML", "rationale": "stdlib parser", "alternatives": ["YAML"]})
         opened = await ok("blocker", {"action": "open", "message": "Need API key"})
-        assert opened["blocker"] == "00001-1"
-        await ok("blocker", {"action": "resolve", "blocker_id": "00001-1", "message": "Got it from ops"})
+        assert str(opened["blocker"]).startswith("b-")
+        await ok("blocker", {"action": "resolve", "blocker_id": opened["blocker"], "message": "Got it from ops"})
         await ok("task_update", {"task": "Config loader", "status": "in_progress", "note": "TOML only"})
         await ok("handoff", {"item": "Add YAML support"})
         status = await ok("session_status", {})
         assert status["blockers_open"] == [] and status["entries_total"] == 1
+        assert [(s["message"], s["source"]) for s in status["next_open"]] == [("Add YAML support", "handoff")]  # the one list
         ended = await ok("end", {"next_steps": ["Ship it"]})
         assert ended["status"] == "COMPLETE"
         shown = await ok("handoff", {})

@@ -11,6 +11,7 @@ import pytest
 from defusedxml import ElementTree
 
 from conftest import run_cli, snapshot
+from helpers import event_path
 from session_tracker.commands import gate as gate_cmd
 from session_tracker.commands import metrics
 from session_tracker.commands.end import end
@@ -34,7 +35,7 @@ def _config(repo: Path, text: str) -> None:
 
 
 def _events(repo: Path, name: str = "00001") -> list[dict[str, object]]:
-    lines = (repo / ".sessions" / "events" / f"{name}.jsonl").read_text().splitlines()
+    lines = event_path(repo, name).read_text().splitlines()
     return [json.loads(line) for line in lines]
 
 
@@ -175,7 +176,7 @@ def test_gates_fail_and_pass_as_configured(repo: Path) -> None:
     assert result["failing"] == ["tests_pass", "coverage_min", "coverage_max_drop", "lint_not_increasing"]
     cli = run_cli(repo, "gate")
     assert cli.code == 1
-    assert "✗ coverage_max_drop: coverage 86% → 79.5% (-6.5 points; may drop 1)" in cli.out
+    assert "✗ coverage_max_drop: coverage 86.0% → 79.5% (-6.5 points; may drop 1)" in cli.out
     assert "✗ lint_not_increasing: lint errors 2 → 3" in cli.out and "✓ types_not_increasing" in cli.out
     metrics.record_manual(ctx, tests_failed=0, tests_passed=10, coverage_percent=85.5, lint_errors=2)
     assert gate_cmd.gate(ctx)["ok"] is True

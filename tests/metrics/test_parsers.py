@@ -61,7 +61,7 @@ COVERAGE_JSON = """{"meta": {"version": "7.6.0", "branch_coverage": true}, "file
 
 def test_coverage_json() -> None:
     report = parse("coverage-json", "coverage.json", COVERAGE_JSON.encode())
-    assert report.numbers == {"coverage_percent": 71.67, "branch_percent": 65.0}
+    assert report.numbers == {"coverage_percent": 71.67, "branch_percent": 65.0, "coverage_kind": "combined"}
     assert report.sources == ["pkg/a.py"]
 
 
@@ -80,13 +80,13 @@ COBERTURA = b"""<?xml version="1.0" ?>
 
 def test_cobertura() -> None:
     report = parse("cobertura", "coverage.xml", COBERTURA)
-    assert report.numbers == {"coverage_percent": 84.12, "branch_percent": 50.0}
+    assert report.numbers == {"coverage_percent": 84.12, "branch_percent": 50.0, "coverage_kind": "line"}
     assert report.sources == ["pkg/a.py"] and report.source_roots == ["/abs/src"]
 
 
 def test_cobertura_without_branches_and_missing_rate() -> None:
     no_branches = b'<coverage line-rate="0.5" branch-rate="0" branches-valid="0"></coverage>'
-    assert parse("cobertura", "c.xml", no_branches).numbers == {"coverage_percent": 50.0, "branch_percent": None}
+    assert parse("cobertura", "c.xml", no_branches).numbers == {"coverage_percent": 50.0, "branch_percent": None, "coverage_kind": "line"}
     with pytest.raises(ReportError, match="attribute missing"):
         parse("cobertura", "c.xml", b"<coverage></coverage>")
 
@@ -109,7 +109,7 @@ end_of_record
 
 def test_lcov_sums_records_and_counts_da_without_lf() -> None:
     report = parse("lcov", "lcov.info", LCOV.encode())
-    assert report.numbers == {"coverage_percent": round(100 * 4 / 6, 2), "branch_percent": 25.0}
+    assert report.numbers == {"coverage_percent": round(100 * 4 / 6, 2), "branch_percent": 25.0, "coverage_kind": "line"}
     assert report.sources == ["src/a.js", "src/b.js"]
 
 
@@ -124,7 +124,7 @@ def test_lcov_truncated_and_malformed() -> None:
 
 def test_gocover() -> None:
     text = "mode: set\nex.com/m/a.go:3.10,5.2 2 1\nex.com/m/a.go:6.10,8.2 3 0\nex.com/m/a.go:3.10,5.2 2 0\n"
-    assert parse("gocover", "cover.out", text.encode()).numbers == {"coverage_percent": 40.0}
+    assert parse("gocover", "cover.out", text.encode()).numbers == {"coverage_percent": 40.0, "coverage_kind": "statement"}
     with pytest.raises(ReportError, match="line 2"):
         parse("gocover", "cover.out", b"mode: set\ngarbage\n")
     with pytest.raises(ReportError, match="mode"):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import git, run_cli, snapshot
+from helpers import event_path
 from session_tracker.commands.init import init
 from session_tracker.commands.metrics import run
 from session_tracker.core.context import Context
@@ -105,7 +106,7 @@ def test_zero_config_run_matches_the_tools_own_output(project: Path, tmp_path: P
     assert statuses == {"pytest": "failed", "ruff": "failed", "mypy": "failed"}
 
     # One event of the session, with the checks, and nothing left behind in the project.
-    events = [json.loads(line) for line in (project / ".sessions" / "events" / "00001.jsonl").read_text().splitlines()]
+    events = [json.loads(line) for line in event_path(project, "00001").read_text().splitlines()]
     recorded = [e for e in events if e["type"] == "metrics.recorded"]
     assert len(recorded) == 1 and recorded[0]["data"]["source"] == "run"
     assert recorded[0]["data"]["checks"][0]["report"] == "junit+coverage-json"

@@ -4,6 +4,7 @@ files), exit 1, and nothing written — ``plan import`` applies all or nothing."
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,12 @@ def planned(repo: Path, cli: Cli) -> Path:
         ("component", "add", "API"),
         ("milestone", "add", "Beta", "--target", "2026-07-01"),
         ("task", "add", "First"),
-        ("task", "add", "Second", "--depends-on", "task-1"),
     ):
         result = cli(*args)
         assert result.code == 0, result
+    first = result.out.strip().split()[-1]
+    (repo / ".first-task").write_text(first)  # the id the parametrized cases call task-1
+    assert cli("task", "add", "Second", "--depends-on", first).code == 0
     return repo
 
 
@@ -46,7 +49,7 @@ def planned(repo: Path, cli: Cli) -> Path:
         (("task", "done", "task-9"), "unknown task 'task-9'"),
         (("task", "block", "task-1"), "needs a reason"),
         (("question", "--answer", "q-7", "-m", "yes"), "unknown question"),
-        (("next", "--done", "n-4"), "unknown next step"),
+        (("next", "--done", "n-4"), "no open next step"),
         (("issue", "--fix", "i-3", "-m", "x"), "unknown issue"),
         (("plan", "set", "--complexity", "Enormous"), "unknown complexity"),
         (("init", "--complexity", "Enormous"), "unknown complexity"),
@@ -54,6 +57,8 @@ def planned(repo: Path, cli: Cli) -> Path:
     ],
 )
 def test_refused_without_writing(planned: Path, cli: Cli, args: tuple[str, ...], fragment: str) -> None:
+    first = (planned / ".first-task").read_text()
+    args = tuple(first if a == "task-1" else a for a in args)  # ids are random (core/ids.py)
     before = snapshot(planned)
     assert_clean_error(cli(*args), fragment)
     assert snapshot(planned) == before
@@ -145,10 +150,10 @@ message = "Slow tests"
     assert [(t["id"], t["dependsOn"]) for t in tasks] == [("task-1", []), ("task-2", ["task-1"])]
     assert cli("plan", "export").code == 0
     exported = (repo / ".sessions/plan.toml").read_text()
-    assert 'name = "Demo"' in exported and 'sessions = "4-6"' in exported and 'id = "q-1"' in exported
-    log = (repo / ".sessions/project.jsonl").read_bytes()
+    assert 'name = "Demo"' in exported and 'sessions = "4-6"' in exported and re.search(r'id = "q-[0-9a-z]{6}"', exported)
+    log = _plan_log(repo)
     assert json.loads(cli("plan", "import", "--json").out)["events"] == 0
-    assert (repo / ".sessions/project.jsonl").read_bytes() == log
+    assert _plan_log(repo) == log
     # an edit to the exported file becomes exactly the events it implies
     (repo / ".sessions/plan.toml").write_text(exported.replace("progress = 40", "progress = 90"))
     changed = json.loads(cli("plan", "import", "--json").out)
@@ -182,16 +187,23 @@ def test_plan_commands_record_against_the_open_session(repo: Path, cli: Cli) -> 
     assert cli("task", "add", "Before").code == 0
     assert cli("init").code == 0
     assert cli("task", "add", "During").code == 0
-    events = [json.loads(line) for line in (repo / ".sessions/project.jsonl").read_text().splitlines()]
+    events = [json.loads(line) for line in _plan_log(repo).decode().splitlines()]
     assert [(e["session"], e["sid"] == "project") for e in events] == [("project", True), ("00001", False)]
 
 
 def test_a_corrupt_plan_line_is_reported_by_doctor_and_skipped(repo: Path, cli: Cli) -> None:
-    assert cli("task", "add", "First").code == 0
-    with (repo / ".sessions/project.jsonl").open("ab") as handle:
+    first = cli("task", "add", "First").out.strip().split()[-1]
+    (journal,) = (repo / ".sessions/local/journal").glob("project-*.jsonl")  # where this clone's plan events wait
+    with journal.open("ab") as handle:
         handle.write(b"{torn\n")
-    assert cli("task", "add", "Second").code == 0
-    assert [t["id"] for t in json.loads(cli("task", "list", "--json").out)["tasks"]] == ["task-1", "task-2"]
+    second = cli("task", "add", "Second").out.strip().split()[-1]
+    assert [t["id"] for t in json.loads(cli("task", "list", "--json").out)["tasks"]] == [first, second]
     doctor = cli("doctor", "--json")
     assert doctor.code == 1
-    assert ".sessions/project.jsonl:2" in [f["where"] for f in json.loads(doctor.out)["findings"]]
+    assert f"{journal.relative_to(repo).as_posix()}:2" in [f["where"] for f in json.loads(doctor.out)["findings"]]
+
+
+def _plan_log(repo: Path) -> bytes:
+    """Every project event line of this clone (its files and their journals, issue 11)."""
+    paths = sorted((repo / ".sessions/events").glob("project-*.jsonl")) + sorted((repo / ".sessions/local/journal").glob("project-*.jsonl"))
+    return b"".join(p.read_bytes() for p in paths)

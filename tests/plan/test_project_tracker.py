@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from conftest import Cli, git, run_cli
-from helpers import headings, tables
+from helpers import Ids, headings, tables
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import record, resolve
@@ -33,10 +33,13 @@ def metrics(repo: Path, passed: int, total: int, coverage: float, lint: int, typ
     record(ctx, resolve(ctx), "metrics.recorded", data)
 
 
-def build_project(repo: Path) -> None:
-    """The scripted project (docs/documents.md has its own, in tests/docs/test_documents_samples.py)."""
+def build_project(repo: Path) -> Ids:
+    """The scripted project (also used to render the README's examples). Returns the ids it
+    made, by the names the script gives them (task-1 …, 00001-1 for the first blocker)."""
+    ids = Ids(blockers=["00001-1", "00007-1"])
     def m(*a: str) -> str:
-        return must(repo, *a)
+        return ids.learn(must(repo, *ids.args(a)))
+
     m("plan", "set", "--name", "INTEGRA Web")
     m("phase", "add", P0, "--sessions", "1-3")
     m("phase", "add", P1, "--sessions", "4-6")
@@ -46,12 +49,12 @@ def build_project(repo: Path) -> None:
     m("component", "add", "Database Schema", "--owner", "Team Member A")
     m("component", "add", "API Endpoints", "--owner", "Team Member B")
     m("component", "add", "Testing")
-    assert m("task", "add", "Create schema", "--phase", P0, "--component", "Database Schema", "--estimate", "30",
-             "--file", "db/schema.sql", "--test", "migrates an empty database") == "task-1"
-    assert m("task", "add", "Session service", "--phase", P1, "--depends-on", "task-1", "--file", "src/service.py", "--estimate", "60") == "task-2"
-    assert m("task", "add", "Routes", "--phase", P1, "--component", "API Endpoints", "--depends-on", "task-2", "--assignee", "Team Member B") == "task-3"
-    assert m("task", "add", "Login UI", "--phase", P2, "--file", "src/login.py") == "task-4"
-    assert m("task", "add", "Write the docs", "--phase", P2) == "task-5"
+    assert ids.norm(m("task", "add", "Create schema", "--phase", P0, "--component", "Database Schema", "--estimate", "30",
+                      "--file", "db/schema.sql", "--test", "migrates an empty database")) == "task-1"
+    assert ids.norm(m("task", "add", "Session service", "--phase", P1, "--depends-on", "task-1", "--file", "src/service.py", "--estimate", "60")) == "task-2"
+    assert ids.norm(m("task", "add", "Routes", "--phase", P1, "--component", "API Endpoints", "--depends-on", "task-2", "--assignee", "Team Member B")) == "task-3"
+    assert ids.norm(m("task", "add", "Login UI", "--phase", P2, "--file", "src/login.py")) == "task-4"
+    assert ids.norm(m("task", "add", "Write the docs", "--phase", P2)) == "task-5"
     m("resource", "db/schema.sql", "--note", "Database migration")
     m("resource", "src/service.py", "--note", "Session service")
     m("question", "Deployment target (Docker, VPS, Cloud)?")
@@ -60,7 +63,7 @@ def build_project(repo: Path) -> None:
     m("init", "--objective", "Project skeleton", "--complexity", "Medium")  # 00001
     m("task", "start", "task-1")
     m("decision", "-m", "Use PostgreSQL", "-r", "JSON columns and mature migrations")
-    assert "00001-1" in m("blocker", "Database credentials for development", "--impact", "High", "--plan", "Ask ops for the .env file")
+    assert "00001-1" in ids.norm(m("blocker", "Database credentials for development", "--impact", "High", "--plan", "Ask ops for the .env file"))
     m("component", "set", "Database Schema", "--status", "in-progress", "--progress", "50", "--notes", "Migration SQL drafted")
     m("end", "--next", "Finish the schema")
 
@@ -113,19 +116,26 @@ def build_project(repo: Path) -> None:
     m("end", "--next", "Finish the login form")
 
     m("init", "--objective", "Login, continued")  # 00008, left open
-    assert m("task", "add", "Perf budget", "--phase", P2, "--file", "bench/perf.py") == "task-6"
+    assert ids.norm(m("task", "add", "Perf budget", "--phase", P2, "--file", "bench/perf.py")) == "task-6"
     m("task", "block", "task-6", "--reason", "no benchmark machine")
     m("next", "--done", "n-3")
     m("issue", "Flaky login test")
     (repo / "src" / "login.py").write_text("def login():\n    pass\n")
     m("render")  # snapshots the open session's files
+    return ids
+
+
+def plan_log(repo: Path) -> bytes:
+    """Every project event line: this clone's project files and their journals (issue 11)."""
+    paths = sorted((repo / ".sessions/events").glob("project-*.jsonl")) + sorted((repo / ".sessions/local/journal").glob("project-*.jsonl"))
+    return b"".join(p.read_bytes() for p in paths)
 
 
 def test_scripted_project(all_documents: Path, repo: Path) -> None:
-    build_project(repo)
-    tracker = (repo / "SESSION_TRACKER.md").read_text(encoding="utf-8")
-    progress = (repo / "progress.txt").read_text(encoding="utf-8")
-    implementation = (repo / "IMPLEMENTATION.md").read_text(encoding="utf-8")
+    ids = build_project(repo)
+    tracker = ids.norm((repo / "SESSION_TRACKER.md").read_text(encoding="utf-8"))
+    progress = ids.norm((repo / "progress.txt").read_text(encoding="utf-8"))
+    implementation = ids.norm((repo / "IMPLEMENTATION.md").read_text(encoding="utf-8"))
 
     # ---- SESSION_TRACKER.md, seed 000 ----
     assert tracker.startswith("<!-- generated by session-tracker")
@@ -136,7 +146,7 @@ def test_scripted_project(all_documents: Path, repo: Path) -> None:
     assert session_heads[-1].endswith("— Project skeleton")
     top = [h for h in heads if not h.startswith("Session 0") and not h.endswith(":")]
     assert top == ["INTEGRA Web - Session Tracker", "Current Status", "Phase Progress", "Session Log",
-                   "Blockers & Open Questions", "Key Metrics History", "How This File Is Kept"]
+                   "Next Steps (open)", "Blockers & Open Questions", "Key Metrics History", "How This File Is Kept"]
     status_t, phases_t, blockers_t, metrics_t = tables(tracker)
     assert status_t[0] == ["Metric", "Value"]
     assert dict(status_t[1:]) == {
@@ -158,7 +168,7 @@ def test_scripted_project(all_documents: Path, repo: Path) -> None:
     assert "#### Decisions Made:\n- Use PostgreSQL — JSON columns and mature migrations" in first
     assert "#### Next Session Should:\n1. Finish the schema" in first
     assert "#### Completed:\n- [x] Create schema → `db/schema.sql`" in entry("00002")
-    assert "- Added: — new tests\n- Passing: 10/10\n- Coverage: 72%" in entry("00002")
+    assert "- Added: — new tests\n- Passing: 10/10\n- Coverage: 72.0%" in entry("00002")
     fourth = entry("00004")
     assert "#### Files Created/Modified:\n- `src/service.py` — added (+2 −0)" in fourth
     assert "- Added: 15 new tests\n- Passing: 25/25\n- Coverage: 81.5%" in fourth
@@ -174,7 +184,7 @@ def test_scripted_project(all_documents: Path, repo: Path) -> None:
                           ["00007-1", "Auth spec missing", "🔴 Open", "Ask the PM"]]
     assert metrics_t[0] == ["Session", "Date", "Tests", "Coverage", "Lint Errors", "Type Errors"]
     assert [row[0] for row in metrics_t[1:]] == sessions[::-1]
-    assert [row[2:] for row in metrics_t[1:3]] == [["—"] * 4, ["10/10", "72%", "3", "1"]]
+    assert [row[2:] for row in metrics_t[1:3]] == [["—"] * 4, ["10/10", "72.0%", "3", "1"]]
     assert metrics_t[4][2:] == ["25/25", "81.5%", "0", "0"]
 
     # ---- progress.txt, seed 002 ----
@@ -194,7 +204,12 @@ def test_scripted_project(all_documents: Path, repo: Path) -> None:
     assert blocks["Files To Modify"].strip().splitlines() == ["src/login.py (task-4)", "bench/perf.py (task-6)"]
     assert blocks["Interfaces Defined"].strip() == "Schema(version: int) -> Migration"
     assert blocks["Known Issues"].strip() == "i-2: Flaky login test"
-    assert blocks["Notes"].strip().splitlines() == ["- Open question q-2: Domain name for production?", "- Next session should: Finish the login form"]
+    # The one list of next steps: `next` items by priority, then every `end --next` not yet done
+    notes = blocks["Notes"].strip().splitlines()
+    assert notes[:3] == ["- Open question q-2: Domain name for production?", "- Next session should: [n-1] Finish the login UI",
+                         "- Next session should: [n-2] Write the docs"]
+    assert [re.sub(r"\[s-[0-9a-z]{6}\.1\] ", "", n) for n in notes[3:]] == [
+        "- Next session should: Finish the schema", "- Next session should: Write the routes", "- Next session should: Finish the login form"]
 
     # ---- IMPLEMENTATION.md, seed 004 ----
     assert [h for h in headings(implementation)] == ["INTEGRA Web Implementation Tracking", "Overall Progress", "Component Status", "Key Milestones",
@@ -218,33 +233,35 @@ def test_scripted_project(all_documents: Path, repo: Path) -> None:
                       ["Migrations are slow on large tables", "—", "Added an index", "✅ Resolved"],
                       ["Flaky login test", "—", "—", "🔴 Open"],
                       ["task-6 Perf budget: no benchmark machine", "—", "—", "🟡 In Progress"]]
-    assert "## Next Steps Priority\n\n1. Finish the login UI\n2. Write the docs\n\n" in implementation
+    assert "## Next Steps Priority\n\n1. `n-1` Finish the login UI\n2. `n-2` Write the docs\n3. `s-" in implementation
     assert "## Resources\n\n- Database migration: `db/schema.sql`\n- Session service: `src/service.py`\n" in implementation
     assert team == [["Component", "Assigned To", "Status"], ["Database Schema", "Team Member A", "✅ Complete"], ["API Endpoints", "Team Member B", "✅ Complete"]]
 
     # ---- the rest: status, task list, doctor, render, plan round trip ----
-    status = json.loads(must(repo, "status", "--json"))
+    status = json.loads(ids.norm(must(repo, "status", "--json")))
     assert status["current_phase"] == P2 and status["open_sessions"] == ["00008"]
     assert status["progress"] == {"percent": 88, "done": 7, "planned": 8, "text": "88% (7/8 sessions)"}
     assert [b["id"] for b in status["blockers"]] == ["00007-1"] and [q["id"] for q in status["questions"]] == ["q-2"]
-    assert status["tests"]["passing"] == "25/25" and status["tasks"] == {"total": 6, "done": 3, "in_progress": 1, "blocked": 1}
+    counts = {k: v for k, v in status["tasks"].items() if k != "items"}
+    assert status["tests"]["passing"] == "25/25" and counts == {"total": 6, "done": 3, "in_progress": 1, "blocked": 1}
+    assert [t["id"] for t in status["tasks"]["items"]] == [f"task-{n}" for n in range(1, 7)]
     text = must(repo, "status")
     assert "Phase 2: Auth & UI" in text and "Auth spec missing" in text and "1. Finish the login UI" in text
-    tasks = json.loads(must(repo, "task", "list", "--json"))
+    tasks = json.loads(ids.norm(must(repo, "task", "list", "--json")))
     assert [t["status"] for t in tasks["tasks"]] == ["done", "done", "done", "in_progress", "todo", "blocked"]
     assert tasks["tasks"][1]["actualMinutes"] == 70 and tasks["tasks"][1]["dependsOn"] == ["task-1"]
     assert json.loads(must(repo, "doctor", "--json"))["ok"] is True
     assert json.loads(must(repo, "render", "--json"))["written"] == []
 
-    project_log = (repo / ".sessions" / "project.jsonl").read_bytes()
+    project_log = plan_log(repo)
     must(repo, "plan", "export")
     exported = (repo / ".sessions" / "plan.toml").read_bytes()
     assert json.loads(must(repo, "plan", "import", "--json"))["events"] == 0
-    assert (repo / ".sessions" / "project.jsonl").read_bytes() == project_log
+    assert plan_log(repo) == project_log
     must(repo, "plan", "export")
     assert (repo / ".sessions" / "plan.toml").read_bytes() == exported
     for doc in ("SESSION_TRACKER.md", "progress.txt", "IMPLEMENTATION.md"):
-        assert (repo / doc).read_text(encoding="utf-8") == {"SESSION_TRACKER.md": tracker, "progress.txt": progress, "IMPLEMENTATION.md": implementation}[doc]
+        assert ids.norm((repo / doc).read_text(encoding="utf-8")) == {"SESSION_TRACKER.md": tracker, "progress.txt": progress, "IMPLEMENTATION.md": implementation}[doc]
     events = [json.loads(line) for line in project_log.decode().splitlines()]
     assert {e["session"] for e in events} == {"project", *sessions}  # who, when, in which session
 
@@ -254,11 +271,12 @@ def test_agent_task_update_moves_a_plan_task(repo: Path, cli: Cli) -> None:
     from session_tracker.commands.task import update
 
     assert cli("init").code == 0
-    assert cli("task", "add", "Fix API async params", "--estimate", "30").out.strip().endswith("task-1")
+    added = cli("task", "add", "Fix API async params", "--estimate", "30").out.strip().split()[-1]
+    assert added.startswith("task-")
     ctx = Context(layout=Layout(str(repo)), env={})
-    moved = update(ctx, "task-1", "in_progress", note="started by the agent")
+    moved = update(ctx, added, "in_progress", note="started by the agent")
     assert moved["plan"] is True and moved["session"] == "00001"
     listed = json.loads(cli("task", "list", "--json").out)
-    assert [(t["id"], t["status"]) for t in listed["tasks"]] == [("task-1", "in_progress")]
+    assert [(t["id"], t["status"]) for t in listed["tasks"]] == [(added, "in_progress")]
     free = update(ctx, "write the changelog", "done")
     assert "plan" not in free and free["session"] == "00001"

@@ -5,6 +5,7 @@ nothing half-written (the store and documents are byte-identical afterwards)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,9 @@ def test_a_dependency_cycle_is_refused_whole(open_session: Path, cli: Cli) -> No
     plan_file = open_session / ".sessions" / "plan.toml"
     assert cli("plan", "export").code == 0
     text = plan_file.read_text()
-    # task-1 (the workflow's first step) now depends on task-4, which depends on it via the chain
-    text = text.replace('id = "task-1"\n', 'id = "task-1"\ndepends_on = ["task-4"]\n', 1)
+    # the workflow's first step now depends on its fourth, which depends on it via the chain
+    first, _, _, fourth = re.findall(r'id = "(task-[0-9a-z]+)"', text)[:4]
+    text = text.replace(f'id = "{first}"\n', f'id = "{first}"\ndepends_on = ["{fourth}"]\n', 1)
     plan_file.write_text(text)
     before = snapshot(open_session)
     assert_clean_error(cli("plan", "import"), "dependency cycle")
@@ -90,15 +92,16 @@ def test_a_dependency_cycle_is_refused_whole(open_session: Path, cli: Cli) -> No
 def test_a_hand_edited_tasks_json_is_named_by_doctor_and_regenerated(all_documents: Path, open_session: Path, cli: Cli) -> None:
     path = open_session / ".claude/sessions/session-00003-tasks.json"
     good = path.read_bytes()
-    for broken, fragment in (('{"tasks": 3}', "not seed 003's tasks.json shape"), ("{oops", "not valid JSON")):
+    first = json.loads(cli("task", "list", "--json").out)["tasks"][0]["id"]
+    for broken, fragment in (('{"tasks": 3}', "not the lifecycle's tasks.json shape"), ("{oops", "not valid JSON")):
         path.write_text(broken)
         result = run_cli(open_session, "doctor")
         assert result.code == 1, result
         assert "session-00003-tasks.json" in result.out and fragment in result.out, result.out
         # never read as truth: the next change rewrites it from the events
-        assert cli("task", "start", "task-1").code == 0
+        assert cli("task", "start", first).code == 0
         assert json.loads(path.read_text())["tasks"][0]["status"] == "in_progress"
-        assert cli("task", "reopen", "task-1").code == 0
+        assert cli("task", "reopen", first).code == 0
     assert path.read_bytes() == good
 
 
@@ -106,16 +109,16 @@ def test_an_ended_sessions_documents_keep_their_record(all_documents: Path, repo
     """A task of session 1 finished in session 2 leaves session 1's tasks.json as it ended, and
     an incremental render agrees with doctor's full one."""
     assert cli("init", "--session", "00001").code == 0
-    assert cli("task", "add", "Carry me", "--agent", "architect", "--estimate", "10").code == 0
+    carried = cli("task", "add", "Carry me", "--agent", "architect", "--estimate", "10").out.strip().split()[-1]
     assert cli("end").code == 0
     first = repo / ".claude/sessions/session-00001-tasks.json"
     before = first.read_bytes()
     assert cli("init", "--session", "00002").code == 0
-    assert cli("task", "done", "task-1", "--actual", "12").code == 0
+    assert cli("task", "done", carried, "--actual", "12").code == 0
     assert cli("render").code == 0
     assert first.read_bytes() == before
     assert json.loads(before)["tasks"][0]["status"] == "pending"
-    assert "task-1: Carry me (architect, pending)" in (repo / ".claude/sessions/session-00002-context.md").read_text()
+    assert f"{carried}: Carry me (architect, pending)" in (repo / ".claude/sessions/session-00002-context.md").read_text()
     result = run_cli(repo, "doctor", "--json")
     assert not [f for f in json.loads(result.out)["findings"] if f["level"] == "error"], result.out
 

@@ -30,23 +30,21 @@ import os
 import re
 
 from session_tracker.agents import AGENTS
-from session_tracker.agents.specs import CURSOR_RULE_HEADER, INSTRUCTIONS, NOTICES, SPECS
+from session_tracker.agents.specs import BEGIN, CURSOR_RULE_HEADER, END, INSTRUCTIONS, NOTICES, PROGRAM, SPECS, STATE_NAME
 from session_tracker.core import store
 from session_tracker.core.context import Context
 from session_tracker.errors import TrackerError
 
-BEGIN = "<!-- session-tracker:begin (written by `session-tracker agent install`; `agent uninstall` removes it) -->"
-END = "<!-- session-tracker:end -->"
-STATE_NAME = "agents-installed.json"
-PROGRAM = "session-tracker"
 
 def _spec(agent: str) -> dict[str, object]:
     if agent not in SPECS:
         raise TrackerError(f"unknown agent {agent!r}", "use one of: " + ", ".join(AGENTS))
     return SPECS[agent]
 
+
 def _home() -> str:
     return os.path.expanduser("~")
+
 
 def paths(ctx: Context, agent: str, user: bool) -> tuple[str, str]:
     """``(settings file, instructions file)`` of ``agent`` at project or user scope."""
@@ -58,6 +56,7 @@ def paths(ctx: Context, agent: str, user: bool) -> tuple[str, str]:
         return os.path.join(_home(), str(spec["user_settings"])), os.path.join(_home(), str(spec["user_instructions"]))
     return os.path.join(ctx.layout.root, str(spec["settings"])), os.path.join(ctx.layout.root, str(spec["instructions"]))
 
+
 def _state_path(ctx: Context, user: bool) -> str:
     if user:
         from session_tracker.core import safepath
@@ -67,6 +66,7 @@ def _state_path(ctx: Context, user: bool) -> str:
         return os.path.join(state_dir(ctx.env), STATE_NAME)
     return os.path.join(ctx.layout.local_dir, STATE_NAME)
 
+
 def _load_state(path: str) -> dict[str, dict[str, object]]:
     try:
         with open(path, encoding="utf-8") as handle:
@@ -75,8 +75,10 @@ def _load_state(path: str) -> dict[str, dict[str, object]]:
         return {}
     return state if isinstance(state, dict) else {}
 
+
 def _save_state(path: str, state: dict[str, dict[str, object]]) -> None:
     store.atomic_write(path, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
+
 
 def _read(path: str) -> bytes | None:
     try:
@@ -86,6 +88,7 @@ def _read(path: str) -> bytes | None:
         return None
     except OSError as exc:
         raise TrackerError(f"cannot read {path}: {exc.strerror}", "check its permissions") from None
+
 
 def _parse(path: str, raw: bytes | None) -> dict[str, object]:
     if raw is None or not raw.strip():
@@ -98,6 +101,7 @@ def _parse(path: str, raw: bytes | None) -> dict[str, object]:
         raise TrackerError(f"{path} does not hold a JSON object", "fix the file first; session-tracker never overwrites it")
     return value
 
+
 def _style(raw: bytes | None) -> tuple[str | int, bool]:
     """The file's indentation (spaces or a tab) and whether it ends with a newline."""
     text = raw.decode("utf-8", "replace") if raw else ""
@@ -108,13 +112,16 @@ def _style(raw: bytes | None) -> tuple[str | int, bool]:
         indent = "\t" if lead.startswith("\t") else len(lead)
     return indent, (text.endswith("\n") if text else True)
 
+
 def _dump(value: dict[str, object], raw: bytes | None) -> bytes:
     indent, newline = _style(raw)
     return (json.dumps(value, indent=indent, ensure_ascii=False) + ("\n" if newline else "")).encode("utf-8")
 
+
 def command_for(agent: str, program: str = PROGRAM) -> str:
     """The command the agent runs: ``session-tracker hook <agent>``."""
     return f"{program} hook {agent}"
+
 
 def _ours(handler: object, agent: str) -> bool:
     if not isinstance(handler, dict):
@@ -125,6 +132,7 @@ def _ours(handler: object, agent: str) -> bool:
         and command.rstrip().endswith(f" hook {agent}")
         and any(name in command for name in ("session-tracker", "strack", "session_tracker"))
     )
+
 
 def _groups(agent: str, program: str) -> dict[str, dict[str, object]]:
     spec = _spec(agent)
@@ -141,6 +149,7 @@ def _groups(agent: str, program: str) -> dict[str, dict[str, object]]:
         group["hooks"] = [handler]
         out[event] = group
     return out
+
 
 def _strip(settings: dict[str, object], agent: str) -> dict[str, object]:
     """``settings`` without session-tracker's handlers (and the groups, event lists and
@@ -177,6 +186,7 @@ def _strip(settings: dict[str, object], agent: str) -> dict[str, object]:
         del out["hooks"]
     return out
 
+
 def _merge(settings: dict[str, object], agent: str, program: str) -> dict[str, object]:
     clean = _strip(settings, agent)
     hooks = clean.get("hooks")
@@ -187,6 +197,7 @@ def _merge(settings: dict[str, object], agent: str, program: str) -> dict[str, o
     if _spec(agent).get("flat") and "version" not in clean:
         return {"version": 1, **clean, "hooks": merged_hooks}
     return {**clean, "hooks": merged_hooks}
+
 
 def _block(text: str) -> tuple[int, int] | None:
     start = text.find(BEGIN)
@@ -200,6 +211,7 @@ def _block(text: str) -> tuple[int, int] | None:
         end += 1
     return start, end
 
+
 def _with_block(text: str, header: str = "") -> str:
     block = f"{BEGIN}\n{INSTRUCTIONS}{END}\n"
     found = _block(text)
@@ -208,6 +220,7 @@ def _with_block(text: str, header: str = "") -> str:
     if not text:
         return header + block
     return text + ("\n" if text.endswith("\n") else "\n\n") + block
+
 
 def _without_block(text: str) -> str:
     found = _block(text)
@@ -218,9 +231,11 @@ def _without_block(text: str) -> str:
         before = before[:-1]  # the blank line install put before the block
     return before + after
 
+
 def _remember(state: dict[str, dict[str, object]], path: str, raw: bytes | None) -> None:
     if path not in state:
         state[path] = {"original": None if raw is None else base64.b64encode(raw).decode()}
+
 
 def _original(state: dict[str, dict[str, object]], path: str) -> tuple[bool, bytes | None]:
     entry = state.get(path)
@@ -229,8 +244,10 @@ def _original(state: dict[str, dict[str, object]], path: str) -> tuple[bool, byt
     value = entry.get("original")
     return True, base64.b64decode(value) if isinstance(value, str) else None
 
+
 def _write(path: str, content: bytes) -> bool:
     return store.atomic_write(path, content)  # creates the directory, refuses links in the repository
+
 
 def install(ctx: Context, agent: str, user: bool = False, program: str = PROGRAM) -> dict[str, object]:
     """Merge session-tracker's hooks into the agent's settings and add the instructions block.
@@ -274,6 +291,7 @@ def install(ctx: Context, agent: str, user: bool = False, program: str = PROGRAM
         "changed": [_show(ctx, p) for p in changed],
         "notice": NOTICES[agent],
     }
+
 
 def uninstall(ctx: Context, agent: str, user: bool = False) -> dict[str, object]:
     """Remove session-tracker's hooks and instructions block; restore the files' original bytes
@@ -329,6 +347,7 @@ def uninstall(ctx: Context, agent: str, user: bool = False) -> dict[str, object]
         "notice": None,
     }
 
+
 def _restore(path: str, original: bytes | None) -> None:
     """Put back the bytes from before the install (delete the file, and its directory when
     empty, if there was none)."""
@@ -345,6 +364,7 @@ def _restore(path: str, original: bytes | None) -> None:
             os.rmdir(parent)
     except OSError:
         pass  # the directory holds other files: keep it
+
 
 def _show(ctx: Context, path: str) -> str:
     root = ctx.layout.root

@@ -1,7 +1,8 @@
 """Which tracker session an agent's session is recorded in: per-worktree local state.
 
 One small file per agent session in ``.sessions/local/agents/`` (never committed, like the
-open-session markers): ``<agent>.<agent session id>`` holding ``<name>\\n<sid>\\n``. The
+open-session markers): ``<agent>.<agent session id>`` holding ``<file stem>\\n<sid>\\n`` (the
+stem of the session's event file, ``00003-<sid>``: unique, unlike the number). The
 ``session.started`` event of a session an agent started also carries ``agent`` and
 ``agent_session_id``, so the mapping can be rebuilt from the events (and imports can tell a
 session that hooks already recorded). On the hot path: standard library only.

@@ -1,8 +1,13 @@
 """What ``agent install`` writes for each agent: where its settings and instructions live, its
 hook events with matchers and timeouts, the notice shown after install, and the instructions
-block (see :mod:`session_tracker.agents.install` for the formats and their sources)."""
+block (data only; :mod:`session_tracker.agents.install` applies it and names the formats' sources)."""
 
 from __future__ import annotations
+
+BEGIN = "<!-- session-tracker:begin (written by `session-tracker agent install`; `agent uninstall` removes it) -->"
+END = "<!-- session-tracker:end -->"
+STATE_NAME = "agents-installed.json"
+PROGRAM = "session-tracker"
 
 #: Per agent: project settings path, user settings path (under ~), instructions file (project),
 #: instructions file (user, under ~), timeout unit multiplier (1 = seconds, 1000 = ms), and the
@@ -97,7 +102,7 @@ edit and the commands you run; record what they cannot see, when it happens:
 - a decision and why: `session-tracker decision --message "…" --rationale "…" [--alternative "…"]`
 - a blocker or open question: `session-tracker blocker --message "…"`; when it is solved:
   `session-tracker blocker --resolve <ID> --message "how"`
-- a next step for the next session: `session-tracker handoff --item "…"`
+- a next step (one list, kept until done): `session-tracker next "…" [--priority 1]`, then `session-tracker next --done <ID>`
 - progress worth a line in the work log: `session-tracker log "…" --category implementation`
 - where the session stands: `session-tracker summary`
 

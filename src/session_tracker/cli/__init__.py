@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from session_tracker import __version__
-from session_tracker.cli import agents, complete, enforce, metrics, plan, session, workflow
+from session_tracker.cli import agents, complete, enforce, metrics, plan, session, store, workflow
 from session_tracker.cli.group import SectionedGroup
 
 
@@ -32,7 +32,8 @@ def main(debug: bool) -> None:
 
 for _command in (session.init, session.log, session.decision, session.blocker, session.handoff, session.summary,
                  session.end, session.list_cmd, session.show, session.render, session.doctor, session.makefile,
-                 enforce.check, enforce.hooks, agents.agent, agents.hook, agents.mcp, agents.import_group,
+                 store.renumber, store.migrate,
+                 enforce.check, enforce.hooks, agents.agent, agents.hook, agents.mcp, agents.import_group, agents.receipts,
                  metrics.metrics_group, metrics.gate_cmd, complete.completion):
     main.add_command(_command)
 plan.register(main)

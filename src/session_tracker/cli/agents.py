@@ -62,6 +62,18 @@ def mcp(actor: str | None) -> None:
     serve(actor=actor)
 
 
+@click.command("receipts")
+@click.option("--session", "-s", metavar="ID", help="That session's receipts (default: the newest session with any).")
+@click.option("--all", "every", is_flag=True, help="Every session's receipts, oldest first.")
+@json_option
+def receipts(session: str | None, every: bool, as_json: bool) -> None:
+    """What agents were told at SessionStart: characters, tokens, what was kept and what was cut."""
+    from session_tracker.commands.receipts import receipts as run
+    from session_tracker.views import agents as views
+
+    output.emit(run(Context(), session=session, every=every), as_json, views.receipts)
+
+
 @click.group("import")
 def import_group() -> None:
     """Rebuild sessions from an agent's transcripts (retroactive tracking)."""

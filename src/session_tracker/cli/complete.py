@@ -22,19 +22,31 @@ def _matching(values: list[tuple[str, str]], incomplete: str) -> list[Completion
 
 
 def sessions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    """Session names: one per event file in ``.sessions/events/``, newest (highest) first."""
+    """Session numbers from the event file names (``<number>-<sid>.jsonl``), newest (highest)
+    first; a number two sessions share is offered once (selecting it then asks for an id)."""
+    from session_tracker.core.files import scan
+
     try:
-        names = sorted((f[:-6] for f in os.listdir(locate().events_dir) if f.endswith(".jsonl")), reverse=True)
+        names = sorted(scan(locate()).by_number, reverse=True)
     except OSError:
         return []
     return _matching([(n, "") for n in names], incomplete)
 
 
 def tasks(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    """Task ids of the plan (``task-N``) with their titles, from ``.sessions/project.jsonl``."""
+    """Task ids of the plan with their titles, from every project file (and its journal)."""
+    from session_tracker.core.files import project_files
+
     found: dict[str, str] = {}
-    try:
-        with open(locate().project_file, "rb") as handle:
+    layout = locate()
+    paths = project_files(layout)
+    paths += [os.path.join(layout.local_dir, "journal", os.path.basename(p)) for p in paths]
+    for path in paths:
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            continue
+        with handle:
             for raw in handle:
                 if b'"task.added"' not in raw:
                     continue  # most lines: no decoding
@@ -44,8 +56,6 @@ def tasks(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[C
                     continue
                 if isinstance(data, dict) and isinstance(data.get("task"), str):
                     found[data["task"]] = str(data.get("title") or "")
-    except OSError:
-        return []
     return _matching(sorted(found.items(), key=lambda kv: (len(kv[0]), kv[0])), incomplete)
 
 

@@ -9,12 +9,12 @@ import click
 #: under "Other" (a test keeps that list empty).
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Sessions": ("init", "log", "decision", "blocker", "handoff", "end", "summary", "list", "show", "render",
-                 "doctor", "makefile", "completion"),
+                 "doctor", "renumber", "migrate", "makefile", "completion"),
     "Plan": ("status", "plan", "phase", "milestone", "component", "task", "question", "issue", "interface",
              "next", "resource", "workflow", "memory", "risk", "review", "check-item"),
     "Quality": ("metrics", "gate"),
     "Enforcement": ("check", "hooks"),
-    "Agents": ("agent", "hook", "mcp", "import"),
+    "Agents": ("agent", "hook", "mcp", "import", "receipts"),
 }
 
 

@@ -56,13 +56,14 @@ def init(session: str | None, objectives: tuple[str, ...], complexity: str | Non
 @click.option("--category", "-c", type=str, metavar="NAME", shell_complete=complete.categories,
               help="One of: " + ", ".join(CATEGORIES) + ".")
 @click.option("--at", metavar="TIME", help='When it happened, for retroactive tracking: "2026-11-21 13:45" or "13:45".')
+@click.option("--force", is_flag=True, help="Record an --at before the previous session ended anyway.")
 @session_option
 @json_option
-def log(text: str | None, message: str | None, category: str | None, at: str | None, session: str | None, as_json: bool) -> None:
+def log(text: str | None, message: str | None, category: str | None, at: str | None, force: bool, session: str | None, as_json: bool) -> None:
     """Add an entry to the session's work log."""
     from session_tracker.commands.log import log as run
 
-    result = run(Context(), one_message(text, message), category=category, at=at, session=session)
+    result = run(Context(), one_message(text, message), category=category, at=at, session=session, force=force)
     output.emit(result, as_json, textviews.logged)
 
 
@@ -72,13 +73,15 @@ def log(text: str | None, message: str | None, category: str | None, at: str | N
 @click.option("--rationale", "-r", metavar="TEXT", help="Why (required).")
 @click.option("--alternative", "-a", "alternatives", multiple=True, metavar="TEXT", help="An option considered and not taken (repeatable).")
 @click.option("--at", metavar="TIME", help="When it was decided (retroactive).")
+@click.option("--force", is_flag=True, help="Record an --at before the previous session ended anyway.")
 @session_option
 @json_option
-def decision(text: str | None, message: str | None, rationale: str | None, alternatives: tuple[str, ...], at: str | None, session: str | None, as_json: bool) -> None:
+def decision(text: str | None, message: str | None, rationale: str | None, alternatives: tuple[str, ...], at: str | None, force: bool,
+             session: str | None, as_json: bool) -> None:
     """Record a decision with its rationale (and the alternatives considered)."""
     from session_tracker.commands.decision import decision as run
 
-    result = run(Context(), one_message(text, message), rationale, alternatives, at=at, session=session)
+    result = run(Context(), one_message(text, message), rationale, alternatives, at=at, session=session, force=force)
     output.emit(result, as_json, textviews.decided)
 
 
@@ -107,15 +110,16 @@ def blocker(text: str | None, message: str | None, resolve_id: str | None, impac
 @click.command()
 @click.argument("session_id", required=False, metavar="[ID]", shell_complete=complete.sessions)
 @click.option("--item", "-i", "items", multiple=True, metavar="TEXT", help="Add an item for the next session instead of printing (repeatable).")
+@click.option("--priority", "-p", type=int, metavar="N", help="With --item: 1 is the most urgent (default: after the others).")
 @click.option("--session", "-s", metavar="ID", help="Session to add items to.")
 @json_option
-def handoff(session_id: str | None, items: tuple[str, ...], session: str | None, as_json: bool) -> None:
-    """Print the newest handoff (or session ID's), or add --item for the next session."""
+def handoff(session_id: str | None, items: tuple[str, ...], priority: int | None, session: str | None, as_json: bool) -> None:
+    """Print the newest handoff (or session ID's), or add --item to the list of next steps."""
     from session_tracker.commands import handoff as cmd
 
     if items:
         for item in items:
-            output.emit(cmd.add_item(Context(), item, session=session or session_id), as_json, textviews.handoff_item)
+            output.emit(cmd.add_item(Context(), item, session=session or session_id, priority=priority), as_json, textviews.handoff_item)
     else:
         output.emit(cmd.show(Context(), session_id or session), as_json, textviews.handoff)
 
@@ -173,14 +177,15 @@ def render(as_json: bool) -> None:
 
 @click.command()
 @click.option("--secrets", is_flag=True, help="Also scan the events and documents for secrets already on disk.")
+@click.option("--fix", is_flag=True, help="Move unreadable lines into .sessions/quarantine/ (recording file:line).")
 @json_option
-def doctor(secrets: bool, as_json: bool) -> None:
+def doctor(secrets: bool, fix: bool, as_json: bool) -> None:
     """Check the store: bad lines, duplicate ids, open sessions, hand-edited documents, capture health."""
     from session_tracker.commands.doctor import doctor as run
     from session_tracker.importers.health import check
 
     ctx = Context()
-    result = run(ctx, secrets=secrets)
+    result = run(ctx, secrets=secrets, fix=fix)
     result["findings"] = [*result["findings"], *check(ctx)]  # type: ignore[misc]
     output.emit(result, as_json, textviews.doctor)
     if not result["ok"]:

@@ -34,12 +34,14 @@ def open_blocker(ctx: Context, message: str, session: str | None = None, impact:
         data["impact"] = impact
     if how:
         data["plan"] = how
+    from session_tracker.core.ids import short_id
+
     with store.Lock(ctx.layout.lock_file("store")):
-        current, _ = load_session_file(ctx.layout, target.name)
-        count = sum(1 for s in current for e in s.events if e.type == "blocker.opened")
-        blocker_id = f"{target.name}-{count + 1}"
+        current, _ = load_session_file(ctx.layout, target.file)
+        taken = {e.text("blocker") for s in current for e in s.events if e.type == "blocker.opened"}
+        blocker_id = short_id("b", taken)  # unique without coordination (core/ids.py)
         record(ctx, target, "blocker.opened", {"blocker": blocker_id, **data})
-    writer.write_session(ctx, target.name, target.sid, kinds=("log",))
+    writer.write_session(ctx, target.file, target.sid, kinds=("log",))
     writer.write_project(ctx)
     return {"session": target.name, "blocker": blocker_id, "message": text, "impact": impact, "plan": how}
 
@@ -56,13 +58,21 @@ def resolve_blocker(ctx: Context, blocker_id: str, message: str, session: str | 
     how = validate.text(message)
     target = require_open(resolve(ctx, session))
     project = load_project(ctx.layout)
-    known = {opened.text("blocker"): resolution for opened, resolution in project.blockers()}
+    pairs = project.blockers()
+    matching = [(o, r) for o, r in pairs if o.text("blocker") == blocker_id]
+    if not matching and len(blocker_id) >= 6:  # by the opening event's id (or a unique prefix)
+        matching = [(o, r) for o, r in pairs if o.id.startswith(blocker_id.upper())]
     open_ids = ", ".join(e.text("blocker") for e in project.open_blockers()) or "none"
-    if blocker_id not in known:
+    if not matching:
         raise TrackerError(f"unknown blocker {blocker_id!r}", f"open blockers: {open_ids}")
-    if known[blocker_id] is not None:
+    if len(matching) > 1:  # ids of older releases (<session>-N) collide after a merge
+        listed = ", ".join(f"{o.id} (session {o.session}, {o.text('message')[:40]!r})" for o, _ in matching)
+        raise TrackerError(f"blocker id {blocker_id} is ambiguous: {listed}", f"resolve one by its event id: --resolve {matching[-1][0].id}")
+    opened, resolution = matching[0]
+    if resolution is not None:
         raise TrackerError(f"blocker {blocker_id} is already resolved", f"open blockers: {open_ids}")
-    record(ctx, target, "blocker.resolved", {"blocker": blocker_id, "message": how})
-    writer.write_session(ctx, target.name, target.sid, kinds=("log",))
+    blocker_id = opened.text("blocker")
+    record(ctx, target, "blocker.resolved", {"blocker": blocker_id, "opened": opened.id, "message": how})
+    writer.write_session(ctx, target.file, target.sid, kinds=("log",))
     writer.write_project(ctx)
     return {"session": target.name, "blocker": blocker_id, "message": how}

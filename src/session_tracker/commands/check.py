@@ -31,6 +31,7 @@ def check(ctx: Context, staged: bool = False, commit_range: str | None = None,
         range that does not resolve; staged or range mode outside git.
     """
     from session_tracker.enforce import inputs as gather
+    from session_tracker.enforce.range import commit_range as commit_range_inputs
     from session_tracker.enforce.rules import FAIL, evaluate
 
     if staged and commit_range:
@@ -39,7 +40,7 @@ def check(ctx: Context, staged: bool = False, commit_range: str | None = None,
                            exit_code=EXIT_USAGE)
     disabled = frozenset(str(r) for r in ctx.config["check"]["disable"])  # type: ignore[attr-defined]
     if commit_range:
-        inputs = gather.commit_range(ctx, commit_range)
+        inputs = commit_range_inputs(ctx, commit_range)
     elif staged:
         index = index_file or ctx.env.get("GIT_INDEX_FILE") or None
         inputs = gather.staged(ctx, os.path.abspath(index) if index else None, started)

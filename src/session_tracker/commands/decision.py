@@ -17,6 +17,7 @@ def decision(
     alternatives: tuple[str, ...] = (),
     at: str | None = None,
     session: str | None = None,
+    force: bool = False,
 ) -> dict[str, object]:
     """Record a ``decision`` event; re-render the session's LOG.md and DECISIONS.md.
 
@@ -36,7 +37,11 @@ def decision(
     options = [validate.text(a, "alternative") for a in alternatives]
     when = iso(parse_at(at)) if at else None
     target = require_open(resolve(ctx, session))
+    if when is not None:
+        from session_tracker.core.retro import check_at
+
+        check_at(ctx.layout, target, when, force)
     event = record(ctx, target, "decision", {"message": text, "rationale": why, "alternatives": options}, at=when)
-    writer.write_session(ctx, target.name, target.sid, kinds=("log", "decisions"))
+    writer.write_session(ctx, target.file, target.sid, kinds=("log", "decisions"))
     writer.write_project(ctx)  # the tracker's Decisions Made and progress.txt's Key Decisions
     return {"session": target.name, "id": event.id, "message": text, "rationale": why, "alternatives": options}

@@ -40,12 +40,17 @@ def _duplicate_ids(ctx: Context) -> list[dict[str, str]]:
     ]
 
 
-def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
+def doctor(ctx: Context, secrets: bool = False, fix: bool = False) -> dict[str, object]:
     """Check: unreadable lines (file:line), newer schema versions, duplicate event ids, two
-    sessions sharing a number, sessions left open, documents edited by hand or missing; with
-    ``secrets``, also every event and document line holding a secret
-    (:mod:`session_tracker.commands.doctor_secrets`). The ``doctor`` command adds capture health
-    (:func:`session_tracker.importers.health.check`).
+    sessions sharing a number, sessions left open, documents out of date (naming the events or
+    inputs that changed after they were written), edited by hand, or missing, a store an older
+    release wrote (``migrate``); with ``secrets``, also every event and document line holding a
+    secret (:mod:`session_tracker.commands.doctor_secrets`). The ``doctor`` command adds capture
+    health (:func:`session_tracker.importers.health.check`).
+
+    Args:
+        fix: move unreadable lines into the quarantine first (:mod:`.doctor_fix`); they are
+            then reported as fixed (warnings), not as errors.
 
     Returns ``{"v": 1, "ok": bool, "findings": [{level, check, where, message}]}``; ``ok`` is
     False when any finding is an error.
@@ -56,11 +61,20 @@ def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
     except TrackerError as exc:  # a newer schema version: nothing else can be trusted
         findings.append({"level": ERROR, "check": "schema", "where": exc.message.split(": ")[0], "message": f"{exc.message} ({exc.hint})"})
         return {"v": 1, "ok": False, "findings": findings}
-    for problem in project.problems:
-        findings.append({"level": ERROR, "check": "bad-line", "where": problem.where, "message": problem.reason})
-    from session_tracker.core import store
+    from session_tracker.plan.model import project_events
 
-    _, plan_problems = store.read(ctx.layout.project_file, label=ctx.layout.relative(ctx.layout.project_file))
+    _, plan_problems = project_events(ctx.layout)
+    if fix and (project.problems or plan_problems):
+        from session_tracker.commands.doctor_fix import fix as quarantine
+        from session_tracker.commands.doctor_fix import quarantine_file
+
+        moved = quarantine(ctx, [(p.where, p.reason) for p in project.problems + plan_problems])
+        where = ctx.layout.relative(quarantine_file(ctx))
+        findings += [{"level": WARNING, "check": "quarantined", "where": m, "message": f"unreadable line moved to {where} (with its file:line)"} for m in moved]
+        project = load_project(ctx.layout)
+        _, plan_problems = project_events(ctx.layout)
+    for problem in project.problems:
+        findings.append({"level": ERROR, "check": "bad-line", "where": problem.where, "message": problem.reason + " (`doctor --fix` moves it to the quarantine)"})
     for problem in plan_problems:  # the plan's own log (project tracker)
         findings.append({"level": ERROR, "check": "bad-line", "where": problem.where, "message": problem.reason})
     findings += _duplicate_ids(ctx)
@@ -69,12 +83,19 @@ def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
         by_name.setdefault(session.name, []).append(session.sid)
     for name, sids in sorted(by_name.items()):
         if len(sids) > 1:
-            findings.append({"level": WARNING, "check": "duplicate-number", "where": f".sessions/events/{name}.jsonl", "message": f"{len(sids)} sessions share the number {name} (ids {', '.join(sids)}), probably from two branches; views keep them apart by id"})
+            later = max(sids)
+            findings.append({"level": WARNING, "check": "duplicate-number", "where": f".sessions/events/{name}-*.jsonl",
+                             "message": f"{len(sids)} sessions share the number {name} (ids {', '.join(sorted(sids))}), from parallel branches; "
+                                        f"every view shows both, select one by id; give the later its own number: `session-tracker renumber {later}`"})
+    findings += _duplicate_items(ctx, project)
+    from session_tracker.commands.migrate import legacy_findings
+
+    findings += [{"level": WARNING, "check": "legacy-store", "where": ".sessions/", "message": f"{text}; run `session-tracker migrate`"} for text in legacy_findings(ctx)]
     here = open_here(ctx.layout)
     for session in project.sessions:
         if session.ended is None and session.started is not None:
-            where = "this worktree" if here.get(session.name) == session.sid else "no worktree here (left open)"
-            findings.append({"level": WARNING, "check": "open-session", "where": f".sessions/events/{session.name}.jsonl", "message": f"session {session.name} is still open ({where}); end it with `session-tracker end --session {session.name}`"})
+            where = "this worktree" if here.get(session.file) == session.sid else "no worktree here (left open)"
+            findings.append({"level": WARNING, "check": "open-session", "where": f".sessions/events/{session.file}.jsonl", "message": f"session {session.name} is still open ({where}); end it with `session-tracker end --session {session.sid}`"})
     for path, text in sorted(writer.expected(ctx, project).items()):
         relative = ctx.layout.relative(path)
         try:
@@ -84,12 +105,14 @@ def doctor(ctx: Context, secrets: bool = False) -> dict[str, object]:
             findings.append({"level": WARNING, "check": "document-missing", "where": relative, "message": "not rendered yet; run `session-tracker render`"})
             continue
         if actual != document_bytes(text):
-            message = "differs from what the events say (edited by hand?); record the change as events, then `session-tracker render` rewrites it"
-            if path.endswith("-tasks.json"):
+            from session_tracker.commands.doctor_why import explain
+
+            check, message = explain(ctx, project, path, actual)  # stale (what changed since) or edited
+            if path.endswith("-tasks.json") and check == "document-edited":
                 from session_tracker.workflow.view import describe_tasks_json
 
                 message = describe_tasks_json(actual) + "; " + message
-            findings.append({"level": ERROR, "check": "document-edited", "where": relative, "message": message})
+            findings.append({"level": ERROR, "check": check, "where": relative, "message": message})
     findings += _untracked_commits(ctx)
     findings += _stray_temp_files(ctx)
     if secrets:
@@ -146,4 +169,26 @@ def _untracked_commits(ctx: Context) -> list[dict[str, str]]:
         {"level": WARNING, "check": "untracked-commit", "where": f"commit {c['sha'][:7]}", "message": f"{c['subject']!r} was made while session {session.name} was open but no session recorded it (hooks skipped?); its handoff lists it, and a `Session: {session.name}` trailer ties it to the session for CI"}
         for session, commits in found
         for c in commits
+    ]
+
+
+def _duplicate_items(ctx: Context, project: object) -> list[dict[str, str]]:
+    """Blocker and plan ids opened twice by different events (ids of older releases, counted
+    per clone, collide after a merge): each is shown, and must be selected by event id."""
+    from session_tracker.core.model import Project
+    from session_tracker.plan.model import project_events
+
+    assert isinstance(project, Project)
+    seen: dict[str, list[str]] = {}
+    for opened, _ in project.blockers():
+        seen.setdefault("blocker " + opened.text("blocker"), []).append(opened.id)
+    keys = {"task.added": "task", "question.opened": "question", "next.added": "next", "issue.noted": "issue"}
+    for event in project_events(ctx.layout)[0]:
+        field = keys.get(event.type)
+        if field:
+            seen.setdefault(f"{field} {event.text(field)}", []).append(event.id)
+    return [
+        {"level": WARNING, "check": "duplicate-item", "where": what, "message": f"{what} was opened {len(ids)} times ({', '.join(ids)}), by clones counting ids apart (an older release)"}
+        for what, ids in sorted(seen.items())
+        if len(ids) > 1
     ]

@@ -108,6 +108,11 @@ def scan(ctx: Context) -> list[dict[str, str]]:
         files += sorted(os.path.join(layout.events_dir, f) for f in os.listdir(layout.events_dir) if f.endswith(".jsonl"))
     except OSError:
         pass
+    journals = os.path.join(layout.local_dir, "journal")  # open sessions' events wait there (core/journal.py)
+    try:
+        files += sorted(os.path.join(journals, f) for f in os.listdir(journals) if f.endswith(".jsonl"))
+    except OSError:
+        pass
     for path in files:
         findings += _scan_jsonl(path, layout.relative(path))
     from session_tracker.core.model import load_project

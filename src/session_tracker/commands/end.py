@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from session_tracker.core import capture, validate
 from session_tracker.core.context import Context
 from session_tracker.core.model import load_project
 from session_tracker.core.sessions import mark_closed, record, require_open, resolve
 from session_tracker.documents import writer
+from session_tracker.errors import TrackerError
 
 STATUS_COMPLETE = "COMPLETE"
 
@@ -29,6 +32,15 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     """
     steps = [validate.text(s, "next step") for s in next_steps]
     target = require_open(resolve(ctx, session))
+    from session_tracker.core import journal
+
+    if journal.exists(ctx.layout, target.file) and not os.path.exists(ctx.layout.session_file(target.file)) \
+            and journal.stashed(ctx.layout, target.file):
+        rel = ctx.layout.relative(ctx.layout.session_file(target.file))
+        raise TrackerError(
+            f"the events file of session {target.name} ({rel}) is in `git stash`",
+            "run `git stash pop` first (writing it now would make the pop fail); the events are safe in .sessions/local/journal/",
+        )
     if ctx.config.get("metrics", {}).get("on_end") is True or require_gates:
         from session_tracker.commands import metrics_end
 
@@ -39,27 +51,41 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
         repo, notice = capture.repo_for(ctx)
         if repo is not None:
             head = target.git_start.get("head")
-            git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None)
+            git_end = capture.at_end(ctx, repo, head if isinstance(head, str) else None, target.start_moment)
     ended_data: dict[str, object] = {"status": STATUS_COMPLETE, "next": steps, "git": git_end}
     from session_tracker.enforce.untracked import untracked_commits
 
     skipped = untracked_commits(ctx, target)
     if skipped:
         ended_data["untracked_commits"] = skipped  # the hooks were skipped: the trace outlives `end`
+
+    # The blockers open as this clone sees them at the end (their opening events' ids): the
+    # handoff shows these, not those of a parallel branch that a later merge brings in.
+    from session_tracker.core.summaries import load_summary_project
     from session_tracker.workflow.view import open_tasks
 
+    ended_data["blockers_open"] = [e.id for e in load_summary_project(ctx.layout).open_blockers()]
     held = open_tasks(ctx.layout)
     if held:
         ended_data["open_tasks"] = held  # who holds each open task, for the handoff (seed 003)
     record(ctx, target, "session.ended", ended_data)
-    mark_closed(ctx.layout, target.name)
-    written, ended, project = writer.write_session_full(ctx, target.name, target.sid)
+    if journal.exists(ctx.layout, target.file):  # the whole session goes to its committed file
+        journal.publish(ctx.layout, target.file)
+        journal.remove(ctx.layout, target.file)
+    from session_tracker.core.files import branch_slug, git_dir_of
+
+    slug = "-" + branch_slug(git_dir_of(ctx.layout.root))
+    for stem in journal.project_stems(ctx.layout):  # and this branch's project events
+        if stem.endswith(slug):
+            journal.publish(ctx.layout, stem)
+    mark_closed(ctx.layout, target.file)
+    written, ended, project = writer.write_session_full(ctx, target.file, target.sid)
     written += writer.write_project(ctx)  # the session's entry in SESSION_TRACKER.md, progress.txt
-    written += writer.write_lifecycle(ctx, [target.name])  # seed 003's documents, -completed/-review now
+    written += writer.write_lifecycle(ctx, [target.file])  # seed 003's documents, -completed/-review now
     if ended is None or project is None:  # pragma: no cover - the session file was removed meanwhile
         ended, project = target, load_project(ctx.layout)
     files = ended.files()
-    paths = [p for kind in writer.SESSION_KINDS if (p := ctx.document(kind, target.name))]
+    paths = [p for kind in writer.SESSION_KINDS if (p := ctx.session_document(kind, ended))]
     return {
         "session": target.name,
         "status": STATUS_COMPLETE,

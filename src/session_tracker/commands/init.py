@@ -8,8 +8,8 @@ from session_tracker.core import capture, store, validate
 from session_tracker.core.clock import iso, local_offset, now
 from session_tracker.core.context import Context
 from session_tracker.core.events import Event
-from session_tracker.core.model import load_session_file
-from session_tracker.core.sessions import ensure_store, mark_open
+from session_tracker.core.files import session_stem
+from session_tracker.core.sessions import ensure_store, mark_open, start_journal
 from session_tracker.core.ulid import new_ulid
 from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
@@ -27,7 +27,9 @@ def _registry(common_dir: str | None) -> str | None:
 
 
 def _taken(ctx: Context, registry: str | None) -> set[str]:
-    names = {f[:-6] for f in os.listdir(ctx.layout.events_dir) if f.endswith(".jsonl")}
+    from session_tracker.core.files import scan
+
+    names = set(scan(ctx.layout).by_number)
     if registry:
         try:
             with open(registry, encoding="utf-8") as handle:
@@ -55,7 +57,7 @@ def previous_handoff(ctx: Context) -> tuple[str | None, str | None]:
     ended = summary.ended()
     if not ended:
         return None, None
-    project, full = writer.mixed_project(ctx, {ended[-1].name}, summary)
+    project, full = writer.mixed_project(ctx, {ended[-1].file}, summary)
     last = next(s for s in full if s.sid == ended[-1].sid)
     return last.name, writer.render_kind("handoff", last, project)
 
@@ -77,10 +79,13 @@ def start_session(
         session: the name to use; None takes the next free five-digit number.
         common_dir: the git common dir, where numbers are registered across worktrees.
         actor: who starts it (default: the context's actor).
+    The session's events go to ``events/<name>-<sid>.jsonl`` (:mod:`session_tracker.core.files`):
+    two clones that both take number 00003 still write two files.
+
     Returns:
-        ``(name, sid)``.
+        ``(name, sid)``; the file stem is ``f"{name}-{sid}"``.
     Raises:
-        TrackerError: the name is taken.
+        TrackerError: the name is taken (here: numbers are unique per clone, not per team).
     """
     ensure_store(ctx.layout)
     registry = _registry(common_dir)
@@ -91,8 +96,7 @@ def start_session(
             name = next_number(taken)
         else:
             name = session
-            existing, _ = load_session_file(ctx.layout, name)
-            if existing or name in taken:
+            if name in taken or name.startswith("project-"):
                 raise TrackerError(
                     f"session {name} already exists",
                     f"continue it with --session {name}, or start the next free number: "
@@ -108,7 +112,7 @@ def start_session(
             actor=actor or ctx.actor,
             data={"number": name, **data},
         )
-        store.append(ctx.layout.session_file(name), event, redact=ctx.redact)
+        store.append(ctx.layout.session_file(session_stem(name, sid)), event, redact=ctx.redact)
         if registry:
             from session_tracker.core import safepath
 
@@ -136,7 +140,8 @@ def init(
             ``agent_session_id``).
     Returns:
         ``{"session", "sid", "objectives", "git", "notice", "previous_session",
-        "previous_handoff", "documents"}``.
+        "previous_handoff", "documents", "next_steps" [{id, message, priority, session, added,
+        source}], "blockers_open" [{id, message, session}]}``.
     Raises:
         TrackerError: invalid or taken name, empty objective.
     """
@@ -144,14 +149,19 @@ def init(
         validate.session_name(session)
     goals = [validate.text(o, "objective") for o in objectives]
     ensure_store(ctx.layout)
+    from session_tracker.core import ignore
+
+    ignore.ensure(ctx.layout, ctx.config)  # documents are views: git ignores them (core/ignore.py)
     repo, notice = capture.repo_for(ctx)
     git_start = capture.at_start(ctx, repo) if repo else None
     data: dict[str, object] = {"objectives": goals, "tz": local_offset(), "git": git_start, **(extra or {})}
     name, sid = start_session(ctx, data, session, repo.common_dir if repo else None)
-    mark_open(ctx.layout, name, sid)
-    written = writer.write_session(ctx, name, sid, kinds=("log", "decisions", "files"))
+    start_journal(ctx, session_stem(name, sid))  # its events live there until published (core/journal.py)
+    mark_open(ctx.layout, session_stem(name, sid), sid)
+    written = writer.write_session(ctx, session_stem(name, sid), sid, kinds=("log", "decisions", "files"))
     written += writer.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
     prev_name, prev_text = previous_handoff(ctx)
+    steps, blockers = open_work(ctx)
     return {
         "session": name,
         "sid": sid,
@@ -161,4 +171,24 @@ def init(
         "previous_session": prev_name,
         "previous_handoff": prev_text,
         "documents": [ctx.layout.relative(p) for p in written],
+        "next_steps": steps,
+        "blockers_open": blockers,
     }
+
+
+def open_work(ctx: Context) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """What is open now, whichever session left it: the one list of next steps
+    (:mod:`session_tracker.plan.steps`) and the open blockers, as ``--json`` dicts.
+
+    The previous handoff is a record of that session's end; these are the live lists.
+    """
+    from session_tracker.core.summaries import load_summary_project
+    from session_tracker.plan.model import load_plan
+    from session_tracker.plan.steps import open_steps
+
+    project = load_summary_project(ctx.layout)
+    steps = [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))]
+    blockers: list[dict[str, object]] = [
+        {"id": b.text("blocker"), "message": b.text("message"), "session": b.session} for b in project.open_blockers()
+    ]
+    return steps, blockers

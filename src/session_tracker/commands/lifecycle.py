@@ -34,8 +34,8 @@ def risk(ctx: Context, message: str, mitigation: str | None, session: str | None
     how = validate.text(mitigation, "mitigation")
     target = require_open(resolve(ctx, session))
     record(ctx, target, "risk.added", {"message": text, "mitigation": how})
-    docs.write_session(ctx, target.name, target.sid, kinds=("log",))  # the entry shows in the work log
-    written = docs.write_lifecycle(ctx, [target.name])
+    docs.write_session(ctx, target.file, target.sid, kinds=("log",))  # the entry shows in the work log
+    written = docs.write_lifecycle(ctx, [target.file])
     return {"v": 1, "session": target.name, "risk": text, "mitigation": how, "documents": [ctx.layout.relative(p) for p in written]}
 
 
@@ -45,8 +45,8 @@ def check_item(ctx: Context, item: str, done: bool = True, session: str | None =
     name = _one_line(item, "checklist item")
     target = require_open(resolve(ctx, session))
     record(ctx, target, "check.item", {"item": name, "done": done})
-    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
-    docs.write_lifecycle(ctx, [target.name])
+    docs.write_session(ctx, target.file, target.sid, kinds=("log",))
+    docs.write_lifecycle(ctx, [target.file])
     from session_tracker.core.model import load_project
     from session_tracker.workflow.view import checklist
 
@@ -70,8 +70,8 @@ def review(ctx: Context, worked: tuple[str, ...] = (), failed: tuple[str, ...] =
         raise TrackerError("nothing to review", 'give --worked "…", --failed "…" and/or --lesson "…"')
     target = require_open(resolve(ctx, session))
     record(ctx, target, "review.recorded", dict(data))
-    docs.write_session(ctx, target.name, target.sid, kinds=("log",))
-    docs.write_lifecycle(ctx, [target.name])
+    docs.write_session(ctx, target.file, target.sid, kinds=("log",))
+    docs.write_lifecycle(ctx, [target.file])
     return {"v": 1, "session": target.name, **data}
 
 

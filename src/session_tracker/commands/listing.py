@@ -7,6 +7,7 @@ from session_tracker.core import validate
 from session_tracker.core.clock import iso, now
 from session_tracker.core.context import Context
 from session_tracker.core.model import load_project
+from session_tracker.core.select import choose
 from session_tracker.core.sessions import open_here
 from session_tracker.errors import TrackerError
 
@@ -28,7 +29,7 @@ def list_sessions(ctx: Context) -> dict[str, object]:
                 "session": s.name,
                 "sid": s.sid,
                 "status": s.status,
-                "open_here": here.get(s.name) == s.sid,
+                "open_here": here.get(s.file) == s.sid,
                 "started": s.start_moment,
                 "ended": s.end_moment or None,
                 "duration_s": round(s.duration_s(until=until), 3),
@@ -49,13 +50,13 @@ def show(ctx: Context, session: str) -> dict[str, object]:
     """
     validate.session_name(session)
     project = load_project(ctx.layout)
-    named = project.named(session)
-    if not named:
+    found = choose(project.sessions, session)
+    if found is None:
         raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`")
-    chosen = named[-1]
+    chosen = found
     from session_tracker.core import private
 
-    result = describe(chosen, project, private.load(private.path_for(ctx.layout.local_dir, chosen.name)))
+    result = describe(chosen, project, private.load(private.path_for(ctx.layout.local_dir, chosen.file)))
     result["timeline"] = [
         {"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in chosen.timeline()
     ]

@@ -30,15 +30,29 @@ def _record(ctx: Context, target: Session, source: str, numbers: values.Numbers,
     data: dict[str, object] = {"source": source, **values.empty(), **numbers, "checks": checks or []}
     if reports:
         data["reports"] = reports
+    data.update(_measured_commit(ctx))
     record(ctx, target, METRICS_EVENT, data)
     # The work log shows the entry; the tracker's Key Metrics History and the chart the numbers.
-    documents = writer.write_session(ctx, target.name, target.sid, kinds=("log",)) + writer.write_project(ctx)
+    documents = writer.write_session(ctx, target.file, target.sid, kinds=("log",)) + writer.write_project(ctx)
     written = [ctx.layout.relative(p) for p in documents] + write_chart(ctx)
     result = show(ctx, session=target.name, _session=target)
     result["checks"] = checks or []
     result["source"] = source
     result["written"] = written
     return result
+
+
+def _measured_commit(ctx: Context) -> dict[str, object]:
+    """``{"head", "dirty"}``: the commit the figures describe and how many files differed from
+    it (the tracker's own files left out), so every view can say what was measured and when the
+    code changed after. Nothing without git."""
+    from session_tracker.core import capture
+    from session_tracker.git import repo as git
+
+    found, _ = capture.repo_for(ctx)
+    if found is None:
+        return {}
+    return {"head": git.head_sha(found), "dirty": len(git.dirty_files(found, exclude=capture.own_files(ctx)))}
 
 
 def write_chart(ctx: Context) -> list[str]:

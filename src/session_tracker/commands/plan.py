@@ -281,18 +281,30 @@ def question(ctx: Context, message: str, answer: str | None = None, session: str
 
 
 def next_step(ctx: Context, message: str | None, priority: int | None = None, done: str | None = None, session: str | None = None) -> dict[str, object]:
-    """``next --message … [--priority N]`` adds ``n-N``; ``next --done n-N`` drops it."""
+    """``next --message … [--priority N]`` adds ``n-N``; ``next --done ID`` closes any open
+    step of the one list (:mod:`session_tracker.plan.steps`): ``n-N``, or ``s-…`` for one
+    recorded by ``end --next`` or ``handoff --item``; a unique prefix of an ``s-`` id is enough."""
     if done is None and message is None:
         raise TrackerError("no message given", 'add it: --message "…"')
     text = validate.text(message) if message is not None else ""
     if priority is not None and priority < 1:
         raise TrackerError(f"priority {priority} is below 1", "1 is the most urgent")
     key = [done or ""]
+    project = None
+    if done is not None:
+        from session_tracker.core.summaries import load_summary_project
+
+        project = load_summary_project(ctx.layout)  # steps recorded in sessions (end --next, handoff --item)
 
     def build(plan: Plan) -> Change:
         if done is not None:
-            known(plan.next, done, "next step", 'next --message "…"')
-            return [("next.done", {"next": done})]
+            from session_tracker.plan.steps import find
+
+            step = find(project, plan, done) if project is not None else None
+            if step is None:
+                raise TrackerError(f"no open next step {done!r}", "see the open ones with `session-tracker status` (ids n-…, s-…)")
+            key[0] = step.id
+            return [("next.done", {"next": step.id})]
         key[0] = plan.next_id("n")
         return [("next.added", {"next": key[0], "message": text, "priority": priority or 100})]
 

@@ -38,6 +38,10 @@ def render(ctx: Context) -> dict[str, object]:
 
     Returns ``{"v": 1, "documents": N, "written": [relative paths], "snapshots": [sessions]}``.
     """
+    from session_tracker.core import ignore
+
+    if ctx.layout.exists():
+        ignore.ensure(ctx.layout, ctx.config)  # a fresh clone: one `render` and git ignores the views
     snapshots = snapshot_open_sessions(ctx)
     written, total = writer.write_all(ctx)
     from session_tracker.commands.metrics import write_chart  # the metrics chart, once metrics exist

@@ -8,16 +8,17 @@ from session_tracker.core.context import Context
 from session_tracker.core.summaries import load_summary_project
 from session_tracker.plan.derive import ICONS, State, bar, coverage_cell, tests_cell
 from session_tracker.plan.model import load_plan
+from session_tracker.plan.steps import open_steps
 
 
 def status(ctx: Context) -> dict[str, object]:
     """The dashboard's data, also the ``--json`` shape (``v`` 1)::
 
         {"v", "project", "current_phase", "open_sessions", "last_session" {name, date, title}|null,
-         "progress" {percent, done, planned, text}, "phases" [{name, sessions, status, percent,
+         "progress" {percent (null with no phases planned), done, planned, text}, "phases" [{name, sessions, status, percent,
          status_text, bar}], "blockers" [{id, message, impact, plan, session}], "questions"
-         [{id, message}], "next" [{id, message, priority}], "tests" {passing, coverage,
-         metrics}, "tasks" {total, done, in_progress, blocked}}
+         [{id, message}], "next" [{id, message, priority, session, added, source}], "tests" {passing, coverage,
+         metrics}, "tasks" {total, done, in_progress, blocked, items [{id, title, status, session}]}}
     """
     project = load_summary_project(ctx.layout)  # the events status needs, cached per file
     plan = load_plan(ctx.layout)
@@ -25,7 +26,7 @@ def status(ctx: Context) -> dict[str, object]:
     last = state.last
     latest = state.latest_metrics()
     tasks = list(plan.tasks.values())
-    next_items = sorted(plan.next.values(), key=lambda i: (i.n("priority") or 100, i.created.ts, i.key))
+    next_items = open_steps(project, plan)  # the one list: next, end --next, handoff --item
     return {
         "v": 1,
         "project": plan.name or "Project",
@@ -37,17 +38,17 @@ def status(ctx: Context) -> dict[str, object]:
             "date": display(last.end_moment, last.tz)[:10],
             "title": last.objectives[0] if last.objectives else "",
         } if last else None,
-        "progress": {"percent": state.percent, "done": state.done, "planned": state.planned, "text": state.overall()},
+        "progress": {"percent": state.percent if state.planned else None, "done": state.done, "planned": state.planned, "text": state.overall()},
         "phases": [
             {"name": p.item.key, "sessions": p.range, "status": p.status, "percent": p.percent, "status_text": ICONS[p.status], "bar": bar(p.percent)}
             for p in state.phases
         ],
         "blockers": [
-            {"id": b.text("blocker"), "message": b.text("message"), "impact": b.text("impact") or None, "plan": b.text("plan") or None, "session": b.session}
+            {"id": b.text("blocker"), "message": b.text("message"), "impact": b.text("impact") or None, "plan": b.text("plan") or None, "session": b.session, "sid": b.sid}
             for b in project.open_blockers()
         ],
         "questions": [{"id": q.key, "message": q.s("message")} for q in plan.questions.values() if not q.s("answer")],
-        "next": [{"id": n.key, "message": n.s("message"), "priority": n.n("priority")} for n in next_items],
+        "next": [step.to_dict() for step in next_items],
         "tests": {"passing": None if tests_cell(latest) == "—" else tests_cell(latest),
                   "coverage": None if coverage_cell(latest) == "—" else coverage_cell(latest), "metrics": latest},
         "tasks": {
@@ -55,5 +56,6 @@ def status(ctx: Context) -> dict[str, object]:
             "done": sum(1 for t in tasks if t.s("status") == "done"),
             "in_progress": sum(1 for t in tasks if t.s("status") == "in_progress"),
             "blocked": sum(1 for t in tasks if t.s("status") == "blocked"),
+            "items": [{"id": t.key, "title": t.s("title"), "status": t.s("status") or "todo", "session": t.created.session} for t in tasks],
         },
     }

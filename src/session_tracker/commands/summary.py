@@ -68,7 +68,9 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
     """Describe the session as of now; for an open session, files and commits come from git.
 
     Returns :func:`describe`'s shape plus ``untracked_commits`` [{sha, subject}]: commits made
-    while the session was open that the hooks did not record (see ``enforce.untracked``).
+    while the session was open that the hooks did not record (see ``enforce.untracked``), and
+    ``next_open`` [{id, message, priority, session, added, source}]: the project's open next
+    steps (:mod:`session_tracker.plan.steps`; ``next_steps`` are the ones this session left).
 
     Raises:
         TrackerError: no such session, or none open and none named.
@@ -77,7 +79,7 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
     project = load_project(ctx.layout)
     from session_tracker.core import private
 
-    result = describe(target, project, private.load(private.path_for(ctx.layout.local_dir, target.name)))
+    result = describe(target, project, private.load(private.path_for(ctx.layout.local_dir, target.file)))
     base = target.git_start
     if target.ended is None and base is not None:
         repo, _ = capture.repo_for(ctx)
@@ -90,6 +92,10 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
             result["commits"] = [{"sha": c["sha"], "subject": c["subject"]} for c in live["commits"]]  # type: ignore[attr-defined]
             result["branch"] = live["branch"]
     from session_tracker.enforce.untracked import untracked_commits
+    from session_tracker.plan.model import load_plan
+    from session_tracker.plan.steps import open_steps
+
+    result["next_open"] = [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))]  # the one list, every session's
 
     result["untracked_commits"] = untracked_commits(ctx, target)
     return result

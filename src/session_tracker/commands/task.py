@@ -43,5 +43,5 @@ def update(ctx: Context, task: str, status: str, note: str | None = None, sessio
         return {"session": recording_session(ctx, session)[0], "id": None, "task": name, "status": status, "note": reason, "plan": True}
     target = require_open(resolve(ctx, session))
     event = record(ctx, target, "task.updated", data)
-    writer.write_session(ctx, target.name, target.sid, kinds=("log",))
+    writer.write_session(ctx, target.file, target.sid, kinds=("log",))
     return {"session": target.name, "id": event.id, "task": name, "status": status, "note": data.get("note")}

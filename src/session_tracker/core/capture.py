@@ -29,13 +29,13 @@ def own_files(ctx: Context) -> list[str]:
     """session-tracker's own files, left out of every capture: ``.sessions/`` and each
     session's rendered documents (exact paths, so the user's other files in the same
     directories still count)."""
-    import os
 
     excluded = [".sessions/"]
-    try:
-        names = [f[:-6] for f in os.listdir(ctx.layout.events_dir) if f.endswith(".jsonl")]
-    except FileNotFoundError:
-        names = []
+    from session_tracker.core.files import scan
+
+    listing = scan(ctx.layout)
+    # Document labels: the number, and <number>-<sid> for sessions sharing one (model.label_clashes).
+    names = list(listing.by_number) + [f"{n}-{sid}" for sid, stems in listing.by_sid.items() for n in {s.rsplit("-", 1)[0] for s in stems}]
     for template in ctx.config["documents"].values():
         if isinstance(template, str):
             if "{session}" not in template:  # a project document (SESSION_TRACKER.md, …)
@@ -75,14 +75,56 @@ def files_since(ctx: Context, repo: git.Repo, base: str | None) -> list[dict[str
     return [_change(c) for c in changes.changed_files(repo, base, exclude=own_files(ctx))]
 
 
-def at_end(ctx: Context, repo: git.Repo, base: str | None) -> dict[str, object]:
-    """``{"branch", "head", "commits", "files"}`` for the ``session.ended`` event."""
+def at_end(ctx: Context, repo: git.Repo, base: str | None, since: str = "") -> dict[str, object]:
+    """``{"branch", "head", "commits", "merged", "files"}`` for the ``session.ended`` event.
+
+    ``commits`` are the session's own work: reachable from HEAD now (so a commit that an amend
+    or a rebase replaced is not among them), not from ``base``, and committed by this clone's
+    user (``user.email``) at or after ``since`` (the session's start, ISO). The rest of
+    ``base..HEAD`` — a teammate's commits that a ``pull --rebase`` or a merge brought in — are
+    ``merged``: listed as merged, never as this session's work.
+    """
     branch, head, commits, files = changes.end_state(repo, base, exclude=own_files(ctx))
+    own, merged = _split_own(repo, commits, since)
     return {
         "branch": branch,
         "head": head,
         "commits": [
-            {"sha": c.sha, "subject": c.subject, "author": c.author, "timestamp": c.timestamp} for c in commits
+            {"sha": c.sha, "subject": c.subject, "author": c.author, "timestamp": c.timestamp} for c in own
         ],
+        "merged": [{"sha": c.sha, "subject": c.subject, "author": c.author} for c in merged],
         "files": [_change(c) for c in files],
     }
+
+
+def _split_own(repo: git.Repo, commits: list[git.Commit], since: str) -> tuple[list[git.Commit], list[git.Commit]]:
+    """``(own, merged)``: see :func:`at_end`. Without a ``user.email`` every commit is own."""
+    if not commits:
+        return [], []
+    from session_tracker.core.clock import parse_iso
+    from session_tracker.git.proc import run
+
+    email = run(["config", "user.email"], repo.root, check=False).stdout.decode("utf-8", "replace").strip().lower()
+    if not email:
+        return commits, []
+    out = run(["log", "--no-walk=unsorted", "-z", "--format=%H %ce %cI", "--stdin"], repo.root,
+              stdin="".join(c.sha + "\n" for c in commits).encode(), check=False).stdout
+    who: dict[str, tuple[str, str]] = {}
+    for record in out.decode("utf-8", "replace").split("\0"):
+        parts = record.strip().split(" ")
+        if len(parts) == 3:
+            who[parts[0]] = (parts[1].lower(), parts[2])
+    try:
+        start = parse_iso(since).timestamp() - 1 if since else None
+    except ValueError:
+        start = None
+    own: list[git.Commit] = []
+    merged: list[git.Commit] = []
+    for commit in commits:
+        committer, when = who.get(commit.sha, (email, ""))
+        try:
+            late = start is None or not when or parse_iso(when).timestamp() >= start
+        except ValueError:
+            late = True
+        (own if committer == email and late else merged).append(commit)
+    return own, merged

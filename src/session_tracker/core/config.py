@@ -28,6 +28,10 @@ Keys (defaults in :data:`DEFAULTS`)::
 
     [agents]
     context_budget = 8000   # characters of handoff an agent hook injects at SessionStart
+    budget_claude_code = false   # per agent: its own budget, or false for context_budget
+    budget_codex = false         # (never above the agent's inline limit: Claude Code 10,000)
+    budget_gemini = false
+    budget_cursor = false
 
     [privacy]
     share_agent_text = false   # prompts and command lines stay in .sessions/local/private/ (core.private)
@@ -49,12 +53,16 @@ Keys (defaults in :data:`DEFAULTS`)::
 
     [check]              # enforcement rules (`check`, the git hooks); ids in enforce.RULE_IDS
     disable = []         # rule ids to switch off, e.g. ["session-trailer", "previous-ended"]
+
+    [git]
+    commit_documents = false   # true: documents are committed too (core/ignore.py, docs/architecture.md)
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 
 from session_tracker.core import kinds
 from session_tracker.core.events import CATEGORIES
@@ -71,14 +79,16 @@ DEFAULTS: Config = {
     "documents": {"preset": "archive", **{k.name: k.path for k in kinds.KINDS}},  # type: dict[str, object]
     "log": {"default_category": "implementation"},
     "redact": {"enabled": True, "patterns": []},
-    "agents": {"context_budget": 8000},
+    "agents": {"context_budget": 8000, "budget_claude_code": False, "budget_codex": False, "budget_gemini": False,
+               "budget_cursor": False},
     "privacy": {"share_agent_text": False},
     "metrics": {"on_end": False, "python": "", "timeout": 600, "chart": "session-metrics.svg", "checks": []},
     "gates": {"tests_pass": True, "coverage_min": False, "coverage_max_drop": False,
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
+    "git": {"commit_documents": False},
 }
-_CACHE_VERSION = 7  # bump when DEFAULTS change: caches hold the merged config
+_CACHE_VERSION = 8  # bump when DEFAULTS change: caches hold the merged config
 MAX_CONFIG_BYTES = 256 * 1024
 
 
@@ -112,15 +122,24 @@ def load(layout: Layout) -> Config:
         holds an unknown section, an unknown key or a value of the wrong type.
     """
     config = _load(layout)
-    from session_tracker.core import redact
 
     section = config.get("redact")
-    if isinstance(section, dict):
+    # Only a non-default [redact] touches the redactor: the git hooks load the config on every
+    # commit and must not import it (the redactor's defaults are these same values).
+    if isinstance(section, dict) and (section.get("enabled") is False or section.get("patterns")):
+        from session_tracker.core import redact
+
         patterns = section.get("patterns")
-        try:
-            redact.configure(section.get("enabled") is not False, patterns if isinstance(patterns, list) else [])
-        except ValueError as exc:
-            raise TrackerError(f"{layout.config_file}: redact.patterns: {exc}", "fix or remove that pattern") from None
+        patterns = patterns if isinstance(patterns, list) else []
+        enabled = section.get("enabled") is not False
+        # The defaults need nothing from the redact module: the git hooks never import it.
+        if patterns or not enabled or "session_tracker.core.redact" in sys.modules:
+            from session_tracker.core import redact
+
+            try:
+                redact.configure(enabled, patterns)
+            except ValueError as exc:
+                raise TrackerError(f"{layout.config_file}: redact.patterns: {exc}", "fix or remove that pattern") from None
     return config
 
 
@@ -181,7 +200,6 @@ def _finish(config: Config, given: set[str]) -> Config:
 
 def _parse(path: str, config: Config) -> list[str]:
     """Overlay the TOML file at ``path`` onto ``config``; return the ``section.key`` names set."""
-    import sys
 
     if sys.version_info >= (3, 11):
         import tomllib
@@ -273,6 +291,8 @@ def _check(path: str, section: str, key: str, value: object) -> object:
         return list(value)
     if section == "agents":
         # Claude Code shows at most 10,000 characters of a hook's context inline.
+        if key != "context_budget" and value is False:
+            return False
         if not isinstance(value, int) or isinstance(value, bool) or not 500 <= value <= 100_000:
             raise TrackerError(f"{where} must be a number of characters from 500 to 100000", "e.g. context_budget = 8000")
         return value

@@ -7,6 +7,10 @@ import os
 from session_tracker.core import config as config_mod
 from session_tracker.core.paths import Layout, locate
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from session_tracker.core.model import Session
+
 ACTOR_ENV = "SESSION_TRACKER_ACTOR"
 SESSION_ENV = "CURRENT_SESSION"  # seed 001's variable
 
@@ -43,3 +47,10 @@ class Context:
     def document(self, kind: str, session: str) -> str | None:
         """Absolute path of a per-session document, or None when switched off."""
         return config_mod.document_path(self.config, self.layout, kind, session)
+
+    def session_document(self, kind: str, session: Session) -> str | None:
+        """Absolute path of ``session``'s document ``kind``: named by its label
+        (:attr:`Session.doc`), or by ``<number>-<sid>`` when documents are committed
+        (``[git] commit_documents``), so two branches never add one path."""
+        committed = self.config.get("git", {}).get("commit_documents") is True
+        return self.document(kind, f"{session.name}-{session.sid}" if committed else session.doc)

@@ -30,14 +30,17 @@ TYPES = frozenset(
         "handoff.item",  # data: message
         "files.changed",  # data: base, files[] (git capture snapshot)
         "commit",  # data: sha, subject, files[]
-        "session.ended",  # data: status, next[], git{branch, head, commits[], files[]}|null, at?, amends? (the end it replaces: re-import)
+        "session.ended",  # data: status, next[], git{branch, head, commits[], merged[], files[]}|null, at?, amends? (the end it replaces: re-import)
+        "session.renumbered",  # data: number, previous — alone in its own file <number>-<sid>.jsonl (`renumber`)
+        "commits.rewritten",  # data: map {old sha: new sha}, command (amend|rebase) — from post-rewrite
         # Written by agent hooks and transcript imports (session_tracker.agents, .importers):
         # ref? = the agent's own key (tool call id, message uuid); subagent? = the subagent's id
         "file.touched",  # data: path (relative to the root), tool, agent_session, ref?, subagent?, at?
         "command.run",  # data: command, tool, agent_session, exit? (int), failed? (bool), interrupted?, ref?, subagent?, at?
-        "agent.activity",  # data: event (stop|end|subagent_stop), agent_session, subagent?, at?
+        "agent.activity",  # data: event (stop|end|prompt|subagent_stop), agent_session, subagent?, at?
         "usage",  # data: model, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, reasoning_output_tokens?, messages, subagent? (meaning: importers/__init__.py)
         "checkpoint",  # data: trigger (manual|auto), phase? (pre|post), pre_tokens?, agent_session, ref?
+        "context.injected",  # data: agent, agent_session, source, inline_limit, chars, tokens_est, budget, parts[{part, items, kept, chars}], left_out[], reason
         "task.updated",  # data: task, status (todo|in_progress|blocked|done), note?
         # Quality metrics (session_tracker.metrics; data documented in metrics/values.py):
         "metrics.recorded",  # data: source (run|import|manual|end), tests_*, coverage_percent, branch_percent, lint_errors, lint_by_rule{}, type_errors, checks[]
@@ -72,7 +75,7 @@ TYPES = frozenset(
 
 #: Machine-captured agent activity: kept in the log, summarised in views, not listed entry by
 #: entry in the work log (an agent touches hundreds of files a session).
-ACTIVITY_TYPES = frozenset({"file.touched", "command.run", "agent.activity", "usage", "checkpoint"})
+ACTIVITY_TYPES = frozenset({"file.touched", "command.run", "agent.activity", "usage", "checkpoint", "context.injected"})
 
 CATEGORIES = ("implementation", "testing", "planning", "bugfix", "refactor", "documentation")
 
@@ -83,7 +86,7 @@ class Event:
     ``where`` is ``"<file>:<line>"`` when the event was read from disk (for messages).
     """
 
-    __slots__ = ("actor", "data", "id", "session", "sid", "ts", "type", "v", "where")
+    __slots__ = ("actor", "data", "id", "line", "session", "sid", "ts", "type", "v", "where")
 
     def __init__(
         self,
@@ -106,6 +109,7 @@ class Event:
         self.actor = actor
         self.data = data
         self.where = where
+        self.line: bytes = b""  # the encoded line, once store.append wrote it (for the journal)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON object as stored (without ``where``)."""

@@ -7,9 +7,6 @@ work log is rendered on the hot path and ``dataclasses`` costs ~10 ms to import.
 
 from __future__ import annotations
 
-import os
-
-from session_tracker.core import store
 from session_tracker.core.clock import instant, parse_iso
 from session_tracker.core.events import ACTIVITY_TYPES, Event
 from session_tracker.core.paths import Layout
@@ -20,6 +17,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     T = TypeVar("T")
+    from session_tracker.core.files import Listing
     from session_tracker.core.store import Problem
 
 OPEN = "OPEN"
@@ -30,18 +28,25 @@ class Session:
     """One session (one ``sid``) folded from its events, in file order.
 
     Attributes:
-        name: the session number/name (``00003``).
+        name: the session number/name (``00003``): the start's, or the newest renumber's.
+        file: the stem of the event file it appends to; doc: the label of its documents.
         sid: the session's ULID (its ``session.started`` event id); ``""`` if never started.
         started: the ``session.started`` event, or None for a file missing it.
         events: every event of this session, file order.
         ended: the ``session.ended`` event (the latest of a chain of ``amends``), or None while open.
+        omitted_notes: notes a summary read left out (0 for a full read).
     """
 
-    __slots__ = ("_start", "ended", "events", "file_size", "name", "sid", "started")
+    __slots__ = ("_start", "doc", "ended", "events", "file", "file_size", "name", "omitted_notes", "sid", "started")
 
-    def __init__(self, name: str, sid: str) -> None:
+    def __init__(self, name: str, sid: str, file: str = "") -> None:
         self.name = name
         self.sid = sid
+        # The stem of the event file this session appends to (``00003-<sid>``, legacy ``00003``),
+        # and the label its documents are named by: the number, unless a merge brought two
+        # sessions with that number (then every one but the first is ``<number>-<sid>``).
+        self.file = file or name
+        self.doc = name
         self.started: Event | None = None
         self.events: list[Event] = []
         self.ended: Event | None = None
@@ -49,12 +54,22 @@ class Session:
         # (lets a writer render from memory instead of reading the file again).
         self.file_size = -1
         self._start: tuple[int, str] = (-1, "")
+        # Work-log notes a summary read left out (core.summaries keeps the newest few): views
+        # that list "what was done" say how many more there are, the same as from a full read.
+        self.omitted_notes = 0
 
     def add(self, event: Event) -> None:
         """Fold one more event in."""
         self.events.append(event)
         if event.type == "session.started" and self.started is None:
             self.started = event
+            number = event.data.get("number")
+            if isinstance(number, str) and number and self.name == self.doc:
+                self.name = self.doc = number
+        elif event.type == "session.renumbered":
+            number = event.data.get("number")
+            if isinstance(number, str) and number:
+                self.name = self.doc = number
         elif event.type == "session.ended" and (self.ended is None or event.data.get("amends") == self.ended.id):
             # An import that completes a transcript read while it was still being written
             # amends the end it recorded before (``amends``: that event's id).
@@ -93,9 +108,16 @@ class Session:
 
     @property
     def start_moment(self) -> str:
-        """When work began: the start event's time, or an earlier retroactive ``--at``."""
+        """When the session began: its start event's time (``data.at`` of an imported start).
+
+        Never an entry's retroactive ``--at``: a back-dated note must not move the session
+        before the one that came before it (history is ordered by when sessions began). A file
+        without a start event falls back to its earliest recorded time.
+        """
+        if self.started is not None:
+            return self.started.moment
         if self._start[0] != len(self.events):  # remembered until an event is added
-            moments = [e.moment for e in self.events if e.type != "session.ended"]
+            moments = [e.ts for e in self.events if e.type != "session.ended"]
             self._start = (len(self.events), min(moments, key=instant) if moments else "")
         return self._start[1]
 
@@ -138,18 +160,37 @@ class Session:
         return []
 
     def commits(self) -> list[dict[str, object]]:
-        """Commits made during the session: the end capture, plus any recorded by hooks."""
+        """Commits made during the session. Once ended with a git capture: the capture's own
+        commits (reachable from its end, so none an amend or rebase replaced). While open (or
+        without git at end): those the post-commit hook recorded, each followed through the
+        ``commits.rewritten`` events to the commit that replaced it."""
         seen: dict[str, dict[str, object]] = {}
         end = self.git_end
         captured = end.get("commits") if end else None
         for commit in captured if isinstance(captured, list) else []:
             if isinstance(commit, dict) and isinstance(commit.get("sha"), str):
                 seen[commit["sha"]] = commit
+        if isinstance(captured, list):
+            return list(seen.values())
+        rewrites: dict[str, str] = {}
+        for event in self.of_type("commits.rewritten"):
+            mapping = event.data.get("map")
+            if isinstance(mapping, dict):
+                rewrites.update({str(k): str(v) for k, v in mapping.items()})
         for event in self.of_type("commit"):
-            sha = event.text("sha")
+            sha, hops = event.text("sha"), 0
+            while sha in rewrites and hops < 100:  # amended, then rebased …
+                sha, hops = rewrites[sha], hops + 1
             if sha and sha not in seen:
-                seen[sha] = event.data
+                seen[sha] = {**event.data, "sha": sha}
         return list(seen.values())
+
+    def merged_commits(self) -> list[dict[str, object]]:
+        """Commits others made that reached this session's branch while it was open (a
+        ``pull --rebase``, a merge): shown as merged in, not as its work."""
+        end = self.git_end
+        merged = end.get("merged") if end else None
+        return [c for c in merged if isinstance(c, dict)] if isinstance(merged, list) else []
 
     def next_steps(self) -> list[str]:
         """``end --next`` items, then ``handoff --item`` items, in order, without repeats."""
@@ -162,17 +203,24 @@ def _order(event: Event) -> tuple[float, str]:
     return (instant(event.moment), event.id)
 
 
-def group(events: list[Event], name: str) -> list[Session]:
-    """Fold the events of one file into sessions, one per ``sid``, in order of first event.
+def group(events: list[Event], stem: str) -> list[Session]:
+    """Fold the events of one file (``stem``: its name without ``.jsonl``) into sessions, one
+    per ``sid``, in order of first event.
 
-    Two sessions share a file only after two branches both created the same number and were
-    merged; ``doctor`` reports that.
+    Two sessions share a file only in a legacy ``<number>.jsonl`` after two branches both
+    created that number and a ``merge=union`` joined them; ``doctor`` reports that.
     """
+    from session_tracker.core.files import split_stem
+
+    try:
+        number = split_stem(stem)[0]
+    except ValueError:
+        number = stem
     sessions: dict[str, Session] = {}
     for event in events:
         session = sessions.get(event.sid)
         if session is None:
-            session = sessions[event.sid] = Session(name, event.sid)
+            session = sessions[event.sid] = Session(number, event.sid, stem)
         session.add(event)
     return list(sessions.values())
 
@@ -188,7 +236,9 @@ class Project:
     __slots__ = ("_blockers", "_memo", "problems", "sessions")
 
     def __init__(self, sessions: list[Session], problems: list[Problem]) -> None:
-        self.sessions = sorted(sessions, key=lambda s: (instant(s.start_moment), s.name))
+        from session_tracker.core.merging import merge_by_sid
+
+        self.sessions = sorted(merge_by_sid(sessions), key=lambda s: (instant(s.start_moment), s.name, s.sid))
         self.problems = problems
         # blockers() memo, keyed by the number of events folded (views only ever add events):
         # renderers ask once per session, and a full scan each time is quadratic on big stores.
@@ -220,15 +270,22 @@ class Project:
         if self._blockers is not None and self._blockers[0] == folded:
             return list(self._blockers[1])
         resolved: dict[str, Event] = {}
+        by_event: dict[str, Event] = {}
         opened: list[Event] = []
         for session in self.sessions:
             for event in session.events:
                 if event.type == "blocker.resolved":
-                    resolved.setdefault(event.text("blocker"), event)
+                    # ``opened`` (the opening event's id) is exact; ids of older releases
+                    # (``<session>-N``) can be shared by two sessions after a merge.
+                    target = event.text("opened")
+                    if target:
+                        by_event.setdefault(target, event)
+                    else:
+                        resolved.setdefault(event.text("blocker"), event)
                 elif event.type == "blocker.opened":
                     opened.append(event)
         opened.sort(key=_order)
-        found = [(event, resolved.get(event.text("blocker"))) for event in opened]
+        found = [(event, by_event.get(event.id) or resolved.get(event.text("blocker"))) for event in opened]
         self._blockers = (folded, found)
         return list(found)
 
@@ -241,14 +298,63 @@ class Project:
         return sorted((s for s in self.sessions if s.ended), key=lambda s: (instant(s.end_moment), s.name))
 
 
-def load_session_file(layout: Layout, name: str) -> tuple[list[Session], list[Problem]]:
-    """Read one session file into its sessions (usually exactly one)."""
-    path = layout.session_file(name)
-    events, problems, size = store.read_sized(path, label=layout.relative(path))
-    sessions = group(events, name)
-    if len(sessions) == 1 and not problems:
+def load_session_file(layout: Layout, stem: str, listing: Listing | None = None) -> tuple[list[Session], list[Problem]]:
+    """Read one session file (``stem``: its name without ``.jsonl``) into its sessions (usually
+    exactly one), with the renumber files of the same session folded in and document labels
+    that tell apart sessions sharing a number."""
+    from session_tracker.core.files import scan, split_stem
+    from session_tracker.core.reading import read_stem
+
+    events, problems, size = read_stem(layout, stem)
+    sessions = group(events, stem)
+    listing = listing or scan(layout)
+    extra: list[Session] = []
+    for session in sessions:
+        for other in listing.by_sid.get(session.sid, []):
+            if other != stem:
+                more, bad = _read_stem(layout, other)
+                extra += [s for s in more if s.sid == session.sid]
+                problems += bad
+    from session_tracker.core.merging import label_clashes, merge_by_sid
+
+    if extra:
+        sessions = merge_by_sid(sessions + extra)
+    else:
+        label_clashes(sessions)
+    for session in sessions:
+        rivals = [s for s in listing.by_number.get(session.name, []) if s != stem and split_stem(s)[1] != session.sid]
+        if rivals or listing.renumbered():  # a clash: label by every session with that number
+            others = [s for s in sessions_numbered(layout, listing, session.name) if s.sid != session.sid]
+            label_clashes([session, *others])
+    if len(sessions) == 1 and not problems and not extra and size >= 0:
         sessions[0].file_size = size
     return sessions, problems
+
+
+def _read_stem(layout: Layout, stem: str, journaled: bool | None = None) -> tuple[list[Session], list[Problem]]:
+    from session_tracker.core.reading import read_stem
+
+    events, problems, _ = read_stem(layout, stem, journaled)
+    return group(events, stem), problems
+
+
+def sessions_numbered(layout: Layout, listing: Listing, number: str) -> list[Session]:
+    """Every session whose current number is ``number`` (renumbers applied), read in full.
+    Reads the files named with that number and the renumber files only."""
+    stems = set(listing.by_number.get(number, []))
+    for sid in listing.renumbered():
+        stems.update(listing.by_sid[sid])
+    found: list[Session] = []
+    for stem in sorted(stems):
+        found += _read_stem(layout, stem)[0]
+    for sid in listing.renumbered():  # the rest of a renumbered session (its own file)
+        if any(s.sid == sid for s in found):
+            for stem in listing.by_sid[sid]:
+                if stem not in stems:
+                    found += [s for s in _read_stem(layout, stem)[0] if s.sid == sid]
+    from session_tracker.core.merging import merge_by_sid
+
+    return [s for s in merge_by_sid(found) if s.name == number]
 
 
 def load_project(layout: Layout) -> Project:
@@ -257,14 +363,14 @@ def load_project(layout: Layout) -> Project:
     Raises:
         NewerSchema: a file holds an event of a newer schema version.
     """
+    from session_tracker.core import journal
+    from session_tracker.core.files import scan
+
     sessions: list[Session] = []
     problems: list[Problem] = []
-    try:
-        names = sorted(f[:-6] for f in os.listdir(layout.events_dir) if f.endswith(".jsonl"))
-    except FileNotFoundError:
-        names = []
-    for name in names:
-        found, bad = load_session_file(layout, name)
+    journaled = journal.stems(layout)
+    for stem in scan(layout).stems:
+        found, bad = _read_stem(layout, stem, stem in journaled)
         sessions.extend(found)
         problems.extend(bad)
     return Project(sessions, problems)

@@ -3,8 +3,9 @@
 Prompts and command lines are the most sensitive text the tool keeps (committed transcripts
 have set off secret scanners by the dozen). By default (``[privacy] share_agent_text =
 false``) the two writers of agent text — the agent hooks and ``import`` — keep that text in
-``.sessions/local/private/<session>.jsonl`` (never committed, like all of ``local/``), and the
-committed event carries only what a teammate needs:
+``.sessions/local/private/<stem>.jsonl`` (the stem of the session's event file,
+``00003-<sid>``: unique, and unchanged by ``renumber``; never committed, like all of
+``local/``), and the committed event carries only what a teammate needs:
 
 * ``command.run`` — everything but ``command`` (tool, ``exit``, ``failed``, ``ref`` …), with
   ``command_local: true``;

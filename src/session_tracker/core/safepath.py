@@ -134,7 +134,7 @@ def open_append(path: str) -> int:
     """
     full = check(path)
     try:
-        return os.open(full, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, 0o644)
+        return os.open(full, os.O_RDWR | os.O_APPEND | os.O_CREAT | NOFOLLOW, 0o644)  # RDWR: store.append_bytes reads the last byte
     except OSError as exc:
         if os.path.islink(full):
             raise TrackerError(f"refusing to write {_display(full)}: it is a symbolic link", "replace the link with the real file") from None

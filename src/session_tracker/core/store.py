@@ -29,6 +29,7 @@ def append(path: str, event: Event, redact: bool = True) -> tuple[int, int]:
     """Append one event to the JSONL file at ``path`` (created if missing).
 
     Secrets in ``event.data`` are redacted here, the single point where events are written.
+    As :func:`append_bytes` for the encoded line (which is left in ``event.line``).
 
     Returns:
         ``(start, end)`` byte offsets of the line in the file, so a caller holding a view
@@ -41,10 +42,30 @@ def append(path: str, event: Event, redact: bool = True) -> tuple[int, int]:
 
         event.data = redact_value(event.data)  # type: ignore[assignment]
     line = encode(event)
+    event.line = line
+    return append_bytes(path, line)
+
+
+def append_bytes(path: str, line: bytes) -> tuple[int, int]:
+    """Append whole, encoded lines to ``path`` with one ``os.write`` on an ``O_APPEND``
+    descriptor.
+
+    A file whose last byte is not ``\n`` (a torn write, a hand edit, a merge) first gets one,
+    in the same write, so the new line can never glue onto the broken one: the broken line stays
+    unreadable on its own (``doctor --fix`` quarantines it) and the new one reads.
+
+    Returns:
+        ``(start, end)`` byte offsets of the line in the file.
+    Raises:
+        TrackerError: the file cannot be written.
+    """
     from session_tracker.core import safepath
 
     fd = safepath.open_append(path)  # never through a symbolic link, never outside the repository
     try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line
         written = os.write(fd, line)
         size = os.fstat(fd).st_size
     except OSError as exc:

@@ -102,13 +102,22 @@ def _objectives(session: Session) -> list[str]:
     return ["## Objectives", ""] + [f"- {md.text(o)}" for o in session.objectives] + [""]
 
 
+def _retro(session: Session, event: Event) -> str:
+    """`` (retroactive, recorded HH:MM)`` for an entry whose ``--at`` lies before its recording."""
+    from session_tracker.core.retro import is_retroactive
+
+    if "at" in event.data and is_retroactive(event.ts, event.moment):
+        return f" (retroactive, recorded {_when(session, event.ts)})"
+    return ""
+
+
 def render_log(session: Session) -> str:
     """SESSION-<id>-LOG.md: the living work log, entries ordered by the time they describe."""
     lines = _header(session, "Work Log") + _objectives(session)
     entries = session.timeline()
     lines += ["## Log", ""]
     if entries:
-        rows = [[_when(session, e.moment), _entry_kind(e), _entry_text(e), md.text(e.actor)] for e in entries]
+        rows = [[_when(session, e.moment) + _retro(session, e), _entry_kind(e), _entry_text(e), md.text(e.actor)] for e in entries]
         lines += md.table(["Time", "Category", "Entry", "By"], rows)
     else:
         lines.append("*No entries yet: add one with `session-tracker log \"…\"`.*")
@@ -211,6 +220,10 @@ def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
     """
     if session.ended is None:
         return project.open_blockers()
+    known = session.ended.data.get("blockers_open")
+    if isinstance(known, list):  # what this session saw open at its end (issue 11): a blocker
+        ids = {str(k) for k in known}  # from a parallel branch, merged later, is not among them
+        return [opened for opened, _ in project.blockers() if opened.id in ids]
     end = instant(session.end_moment)
     return [
         opened
@@ -260,7 +273,10 @@ def render_handoff(session: Session, project: Project) -> str:
     lines += ["## What was done", ""]
     notes = session.of_type("note")
     if not notes:
-        lines += ["*Nothing logged.*", ""]
+        n_commits, decided = len(session.commits()), len(session.of_type("decision"))
+        made = [f"{n_commits} commit{'s' if n_commits != 1 else ''}" if n_commits else "", f"{decided} decision{'s' if decided != 1 else ''}" if decided else ""]
+        made = [m for m in made if m]
+        lines += [("*No work-log entries; " + " and ".join(made) + " (below).*") if made else "*Nothing logged, decided or committed.*", ""]
     for category in CATEGORIES:
         picked = [e for e in notes if e.text("category") == category]
         if picked:
@@ -322,6 +338,10 @@ def render_handoff(session: Session, project: Project) -> str:
     commits = session.commits()
     lines += [f"## Commits ({len(commits)})", ""]
     lines += [f"- {md.code(str(c.get('sha', ''))[:7])} {md.text(str(c.get('subject', '')))}" for c in commits] or ["*None.*"]
+    merged = session.merged_commits()
+    if merged:  # others' work that reached the branch meanwhile (pull --rebase, a merge)
+        lines += ["", f"## Merged in ({len(merged)})", ""]
+        lines += [f"- {md.code(str(c.get('sha', ''))[:7])} {md.text(str(c.get('subject', '')))} ({md.text(str(c.get('author', '')))})" for c in merged]
     skipped = session.ended.data.get("untracked_commits") if session.ended is not None else None
     if isinstance(skipped, list) and skipped:
         # Escape hatches (SESSION_TRACKER_SKIP=1, --no-verify) leave a trace that outlives `end`.

@@ -12,6 +12,7 @@ from session_tracker.core.clock import display, format_duration
 from session_tracker.core.events import Event
 from session_tracker.core.model import Session
 from session_tracker.documents import md
+from session_tracker.documents.done import Done
 from session_tracker.plan.derive import DASH, ICONS, State, bar, count_cell, coverage_cell, long_date, tests_cell
 from session_tracker.plan.model import Plan
 
@@ -76,7 +77,10 @@ def render_tracker(state: State, name: str) -> str:
             total = value
     for session in reversed(sessions):
         out += _session_entry(state, session, previous_total.get(session.sid))
-    out += ["---", "", "## Blockers & Open Questions", ""]
+    out += ["---", "", "## Next Steps (open)", "",
+            "> One list, carried from session to session until done: `next`, `end --next` and `handoff --item` add to it; `next --done ID` closes a step.", ""]
+    out += _md_steps(state) or [f"- {DASH}"]
+    out += ["", "---", "", "## Blockers & Open Questions", ""]
     rows = _blockers_and_questions(state)
     out += md.table(["#", "Question/Blocker", "Status", "Resolution"], rows or [[DASH, DASH, DASH, DASH]])
     out += ["", "---", "", "## Key Metrics History", ""]
@@ -95,7 +99,7 @@ def render_tracker(state: State, name: str) -> str:
             "2. The status table and the phase progress bars are recomputed from sessions and tasks",
             "3. Blockers and questions appear here when opened (`blocker`, `question`) and when resolved",
             "4. Metrics appear when recorded (tests, coverage, lint and type errors)",
-            "5. Commit `.sessions/` and this file with the session's other changes; `session-tracker doctor` reports hand edits",
+            "5. Commit `.sessions/` with the session's other changes (this file is a view git ignores: `session-tracker render` rebuilds it anywhere); `session-tracker doctor` reports hand edits",
             ""]
     return "\n".join(out)
 
@@ -115,8 +119,23 @@ def _session_entry(state: State, session: Session, tests_before: int | None) -> 
     for task in done:
         files = ", ".join(md.code(f) for f in task.ls("files"))
         lines.append(f"- [x] {md.text(task.s('title'))}" + (f" → {files}" if files else ""))
-    if not done:
-        lines.append(f"- {DASH}")
+    if session.ended is None:  # `log` stays off the project documents (the hot path): filled at end
+        lines += ([] if done else [f"- {DASH} (in progress: the session's work log has what was done so far)"])
+        return lines + _session_rest(state, session, tests_before)
+    work = Done(session)  # the work log and the commits say what was done, tasks or not
+    lines += [f"- {md.text(note)}" for note in work.notes]
+    if work.more_notes:
+        lines.append(f"- … and {work.more_notes} more work-log entries")
+    lines += [f"- Commit {md.code(sha)} {md.text(subject)}" for sha, subject in work.commits]
+    if work.more_commits:
+        lines.append(f"- … and {work.more_commits} more commits")
+    if not done and work.empty():
+        lines.append(f"- {DASH} (nothing logged, committed or finished)")
+    return lines + _session_rest(state, session, tests_before)
+
+
+def _session_rest(state: State, session: Session, tests_before: int | None) -> list[str]:
+    lines: list[str] = []
     lines += ["", "#### Issues Encountered:"]
     issues = []
     for opened, resolution in state.blockers_in(session):
@@ -209,8 +228,7 @@ def render_progress(state: State) -> str:
     out += [f"{i.key}: {_plain(i.s('message'))}" for i in plan.issues.values() if not i.s("resolution")] or ["None"]
     out += ["", "=== Notes ==="]
     notes = [f"- Open question {q.key}: {_plain(q.s('message'))}" for q in plan.questions.values() if not q.s("answer")]
-    if state.last:
-        notes += [f"- Next session should: {_plain(step)}" for step in state.last.next_steps()]
+    notes += [f"- Next session should: {_plain(step)}" for step in _next_steps(state)]
     out += notes or ["None"]
     return "\n".join(out) + "\n"
 
@@ -250,34 +268,49 @@ def _commit_after(session: Session, moment: str) -> str:
     return best[1] if best else ""
 
 
+def _steps(state: State) -> list[tuple[str, str]]:
+    """The one list of open next steps (:mod:`session_tracker.plan.steps`): ``(id, text)``."""
+    from session_tracker.plan.steps import open_steps
+
+    return [(s.id, s.message) for s in open_steps(state.project, state.plan)]
+
+
 def _next_steps(state: State) -> list[str]:
-    items = sorted(state.plan.next.values(), key=lambda i: (i.n("priority") or 100, i.created.ts, i.key))
-    return [i.s("message") for i in items]
+    """The open next steps as plain ``[id] text`` lines (progress.txt)."""
+    return [f"[{ident}] {text}" for ident, text in _steps(state)]
+
+
+def _md_steps(state: State) -> list[str]:
+    """The open next steps as a numbered markdown list, each with its id."""
+    return [f"{i}. {md.code(ident)} {md.text(text)}" for i, (ident, text) in enumerate(_steps(state), start=1)]
 
 
 # ---------------------------------------------------------------- IMPLEMENTATION.md (seed 004)
 
 
-def overall_percent(state: State) -> int:
+def overall_percent(state: State) -> int | None:
     """Seed 004's overall progress: mean component progress, else done tasks over tasks, else
-    completed over planned sessions."""
+    completed over planned sessions; None when nothing is planned (no figure from nothing)."""
     components = list(state.plan.components.values())
     if components:
         return round(sum(c.n("progress") or 0 for c in components) / len(components))
     tasks = list(state.plan.tasks.values())
     if tasks:
         return round(100 * sum(1 for t in tasks if t.s("status") == "done") / len(tasks))
-    return state.percent
+    return state.percent if state.planned else None
 
 
 def render_implementation(state: State, name: str) -> str:
     """IMPLEMENTATION.md in seed 004's format."""
     plan = state.plan
     percent = overall_percent(state)
-    status = ICONS["complete" if percent >= 100 else "in-progress" if percent > 0 else "not-started"]
     out = [md.notice(".sessions/ (plan and session events)", HOW), "", f"# {md.text(name)} Implementation Tracking", "",
            f"This document tracks the progress of the {md.text(name)} implementation.", "", "## Overall Progress", ""]
-    out += md.table(["Status", "Progress"], [[status, f"~{percent}% Complete"]])
+    if percent is None:
+        out += md.table(["Status", "Progress"], [[DASH, f"{DASH} (nothing planned to measure progress against: add components, tasks or phases)"]])
+    else:
+        status = ICONS["complete" if percent >= 100 else "in-progress" if percent > 0 else "not-started"]
+        out += md.table(["Status", "Progress"], [[status, f"~{percent}% Complete"]])
     out += ["", "## Component Status", ""]
     out += md.table(["Component", "Status", "Progress", "Notes"], [
         [md.text(c.key), ICONS.get(c.s("status"), DASH), f"{c.n('progress') or 0}%", md.text(c.s("notes")) or DASH]
@@ -302,7 +335,7 @@ def render_implementation(state: State, name: str) -> str:
             rows.append([md.text(f"{task.key} {task.s('title')}: {task.s('note')}"), DASH, DASH, "🟡 In Progress"])
     out += md.table(["Issue", "Impact", "Resolution Plan", "Status"], rows or [[DASH] * 4])
     out += ["", "## Next Steps Priority", ""]
-    out += [f"{i}. {md.text(step)}" for i, step in enumerate(_next_steps(state), start=1)] or [DASH]
+    out += _md_steps(state) or [DASH]
     out += ["", "## Resources", ""]
     out += [f"- {md.text(r.s('note'))}: {md.code(r.key)}" for r in plan.resources.values()] or [DASH]
     out += ["", "## Team Assignment", ""]

@@ -14,6 +14,7 @@ from session_tracker.core import kinds
 from session_tracker.core.clock import display
 from session_tracker.core.model import Project, Session
 from session_tracker.documents import md
+from session_tracker.documents.done import Done
 from session_tracker.metrics.latest import latest, previous
 from session_tracker.plan.model import Item, Plan
 from session_tracker.workflow import view
@@ -31,7 +32,9 @@ def _head(session: Session, title: str) -> list[str]:
 
 
 def _pct(value: object) -> str:
-    return f"{value:g}%" if isinstance(value, (int, float)) and not isinstance(value, bool) else "— (not measured)"
+    from session_tracker.metrics.values import percent_text
+
+    return percent_text(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else "— (not measured)"
 
 
 def _task_line(task: Item) -> str:
@@ -63,7 +66,14 @@ def render_context(session: Session, project: Project, plan: Plan) -> str:
         done = [t for t in view.session_tasks(prev, before) if t.s("status") == "done"]
         left = [t for t in view.session_tasks(prev, before) if t.s("status") != "done"]
         lines.append(f"- Session: {md.text(prev.name)} ({prev.status})")
-        lines.append("- Completed: " + ("; ".join(md.text(t.s("title")) for t in done) if done else "nothing recorded"))
+        work = Done(prev)  # tasks finished, the work log, commits
+        completed = [md.text(t.s("title")) for t in done] + [md.text(n) for n in work.notes]
+        completed += [f"commit {md.code(sha)} {md.text(subject)}" for sha, subject in work.commits]
+        if work.more_notes or work.more_commits:
+            completed.append(f"… and {work.more_notes + work.more_commits} more in its work log and commits")
+        lines.append("- Completed: " + ("; ".join(completed) if completed else "nothing logged, committed or finished"))
+        if work.decisions:
+            lines.append(f"- Decisions: {work.decisions} (see its DECISIONS document)")
         pending = [md.text(s) for s in prev.next_steps()] + [md.text(t.s("title")) for t in left]
         lines.append("- Pending: " + ("; ".join(pending) if pending else "nothing recorded"))
         resolved = {e.text("blocker") for e in prev.of_type("blocker.resolved")}
@@ -157,7 +167,7 @@ def render_tests(session: Session, project: Project, plan: Plan) -> str:
     lines.append(f"- [{'x' if passing and passing[0] else ' '}] All new tests pass — " + (md.text(passing[1]) if passing else "not measured"))
     cov_now, cov_before = (now or {}).get("coverage_percent"), (before or {}).get("coverage_percent")
     if isinstance(cov_now, (int, float)) and isinstance(cov_before, (int, float)):
-        lines.append(f"- [{'x' if cov_now >= cov_before else ' '}] Coverage increased or maintained — {cov_before:g}% → {cov_now:g}%")
+        lines.append(f"- [{'x' if cov_now >= cov_before else ' '}] Coverage increased or maintained — {_pct(cov_before)} → {_pct(cov_now)}")
     else:
         lines.append(f"- [ ] Coverage increased or maintained — {_pct(cov_now)}")
     return "\n".join(lines) + "\n"
@@ -177,12 +187,14 @@ def indicators(session: Session, project: Project, plan: Plan) -> dict[str, obje
     if tasks:
         rates["completion_rate"] = done / len(tasks)
         rates["time_efficiency"] = spent / estimated if estimated and spent else None
-    score = score_of(rates)
+    # A score needs something planned to measure against: a session with no tasks and no
+    # objectives would otherwise score 100 on whichever single rate happens to be known.
+    score = score_of(rates) if rates.get("completion_rate") is not None else None
     return {"tasks": len(tasks), "done": done, "spent": spent, "estimated": estimated, "rates": rates, "score": score}
 
 
 def _rate(value: object) -> str:
-    return f"{100 * value:.0f}%" if isinstance(value, (int, float)) else "— (not measured)"
+    return f"{100 * value:.0f}%" if isinstance(value, (int, float)) else "— (nothing recorded to compute it from)"
 
 
 def render_completed(session: Session, project: Project, plan: Plan) -> str:
@@ -191,12 +203,26 @@ def render_completed(session: Session, project: Project, plan: Plan) -> str:
     lines = _head(session, "Completed") + ["## Results", ""]
     lines.append(f"- **Status**: {session.status}")
     ind = indicators(session, project, plan)
-    lines.append(f"- **Tasks**: {ind['done']}/{ind['tasks']} completed")
-    lines.append(f"- **Time**: {ind['spent']} minutes spent of {ind['estimated']} estimated")
+    from session_tracker.core.clock import format_duration
+
+    lines.append(f"- **Duration**: {format_duration(session.duration_s())}")
+    lines.append(f"- **Tasks**: {ind['done']}/{ind['tasks']} completed" if ind["tasks"] else "- **Tasks**: none were planned for this session")
+    if ind["estimated"]:
+        lines.append(f"- **Time**: {ind['spent']} minutes spent of {ind['estimated']} estimated")
+    work = Done(session)
+    lines += ["", "## What Was Done", ""]
+    lines += [f"- {md.text(n)}" for n in work.notes]
+    if work.more_notes:
+        lines.append(f"- … and {work.more_notes} more work-log entries")
+    lines += [f"- Commit {md.code(sha)} {md.text(subject)}" for sha, subject in work.commits]
+    if work.more_commits:
+        lines.append(f"- … and {work.more_commits} more commits")
+    if work.empty():
+        lines.append("*Nothing was logged or committed in this session.*")
     lines += ["", "## Tasks", ""]
     rows = [[md.text(t.key), md.text(t.s("title")), md.text(t.s("agent") or t.s("assignee") or "—"), view.STATUS_JSON.get(t.s("status", "todo"), "pending"),
              str(t.n("estimate") if t.n("estimate") is not None else "—"), str(t.n("actual") if t.n("actual") is not None else "—")] for t in tasks]
-    lines += md.table(["Id", "Task", "Agent", "Status", "Estimated (min)", "Actual (min)"], rows) if rows else ["*No tasks.*"]
+    lines += md.table(["Id", "Task", "Agent", "Status", "Estimated (min)", "Actual (min)"], rows) if rows else ["*No tasks were planned.*"]
     lines += ["", "## Quality Gates", ""]
     lines += [_check(item) for item in view.checklist(session, project)]
     decisions = session.of_type("decision")
@@ -211,7 +237,7 @@ def render_review(session: Session, project: Project, plan: Plan) -> str:
     lines = _head(session, "Review")
     for title, key in (("What Worked", "worked"), ("What Failed", "failed"), ("Lessons Learned", "lessons")):
         lines += [f"## {title}", ""]
-        lines += [f"- {md.text(x)}" for x in found[key]] or ["*Nothing recorded (`session-tracker review --" + {"worked": "worked", "failed": "failed", "lessons": "lesson"}[key] + " …`).*"]
+        lines += [f"- {md.text(x)}" for x in found[key]] or ["*Not recorded for this session.*"]
         lines.append("")
     ind = indicators(session, project, plan)
     rates = ind["rates"]
@@ -222,11 +248,11 @@ def render_review(session: Session, project: Project, plan: Plan) -> str:
     lines.append(f"- **Time Efficiency**: {_rate(rates.get('time_efficiency'))} ({ind['spent']}/{ind['estimated']} minutes)")
     lines.append(f"- **Bug Rate**: {_rate(rates.get('bug_rate'))}")
     lines.append(f"- **Documentation Coverage**: {_rate(rates.get('documentation_coverage'))}")
-    lines.append(f"- **Score**: {ind['score'] if ind['score'] is not None else '—'}")
+    lines.append(f"- **Score**: {ind['score'] if ind['score'] is not None else '— (nothing was planned to score against)'}")
     lines += ["", "## Next Session Plan", ""]
     steps = [md.text(s) for s in session.next_steps()]
     steps += [f"{md.text(t.key)} {md.text(t.s('title'))}" for t in view.session_tasks(session, plan) if t.s("status") != "done"]
-    lines += [f"{n}. {s}" for n, s in enumerate(steps, 1)] or ["*Nothing planned (`end --next …`).*"]
+    lines += [f"{n}. {s}" for n, s in enumerate(steps, 1)] or ["*No next steps were left by this session.*"]
     return "\n".join(lines) + "\n"
 
 

@@ -19,8 +19,18 @@ SESSION_KINDS = kinds.ARCHIVE  # the per-session work log, files, decisions, han
 PROJECT_KINDS = kinds.TRACKER  # SESSION_TRACKER.md, progress.txt, IMPLEMENTATION.md
 #: Seed 003's six session documents and its memory files (render/seed003_docs.py).
 LIFECYCLE_KINDS = kinds.LIFECYCLE
-MANIFEST_VERSION = 2  # local/render-manifest.json: {v, inputs, outputs {path: [stamp, session]}}
 MEMORY_KINDS = kinds.MEMORY
+
+
+def _path(ctx: Context, kind: str, session: Session) -> str | None:
+    """Where ``session``'s document ``kind`` goes, or None when it is not written now: switched
+    off; or, with ``[git] commit_documents``, while the session is open or once the file exists
+    (committed documents are written at the session's end and never change afterwards, so two
+    branches never touch one path)."""
+    path = ctx.session_document(kind, session)
+    if path is None or ctx.config.get("git", {}).get("commit_documents") is not True:
+        return path
+    return None if session.ended is None or os.path.exists(path) else path
 
 
 def render_kind(kind: str, session: Session, project: Project | None) -> str | None:
@@ -39,13 +49,14 @@ def render_kind(kind: str, session: Session, project: Project | None) -> str | N
 def expected(ctx: Context, project: Project) -> dict[str, str]:
     """Every document the events call for: ``{absolute path: text}``.
 
-    When two sessions share a number (a merge collision) the later one's documents win;
-    ``doctor`` reports the collision.
+    When two sessions share a number (a merge brought both) each has its own documents: the
+    first keeps the number, the others are labelled ``<number>-<sid>`` (``model.label_clashes``);
+    ``doctor`` reports the clash.
     """
     out: dict[str, str] = {}
     for session in project.sessions:
         for kind in SESSION_KINDS:
-            path = ctx.document(kind, session.name)
+            path = _path(ctx, kind, session)
             if path is None:
                 continue
             text = render_kind(kind, session, project)
@@ -69,7 +80,7 @@ def expected_lifecycle(ctx: Context, project: Project, sessions: list[Session]) 
         if session.started is None:
             continue
         for kind in LIFECYCLE_KINDS:
-            path = ctx.document(kind, session.name)
+            path = _path(ctx, kind, session)
             text = render_session(kind, session, project, plan) if path else None
             if path and text is not None:
                 out[path] = text
@@ -82,7 +93,7 @@ def _nothing_rendered() -> tuple[list[str], Session | None, Project | None]:
 
 @after_event(no_paths)
 def write_lifecycle(ctx: Context, names: list[str] | None = None) -> list[str]:
-    """Re-render seed 003's documents of the sessions ``names`` (default: those open here)
+    """Re-render seed 003's documents of the sessions whose file stems are ``names`` (default: those open here)
     under the render lock, from a read made inside it. Returns the paths written."""
     from session_tracker.core.sessions import open_here
 
@@ -157,12 +168,11 @@ def write_project(ctx: Context) -> list[str]:
 
 def _current(ctx: Context, name: str, known: Session | None) -> bool:
     """True when ``known`` has seen every byte of its session file (nobody appended since)."""
-    if known is None or known.file_size < 0 or known.name != name:
+    if known is None or known.file_size < 0 or known.file != name:
         return False
-    try:
-        return os.stat(ctx.layout.session_file(name)).st_size == known.file_size
-    except OSError:
-        return False
+    from session_tracker.core.reading import source_size
+
+    return source_size(ctx.layout, name) == known.file_size
 
 
 def write_session(
@@ -176,6 +186,7 @@ def write_session(
     """Re-render documents of one session; returns the paths written.
 
     Args:
+        name: the stem of the session's event file (``Session.file``); sid: its id.
         known: the caller's view of the session; used instead of a re-read when the file's
             size shows nobody appended since the view was made (the common case of ``log``).
         durable: fsync each document (``log`` skips it for the work log it rewrites on every
@@ -201,7 +212,7 @@ def write_session_full(
         project: Project | None = None
         if "handoff" in kinds:
             project, _ = mixed_project(ctx, {name})
-            sessions = project.named(name)
+            sessions = [s for s in project.sessions if s.sid == sid]
         elif known is not None and _current(ctx, name, known):
             sessions = [known]
         else:
@@ -210,7 +221,7 @@ def write_session_full(
         if not chosen:
             return written, None, project
         for kind in kinds:
-            path = ctx.document(kind, name)
+            path = _path(ctx, kind, chosen[0])
             text = render_kind(kind, chosen[0], project) if path else None
             if path and text is not None and store.atomic_write(path, document_bytes(text), durable=durable):
                 written.append(path)
@@ -236,9 +247,11 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
     file) means a full render.
     """
     with store.Lock(ctx.layout.lock_file("render")):
-        inputs = _render_inputs(ctx)
-        manifest = _read_manifest(ctx)
-        decided = _sessions_to_redo(ctx, inputs, manifest)
+        from session_tracker.documents import manifest as manifests
+
+        inputs = manifests.render_inputs(ctx)
+        manifest = manifests.read_manifest(ctx)
+        decided = manifests.sessions_to_redo(ctx, inputs, manifest)
         if decided is None:
             project = load_project(ctx.layout)
             wanted = expected(ctx, project)
@@ -257,13 +270,13 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
         kept = manifest.get("outputs") if decided is not None and manifest else None
         outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
         owners = _owners(ctx, project)
-        outputs.update({path: [_stamp(path), owners.get(path, "")] for path in wanted})
-        _write_manifest(ctx, inputs, outputs)
+        outputs.update({path: [manifests.file_stamp(path), owners.get(path, "")] for path in wanted})
+        manifests.write_manifest(ctx, inputs, outputs)
     return written, len(outputs)
 
 
 def mixed_project(ctx: Context, names: set[str], summary: Project | None = None) -> tuple[Project, list[Session]]:
-    """The project with the sessions ``names`` read in full and every other session from the
+    """The project with the sessions of file stems ``names`` read in full and every other session from the
     summary cache (start, end, decisions, blockers, metrics …): what one session's documents
     need, without decoding the whole store. Returns ``(project, the full sessions)``."""
     from session_tracker.core.summaries import load_summary_project
@@ -282,7 +295,7 @@ def _expected_for(ctx: Context, project: Project, sessions: list[Session]) -> di
     out: dict[str, str] = {}
     for session in sessions:
         for kind in SESSION_KINDS:
-            path = ctx.document(kind, session.name)
+            path = _path(ctx, kind, session)
             text = render_kind(kind, session, project) if path else None
             if path and text is not None:
                 out[path] = text
@@ -291,106 +304,10 @@ def _expected_for(ctx: Context, project: Project, sessions: list[Session]) -> di
 
 
 def _owners(ctx: Context, project: Project) -> dict[str, str]:
-    """``{document path: session name}`` for every per-session document path."""
+    """``{document path: session file stem}`` for every per-session document path."""
     return {
-        path: session.name
+        path: session.file
         for session in project.sessions
         for kind in SESSION_KINDS + LIFECYCLE_KINDS
-        if (path := ctx.document(kind, session.name))
+        if (path := ctx.session_document(kind, session))
     }
-
-
-def _sessions_to_redo(
-    ctx: Context, inputs: dict[str, object], manifest: dict[str, object] | None
-) -> tuple[set[str], Project, bool] | None:
-    """``(sessions to render again, the summary project, whether any event file or the plan
-    changed)``, or None for a full render."""
-    if manifest is None or manifest.get("v") != MANIFEST_VERSION:
-        return None
-    before = manifest.get("inputs")
-    if not isinstance(before, dict) or any(before.get(k) != inputs[k] for k in ("root", "config", "code")):
-        return None
-    old_events, new_events = before.get("events"), inputs["events"]
-    if not isinstance(old_events, dict) or not isinstance(new_events, dict) or not set(old_events) <= set(new_events):
-        return None  # an event file disappeared: documents may have to go
-    changed = {name[:-6] for name, stamp in new_events.items() if old_events.get(name) != stamp and name.endswith(".jsonl")}
-    redo = set(changed)
-    outputs = manifest.get("outputs")
-    if not isinstance(outputs, dict):
-        return None
-    for path, entry in outputs.items():
-        if not isinstance(entry, list) or len(entry) != 2:
-            return None
-        stamp, owner = entry
-        if _stamp(path) != stamp:
-            if not isinstance(owner, str) or not owner:
-                changed.add("")  # a project document was edited or removed: render those again
-            else:
-                redo.add(owner)
-    inputs_changed = bool(changed) or before.get("project") != inputs["project"]
-    from session_tracker.core.summaries import load_summary_project
-
-    summary = load_summary_project(ctx.layout) if (redo or inputs_changed) else Project([], [])
-    horizons = [
-        e.moment for s in summary.sessions if s.name in changed for e in s.events
-        if e.type in ("blocker.opened", "blocker.resolved", "metrics.recorded")
-    ]
-    if horizons:
-        earliest = min(horizons)
-        redo |= {s.name for s in summary.sessions if s.ended is not None and s.end_moment >= earliest}
-    return redo, summary, inputs_changed
-
-
-def _stamp(path: str) -> list[int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns]
-
-
-def _render_inputs(ctx: Context) -> dict[str, object]:
-    """What every document depends on: the event files, the config, the code that renders."""
-    import json
-
-    layout = ctx.layout
-    try:
-        names = sorted(os.listdir(layout.events_dir))
-    except FileNotFoundError:
-        names = []
-    package = os.path.dirname(os.path.abspath(__file__))
-    code = [_stamp(os.path.join(folder, f)) for folder, _, files in sorted(os.walk(package)) for f in sorted(files) if f.endswith(".py")]
-    return {
-        "root": layout.root,  # a store copied elsewhere renders everything anew
-        "events": {n: _stamp(os.path.join(layout.events_dir, n)) for n in names},
-        "project": _stamp(layout.project_file),
-        "config": json.dumps(ctx.config, sort_keys=True, default=str),
-        "code": code,
-    }
-
-
-def _manifest_path(ctx: Context) -> str:
-    return os.path.join(ctx.layout.local_dir, "render-manifest.json")
-
-
-def _read_manifest(ctx: Context) -> dict[str, object] | None:
-    import json
-
-    try:
-        with open(_manifest_path(ctx), encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError, RecursionError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_manifest(ctx: Context, inputs: dict[str, object], outputs: dict[str, object]) -> None:
-    import json
-
-    from session_tracker.errors import TrackerError
-
-    try:
-        blob = {"v": MANIFEST_VERSION, "inputs": inputs, "outputs": outputs}
-        store.atomic_write(_manifest_path(ctx), json.dumps(blob).encode(), durable=False)
-    except TrackerError:
-        return  # a manifest that cannot be written only costs speed

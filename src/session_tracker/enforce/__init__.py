@@ -16,8 +16,11 @@ from session_tracker.core.settings import RULE_IDS
 
 __all__ = ["HOOK_NAMES", "RULE_IDS", "SKIP_ENV", "skipping"]
 
-#: The git hooks ``hooks install`` writes, in the order git runs them.
-HOOK_NAMES = ("pre-commit", "commit-msg", "post-commit")
+#: The git hooks ``hooks install`` writes: the three of a commit, in the order git runs them, then
+#: those that keep the documents (views git ignores) current after git changed the events:
+#: post-checkout (checkout, switch, clone), post-merge (merge, pull) and post-rewrite (amend,
+#: rebase: also records which commit replaced which).
+HOOK_NAMES = ("pre-commit", "commit-msg", "post-commit", "post-checkout", "post-merge", "post-rewrite")
 
 #: ``SESSION_TRACKER_SKIP=1`` (any value but empty or ``0``) makes every hook step aside.
 SKIP_ENV = "SESSION_TRACKER_SKIP"

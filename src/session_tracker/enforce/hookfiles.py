@@ -56,6 +56,7 @@ python={python}
 status=0
 # Run once per git hook: a chained hook that ends up calling this script again (the pre-commit
 # framework's migration mode) finds it running and leaves the work to the outer run.
+{read_input}
 case ":${{SESSION_TRACKER_CHAIN:-}}:" in *":$hook:"*) exit 0 ;; esac
 SESSION_TRACKER_CHAIN="${{SESSION_TRACKER_CHAIN:-}}:$hook"
 export SESSION_TRACKER_CHAIN
@@ -70,9 +71,9 @@ if [ -f "$chained" ] && [ -x "$chained" ]; then
         case $first in
             # A sh script runs as the hook itself did: sourced in a subshell, so $0 is still
             # .../{hook} (husky's dispatcher runs .husky/$(basename "$0")), same arguments, stdin.
-            "#!/bin/sh"*-e*|"#!/usr/bin/env sh"*-e*) (set -e; . "$chained"); status=$? ;;
-            "#!/bin/sh"|"#!/bin/sh "*|"#!/usr/bin/env sh"|"#!/usr/bin/env sh "*) (. "$chained"); status=$? ;;
-            *) "$chained" "$@"; status=$? ;;
+            "#!/bin/sh"*-e*|"#!/usr/bin/env sh"*-e*) {feed}(set -e; . "$chained"); status=$? ;;
+            "#!/bin/sh"|"#!/bin/sh "*|"#!/usr/bin/env sh"|"#!/usr/bin/env sh "*) {feed}(. "$chained"); status=$? ;;
+            *) {feed}"$chained" "$@"; status=$? ;;
         esac
     fi
     {on_chained_failure}
@@ -82,10 +83,10 @@ case "${{{skip}:-}}" in
     *) {on_skip}exit $status ;;
 esac
 if [ -n "$python" ] && [ -x "$python" ]; then
-    "$python" -S -c {boot} "$hook" "$@" </dev/null
+    {feed}"$python" -S -c {boot} "$hook" "$@" {tool_stdin}
     code=$?
 elif command -v session-tracker >/dev/null 2>&1; then
-    session-tracker hooks run "$hook" "$@" </dev/null
+    {feed}session-tracker hooks run "$hook" "$@" {tool_stdin}
     code=$?
 else
     echo "session-tracker: not found (no $python, no session-tracker on PATH); the $hook hook did nothing" >&2
@@ -120,7 +121,12 @@ def script(hook: str, python: str, paths: list[str] | None = None) -> str:
     import json
 
     stops = hook in ("pre-commit", "commit-msg")  # git aborts the commit when these fail
+    # post-rewrite's stdin lists "<old sha> <new sha>": read once, given to both the chained hook and the tool.
+    reads = hook == "post-rewrite"
     return _TEMPLATE.format(
+        read_input='input=$(cat)' if reads else ":",
+        feed="printf '%s\\n' \"$input\" | " if reads else "",
+        tool_stdin="" if reads else "</dev/null",
         marker=MARKER,
         hook=hook,
         chained=CHAINED,

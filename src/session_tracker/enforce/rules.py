@@ -82,6 +82,8 @@ def log_updated(i: Inputs) -> tuple[str, str, str, list[str]]:
         return PASS, "only session-tracker's own files are staged", "", []
     if session is None:
         return SKIP, "no open session (see open-session)", "", []
+    if i.mode == STAGED and i.head is not None and _amending(i):
+        return PASS, f"amending {_short(i.head.sha)}: judged when it was made", "", []
     events = session.events
     recorded = {e.text("sha"): n for n, e in enumerate(events) if e.type == "commit"}
     head = i.head
@@ -98,6 +100,22 @@ def log_updated(i: Inputs) -> tuple[str, str, str, list[str]]:
         return PASS, f"{len(entries)} {noun} in session {session.name} since {since}", "", []
     return (FAIL, f"nothing logged in session {session.name} since {since}",
             'say what this commit does: `session-tracker log "…"` (or decision / blocker)', [])
+
+
+def _amending(i: Inputs) -> bool:
+    """True when the commit being made replaces HEAD (``commit --amend``): git runs pre-commit
+    with ``GIT_AUTHOR_DATE`` set to the amended commit's author date, and to now otherwise. So
+    the tracker never refuses an amend that git would allow (issue 11: never block git)."""
+    import time
+
+    raw = os.environ.get("GIT_AUTHOR_DATE", "")
+    stamp = raw.lstrip("@").split(" ")[0]
+    if not stamp.isdigit() or int(stamp) >= time.time() - 2 or i.head is None:
+        return False
+    from session_tracker.git.proc import run
+
+    done = run(["log", "-1", "--format=%at", i.head.sha], i.ctx.layout.root, check=False)
+    return done.returncode == 0 and done.stdout.strip() == stamp.encode()
 
 
 def decision_rationale(i: Inputs) -> tuple[str, str, str, list[str]]:

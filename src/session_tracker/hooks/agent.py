@@ -220,22 +220,28 @@ def _dispatch(agent: str, event: str, payload: dict[str, object], layout: Layout
 
 
 def _append(layout: Layout, agent: str, target: tuple[str, str], type: str, data: dict[str, object]) -> None:
-    from session_tracker.core import config, store
+    from session_tracker.core import config, journal, store
     from session_tracker.core.clock import iso, now
     from session_tracker.core.events import Event
+    from session_tracker.core.files import split_stem
     from session_tracker.core.ulid import new_ulid
 
-    name, sid = target
+    stem, sid = target
     settings = config.load(layout)
     redact = settings["redact"].get("enabled") is not False
-    event = Event(id=new_ulid(), ts=iso(now()), session=name, sid=sid, type=type, actor=agent, data=data)
+    try:
+        number = split_stem(stem)[0]
+    except ValueError:
+        number = stem
+    event = Event(id=new_ulid(), ts=iso(now()), session=number, sid=sid, type=type, actor=agent, data=data)
     if type == "command.run" and settings["privacy"].get("share_agent_text") is not True:
         from session_tracker.core import private
 
         record = private.split(event)  # the command line stays on this machine
         if record is not None:
-            private.keep(private.path_for(layout.local_dir, name), record, redact=redact)
-    store.append(layout.session_file(name), event, redact=redact)
+            private.keep(private.path_for(layout.local_dir, stem), record, redact=redact)
+    path = journal.path_of(layout, stem)  # the open session's events live in its journal (core/journal.py)
+    store.append(path if os.path.exists(path) else layout.session_file(stem), event, redact=redact)
 
 
 def _tool_used(agent: str, payload: dict[str, object], layout: Layout, agent_session: str, failed: bool = False) -> Outcome:

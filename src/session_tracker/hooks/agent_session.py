@@ -33,7 +33,7 @@ def find_session(ctx: Context, project: Project, agent: str, agent_session: str)
     ``agent_session_id`` in ``session.started`` (a mapping lost with ``.sessions/local/``)."""
     mapped = mapping.lookup(ctx.layout, agent, agent_session)
     for session in project.sessions:
-        if session.ended is None and mapped and (session.name, session.sid) == mapped:
+        if session.ended is None and mapped and (session.file, session.sid) == mapped:
             return session
     candidates = [s for s in project.sessions if s.ended is None and _started_by(s, agent, agent_session)]
     return candidates[-1] if candidates else None
@@ -46,10 +46,11 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     ``agent_session_id``, ``agent_source`` and ``model``); resume and compact continue the
     mapped one, or start one when none is open. stdout is the SessionStart JSON with the
     handoff as ``additionalContext`` (Claude Code hooks reference, "SessionStart decision
-    control"; Codex and Gemini CLI read the same shape); Cursor gets ``{"additional_context",
-    "env": {"CURRENT_SESSION": name}}``.
+    control"; Codex and Gemini CLI read the same shape), within the agent's budget; its receipt
+    is recorded as a ``context.injected`` event of the session. Cursor gets
+    ``{"additional_context", "env": {"CURRENT_SESSION": <file stem>}}``.
     """
-    from session_tracker.agents.context import build
+    from session_tracker.agents.context import budget_for, compose
 
     source = payload.get("source", payload.get("trigger"))
     source = source if isinstance(source, str) else "startup"
@@ -72,14 +73,17 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
             note = f"{source}: no open session of agent session {agent_session}; started {name}"
         project = load_project(ctx.layout)
         session = next(s for s in project.sessions if s.sid == sid)
-    mapping.save(ctx.layout, agent, agent_session, session.name, session.sid)
-    _export(session.name, env)
-    budget = int(ctx.config["agents"].get("context_budget") or 8000)  # type: ignore[call-overload]
-    text = build(ctx, project, session, continued=source in CONTINUING and not note, budget=budget)
+    mapping.save(ctx.layout, agent, agent_session, session.file, session.sid)
+    _export(session.file, env)  # the file stem: unique even when a merge brings a second session with its number
+    budget, limit = budget_for(ctx.config, agent)
+    text, receipt = compose(ctx, project, session, continued=source in CONTINUING and not note, budget=budget)
+    # The receipt: what the agent was told, so a person can see it (`session-tracker receipts`).
+    record(ctx, session, "context.injected", {"agent": agent, "agent_session": agent_session, "source": source,
+                                              "inline_limit": limit, **receipt})
     if agent == "cursor":
         # Cursor's sessionStart output: context for the conversation, and environment
         # variables for the hooks and commands that follow (cursor.com/docs/hooks).
-        cursor_output: dict[str, object] = {"additional_context": text, "env": {SESSION_ENV: session.name}}
+        cursor_output: dict[str, object] = {"additional_context": text, "env": {SESSION_ENV: session.file}}
         return json.dumps(cursor_output, ensure_ascii=False), note
     output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
     return json.dumps(output, ensure_ascii=False), note
@@ -117,7 +121,7 @@ def pre_compact(ctx: Context, agent: str, payload: dict[str, object], agent_sess
     trigger = payload.get("trigger")
     record(ctx, session, "checkpoint", {"trigger": trigger if isinstance(trigger, str) else "", "agent_session": agent_session})
     snapshot_open_sessions(ctx)
-    writer.write_session(ctx, session.name, session.sid)
+    writer.write_session(ctx, session.file, session.sid)
     return ""
 
 
@@ -137,7 +141,7 @@ def session_end(ctx: Context, agent: str, payload: dict[str, object], agent_sess
         return f"agent session {agent_session} has no open tracker session; SessionEnd ignored"
     reason = payload.get("reason")
     record(ctx, session, "agent.activity", {"event": "end", "reason": reason if isinstance(reason, str) else "", "agent_session": agent_session})
-    end(ctx, session=session.name)
+    end(ctx, session=session.file)
     mapping.forget(ctx.layout, agent, agent_session)
     return ""
 

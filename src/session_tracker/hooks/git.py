@@ -1,5 +1,10 @@
-"""What the git hook scripts run, on every commit: ``pre-commit`` (``check --staged``),
-``commit-msg`` (the ``Session:`` trailer) and ``post-commit`` (a ``commit`` event).
+"""What the git hook scripts run. On every commit: ``pre-commit`` (publish the open session's
+events from its journal and stage them, then ``check --staged``), ``commit-msg`` (the
+``Session:`` trailer) and ``post-commit`` (a ``commit`` event, into the journal: the tree stays
+clean). After git changed the work tree: ``post-checkout``, ``post-merge`` (``render``: the
+documents are views git ignores, so each machine brings its own up to date) and
+``post-rewrite`` (a ``commits.rewritten`` event mapping each amended or rebased commit to its
+replacement, then ``render``).
 
 The scripts call :func:`main` through ``python -c`` (no click, no rich: the pre-commit hook has
 a 50 ms budget), and ``session-tracker hooks run <hook>`` reaches it through the entry point's
@@ -59,8 +64,12 @@ def main(argv: list[str]) -> int:
             return pre_commit()
         if hook == "commit-msg":
             commit_msg(args[0] if args else "")
-        else:
+        elif hook == "post-commit":
             post_commit()
+        elif hook == "post-rewrite":
+            post_rewrite(args[0] if args else "", sys.stdin.read() if not sys.stdin.isatty() else "")
+        else:  # post-checkout, post-merge
+            after_git()
         return 0
     except TrackerError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
@@ -105,6 +114,7 @@ def pre_commit() -> int:
         return 0
     index = os.environ.get("GIT_INDEX_FILE")
     index_file = os.path.abspath(index) if index else None
+    publish_open(layout, index_file)
     started = gitx.StagedQuery(layout.root, index_file) if gitx.git_dir(layout.root) else None
     from session_tracker.commands.check import check
     from session_tracker.core.context import Context
@@ -202,5 +212,104 @@ def post_commit() -> dict[str, object] | None:
     if len(files) > MAX_FILES:
         data["files_total"] = len(files)
     record(ctx, session, "commit", data)
-    writer.write_session(ctx, session.name, session.sid, kinds=("log",), known=session, durable=False)
+    writer.write_session(ctx, session.file, session.sid, kinds=("log",), known=session, durable=False)
+    return data
+
+
+def publish_open(layout: object, index_file: str | None) -> list[str]:
+    """Publish each session open here from its journal to its events file and stage it, so
+    the commit carries the events recorded before it (core/journal.py). Not on a branch that lacks
+    the file while the session started on another (it belongs there); a file ``git stash`` holds
+    is left alone. Returns the paths staged."""
+    from session_tracker.core import journal
+    from session_tracker.core.paths import Layout
+    from session_tracker.core.sessions import open_here
+
+    assert isinstance(layout, Layout)
+    staged = []
+    branch = _branch(layout.root)
+    from session_tracker.core.files import branch_slug, git_dir_of
+
+    slug = "-" + branch_slug(git_dir_of(layout.root))
+    for stem in journal.project_stems(layout):  # this worktree's project events, on this branch only
+        if stem.endswith(slug):
+            target = layout.session_file(stem)
+            journal.publish(layout, stem)
+            from session_tracker.git import proc
+
+            proc.run(["add", "--", layout.relative(target)], layout.root, index_file=index_file, check=False)
+            staged.append(layout.relative(target))
+    for stem in sorted(open_here(layout)):
+        if not journal.exists(layout, stem):
+            continue
+        target = layout.session_file(stem)
+        if not os.path.exists(target) and _start_branch(journal.path_of(layout, stem)) not in (None, branch):
+            continue  # visiting a branch that lacks the file: it belongs to the branch that has it
+        if not os.path.exists(target) and journal.stashed(layout, stem):
+            continue
+        journal.publish(layout, stem)
+        from session_tracker.git import proc
+
+        proc.run(["add", "--", layout.relative(target)], layout.root, index_file=index_file, check=False)
+        staged.append(layout.relative(target))
+    return staged
+
+
+def _branch(root: str) -> str | None:
+    from session_tracker.core.files import git_dir_of
+
+    git_dir = git_dir_of(root)
+    try:
+        with open(os.path.join(git_dir or "", "HEAD"), encoding="utf-8") as handle:
+            head = handle.read().strip()
+    except OSError:
+        return None
+    return head[len("ref: refs/heads/") :] if head.startswith("ref: refs/heads/") else None
+
+
+def _start_branch(path: str) -> str | None:
+    """The branch recorded in the first line (``session.started``) of a journal, or None."""
+    import json
+
+    try:
+        with open(path, "rb") as handle:
+            first = json.loads(handle.readline())
+        branch = first["data"]["git"]["branch"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return branch if isinstance(branch, str) else None
+
+
+def after_git() -> dict[str, object] | None:
+    """``post-checkout`` / ``post-merge``: bring the documents up to date with the events git
+    just changed (an incremental ``render``: nothing changed, nothing read). Does nothing in a
+    repository without a store."""
+    ctx = _context(actor="git-hook")
+    if not ctx.layout.exists():
+        return None
+    from session_tracker.commands.render import render
+
+    return render(ctx)
+
+
+def post_rewrite(command: str, stdin: str) -> dict[str, object] | None:
+    """Record which commits ``git commit --amend`` or ``git rebase`` replaced (git's stdin:
+    ``<old sha> <new sha> [extra]`` per line) as ``commits.rewritten`` in the session open here,
+    so its handoff lists the replacements, not the replaced; then render."""
+    ctx = _context(actor="git-hook")
+    if not ctx.layout.exists():
+        return None
+    pairs: dict[str, str] = {}
+    for line in stdin.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and all(len(p) >= 40 for p in parts[:2]):
+            pairs[parts[0]] = parts[1]
+    session = _open_session(ctx)
+    data: dict[str, object] | None = None
+    if session is not None and pairs:
+        from session_tracker.core.sessions import record
+
+        data = {"command": command or "rebase", "map": pairs}
+        record(ctx, session, "commits.rewritten", data)
+    after_git()
     return data

@@ -126,7 +126,7 @@ def hook_gaps(ctx: Context, project: Project) -> list[dict[str, str]]:
         if missed:
             latest = max(e[0] for e in missed)
             findings.append({
-                "level": "warning", "check": "hooks-missed", "where": f".sessions/events/{session.name}.jsonl",
+                "level": "warning", "check": "hooks-missed", "where": f".sessions/events/{session.file}.jsonl",
                 "message": f"the {session.started.text('agent')} transcript shows {len(missed)} edits or commands no hook recorded "
                 f"(the latest at {latest[:16].replace('T', ' ')} UTC): did the hooks stop? "
                 f"`session-tracker import {session.started.text('agent')} {path}` adds what is missing, without duplicates",

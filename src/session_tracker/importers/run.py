@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from session_tracker.core import private, store
+from session_tracker.core import private
 from session_tracker.core.clock import iso, local_offset, now
 from session_tracker.core.context import Context
 from session_tracker.core.events import Event
 from session_tracker.core.model import Session, load_project
+from session_tracker.core.sessions import append_to_session
 from session_tracker.core.ulid import new_ulid
 from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
@@ -143,16 +144,17 @@ def _summary(name: str, transcript: Transcript, entries: list[Entry], completed:
     }
 
 
-def _appender(ctx: Context, name: str, sid: str) -> Callable[[str, str, dict[str, object]], str]:
-    path = ctx.layout.session_file(name)
+def _appender(ctx: Context, stem: str, name: str, sid: str) -> Callable[[str, str, dict[str, object]], str]:
+    """Append to the session of file ``stem`` (number ``name``): through its journal while it
+    is open here (a hook-recorded session the import fills in), else to its events file."""
     local = ctx.config["privacy"].get("share_agent_text") is not True
 
     def append(type: str, actor: str, data: dict[str, object]) -> str:
         event = Event(id=new_ulid(), ts=iso(now()), session=name, sid=sid, type=type, actor=actor, data=data)
         record = private.split(event) if local else None  # prompts and command lines stay here
         if record is not None:
-            private.keep(private.path_for(ctx.layout.local_dir, name), record, redact=ctx.redact)
-        store.append(path, event, redact=ctx.redact)
+            private.keep(private.path_for(ctx.layout.local_dir, stem), record, redact=ctx.redact)
+        append_to_session(ctx, stem, event)
         return event.id
 
     return append
@@ -195,7 +197,10 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     if transcript.subagents:
         started["subagents"] = list(transcript.subagents)
     name, sid = start_session(ctx, started, common_dir=repo.common_dir if repo else None, actor=transcript.agent)
-    append = _appender(ctx, name, sid)
+    from session_tracker.core.files import session_stem
+
+    stem = session_stem(name, sid)
+    append = _appender(ctx, stem, name, sid)
     for at, type, actor, data in transcript.entries:
         append(type, actor, {**data, "at": at or transcript.start})
     _usage_events(append, transcript, {})
@@ -205,7 +210,7 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
         ended_git = {"branch": transcript.branch or None, "head": commits[-1]["sha"] if commits else None,
                      "commits": commits, "files": [], "source": "transcript"}
     append("session.ended", transcript.agent, {"status": "COMPLETE", "next": [], "git": ended_git, "at": transcript.end})
-    writer.write_session(ctx, name, sid)
+    writer.write_session(ctx, stem, sid)
     return _summary(name, transcript, transcript.entries, completed=False)
 
 
@@ -261,14 +266,14 @@ def _complete(ctx: Context, session: Session, transcript: Transcript) -> dict[st
     later = session.ended is not None and transcript.end > session.end_moment
     if not new and not usage_changed and not later:
         return None
-    append = _appender(ctx, session.name, session.sid)
+    append = _appender(ctx, session.file, session.name, session.sid)
     for at, type, actor, data in new:
         append(type, actor, {**data, "at": at or transcript.start})
     _usage_events(append, transcript, recorded)
     if later and session.ended is not None:
         ended = dict(session.ended.data)
         append("session.ended", transcript.agent, {**ended, "at": transcript.end, "amends": session.ended.id})
-    writer.write_session(ctx, session.name, session.sid)
+    writer.write_session(ctx, session.file, session.sid)
     return _summary(session.name, transcript, new, completed=True)
 
 
@@ -288,9 +293,9 @@ def _fill_gap(ctx: Context, session: Session, transcript: Transcript) -> dict[st
                        usage_by=transcript.usage_since(_epoch(session.started.ts) - GRACE_S))
     if not missed and not _usage_grew(since, recorded):
         return None
-    append = _appender(ctx, session.name, session.sid)
+    append = _appender(ctx, session.file, session.name, session.sid)
     for at, type, actor, data in missed:
         append(type, actor, {**data, "at": at, "source": "transcript"})
     _usage_events(append, since, recorded)
-    writer.write_session(ctx, session.name, session.sid)
+    writer.write_session(ctx, session.file, session.sid)
     return _summary(session.name, transcript, missed, completed=True)

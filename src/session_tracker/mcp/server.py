@@ -188,11 +188,12 @@ def build(root: str | None = None, actor: str | None = None) -> MCPServer:
 def _start(ctx: Context, objective: str | None, new: bool, session: str | None = None) -> dict[str, object]:
     """``session_start``: the open session (``session``, else the only one open here) resumed
     unless ``new`` or none is open, else a new one (``init``); ``context`` is the handoff an
-    agent starts from (as the SessionStart hook gives it)."""
-    from session_tracker.agents.context import build as handoff_text
+    agent starts from (as the SessionStart hook gives it, within ``[agents] context_budget``),
+    and its receipt is recorded as a ``context.injected`` event (agent ``mcp``)."""
+    from session_tracker.agents.context import budget_for, compose
     from session_tracker.commands.init import init
     from session_tracker.core.model import load_project
-    from session_tracker.core.sessions import resolve
+    from session_tracker.core.sessions import record, resolve
 
     resumed = False
     if not new:
@@ -206,13 +207,16 @@ def _start(ctx: Context, objective: str | None, new: bool, session: str | None =
                 raise
     if not resumed:
         started = init(ctx, objectives=(objective,) if objective else ())
-        name = str(started["session"])
+        sid = str(started["sid"])
     else:
-        name = current.name
+        sid = current.sid
     project = load_project(ctx.layout)
-    chosen = next(s for s in reversed(project.sessions) if s.name == name and s.ended is None)
-    budget = int(ctx.config["agents"].get("context_budget") or 8000)  # type: ignore[call-overload]
-    return {"session": name, "sid": chosen.sid, "resumed": resumed, "context": handoff_text(ctx, project, chosen, continued=resumed, budget=budget)}
+    chosen = next(s for s in project.sessions if s.sid == sid)
+    budget, limit = budget_for(ctx.config, "mcp")
+    text, receipt = compose(ctx, project, chosen, continued=resumed, budget=budget)
+    record(ctx, chosen, "context.injected", {"agent": "mcp", "agent_session": "", "source": "resume" if resumed else "startup",
+                                             "inline_limit": limit, **receipt})
+    return {"session": chosen.name, "sid": chosen.sid, "resumed": resumed, "context": text}
 
 
 def serve(root: str | None = None, actor: str | None = None) -> None:

@@ -15,6 +15,7 @@ that passes because nothing ran would be a lie.
 from __future__ import annotations
 
 from session_tracker.metrics.latest import delta
+from session_tracker.metrics.values import percent_text
 
 
 def _num(values: dict[str, object] | None, name: str) -> float | None:
@@ -45,7 +46,7 @@ def evaluate(settings: dict[str, object], now: dict[str, object] | None, before:
         if coverage is None:
             add("coverage_min", False, f"coverage not measured (minimum {minimum:g}%)")
         else:
-            add("coverage_min", coverage >= minimum, f"coverage {coverage:g}% (minimum {minimum:g}%)")
+            add("coverage_min", coverage >= minimum, f"coverage {percent_text(coverage)} (minimum {minimum:g}%)")
     drop = settings.get("coverage_max_drop")
     if isinstance(drop, (int, float)) and not isinstance(drop, bool):
         change = delta(now, before, "coverage_percent")
@@ -53,7 +54,7 @@ def evaluate(settings: dict[str, object], now: dict[str, object] | None, before:
             add("coverage_max_drop", True, "nothing to compare (coverage not measured in this or the previous session)")
         else:
             add("coverage_max_drop", -change <= drop,
-                f"coverage {_num(before, 'coverage_percent'):g}% → {coverage:g}% ({change:+g} points; may drop {drop:g})")
+                f"coverage {percent_text(_num(before, 'coverage_percent'))} → {percent_text(coverage)} ({change:+.1f} points; may drop {drop:g})")
     for rule, name, label in (("lint_not_increasing", "lint_errors", "lint errors"), ("types_not_increasing", "type_errors", "type errors")):
         if settings.get(rule) is not True:
             continue

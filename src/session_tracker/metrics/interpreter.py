@@ -72,7 +72,9 @@ def configured(root: str, value: str, origin: str) -> Interpreter:
     return Interpreter(found, f"[metrics] python in {origin}")
 
 
-def _pyproject_tools(root: str) -> set[str]:
+def pyproject_tool(root: str) -> dict[str, object]:
+    """The ``[tool]`` table of the project's ``pyproject.toml``; empty when there is none or it
+    does not parse (the checks then run with their defaults)."""
     path = os.path.join(root, "pyproject.toml")
     if sys.version_info >= (3, 11):
         import tomllib
@@ -82,8 +84,12 @@ def _pyproject_tools(root: str) -> set[str]:
         with open(path, "rb") as handle:
             tool = tomllib.load(handle).get("tool", {})
     except (OSError, ValueError):
-        return set()
-    return set(tool) if isinstance(tool, dict) else set()
+        return {}
+    return tool if isinstance(tool, dict) else {}
+
+
+def _pyproject_tools(root: str) -> set[str]:
+    return set(pyproject_tool(root))
 
 
 def _ask(argv: list[str], root: str, env: Mapping[str, str]) -> str | None:

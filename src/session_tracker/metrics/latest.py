@@ -6,7 +6,7 @@ and :func:`previous`; they never read ``metrics.recorded`` events themselves.
 
 from __future__ import annotations
 
-from session_tracker.metrics.values import FIELDS
+from session_tracker.metrics.values import FIELDS, coverage_label, percent_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,8 +21,10 @@ def latest(session: Session) -> dict[str, object] | None:
     Each field is the value of the newest ``metrics.recorded`` event that measured it (a
     manual ``--coverage`` after a ``run`` keeps the run's test counts). Shape: every name in
     :data:`~session_tracker.metrics.values.FIELDS` (None when never measured), plus
-    ``lint_by_rule`` {rule: count}, ``recorded_at`` (ISO time of the newest event), ``source``
-    (its source) and ``session``.
+    ``lint_by_rule`` {rule: count}, ``coverage_kind`` (of the event that measured coverage),
+    ``recorded_at`` (ISO time of the newest event), ``source`` (its source), ``head`` (the
+    commit it measured, None when unknown), ``dirty`` (files that differed from it, None when
+    unknown) and ``session``.
     """
     events = session.of_type(METRICS_EVENT)
     if not events:
@@ -34,11 +36,17 @@ def latest(session: Session) -> dict[str, object] | None:
             value = event.data.get(name)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 out[name] = value
+        if event.data.get("coverage_percent") is not None:
+            out["coverage_kind"] = event.data.get("coverage_kind") if isinstance(event.data.get("coverage_kind"), str) else None
         rules = event.data.get("lint_by_rule")
         if isinstance(rules, dict) and event.data.get("lint_errors") is not None:
             out["lint_by_rule"] = {str(k): v for k, v in rules.items() if isinstance(v, int)}
+    out.setdefault("coverage_kind", None)
     out["recorded_at"] = events[-1].moment
     out["source"] = events[-1].text("source")
+    head, dirty = events[-1].data.get("head"), events[-1].data.get("dirty")
+    out["head"] = head if isinstance(head, str) and head else None
+    out["dirty"] = dirty if isinstance(dirty, int) and not isinstance(dirty, bool) else None
     out["session"] = session.name
     return out
 
@@ -84,7 +92,7 @@ def fmt_delta(value: float | None, percent: bool = False) -> str:
 
 
 def _pct(value: object) -> str:
-    return f"{value:.1f}%" if isinstance(value, (int, float)) else "not measured"
+    return percent_text(value) if isinstance(value, (int, float)) else "not measured"
 
 
 def summary_line(data: dict[str, object]) -> str:
@@ -105,9 +113,44 @@ def summary_line(data: dict[str, object]) -> str:
     return ", ".join(parts + problems) + f" ({data.get('source') or 'recorded'})"
 
 
+def provenance_line(session: Session, now: dict[str, object]) -> str:
+    """When and at which commit the figures were measured, and whether the code changed after
+    (then they are stale): plain text, from the events alone (no clock, no git)."""
+    from session_tracker.core.clock import display, parse_iso
+
+    when = display(str(now.get("recorded_at") or ""), session.tz)
+    head = now.get("head")
+    at = f"at commit {str(head)[:7]}" if isinstance(head, str) else "at an unknown commit (recorded without git)"
+    dirty = now.get("dirty")
+    line = f"- Measured {at}, {when} ({session.tz}), {now.get('source') or 'recorded'}"
+    if isinstance(dirty, int) and dirty:
+        line += f", with {dirty} uncommitted file{'s' if dirty != 1 else ''}"
+    try:
+        measured = parse_iso(str(now.get("recorded_at")))
+    except ValueError:
+        return line
+    later = []
+    for commit in session.commits():
+        stamp, sha = commit.get("timestamp"), commit.get("sha")
+        if isinstance(sha, str) and sha != head and isinstance(stamp, str):
+            try:
+                if parse_iso(stamp) >= measured.replace(microsecond=0):  # git times have whole seconds
+                    later.append(sha)
+            except ValueError:
+                continue
+    end_head = (session.git_end or {}).get("head")
+    moved = isinstance(head, str) and isinstance(end_head, str) and end_head != head
+    if later or moved:
+        since = f"{len(later)} commit{'s' if len(later) != 1 else ''} since" if later else "HEAD moved since"
+        at_end = f", HEAD {end_head[:7]} at end" if isinstance(end_head, str) and end_head else ""
+        return line + f". Stale: the code changed after it ({since}{at_end})."
+    return line + "."
+
+
 def quality_lines(session: Session, project: Project) -> list[str]:
-    """The handoff's "Quality" lines (plain text, no user input): tests, coverage, lint and
-    type errors with the change since the previous session, or "not measured"."""
+    """The handoff's "Quality" lines (plain text, no user input): tests, coverage (named for what
+    it counts), lint and type errors with the change since the previous session, then the commit
+    and time they were measured at (stale when the code changed after), or "not measured"."""
     now, before = latest(session), previous(session, project)
     if now is None:
         return ["- Not measured: run `session-tracker metrics run` during the session."]
@@ -115,6 +158,8 @@ def quality_lines(session: Session, project: Project) -> list[str]:
              + (f", {now['tests_failed']} failed" if now.get("tests_failed") else "")
              + (f", {now['tests_errors']} errors" if now.get("tests_errors") else "")) if now.get("tests_total") is not None else "not measured"
     coverage = _pct(now.get("coverage_percent")) + fmt_delta(delta(now, before, "coverage_percent"), percent=True)
+    label = coverage_label(now.get("coverage_kind")) if now.get("coverage_percent") is not None else "coverage"
     lint = "not measured" if now.get("lint_errors") is None else f"{now['lint_errors']}{fmt_delta(delta(now, before, 'lint_errors'))}"
     types = "not measured" if now.get("type_errors") is None else f"{now['type_errors']}{fmt_delta(delta(now, before, 'type_errors'))}"
-    return [f"- Tests: {tests}", f"- Coverage: {coverage}", f"- Lint errors: {lint}", f"- Type errors: {types}"]
+    return [f"- Tests: {tests}", f"- {label[0].upper()}{label[1:]}: {coverage}", f"- Lint errors: {lint}", f"- Type errors: {types}",
+            provenance_line(session, now)]

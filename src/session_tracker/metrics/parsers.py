@@ -93,7 +93,8 @@ def parse_coverage_json(path: str, text: str) -> Report:
         raise bad(path, expected, "totals.percent_covered missing")
     branches, covered = totals.get("num_branches"), totals.get("covered_branches")
     branch = round(100.0 * covered / branches, 2) if isinstance(branches, int) and branches and isinstance(covered, int) else None
-    return Report({"coverage_percent": round(float(percent), 2), "branch_percent": branch}, sources=list(obj["files"]))
+    kind = "combined" if branch is not None else "line"  # percent_covered adds branches in when measured
+    return Report({"coverage_percent": round(float(percent), 2), "branch_percent": branch, "coverage_kind": kind}, sources=list(obj["files"]))
 
 
 def parse_cobertura(path: str, data: bytes) -> Report:
@@ -112,7 +113,7 @@ def parse_cobertura(path: str, data: bytes) -> Report:
     branch = round(100.0 * num(path, root.get("branch-rate"), expected), 2) if has_branches else None
     sources = [c.get("filename", "") for c in root.iter("class")]
     roots = [(s.text or "").strip() for s in root.iter("source") if (s.text or "").strip()]
-    return Report({"coverage_percent": round(100.0 * line, 2), "branch_percent": branch}, sources=sources, source_roots=roots)
+    return Report({"coverage_percent": round(100.0 * line, 2), "branch_percent": branch, "coverage_kind": "line"}, sources=sources, source_roots=roots)
 
 
 def parse_lcov(path: str, text: str) -> Report:
@@ -166,7 +167,7 @@ def parse_lcov(path: str, text: str) -> Report:
         raise bad(path, expected, "no SF: record")
     coverage = round(100.0 * hit / found, 2) if found else 100.0
     branch = round(100.0 * br_hit / br_found, 2) if br_found else None
-    return Report({"coverage_percent": coverage, "branch_percent": branch}, sources=sources)
+    return Report({"coverage_percent": coverage, "branch_percent": branch, "coverage_kind": "line"}, sources=sources)
 
 
 def parse_gocover(path: str, text: str) -> Report:
@@ -194,7 +195,8 @@ def parse_gocover(path: str, text: str) -> Report:
         sources.append(name)
     total = sum(s for s, _ in blocks.values())
     covered = sum(s for s, c in blocks.values() if c > 0)
-    return Report({"coverage_percent": round(100.0 * covered / total, 2) if total else 100.0}, sources=sorted(set(sources)))
+    return Report({"coverage_percent": round(100.0 * covered / total, 2) if total else 100.0, "coverage_kind": "statement"},
+                  sources=sorted(set(sources)))
 
 
 _BINARY = {"junit": parse_junit, "cobertura": parse_cobertura}

@@ -29,7 +29,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -49,17 +48,9 @@ def is_python_project(root: str) -> bool:
 
 
 def _mypy_has_files(root: str) -> bool:
-    path = os.path.join(root, "pyproject.toml")
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-    try:
-        with open(path, "rb") as handle:
-            tool = tomllib.load(handle).get("tool", {})
-    except (OSError, ValueError):
-        tool = {}
-    mypy = tool.get("mypy") if isinstance(tool, dict) else None
+    from session_tracker.metrics.interpreter import pyproject_tool
+
+    mypy = pyproject_tool(root).get("mypy")
     if isinstance(mypy, dict) and mypy.get("files"):
         return True
     return os.path.exists(os.path.join(root, "mypy.ini")) or os.path.exists(os.path.join(root, ".mypy.ini"))

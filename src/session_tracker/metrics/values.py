@@ -7,7 +7,14 @@ Data of a ``metrics.recorded`` event (``null`` for what was not measured)::
      "tests_time_s": float|null, "coverage_percent", "branch_percent": float|null (0–100),
      "lint_errors": int|null, "lint_by_rule": {rule: int}, "type_errors": int|null,
      "checks": [{"name", "status" (ok|failed|missing|timeout), "duration_ms", "report", "message"?}],
-     "reports": [path, …]}
+     "reports": [path, …],
+     "coverage_kind": "line"|"combined"|"statement"|absent (what ``coverage_percent`` counts),
+     "head": sha|null, "dirty": int (the commit measured, and how many files differed from it)}
+
+``coverage_kind`` comes from the report: coverage.py's ``percent_covered`` counts lines and
+branches together when branches were measured ("combined"), Cobertura's ``line-rate`` and
+lcov's ``LF``/``LH`` count lines, Go's profile counts statements; a typed ``--coverage`` says
+nothing (absent).
 """
 
 from __future__ import annotations
@@ -24,6 +31,22 @@ FIELDS = ("tests_passed", "tests_failed", "tests_errors", "tests_skipped", "test
 SOURCES = ("run", "import", "manual", "end")
 
 Numbers = dict[str, object]
+
+#: What a coverage figure counts, as every view names it.
+COVERAGE_LABELS = {"line": "line coverage", "combined": "line+branch coverage (combined)", "statement": "statement coverage"}
+
+
+def percent_text(value: object) -> str:
+    """The one rounding of a percentage in every view: one decimal (``97.2%``); ``—`` if unknown."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.1f}%"
+    return "—"
+
+
+def coverage_label(kind: object) -> str:
+    """``line coverage`` / ``line+branch coverage (combined)`` / ``statement coverage``, or plain
+    ``coverage`` when the kind is not known (a number typed by hand)."""
+    return COVERAGE_LABELS.get(kind, "coverage") if isinstance(kind, str) else "coverage"
 
 
 def empty() -> Numbers:

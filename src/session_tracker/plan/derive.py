@@ -176,10 +176,12 @@ def tests_cell(metrics: dict[str, object] | None) -> str:
 
 
 def coverage_cell(metrics: dict[str, object] | None) -> str:
-    """``87.5%`` from metrics, or ``—``."""
+    """``87.5%`` from metrics (one decimal, as every view rounds it), or ``—``."""
+    from session_tracker.metrics.values import percent_text
+
     value = metrics.get("coverage_percent") if metrics else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:g}%"
+        return percent_text(value)
     return DASH
 
 

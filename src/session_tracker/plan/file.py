@@ -36,7 +36,8 @@ from session_tracker.plan.record import Change
 
 HEADER = "# The plan of this project, written by `session-tracker plan export`.\n# Edit it, then `session-tracker plan import` records the changes as events (all or nothing).\n\n"
 SECTIONS = ("phase", "milestone", "component", "task", "question", "next", "resource", "interface", "issue")
-_ID = {"task": re.compile(r"task-\d+\Z"), "question": re.compile(r"q-\d+\Z"), "issue": re.compile(r"i-\d+\Z"), "next": re.compile(r"n-\d+\Z")}
+# Ids: the sequential form of older releases (task-4) or the random one (task-7kq2mz, core/ids.py).
+_ID = {"task": re.compile(r"task-[0-9a-z]{1,12}\Z"), "question": re.compile(r"q-[0-9a-z]{1,12}\Z"), "issue": re.compile(r"i-[0-9a-z]{1,12}\Z"), "next": re.compile(r"n-[0-9a-z]{1,12}\Z")}
 
 
 def default_path(ctx: Context) -> str:
@@ -251,7 +252,6 @@ def build_changes(plan: Plan, data: dict[str, object], src: Source) -> Change:
     out += _notes("issue", plan, data, src, "resolution", "issue.noted", "issue.fixed")
 
     seen = set()
-    counter = plan.counters.get("n", 0)
     for where, e in _entries(data, "next", src):
         _unknown_keys("next", e, where, ("id", "message", "priority"))
         ident, message = _s(e, "id", where), validate.text(_s(e, "message", where, required=True))
@@ -260,8 +260,8 @@ def build_changes(plan: Plan, data: dict[str, object], src: Source) -> Change:
         if current is not None and current.s("message") == message and current.n("priority") == priority:
             seen.add(ident)
             continue
-        counter += 1
-        out.append(("next.added", {"next": f"n-{counter}", "message": message, "priority": priority}))
+        ident = plan.next_id("n", taken=seen | {i for t, d in out if t == "next.added" for i in [str(d["next"])]})
+        out.append(("next.added", {"next": ident, "message": message, "priority": priority}))
     out += [("next.done", {"next": k}) for k in plan.next if k not in seen]
 
     seen = set()
@@ -304,19 +304,14 @@ def _tasks(plan: Plan, data: dict[str, object], src: Source) -> Change:
     out: Change = []
     seen: set[str] = set()
     entries = _entries(data, "task", src)
-    counter = plan.counters.get("task", 0)
-    for _, e in entries:  # ids the file gives count as taken
-        ident = e.get("id")
-        if isinstance(ident, str) and _ID["task"].match(ident):
-            counter = max(counter, int(ident.split("-")[1]))
+    given = {str(e.get("id")) for _, e in entries if isinstance(e.get("id"), str)}  # ids the file gives are taken
     for where, e in entries:
         _unknown_keys("task", e, where, _TASK_KEYS)
         ident = _s(e, "id", where)
         if ident and not _ID["task"].match(ident):
-            raise TrackerError(f"{where}: task id {ident!r} is not of the form task-N", "leave id out to get the next free one")
+            raise TrackerError(f"{where}: task id {ident!r} is not of the form task-N or task-xxxxxx", "leave id out to get a new one")
         if not ident:
-            counter += 1
-            ident = f"task-{counter}"
+            ident = plan.next_id("task", taken=given | seen)
         _dupe(seen, ident, where, "task")
         status = _checked(where, cmd.check_status, _s(e, "status", where) or "todo", TASK_STATUSES)
         fields: dict[str, object] = {
@@ -356,7 +351,6 @@ def _notes(kind: str, plan: Plan, data: dict[str, object], src: Source, closing:
     out: Change = []
     items = plan.table(kind)
     prefix = "q" if kind == "question" else "i"
-    counter = plan.counters.get(prefix, 0)
     seen: set[str] = set()
     for where, e in _entries(data, kind, src):
         _unknown_keys(kind, e, where, ("id", "message", closing))
@@ -365,8 +359,7 @@ def _notes(kind: str, plan: Plan, data: dict[str, object], src: Source, closing:
         if ident and current is None:
             raise TrackerError(f"{where}: unknown {kind} {ident!r}", f"leave id out to open a new {kind}")
         if current is None:
-            counter += 1
-            ident = f"{prefix}-{counter}"
+            ident = plan.next_id(prefix, taken=seen)
             out.append((opened_type, {kind: ident, "message": validate.text(message)}))
             if close:
                 out.append((closed_type, {kind: ident, "message": close}))

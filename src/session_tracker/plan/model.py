@@ -1,7 +1,8 @@
 """The plan folded from project events, and the rules a plan must keep.
 
-Project events live in ``.sessions/project.jsonl`` (one file, append-only, ``merge=union``
-like the session files). Each one names the session it was recorded in (``session``/``sid``)
+Project events live in ``.sessions/events/project-<clone>-<branch>.jsonl``, one file per clone and
+branch so every file has one writer (:mod:`session_tracker.core.files`), plus the legacy
+``.sessions/project.jsonl`` of older releases; :func:`project_events` merges them in time order. Each one names the session it was recorded in (``session``/``sid``)
 or the sentinel ``"project"`` when no session was open: the event decoder requires both
 fields, and a ULID can never equal ``"project"``, so the sentinel is unambiguous.
 
@@ -11,12 +12,14 @@ events onto a copy, check the result (:meth:`Plan.problems`) and write nothing w
 
 from __future__ import annotations
 
+import os
 import re
 from itertools import pairwise
 
 from session_tracker.core import store
 from session_tracker.core.events import Event
 from session_tracker.core.paths import Layout
+from session_tracker.core.store import Problem
 
 NO_SESSION = "project"  # session and sid of a project event recorded with no session open
 
@@ -100,6 +103,7 @@ class Plan:
         self.issues: dict[str, Item] = {}
         self.events: list[Event] = []
         self.counters: dict[str, int] = {}
+        self.removed_ids: set[str] = set()  # every id ever added (a removed item's id is not reused)
 
     def table(self, kind: str) -> dict[str, Item]:
         """The items of one kind (``phase``, ``task`` …)."""
@@ -110,11 +114,17 @@ class Plan:
         }
         return tables[kind]
 
-    def next_id(self, prefix: str) -> str:
-        """The next free id with ``prefix`` (``task`` → ``task-4``), counting removed ones too."""
-        return f"{prefix}-{self.counters.get(prefix, 0) + 1}"
+    def next_id(self, prefix: str, taken: set[str] | None = None) -> str:
+        """A new id with ``prefix`` (``task`` → ``task-7kq2mz``, :mod:`session_tracker.core.ids`):
+        unique without coordination, so two clones never hand out the same one; never one
+        the plan holds (removed ones included) or in ``taken``."""
+        from session_tracker.core.ids import short_id
+
+        table = {"task": self.tasks, "q": self.questions, "n": self.next, "i": self.issues}.get(prefix, {})
+        return short_id(prefix, set(table) | self.removed_ids | (taken or set()))
 
     def _count(self, ident: str) -> None:
+        self.removed_ids.add(ident)
         prefix, _, number = ident.rpartition("-")
         if number.isdigit():
             self.counters[prefix] = max(self.counters.get(prefix, 0), int(number))
@@ -241,11 +251,42 @@ def fold(events: list[Event]) -> Plan:
     return plan
 
 
+def project_events(layout: Layout) -> tuple[list[Event], list[Problem]]:
+    """Every project event of every project file (:func:`files.project_files`), merged in
+    time order (each file is in time order already; ties keep file order), without duplicates.
+    Returns ``(events, unreadable lines)``."""
+    import heapq
+
+    from session_tracker.core import journal
+    from session_tracker.core.files import project_files
+
+    streams: list[list[Event]] = []
+    problems: list[Problem] = []
+    journaled = journal.stems(layout)
+    for path in project_files(layout):
+        events, bad = store.read(path, label=layout.relative(path))
+        stem = os.path.basename(path)[:-6]
+        if stem in journaled:  # not yet published: the journal holds the rest
+            jpath = journal.path_of(layout, stem)
+            logged, jbad = store.read(jpath, label=layout.relative(jpath))
+            have = {e.id for e in events}
+            events += [e for e in logged if e.id not in have]
+            bad += jbad
+        streams.append(events)
+        problems += bad
+    seen: set[str] = set()
+    merged = []
+    for event in heapq.merge(*streams, key=lambda e: e.ts):
+        if event.id not in seen:
+            seen.add(event.id)
+            merged.append(event)
+    return merged, problems
+
+
 def load_plan(layout: Layout) -> Plan:
-    """Read ``.sessions/project.jsonl`` (missing: an empty plan). Bad lines are skipped here and
+    """The plan of every project file (none: an empty plan). Bad lines are skipped here and
     reported by ``doctor``."""
-    events, _ = store.read(layout.project_file, label=layout.relative(layout.project_file))
-    return fold(events)
+    return fold(project_events(layout)[0])
 
 
 _RANGE = re.compile(r"\s*(\d{1,6})\s*(?:-\s*(\d{1,6})\s*)?\Z")

@@ -94,5 +94,15 @@ def change(ctx: Context, build: Callable[[Plan], Change], session: str | None = 
             raise TrackerError(prefix + new[0], "nothing was changed; fix it and run the command again" + (f" ({len(new) - 1} more problem(s))" if len(new) > 1 else ""))
         if events:
             ensure_store(ctx.layout)  # only now: a refused change leaves no trace
-            append_all(ctx.layout.project_file, events, redact=ctx.redact)
+            from session_tracker.core import journal
+            from session_tracker.core.files import project_file
+
+            # This clone's own file on this branch (no other clone or branch appends to it),
+            # through its journal like an open session's: published at commit and at end.
+            stem = os.path.basename(project_file(ctx.layout))[:-6]
+            path = journal.path_of(ctx.layout, stem)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if not os.path.exists(path) and os.path.exists(ctx.layout.session_file(stem)):
+                journal.start_from_file(ctx.layout, stem)
+            append_all(path, events, redact=ctx.redact)
     return events, plan

@@ -79,3 +79,27 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[int, int, str], Non
         yield step
     finally:
         bar.stop()
+
+
+def receipts(result: dict[str, object]) -> str:
+    """``receipts``: one block per SessionStart injection — size, budget, what was kept and cut."""
+    found = result.get("receipts")
+    if not isinstance(found, list) or not found:
+        return "No context injected yet: receipts are recorded when an agent hook starts a session (SessionStart)."
+    lines: list[str] = []
+    for r in found:
+        if not isinstance(r, dict):
+            continue
+        limit = r.get("inline_limit")
+        lines.append(f"session {r.get('session')} · {str(r.get('at'))[:19].replace('T', ' ')} UTC · {r.get('agent')} ({r.get('source')})")
+        lines.append(f"  {r.get('chars'):,} characters (~{r.get('tokens_est'):,} tokens); budget {r.get('budget'):,}"
+                     + (f", inline limit {limit:,}" if isinstance(limit, int) else ""))
+        parts = r.get("parts")
+        for part in parts if isinstance(parts, list) else []:
+            if isinstance(part, dict):
+                lines.append(f"  - {part.get('part')}: {part.get('items')} items, {part.get('kept')} ({part.get('chars')} characters)")
+        left = r.get("left_out")
+        lines.append("  left out: " + ("; ".join(str(x) for x in left) if isinstance(left, list) and left else "nothing"))
+        lines.append(f"  why: {r.get('reason')}")
+        lines.append("")
+    return "\n".join(lines).rstrip()

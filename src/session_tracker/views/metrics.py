@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from session_tracker.metrics.latest import fmt_delta
+from session_tracker.metrics.values import percent_text
 
 _ROWS = (
     ("tests", None), ("coverage_percent", "coverage"), ("branch_percent", "branches"),
@@ -70,7 +71,7 @@ def history(result: dict[str, object]) -> str:
     lines = [f"{'session':<10} {'tests':>11} {'coverage':>9} {'lint':>6} {'types':>6}"]
     for row in rows:  # type: ignore[attr-defined]
         tests = f"{row.get('tests_passed')}/{row.get('tests_total')}" if row.get("tests_total") is not None else "—"
-        cov = f"{row['coverage_percent']:.1f}%" if row.get("coverage_percent") is not None else "—"
+        cov = percent_text(row.get("coverage_percent"))
         lint = "—" if row.get("lint_errors") is None else str(row["lint_errors"])
         types = "—" if row.get("type_errors") is None else str(row["type_errors"])
         lines.append(f"{row.get('session')!s:<10} {tests:>11} {cov:>9} {lint:>6} {types:>6}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from session_tracker.core.words import plural
+
 
 def changed(result: dict[str, object]) -> str:
     """After a plan change: one short line."""
@@ -38,7 +40,7 @@ def exported(result: dict[str, object]) -> str:
 def imported(result: dict[str, object]) -> str:
     """After ``plan import``."""
     count = int(result["events"])  # type: ignore[call-overload]
-    return f"plan imported from {result['path']}: " + (f"{count} change(s) recorded" if count else "already up to date")
+    return f"plan imported from {result['path']}: " + (f"{plural(int(count), 'change')} recorded" if count else "already up to date")
 
 
 def status(result: dict[str, object]) -> str:
@@ -65,8 +67,10 @@ def status(result: dict[str, object]) -> str:
     facts.add_row("Overall progress", f"{progress['text']}")
     tests: dict[str, object] = result["tests"]  # type: ignore[assignment]
     facts.add_row("Tests · coverage", f"{cell(tests['passing'])} · {cell(tests['coverage'])}")
-    percent = int(progress["percent"])  # type: ignore[call-overload]
-    parts: list[object] = [facts, ProgressBar(total=100, completed=percent, width=50)]
+    percent = progress["percent"]
+    parts: list[object] = [facts]
+    if isinstance(percent, int):  # no bar for a project with nothing planned: there is nothing to measure
+        parts.append(ProgressBar(total=100, completed=percent, width=50))
     phases: list[dict[str, object]] = result["phases"]  # type: ignore[assignment]
     if phases:
         table = Table(title="Phases", title_justify="left", show_edge=False)

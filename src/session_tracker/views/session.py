@@ -30,7 +30,30 @@ def init(result: dict[str, object]) -> str:
         lines.append(markdown(str(result["previous_handoff"])))
     else:
         lines.append("No earlier handoff: this is the first session here.")
+    lines += open_work_lines(result)
     return "\n".join(lines)
+
+
+def open_work_lines(result: dict[str, object]) -> list[str]:
+    """The live lists under the previous handoff: every open next step (with its id and
+    priority) and every open blocker, whichever session left them."""
+    steps = result.get("next_steps")
+    blockers = result.get("blockers_open")
+    lines: list[str] = []
+    if isinstance(steps, list):
+        lines += ["", f"──── Open next steps ({len(steps)}; close one with `session-tracker next --done ID`) ────"]
+        for i, step in enumerate(steps, 1):
+            if isinstance(step, dict):
+                priority = step.get("priority")
+                urgency = f" (priority {priority})" if isinstance(priority, int) and priority != 100 else ""
+                origin = f" — from session {step['session']}" if step.get("session") else ""
+                lines.append(f"{i}. [{step.get('id')}] {step.get('message')}{urgency}{origin}")
+        if not steps:
+            lines.append("None.")
+    if isinstance(blockers, list) and blockers:
+        lines += ["", f"──── Open blockers ({len(blockers)}) ────"]
+        lines += [f"- [{b.get('id')}] {b.get('message')} (session {b.get('session')})" for b in blockers if isinstance(b, dict)]
+    return lines
 
 
 def logged(result: dict[str, object]) -> str:
@@ -55,7 +78,7 @@ def blocker_resolved(result: dict[str, object]) -> str:
 
 def handoff_item(result: dict[str, object]) -> str:
     """After ``handoff --item``."""
-    return f"handoff item added to session {result['session']}"
+    return f"next step {result.get('step')} added (session {result['session']}); close it with `session-tracker next --done {result.get('step')}`"
 
 
 def handoff(result: dict[str, object]) -> str:
@@ -173,7 +196,7 @@ def doctor(result: dict[str, object]) -> str:
     findings: list[dict[str, str]] = result["findings"]  # type: ignore[assignment]
     lines = [f"{f['level']}: {f['where']}: {f['message']}" for f in findings]
     errors = sum(1 for f in findings if f["level"] == "error")
-    lines.append("✅ store and documents are consistent" if result["ok"] else f"❌ {errors} problem(s) need attention")
+    lines.append("✅ store and documents are consistent" if result["ok"] else f"❌ {plural(int(errors), 'problem')} {'needs' if errors == 1 else 'need'} attention")
     return "\n".join(lines)
 
 

@@ -1,0 +1,136 @@
+"""The render manifest (``local/render-manifest.json``): what the last render saw, so the next
+one renders only what changed (see :func:`session_tracker.documents.writer.write_all`)."""
+
+from __future__ import annotations
+
+import os
+
+from session_tracker.core import store
+from session_tracker.core.context import Context
+from session_tracker.core.model import Project
+
+MANIFEST_VERSION = 2  # local/render-manifest.json: {v, inputs, outputs {path: [stamp, session]}}
+
+
+def sessions_to_redo(
+    ctx: Context, inputs: dict[str, object], manifest: dict[str, object] | None
+) -> tuple[set[str], Project, bool] | None:
+    """``(sessions to render again, the summary project, whether any event file or the plan
+    changed)``, or None for a full render."""
+    if manifest is None or manifest.get("v") != MANIFEST_VERSION:
+        return None
+    before = manifest.get("inputs")
+    if not isinstance(before, dict) or any(before.get(k) != inputs[k] for k in ("root", "config", "code")):
+        return None
+    old_events, new_events = before.get("events"), inputs["events"]
+    if not isinstance(old_events, dict) or not isinstance(new_events, dict) or not set(old_events) <= set(new_events):
+        return None  # an event file disappeared: documents may have to go
+    changed = {name[:-6] for name, stamp in new_events.items() if old_events.get(name) != stamp and name.endswith(".jsonl")}
+    redo = {stem for stem in changed if not stem.startswith("project-")}
+    outputs = manifest.get("outputs")
+    if not isinstance(outputs, dict):
+        return None
+    for path, entry in outputs.items():
+        if not isinstance(entry, list) or len(entry) != 2:
+            return None
+        stamp, owner = entry
+        if file_stamp(path) != stamp:
+            if not isinstance(owner, str) or not owner:
+                changed.add("")  # a project document was edited or removed: render those again
+            else:
+                redo.add(owner)
+    inputs_changed = bool(changed) or before.get("project") != inputs["project"]
+    from session_tracker.core.summaries import load_summary_project
+
+    summary = load_summary_project(ctx.layout) if (redo or inputs_changed) else Project([], [])
+    from session_tracker.core.files import split_stem
+
+    changed_sids = set()
+    for stem in redo:
+        try:
+            changed_sids.add(split_stem(stem)[1] or stem)
+        except ValueError:
+            continue
+    touched = [s for s in summary.sessions if s.file in redo or s.sid in changed_sids]
+    horizons = [
+        e.moment for s in touched for e in s.events
+        if e.type in ("blocker.opened", "blocker.resolved", "metrics.recorded")
+    ]
+    redo = {s.file for s in touched} | {stem for stem in redo if not split_stem_safe(stem)[1]}
+    if horizons:
+        earliest = min(horizons)
+        redo |= {s.file for s in summary.sessions if s.ended is not None and s.end_moment >= earliest}
+    # A merge that brings a second session with a number moves document labels: render all of them.
+    names = {s.name for s in summary.sessions if s.file in redo}
+    redo |= {s.file for s in summary.sessions if s.name in names}
+    return redo, summary, inputs_changed
+
+
+def split_stem_safe(stem: str) -> tuple[str, str]:
+    """``files.split_stem``, with ``(stem, "")`` for a name it does not know."""
+    from session_tracker.core.files import split_stem
+
+    try:
+        return split_stem(stem)
+    except ValueError:
+        return stem, ""
+
+
+def file_stamp(path: str) -> list[int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def render_inputs(ctx: Context) -> dict[str, object]:
+    """What every document depends on: the event files, the config, the code that renders."""
+    import json
+
+    layout = ctx.layout
+    journals = os.path.join(layout.local_dir, "journal")
+    found: set[str] = set()
+    for folder in (layout.events_dir, journals):
+        try:
+            found.update(os.listdir(folder))
+        except FileNotFoundError:
+            continue
+    names = sorted(found)
+    package = os.path.dirname(os.path.abspath(__file__))
+    code = [file_stamp(os.path.join(folder, f)) for folder, _, files in sorted(os.walk(package)) for f in sorted(files) if f.endswith(".py")]
+    return {
+        "root": layout.root,  # a store copied elsewhere renders everything anew
+        # An open session's events wait in its journal (core/journal.py): both count.
+        "events": {n: [file_stamp(os.path.join(layout.events_dir, n)), file_stamp(os.path.join(journals, n))] for n in names},
+        "project": file_stamp(layout.project_file),
+        "config": json.dumps(ctx.config, sort_keys=True, default=str),
+        "code": code,
+    }
+
+
+def manifest_path(ctx: Context) -> str:
+    return os.path.join(ctx.layout.local_dir, "render-manifest.json")
+
+
+def read_manifest(ctx: Context) -> dict[str, object] | None:
+    import json
+
+    try:
+        with open(manifest_path(ctx), encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_manifest(ctx: Context, inputs: dict[str, object], outputs: dict[str, object]) -> None:
+    import json
+
+    from session_tracker.errors import TrackerError
+
+    try:
+        blob = {"v": MANIFEST_VERSION, "inputs": inputs, "outputs": outputs}
+        store.atomic_write(manifest_path(ctx), json.dumps(blob).encode(), durable=False)
+    except TrackerError:
+        return  # a manifest that cannot be written only costs speed

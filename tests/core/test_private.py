@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from conftest import Cli
+from helpers import event_path, events_file
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
 from session_tracker.importers.claude_code import project_dir
@@ -43,22 +44,23 @@ def write(repo: Path) -> None:
 def test_by_default_prompts_and_command_lines_stay_on_this_machine(repo: Path, cli: Cli) -> None:
     write(repo)
     assert cli("import", "claude-code").code == 0
-    committed = (repo / ".sessions/events/00001.jsonl").read_text()
+    committed = events_file(repo, "00001").read_text()
     assert "deploy" not in committed.lower() and "staging" not in committed and "ghp_" not in committed
     events = [json.loads(line) for line in committed.splitlines()]
     [run] = [e["data"] for e in events if e["type"] == "command.run"]
     assert (run["command_local"], run["failed"], run["exit"], run["tool"], run["ref"]) == (True, True, 3, "Bash", "t1") and "command" not in run
     [prompt] = [e["data"] for e in events if e["type"] == "agent.activity"]
     assert (prompt["event"], prompt["local"], prompt["ref"], prompt["at"]) == ("prompt", True, "u1", "2026-11-20T09:00:00.000+00:00")
-    private = [json.loads(line) for line in (repo / ".sessions/local/private/00001.jsonl").read_text().splitlines()]
+    kept = repo / ".sessions/local/private" / f"{events_file(repo, '00001').stem}.jsonl"  # keyed by the file stem
+    private = [json.loads(line) for line in kept.read_text().splitlines()]
     assert [(r["field"], r["text"]) for r in private] == [
         ("prompt", "Prompt: Deploy with the token [REDACTED:github-token] to the staging host"),
         ("command", "GITHUB_TOKEN=[REDACTED:github-token] ./deploy.sh staging"),
     ]
     assert {r["event"] for r in private} == {e["id"] for e in events if e["type"] in ("command.run", "agent.activity")}
-    assert oct((repo / ".sessions/local/private/00001.jsonl").stat().st_mode & 0o777) == "0o600"
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
     untracked = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo, capture_output=True, text=True, check=True).stdout
-    assert "private" not in untracked  # .sessions/.gitignore keeps local/ out of git
+    assert "private" not in untracked  # .git/info/exclude keeps local/ out of git
 
 
 def test_share_agent_text_keeps_it_in_the_committed_events(repo: Path, cli: Cli) -> None:
@@ -66,7 +68,7 @@ def test_share_agent_text_keeps_it_in_the_committed_events(repo: Path, cli: Cli)
     (repo / ".sessions/config.toml").write_text("[privacy]\nshare_agent_text = true\n")
     write(repo)
     assert cli("import", "claude-code").code == 0
-    committed = (repo / ".sessions/events/00001.jsonl").read_text()
+    committed = events_file(repo, "00001").read_text()
     assert "GITHUB_TOKEN=[REDACTED:github-token] ./deploy.sh staging" in committed and "ghp_" not in committed
     assert "Prompt: Deploy with the token [REDACTED:github-token] to the staging host" in committed
     assert not (repo / ".sessions/local/private").exists()
@@ -84,7 +86,10 @@ def test_live_hooks_keep_command_lines_local_too(repo: Path) -> None:
     hook("SessionStart", source="startup")
     hook("PostToolUse", tool_name="Bash", tool_use_id="toolu_5", tool_input={"command": f"curl -H 'Authorization: token {SECRET}' https://api.github.com"},
          tool_response={"stdout": "{}", "stderr": "", "interrupted": False})
-    committed = (repo / ".sessions/events/00001.jsonl").read_text()
-    assert "curl" not in committed and "ghp_" not in committed
-    [record] = [json.loads(line) for line in (repo / ".sessions/local/private/00001.jsonl").read_text().splitlines()]
+    # While the session is open its events wait in the journal, which is what gets published.
+    journal = event_path(repo, "00001")
+    assert journal.parent.name == "journal"
+    committed = journal.read_text()
+    assert "toolu_5" in committed and "curl" not in committed and "ghp_" not in committed
+    [record] = [json.loads(line) for line in (repo / ".sessions/local/private" / f"{journal.stem}.jsonl").read_text().splitlines()]
     assert record["field"] == "command" and record["text"].startswith("curl -H 'Authorization: token [REDACTED")

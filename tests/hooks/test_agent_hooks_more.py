@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from test_agent_hooks import claude, codex, events, hook, hook_log, types
 
+from helpers import event_path
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
 
@@ -44,7 +45,7 @@ def test_claude_code_failures_subagents_and_compaction(store: Path) -> None:
     assert hook("claude-code", post, store)[:2] == (0, "")
     assert events(store)[-1]["type"] == "checkpoint"
     assert events(store)[-1]["data"] == {"trigger": "auto", "phase": "post", "agent_session": "3f1c2b7e-claude"}
-    assert "hunter2" not in (store / ".sessions/events/00001.jsonl").read_text()
+    assert "hunter2" not in event_path(store, "00001").read_text()  # the journal: what will be committed
     log = hook_log()
     assert not log.exists() or "unhandled" not in log.read_text()  # every event was handled
 
@@ -75,7 +76,7 @@ def test_cursor_whole_session(store: Path, tmp_path: Path) -> None:
     code, out, err = hook("cursor", cursor("sessionStart", store, session_id="c0nv-1", is_background_agent=False, composer_mode="agent"), tmp_path)
     assert code == 0, err
     answer = json.loads(out)
-    assert answer["env"] == {"CURRENT_SESSION": "00001"}
+    assert answer["env"] == {"CURRENT_SESSION": event_path(store, "00001").stem}  # the file stem: unique after a merge
     assert "session 00001 (started)" in answer["additional_context"]
     assert events(store)[0]["data"]["agent"] == "cursor" and events(store)[0]["data"]["agent_session_id"] == "c0nv-1"
     steps = [

@@ -14,6 +14,7 @@ from typing import Any
 from test_agent_hooks import claude, events, hook
 
 from conftest import Cli
+from helpers import event_path
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
 from session_tracker.importers.claude_code import project_dir
@@ -57,7 +58,7 @@ def test_activity_no_hook_recorded_is_found_and_filled(repo: Path, cli: Cli) -> 
                                tool_input={"file_path": str(repo / "src/login.py"), "old_string": "a", "new_string": "b"}, tool_response={}), repo)
     path.write_bytes(transcript(repo, start))
     [gap] = [f for f in doctor(cli) if f["check"] == "hooks-missed"]
-    assert gap["where"] == ".sessions/events/00001.jsonl"
+    assert gap["where"] == f".sessions/events/{event_path(repo, '00001').stem}.jsonl"
     assert "the claude-code transcript shows 2 edits or commands no hook recorded" in gap["message"]
     assert f"`session-tracker import claude-code {path}` adds what is missing" in gap["message"]
 

@@ -103,10 +103,13 @@ def test_the_tool_list_stays_small(repo: Path) -> None:
 
 
 def test_session_start_starts_then_resumes_with_the_handoff(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    contexts: list[str] = []
+
     async def body(client: Client) -> None:
         first = await client.call_tool("session_start", {"objective": "Add logout"})
         assert not first.is_error, text(first)
         started = json.loads(text(first))
+        contexts.append(started["context"])
         assert (started["session"], started["resumed"]) == ("00001", False)
         assert "session 00001 (started)" in started["context"]
         assert not (await client.call_tool("handoff", {"item": "Write the docs"})).is_error
@@ -120,6 +123,10 @@ def test_session_start_starts_then_resumes_with_the_handoff(repo: Path, cli) -> 
 
     with_client(repo, body)
     assert events(repo)[0]["data"]["objectives"] == ["Add logout"]
+    # Each context given out is on record, as the SessionStart hook's is (`session-tracker receipts`).
+    receipts = json.loads(cli("receipts", "--all", "--json").out)["receipts"]
+    assert [(r["session"], r["agent"], r["source"]) for r in receipts] == [("00001", "mcp", "startup"), ("00001", "mcp", "resume"), ("00002", "mcp", "startup")]
+    assert receipts[0]["chars"] == len(contexts[0]) and all(r["chars"] <= r["budget"] for r in receipts)
 
 
 def test_hints_name_mcp_tools_and_arguments() -> None:

@@ -59,8 +59,11 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     note = ""
     if session is None:
         from session_tracker.commands.init import init
+        from session_tracker.core.files import clone_id
 
-        extra: dict[str, object] = {"agent": agent, "agent_session_id": agent_session, "agent_source": source}
+        # clone: this worktree writes the session's file (an import completes it only here)
+        extra: dict[str, object] = {"agent": agent, "agent_session_id": agent_session, "agent_source": source,
+                                    "clone": clone_id(ctx.layout)}
         model = payload.get("model")
         if isinstance(model, str) and model:
             extra["model"] = model

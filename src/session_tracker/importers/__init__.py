@@ -35,6 +35,11 @@ from datetime import datetime, timezone
 
 from session_tracker.errors import TrackerError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from session_tracker.core.model import Session
+    from session_tracker.core.paths import Layout
+
 MAX_PROMPT = 4000  # characters of one user prompt kept as a note
 USAGE_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
 Entry = tuple[str, str, str, dict[str, object]]
@@ -265,3 +270,20 @@ class CwdMap:
 
 
 Parser = Callable[[str, str, Counts, dict[str, set[str]], "CwdMap | None"], Transcript]
+
+
+def written_here(layout: Layout, session: Session) -> bool:
+    """True when this worktree may append to ``session``'s event file: the session is open here
+    (it has a journal), or it was started by a hook or an import in this worktree (its
+    ``session.started`` names this clone id: ``clone``, or ``imported.clone``), or it predates
+    that field. Every file has one writer: a session another clone or worktree recorded is
+    theirs to complete (appending here would edit a file their branch adds too)."""
+    from session_tracker.core import journal
+    from session_tracker.core.files import clone_id
+
+    if journal.exists(layout, session.file):
+        return True
+    started = session.started.data if session.started is not None else {}
+    imported = started.get("imported")
+    owner = started.get("clone") or (imported.get("clone") if isinstance(imported, dict) else None)
+    return not owner or owner == clone_id(layout)

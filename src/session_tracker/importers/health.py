@@ -21,7 +21,7 @@ from session_tracker.core.clock import parse_iso
 from session_tracker.core.context import Context
 from session_tracker.core.model import Project, Session
 from session_tracker.errors import TrackerError
-from session_tracker.importers import Entry
+from session_tracker.importers import Entry, written_here
 
 CLEANUP_DEFAULT_DAYS = 30
 WARN_BEFORE_DAYS = 7
@@ -109,7 +109,7 @@ def hook_gaps(ctx: Context, project: Project) -> list[dict[str, str]]:
     recorded = [
         s for s in project.sessions
         if s.started is not None and s.started.text("agent") in ("claude-code", "codex") and s.started.text("agent_session_id")
-        and not isinstance(s.started.data.get("imported"), dict)
+        and not isinstance(s.started.data.get("imported"), dict) and written_here(ctx.layout, s)  # another clone's is theirs to check
     ][-MAX_SESSIONS:]
     findings: list[dict[str, str]] = []
     for session in recorded:

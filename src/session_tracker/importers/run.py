@@ -14,7 +14,7 @@ from session_tracker.core.sessions import append_to_session
 from session_tracker.core.ulid import new_ulid
 from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
-from session_tracker.importers import USAGE_KEYS, Counts, CwdMap, Entry, Transcript, inside
+from session_tracker.importers import USAGE_KEYS, Counts, CwdMap, Entry, Transcript, inside, written_here
 from session_tracker.importers.registry import parser
 
 Progress = Callable[[int, int, str], None]
@@ -80,6 +80,10 @@ def import_transcripts(
             skipped.append({"source": label, "reason": reason})
             continue
         seen = trial
+        if existing is not None and not written_here(ctx.layout, existing):
+            skipped.append({"source": label, "reason": f"agent session {transcript.agent_session_id} is in session {existing.name}, "
+                            "recorded in another clone or worktree: import it there"})
+            continue
         if existing is not None and (existing.started is None or not isinstance(existing.started.data.get("imported"), dict)):
             item = _fill_gap(ctx, existing, transcript)
             if item is None:
@@ -178,6 +182,7 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     """Append the session's events (started, entries, usage, ended) and render its documents."""
     from session_tracker.commands.init import start_session
     from session_tracker.core.capture import repo_for
+    from session_tracker.core.files import clone_id
 
     repo, _ = repo_for(ctx)
     # In a git repository the transcript's branch stands for git's view at start (there is no
@@ -189,7 +194,8 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
         "git": git,
         "agent": transcript.agent,
         "agent_session_id": transcript.agent_session_id,
-        "imported": {"source": os.path.basename(transcript.source), "branch": transcript.branch or None},
+        # clone: the worktree whose file this is (only it completes the session on a re-import)
+        "imported": {"source": os.path.basename(transcript.source), "branch": transcript.branch or None, "clone": clone_id(ctx.layout)},
         "at": transcript.start,
     }
     if transcript.model:

@@ -344,18 +344,23 @@ def test_an_imported_session_lists_the_commits_git_made_while_it_ran(repo: Path)
 
     from conftest import GIT_ENV
 
-    def commit(path: str, message: str, when: str) -> None:
+    def commit(path: str, message: str, when: str, email: str = GIT_ENV["GIT_COMMITTER_EMAIL"]) -> None:
         (repo / path).parent.mkdir(parents=True, exist_ok=True)
         (repo / path).write_text(message + "\n")
-        env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_COMMITTER_EMAIL": email}
         subprocess.run(["git", "add", path], cwd=repo, env=env, check=True)
         subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, env=env, check=True)
 
+    subprocess.run(["git", "config", "user.email", GIT_ENV["GIT_COMMITTER_EMAIL"]], cwd=repo, check=True)
     commit("src/app.py", "Add logout button", "2026-11-20T09:05:00+00:00")  # while the agent worked
+    commit("src/peer.py", "Teammate's fix", "2026-11-20T09:06:00+00:00", email="bob@example.com")  # pulled in meanwhile
     commit("src/late.py", "Next day's work", "2026-11-21T10:00:00+00:00")
     write_project(repo, {f"{SID}.jsonl": main_transcript(repo)})
     item = only(import_transcripts(ctx_for(repo), "claude-code")["imported"])
     ended = events(repo, item["session"])[-1]["data"]
+    # Own and merged as `end` splits them: the teammate's commit is not this session's work.
     assert [c["subject"] for c in ended["git"]["commits"]] == ["Add logout button"]
+    assert [c["subject"] for c in ended["git"]["merged"]] == ["Teammate's fix"]
     handoff = (repo / "archive/sessions/SESSION-00001-HANDOFF.md").read_text()
     assert "## Commits (1)" in handoff and "Add logout button" in handoff and "Next day" not in handoff
+    assert "Teammate's fix" in handoff.split("## Commits (1)")[1]  # under "Merged in", as for a recorded session

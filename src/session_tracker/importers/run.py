@@ -212,9 +212,9 @@ def _write(ctx: Context, transcript: Transcript) -> dict[str, object]:
     _usage_events(append, transcript, {})
     ended_git: dict[str, object] | None = None
     if repo is not None:
-        commits = _commits(repo, transcript)
+        commits, merged = _commits(repo, transcript)
         ended_git = {"branch": transcript.branch or None, "head": commits[-1]["sha"] if commits else None,
-                     "commits": commits, "files": [], "source": "transcript"}
+                     "commits": commits, "merged": merged, "files": [], "source": "transcript"}
     append("session.ended", transcript.agent, {"status": "COMPLETE", "next": [], "git": ended_git, "at": transcript.end})
     writer.write_session(ctx, stem, sid)
     return _summary(name, transcript, transcript.entries, completed=False)
@@ -245,20 +245,24 @@ def _usage_grew(transcript: Transcript, recorded: dict[tuple[str, str], dict[str
     )
 
 
-def _commits(repo: object, transcript: Transcript) -> list[dict[str, object]]:
-    """Git's own view of an imported session: the commits on its branch (else HEAD) made while
-    the transcript ran (a minute of grace at the end, for the commit the agent made last)."""
+def _commits(repo: object, transcript: Transcript) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """Git's own view of an imported session: ``(own, merged)`` commits on its branch (else
+    HEAD) made while the transcript ran (a minute of grace at the end, for the commit the agent
+    made last); own are this clone's user's, as at ``end`` (:func:`session_tracker.core.capture.split_own`),
+    the rest (a teammate's commits a pull brought in meanwhile) merged."""
     from datetime import timedelta
 
+    from session_tracker.core.capture import split_own
     from session_tracker.core.clock import iso, parse_iso
     from session_tracker.git.repo import Repo, commits_between, rev_parse
 
     if not isinstance(repo, Repo) or not transcript.start or not transcript.end:
-        return []
+        return [], []
     rev = transcript.branch if transcript.branch and rev_parse(repo, transcript.branch) else "HEAD"  # a branch since deleted: HEAD
     until = iso(parse_iso(transcript.end) + timedelta(seconds=60))
-    found = commits_between(repo, rev, transcript.start, until)
-    return [{"sha": c.sha, "subject": c.subject, "author": c.author, "timestamp": c.timestamp} for c in found]
+    own, merged = split_own(repo, commits_between(repo, rev, transcript.start, until), transcript.start)
+    return ([{"sha": c.sha, "subject": c.subject, "author": c.author, "timestamp": c.timestamp} for c in own],
+            [{"sha": c.sha, "subject": c.subject, "author": c.author} for c in merged])
 
 
 def _complete(ctx: Context, session: Session, transcript: Transcript) -> dict[str, object] | None:

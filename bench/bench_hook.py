@@ -64,10 +64,16 @@ def timed_stdin(cmd: list[str], cwd: Path, env: dict[str, str], stdin: bytes | N
 
 
 def count(repo: Path, kind: str) -> int:
-    total = 0
-    for path in (repo / ".sessions" / "events").glob("*.jsonl"):
-        total += sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and json.loads(line)["type"] == kind)
-    return total
+    """Events of ``kind``: the open session's wait in its journal (``local/journal/``) until
+    published, so both places are read, each event id counted once."""
+    seen: set[str] = set()
+    for folder in (repo / ".sessions" / "events", repo / ".sessions" / "local" / "journal"):
+        for path in folder.glob("*.jsonl"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                event = json.loads(line) if line.strip() else None
+                if event and event["type"] == kind:
+                    seen.add(event["id"])
+    return len(seen)
 
 
 def main() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -95,3 +96,32 @@ class Ids:
 
     def norm(self, text: str) -> str:
         return self._ID.sub(lambda m: self.alias.get(m.group(0), m.group(0)), text)
+
+
+def events_here(root: Path, name: str = "00001") -> list[dict[str, Any]]:
+    """A session's events as the machine that recorded them knows them: the committed events
+    with the agent text kept in ``.sessions/local/private/`` put back (a command line into its
+    ``command.run``; a prompt back into a ``note``), so tests can follow what the agent did.
+    tests/core/test_private.py checks that the committed file itself holds none of it."""
+    import json
+
+    path = event_path(root, name)
+    if not path.exists():
+        return []
+    kept: dict[str, dict[str, str]] = {}
+    private = root / ".sessions" / "local" / "private" / f"{path.stem}.jsonl"
+    for line in private.read_text().splitlines() if private.exists() else []:
+        record = json.loads(line)
+        kept.setdefault(record["event"], {})[record["field"]] = record["text"]
+    out = []
+    for line in path.read_text().splitlines():
+        event = json.loads(line)
+        text = kept.get(event["id"], {})
+        if "command" in text:
+            event["data"].pop("command_local", None)
+            event["data"] = {**event["data"], "command": text["command"]}
+        if "prompt" in text:
+            data = {k: v for k, v in event["data"].items() if k not in ("event", "local")}
+            event["type"], event["data"] = "note", {"message": text["prompt"], "category": "planning", "prompt": True, **data}
+        out.append(event)
+    return out

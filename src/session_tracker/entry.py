@@ -38,7 +38,7 @@ FAST_COMMANDS: dict[str, tuple[dict[str, str], str | None, frozenset[str], froze
 #: ``hooks run <git hook> [args]`` is dispatched before click (session_tracker.hooks.git).
 GIT_HOOKS = ("pre-commit", "commit-msg", "post-commit", "post-checkout", "post-merge", "post-rewrite")
 #: ``hook <agent>`` is dispatched before click (session_tracker.hooks.agent).
-HOOK_AGENTS = ("claude-code", "codex", "gemini")
+HOOK_AGENTS = ("claude-code", "codex", "gemini", "cursor")
 
 
 def parse_fast(command: str, args: list[str]) -> dict[str, list[str]] | None:

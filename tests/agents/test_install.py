@@ -43,7 +43,20 @@ USER_SETTINGS = {
             "ui": {"theme": "GitHub"},
         },
     ),
+    "cursor": (  # Cursor's own flat format (cursor.com/docs/hooks)
+        ".cursor/hooks.json",
+        ".cursor/rules/session-tracker.mdc",
+        {"version": 1, "hooks": {"afterFileEdit": [{"command": "./hooks/format.sh"}], "beforeShellExecution": [{"command": "./hooks/guard.sh", "timeout": 5}]}},
+    ),
 }
+OURS = {"claude-code": 8, "codex": 5, "gemini": 5, "cursor": 8}
+
+
+def handlers(hooks: dict[str, list[dict[str, object]]], agent: str) -> list[dict[str, object]]:
+    """Every hook handler in ``hooks`` (Cursor's are the entries themselves)."""
+    if agent == "cursor":
+        return [h for entries in hooks.values() for h in entries]
+    return [h for groups in hooks.values() for g in groups for h in g["hooks"]]  # type: ignore[attr-defined]
 MARKDOWN = "# Project rules\n\n- Use type hints — always.\n- Run `make test` before committing.\n"
 
 
@@ -67,6 +80,7 @@ def test_install_keeps_user_hooks_and_uninstall_restores_the_bytes(repo: Path, a
     }[style]
     (repo / settings_rel).parent.mkdir()
     (repo / settings_rel).write_text(text)
+    (repo / md_rel).parent.mkdir(parents=True, exist_ok=True)
     (repo / md_rel).write_text(MARKDOWN if style != "four-space-no-newline" else MARKDOWN.rstrip("\n"))
     before = snapshot(repo)
 
@@ -79,8 +93,8 @@ def test_install_keeps_user_hooks_and_uninstall_restores_the_bytes(repo: Path, a
     hooks: dict[str, list[object]] = settings["hooks"]
     for event, groups in hooks.items():
         assert merged["hooks"][event][: len(groups)] == groups  # the user's hooks come first, as they were
-    ours = [h for groups in merged["hooks"].values() for g in groups for h in g["hooks"] if h["command"] == f"session-tracker hook {agent}"]
-    assert len(ours) == 5
+    ours = [h for h in handlers(merged["hooks"], agent) if h["command"] == f"session-tracker hook {agent}"]
+    assert len(ours) == OURS[agent]
     assert "<!-- session-tracker:begin" in (repo / md_rel).read_text()
     assert (repo / md_rel).read_text().startswith(MARKDOWN.rstrip("\n"))
 
@@ -96,21 +110,29 @@ def test_install_keeps_user_hooks_and_uninstall_restores_the_bytes(repo: Path, a
 
 @pytest.mark.parametrize("agent", sorted(USER_SETTINGS))
 def test_install_into_a_project_without_settings_and_back(repo: Path, agent: str) -> None:
-    settings_rel, _md_rel, _ = USER_SETTINGS[agent]
+    settings_rel, md_rel, _ = USER_SETTINGS[agent]
     before = snapshot(repo)
     install.install(ctx_for(repo), agent)
     written = json.loads((repo / settings_rel).read_text())
     events = set(written["hooks"])
-    expected = {"claude-code": {"SessionStart", "PostToolUse", "PreCompact", "Stop", "SessionEnd"},
+    expected = {"claude-code": {"SessionStart", "PostToolUse", "PostToolUseFailure", "SubagentStop", "PreCompact", "PostCompact", "Stop", "SessionEnd"},
                 "codex": {"SessionStart", "PostToolUse", "PreCompact", "Stop", "SessionEnd"},
-                "gemini": {"SessionStart", "AfterTool", "PreCompress", "AfterAgent", "SessionEnd"}}[agent]
+                "gemini": {"SessionStart", "AfterTool", "PreCompress", "AfterAgent", "SessionEnd"},
+                "cursor": {"sessionStart", "afterFileEdit", "afterShellExecution", "postToolUseFailure", "subagentStop", "preCompact", "stop", "sessionEnd"}}[agent]
     assert events == expected
-    timeouts = {event: groups[0]["hooks"][0]["timeout"] for event, groups in written["hooks"].items()}
-    assert timeouts["SessionEnd"] == {"claude-code": 10, "codex": 3, "gemini": 10_000}[agent]
+    if agent == "cursor":
+        assert written["version"] == 1 and written["hooks"]["sessionEnd"] == [{"command": "session-tracker hook cursor", "timeout": 10}]
+        assert (repo / ".cursor/rules/session-tracker.mdc").read_text().startswith("---\ndescription: session-tracker records this session\nalwaysApply: true\n---\n")
+    else:
+        timeouts = {event: groups[0]["hooks"][0]["timeout"] for event, groups in written["hooks"].items()}
+        assert timeouts["SessionEnd"] == {"claude-code": 10, "codex": 3, "gemini": 10_000}[agent]
+    if agent == "claude-code":
+        assert written["hooks"]["PostToolUseFailure"] == [{"matcher": "Bash", "hooks": [{"type": "command", "command": "session-tracker hook claude-code", "timeout": 10}]}]
     assert (repo / ".sessions/events").is_dir()  # project install creates the store
     install.uninstall(ctx_for(repo), agent)
     assert snapshot(repo) == before
     assert not (repo / settings_rel).parent.exists()
+    assert not (repo / md_rel).exists()
 
 
 def test_uninstall_without_local_state_removes_only_ours(repo: Path) -> None:
@@ -167,4 +189,9 @@ def test_install_and_uninstall_through_the_cli(repo: Path, cli: Cli) -> None:
     result = json.loads(cli("agent", "uninstall", "codex", "--json").out)
     assert result["changed"] == [".codex/hooks.json", "AGENTS.md"]
     assert (repo / "AGENTS.md").read_text() == MARKDOWN
-    assert cli("agent", "install", "cursor").code == 2  # not an agent we know
+    assert cli("agent", "install", "cline").code == 2  # not an agent we know
+    before = snapshot(repo)
+    done = cli("agent", "install", "cursor")
+    assert done.code == 0 and "cursor hooks installed (project): .cursor/hooks.json" in done.out, done
+    assert cli("agent", "uninstall", "cursor").code == 0
+    assert snapshot(repo) == before and not (repo / ".cursor").exists()

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from conftest import GIT_ENV, Cli, git
-from helpers import event_path
+from helpers import event_path, events_here
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
 
@@ -84,8 +84,8 @@ def hook_log() -> Path:
 
 
 def events(repo: Path, name: str = "00001") -> list[dict[str, Any]]:
-    path = event_path(repo, name)
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    """The session's events as this machine knows them (agent text from local/private put back)."""
+    return events_here(repo, name)
 
 
 def types(repo: Path, name: str = "00001") -> list[str]:
@@ -129,7 +129,7 @@ def test_claude_code_whole_session(store: Path) -> None:
     touched = [(e["data"]["path"], e["data"]["tool"]) for e in events(store) if e["type"] == "file.touched"]
     assert touched == [("src/app.py", "Write"), ("README.md", "Edit"), ("src/app.py", "MultiEdit"), ("nb.ipynb", "NotebookEdit")]
     commands = [e["data"] for e in events(store) if e["type"] == "command.run"]
-    assert commands == [{"command": "pytest -q", "tool": "Bash", "agent_session": "3f1c2b7e-claude"}]
+    assert commands == [{"command": "pytest -q", "tool": "Bash", "agent_session": "3f1c2b7e-claude", "ref": "toolu_1"}]
 
     assert hook("claude-code", claude("Stop", store, stop_hook_active=False), store)[:2] == (0, "")
     assert events(store)[-1]["type"] == "agent.activity" and events(store)[-1]["data"]["event"] == "stop"

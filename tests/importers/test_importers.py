@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import Cli
-from helpers import event_path
+from helpers import events_here
 from session_tracker.core.context import Context
 from session_tracker.core.paths import Layout
 from session_tracker.importers.claude_code import project_dir
@@ -69,7 +69,8 @@ def write_claude(repo: Path, name: str, content: bytes) -> Path:
 
 
 def events(repo: Path, name: str) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in event_path(repo, name).read_text().splitlines()]
+    """The session's events as this machine knows them (agent text from local/private put back)."""
+    return events_here(repo, name)
 
 
 def ctx_for(repo: Path) -> Context:
@@ -84,7 +85,7 @@ def test_claude_code_import_with_exact_counts(repo: Path) -> None:
     assert result["lines"] == 36
     assert (result["malformed"], result["repaired"], result["unknown"]) == (6, 2, 2)
     assert result["duplicate_usage"] == 4  # two repeated copies of msg_1 in each file
-    assert result["skipped"] == [{"source": "cc-other.jsonl", "reason": "from another repository (/somewhere/else)"}]
+    assert result["skipped"] == [{"source": "cc-other.jsonl", "reason": "from another repository (/somewhere/else); if it is this repository at another path, give --map-cwd /somewhere/else"}]
     problems = [p for p in result["problems"] if p.startswith("cc-sess-1.jsonl")]  # type: ignore[attr-defined]
     assert problems == [
         "cc-sess-1.jsonl:12: unknown record type 'mystery-record' skipped",
@@ -100,11 +101,14 @@ def test_claude_code_import_with_exact_counts(repo: Path) -> None:
         "agent_session_id": "cc-sess-1",
         "source": "cc-sess-1.jsonl",
         "start": "2026-11-20T09:00:00.000+00:00",
-        "end": "2026-11-20T09:03:30.000+00:00",
+        "end": "2026-11-20T09:04:00.000+00:00",  # the system line is the last record with a time
         "files_touched": 3,
         "commands": 1,
+        "failed_commands": 1,
         "prompts": 3,
+        "subagents": [],
         "usage": {"claude-opus-4-1": {"input_tokens": 300, "output_tokens": 60, "cache_creation_input_tokens": 1000, "cache_read_input_tokens": 11000, "messages": 2}},
+        "completed": False,
     }
     written = events(repo, "00001")
     assert [e["type"] for e in written] == [
@@ -114,13 +118,13 @@ def test_claude_code_import_with_exact_counts(repo: Path) -> None:
     assert (started["agent"], started["agent_session_id"], started["at"], started["model"]) == ("claude-code", "cc-sess-1", item["start"], "claude-opus-4-1")
     assert [e["data"]["path"] for e in written if e["type"] == "file.touched"] == ["src/app.py", "docs/new.md", "docs/guide.md"]
     assert next(e["data"] for e in written if e["type"] == "command.run") == {
-        "command": "npm test", "tool": "Bash", "agent_session": "cc-sess-1", "failed": True, "at": "2026-11-20T09:00:05.000+00:00",
+        "command": "npm test", "tool": "Bash", "agent_session": "cc-sess-1", "ref": "toolu_b1", "failed": True, "at": "2026-11-20T09:00:05.000+00:00",
     }
     notes = [(e["actor"], e["data"]["message"]) for e in written if e["type"] == "note"]
     assert notes == [("human", "Prompt: Add a logout button"), ("human", "Prompt: Now the tests please"), ("human", "Prompt: emoji \ufffd cut")]
     assert written[-1]["data"]["at"] == item["end"] and written[-1]["actor"] == "claude-code"
     handoff = (repo / "archive/sessions/SESSION-00001-HANDOFF.md").read_text()
-    assert "**Started** | 2026-11-20 09:00 (+00:00)" in handoff and "**Duration** | 3m" in handoff
+    assert "**Started** | 2026-11-20 09:00 (+00:00)" in handoff and "**Duration** | 4m" in handoff
 
     again = import_transcripts(ctx_for(repo), "claude-code")
     assert again["imported"] == []
@@ -140,7 +144,7 @@ def test_a_session_recorded_by_hooks_is_not_imported_again(repo: Path, cli: Cli)
     subprocess.run([sys.executable, "-m", "session_tracker", "hook", "claude-code"], cwd=repo, input=json.dumps(payload).encode(), check=True, capture_output=True)
     write_claude(repo, "cc-sess-1.jsonl", claude_transcript(repo))
     result = import_transcripts(ctx_for(repo), "claude-code")
-    assert result["imported"] == [] and result["skipped"][0]["reason"] == "agent session cc-sess-1 is already in the store"  # type: ignore[index]
+    assert result["imported"] == [] and result["skipped"][0]["reason"] == "agent session cc-sess-1 is already in the store (recorded by hooks)"  # type: ignore[index]
 
 
 def codex_rollout(repo: Path, session: str = "cx-1", cwd: str | None = None) -> bytes:
@@ -176,12 +180,16 @@ def test_codex_import_with_exact_counts(repo: Path) -> None:
     (folder / "notes.txt").write_text("not a rollout")
     result = import_transcripts(ctx_for(repo), "codex")
     assert (result["files"], result["lines"], result["malformed"], result["unknown"], result["duplicate_usage"]) == (2, 28, 2, 2, 2)
-    assert result["skipped"] == [{"source": "rollout-2026-11-20T11-00-00-cx-2.jsonl", "reason": "from another repository (/elsewhere)"}]
+    assert result["skipped"] == [{"source": "rollout-2026-11-20T11-00-00-cx-2.jsonl", "reason": "from another repository (/elsewhere); if it is this repository at another path, give --map-cwd /elsewhere"}]
     item: dict[str, object]
     [item] = result["imported"]  # type: ignore[misc]
     assert (item["session"], item["agent_session_id"], item["start"], item["end"]) == ("00001", "cx-1", "2026-11-20T10:00:00.000+00:00", "2026-11-20T10:02:00.000+00:00")
     assert (item["files_touched"], item["commands"], item["prompts"]) == (1, 1, 1)
-    assert item["usage"] == {"gpt-5-codex": {"input_tokens": 2500, "output_tokens": 600, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1000, "messages": 0}}
+    # No last_token_usage here: each turn is the growth of the totals (1000 then 1500 input, of
+    # which 400 then 600 cached); input_tokens is stored without the cached part.
+    assert item["usage"] == {"gpt-5-codex": {
+        "input_tokens": 1500, "output_tokens": 600, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1000, "reasoning_output_tokens": 90, "messages": 2,
+    }}
     written = events(repo, "00001")
     assert [e["type"] for e in written] == ["session.started", "note", "command.run", "file.touched", "usage", "session.ended"]
     assert written[2]["data"]["command"] == "pytest -x" and written[2]["data"]["exit"] == 1
@@ -194,7 +202,9 @@ def test_import_through_the_cli(repo: Path, cli: Cli) -> None:
     done = cli("import", "claude-code", str(path))
     assert done.code == 0, done
     assert "claude-code: 1 session imported from 1 file (18 lines)" in done.out
-    assert "session 00001 ← cc-sess-1.jsonl: 3 file edits, 1 command, 3 prompts, 360 tokens" in done.out
+    # Every token counts in the total (input, cache read, cache write, output), not input + output.
+    assert ("session 00001 ← cc-sess-1.jsonl: 3 file edits, 1 command (1 failed), 3 prompts, 12,360 tokens "
+            "(input 300, cache read 11,000, cache write 1,000, output 60)") in done.out
     assert "lines: 3 malformed, 1 repaired, 1 unknown, 2 duplicate usage" in done.out
     again = json.loads(cli("import", "claude-code", str(path), "--json").out)
     assert again["imported"] == [] and len(again["skipped"]) == 1

@@ -23,7 +23,7 @@ from helpers import event_path
 from mcp import Client
 from session_tracker.mcp.server import build
 
-TOOLS = {"session_status", "log", "decision", "blocker", "task_update", "handoff", "end", "search"}
+TOOLS = {"session_start", "session_status", "log", "decision", "blocker", "task_update", "handoff", "end", "search"}
 
 
 def with_client(root: Path, body: Callable[[Client], Awaitable[None]]) -> None:
@@ -115,12 +115,57 @@ def test_every_tool_writes_through_the_core(repo: Path, cli: Cli) -> None:
     assert events(repo)[5]["data"] == {"task": "Config loader", "status": "in_progress", "note": "TOML only"}
 
 
+def test_the_tool_list_stays_small(repo: Path) -> None:
+    async def body(client: Client) -> None:
+        listed = (await client.list_tools()).tools
+        shown = json.dumps([{"name": t.name, "description": t.description, "inputSchema": t.input_schema} for t in listed])
+        # What a client puts in the model's context; ~4 characters a token for English and JSON.
+        assert len(listed) <= 8 and len(shown) / 4 <= 1500, (len(listed), len(shown) / 4)
+
+    with_client(repo, body)
+
+
+def test_session_start_starts_then_resumes_with_the_handoff(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    contexts: list[str] = []
+
+    async def body(client: Client) -> None:
+        first = await client.call_tool("session_start", {"objective": "Add logout"})
+        assert not first.is_error, text(first)
+        started = json.loads(text(first))
+        contexts.append(started["context"])
+        assert (started["session"], started["resumed"]) == ("00001", False)
+        assert "session 00001 (started)" in started["context"]
+        assert not (await client.call_tool("handoff", {"item": "Write the docs"})).is_error
+        again = json.loads(text(await client.call_tool("session_start", {})))
+        assert (again["session"], again["resumed"]) == ("00001", True) and "session 00001 (continued)" in again["context"]
+        assert not (await client.call_tool("end", {})).is_error
+        ended = await client.call_tool("session_start", {"session": "00001"})
+        assert ended.is_error and "session 00001 has ended\nhint: call session_start without session" in text(ended)
+        after = json.loads(text(await client.call_tool("session_start", {})))
+        assert (after["session"], after["resumed"]) == ("00002", False) and "Write the docs" in after["context"]
+
+    with_client(repo, body)
+    assert events(repo)[0]["data"]["objectives"] == ["Add logout"]
+    # Each context given out is on record, as the SessionStart hook's is (`session-tracker receipts`).
+    receipts = json.loads(cli("receipts", "--all", "--json").out)["receipts"]
+    assert [(r["session"], r["agent"], r["source"]) for r in receipts] == [("00001", "mcp", "startup"), ("00001", "mcp", "resume"), ("00002", "mcp", "startup")]
+    assert receipts[0]["chars"] == len(contexts[0]) and all(r["chars"] <= r["budget"] for r in receipts)
+
+
+def test_hints_name_mcp_tools_and_arguments() -> None:
+    from session_tracker.mcp.server import mcp_hint
+
+    assert mcp_hint("choose one with --session 00002 or `export CURRENT_SESSION=00002`") == 'choose one with session="00002"'
+    assert mcp_hint('say what happened, e.g. --message "Created connector.py"') == 'say what happened, e.g. message="Created connector.py"'
+    assert mcp_hint("see its progress with `session-tracker summary --session 00003`") == "see its progress with the session_status tool"
+
+
 @pytest.mark.parametrize(
     "tool, args, expected",
     [
-        ("log", {"message": "x"}, "no open session in this worktree\nhint: start one with `session-tracker init`"),
+        ("log", {"message": "x"}, "no open session in this worktree\nhint: start one with the session_start tool, or name one with the session argument"),
         ("session_status", {"session": "../etc"}, "invalid session name '../etc'\nhint: use 1-64 letters"),
-        ("handoff", {}, "no session has ended yet, so there is no handoff\nhint: end the current one"),
+        ("handoff", {}, "no session has ended yet, so there is no handoff\nhint: end the current one with the end tool"),
     ],
 )
 def test_tracker_errors_come_back_as_tool_errors(repo: Path, tool: str, args: dict[str, Any], expected: str) -> None:

@@ -33,7 +33,7 @@ from session_tracker.documents import writer
 DEFAULT_BUDGET = 8000
 #: Characters each agent shows inline (Claude Code hooks reference: additionalContext past
 #: 10,000 characters is replaced by a file path and a preview). None: no documented limit.
-INLINE_LIMITS: dict[str, int | None] = {"claude-code": 10_000, "codex": None, "gemini": None}
+INLINE_LIMITS: dict[str, int | None] = {"claude-code": 10_000, "codex": None, "gemini": None, "cursor": None}
 MAX_ITEM = 400  # characters of one blocker, step, task or decision line at most
 MIN_NAMED = 24  # characters of an item's text kept when items must be shortened
 ACTIVE_TASK_STATUSES = ("in_progress", "blocked")

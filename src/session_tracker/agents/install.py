@@ -1,4 +1,4 @@
-"""``agent install|uninstall claude-code|codex|gemini [--user]``: the agents' hook settings.
+"""``agent install|uninstall claude-code|codex|gemini|cursor [--user]``: the agents' hook settings.
 
 Writes session-tracker's hooks into the agent's own settings file, merged with what is there:
 
@@ -7,10 +7,13 @@ Writes session-tracker's hooks into the agent's own settings file, merged with w
 | claude-code | ``.claude/settings.json`` | ``~/.claude/settings.json`` | ``CLAUDE.md`` (``~/.claude/CLAUDE.md``) |
 | codex | ``.codex/hooks.json`` | ``~/.codex/hooks.json`` | ``AGENTS.md`` (``~/.codex/AGENTS.md``) |
 | gemini | ``.gemini/settings.json`` | ``~/.gemini/settings.json`` | ``GEMINI.md`` (``~/.gemini/GEMINI.md``) |
+| cursor | ``.cursor/hooks.json`` | ``~/.cursor/hooks.json`` | ``.cursor/rules/session-tracker.mdc`` (``~/.cursor/rules/…``) |
 
-All three use ``{"hooks": {Event: [{"matcher": …, "hooks": [{"type": "command", "command": …,
-"timeout": …}]}]}}`` (Claude Code hooks reference; Codex "Hooks" page; Gemini CLI hooks
-reference). ``timeout`` is in seconds for Claude Code and Codex, in milliseconds for Gemini CLI.
+Claude Code, Codex and Gemini CLI use ``{"hooks": {Event: [{"matcher": …, "hooks": [{"type":
+"command", "command": …, "timeout": …}]}]}}`` (Claude Code hooks reference; Codex "Hooks" page;
+Gemini CLI hooks reference); Cursor a flat list per event, ``{"version": 1, "hooks": {event:
+[{"command": …, "timeout": …}]}}`` (cursor.com/docs/hooks). ``timeout`` is in seconds, except
+Gemini CLI's (milliseconds).
 
 Rules: the user's own hooks and settings are never dropped or reordered; a second install
 changes nothing; a file that is not valid JSON is refused, never overwritten. The bytes of each
@@ -27,7 +30,7 @@ import os
 import re
 
 from session_tracker.agents import AGENTS
-from session_tracker.agents.specs import BEGIN, END, INSTRUCTIONS, NOTICES, PROGRAM, SPECS, STATE_NAME
+from session_tracker.agents.specs import BEGIN, CURSOR_RULE_HEADER, END, INSTRUCTIONS, NOTICES, PROGRAM, SPECS, STATE_NAME
 from session_tracker.core import store
 from session_tracker.core.context import Context
 from session_tracker.errors import TrackerError
@@ -139,6 +142,9 @@ def _groups(agent: str, program: str) -> dict[str, dict[str, object]]:
         handler: dict[str, object] = {"type": "command", "command": command_for(agent, program), "timeout": seconds * unit}
         if agent == "gemini":
             handler = {"name": "session-tracker", **handler}
+        if spec.get("flat"):
+            out[event] = {"command": handler["command"], "timeout": handler["timeout"]}
+            continue
         group: dict[str, object] = {"matcher": matcher} if matcher is not None else {}
         group["hooks"] = [handler]
         out[event] = group
@@ -158,6 +164,10 @@ def _strip(settings: dict[str, object], agent: str) -> dict[str, object]:
             continue
         kept: list[object] = []
         touched = False
+        if _spec(agent).get("flat"):
+            kept = [g for g in groups if not _ours(g, agent)]
+            touched = len(kept) != len(groups)
+            groups = []
         for group in groups:
             handlers = group.get("hooks") if isinstance(group, dict) else None
             if isinstance(handlers, list) and any(_ours(h, agent) for h in handlers):
@@ -184,6 +194,8 @@ def _merge(settings: dict[str, object], agent: str, program: str) -> dict[str, o
     for event, group in _groups(agent, program).items():
         existing = merged_hooks.get(event)
         merged_hooks[event] = (list(existing) if isinstance(existing, list) else []) + [group]
+    if _spec(agent).get("flat") and "version" not in clean:
+        return {"version": 1, **clean, "hooks": merged_hooks}
     return {**clean, "hooks": merged_hooks}
 
 
@@ -200,13 +212,13 @@ def _block(text: str) -> tuple[int, int] | None:
     return start, end
 
 
-def _with_block(text: str) -> str:
+def _with_block(text: str, header: str = "") -> str:
     block = f"{BEGIN}\n{INSTRUCTIONS}{END}\n"
     found = _block(text)
     if found:
         return text[: found[0]] + block + text[found[1]:]
     if not text:
-        return block
+        return header + block
     return text + ("\n" if text.endswith("\n") else "\n\n") + block
 
 
@@ -264,7 +276,7 @@ def install(ctx: Context, agent: str, user: bool = False, program: str = PROGRAM
         changed.append(settings_path)
     md_raw = _read(md_path)
     md_text = md_raw.decode("utf-8", "surrogateescape") if md_raw is not None else ""
-    new_md = _with_block(md_text)
+    new_md = _with_block(md_text, CURSOR_RULE_HEADER if agent == "cursor" else "")
     if new_md != md_text:
         _remember(state, md_path, md_raw)
         _write(md_path, new_md.encode("utf-8", "surrogateescape"))
@@ -300,7 +312,10 @@ def uninstall(ctx: Context, agent: str, user: bool = False) -> dict[str, object]
         stripped = _strip(current, agent)
         known, original = _original(state, settings_path)
         if stripped != current or known:
-            if known and stripped == _parse(settings_path, original):
+            before = _parse(settings_path, original)
+            if _spec(agent).get("flat") and "version" not in before:
+                stripped = {k: v for k, v in stripped.items() if k != "version"}  # install added it
+            if known and stripped == before:
                 _restore(settings_path, original)
             elif stripped != current:
                 _write(settings_path, _dump(stripped, raw))
@@ -309,6 +324,8 @@ def uninstall(ctx: Context, agent: str, user: bool = False) -> dict[str, object]
     if md_raw is not None:
         text = md_raw.decode("utf-8", "surrogateescape")
         without = _without_block(text)
+        if agent == "cursor" and without == CURSOR_RULE_HEADER.rstrip("\n") + "\n":
+            without = ""  # only the header install wrote is left
         known, original = _original(state, md_path)
         if without != text:
             original_text = original.decode("utf-8", "surrogateescape") if original is not None else ""
@@ -339,7 +356,12 @@ def _restore(path: str, original: bytes | None) -> None:
         return
     try:
         os.unlink(path)
-        os.rmdir(os.path.dirname(path))
+        folder = os.path.dirname(path)
+        os.rmdir(folder)
+        # .cursor/rules/x.mdc: the agent's own directory may be left empty too.
+        parent = os.path.dirname(folder)
+        if os.path.basename(parent) in (".cursor", ".claude", ".codex", ".gemini"):
+            os.rmdir(parent)
     except OSError:
         pass  # the directory holds other files: keep it
 

@@ -1,5 +1,6 @@
-"""What ``agent install`` writes for each agent: where its settings live, which hook events
-are registered, and the instructions block (data only; :mod:`.install` applies it)."""
+"""What ``agent install`` writes for each agent: where its settings and instructions live, its
+hook events with matchers and timeouts, the notice shown after install, and the instructions
+block (data only; :mod:`session_tracker.agents.install` applies it and names the formats' sources)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,11 @@ SPECS: dict[str, dict[str, object]] = {
         "events": [
             ("SessionStart", "startup|resume|clear|compact", 30),
             ("PostToolUse", "Edit|Write|MultiEdit|NotebookEdit|Bash", 10),
+            # A failed call goes to PostToolUseFailure, never to PostToolUse.
+            ("PostToolUseFailure", "Bash", 10),
+            ("SubagentStop", None, 10),
             ("PreCompact", None, 30),
+            ("PostCompact", None, 10),
             ("Stop", None, 10),
             # Claude Code runs all SessionEnd hooks within 1.5 s unless the environment variable
             # CLAUDE_CODE_SESSIONEND_HOOKS_TIMEOUT_MS raises it; this timeout applies within that.
@@ -56,7 +61,27 @@ SPECS: dict[str, dict[str, object]] = {
             ("SessionEnd", None, 10),  # best effort: Gemini CLI does not wait for SessionEnd
         ],
     },
+    "cursor": {
+        "settings": ".cursor/hooks.json",
+        "user_settings": ".cursor/hooks.json",
+        "instructions": ".cursor/rules/session-tracker.mdc",
+        "user_instructions": ".cursor/rules/session-tracker.mdc",
+        "unit": 1,
+        "flat": True,
+        "events": [
+            ("sessionStart", None, 30),
+            ("afterFileEdit", None, 10),
+            ("afterShellExecution", None, 10),
+            ("postToolUseFailure", None, 10),
+            ("subagentStop", None, 10),
+            ("preCompact", None, 30),
+            ("stop", None, 10),
+            ("sessionEnd", None, 10),
+        ],
+    },
 }
+#: What a new Cursor rule file starts with, so Cursor applies the rule to every conversation.
+CURSOR_RULE_HEADER = "---\ndescription: session-tracker records this session\nalwaysApply: true\n---\n\n"
 
 NOTICES = {
     "claude-code": "Claude Code gives SessionEnd hooks 1.5 s in total by default; on a large repository set "
@@ -65,6 +90,8 @@ NOTICES = {
     "review and trust the new hooks with /hooks in Codex",
     "gemini": "Gemini CLI runs hooks only when they are enabled in settings.json "
     '(stable releases: "hooksConfig": {"enabled": true}); SessionEnd is best effort (the CLI does not wait)',
+    "cursor": "Cursor reloads .cursor/hooks.json when it changes (check Settings → Hooks); the handoff reaches "
+    "the conversation through sessionStart's additional_context where your Cursor version supports it",
 }
 
 INSTRUCTIONS = """## Session tracking (session-tracker)

@@ -9,12 +9,12 @@ from session_tracker.cli.options import json_option
 from session_tracker.core.context import Context
 from session_tracker.errors import TrackerError
 
-AGENT_NAMES = ("claude-code", "codex", "gemini")
+AGENT_NAMES = ("claude-code", "codex", "gemini", "cursor")
 
 
 @click.group()
 def agent() -> None:
-    """Install or remove the hooks of an AI coding agent (Claude Code, Codex, Gemini CLI)."""
+    """Install or remove the hooks of an AI coding agent (Claude Code, Codex, Gemini CLI, Cursor)."""
 
 
 @agent.command("install")
@@ -79,26 +79,35 @@ def import_group() -> None:
     """Rebuild sessions from an agent's transcripts (retroactive tracking)."""
 
 
-def _import(agent_name: str, paths: tuple[str, ...], as_json: bool) -> None:
+def _import(agent_name: str, paths: tuple[str, ...], as_json: bool, map_cwd: str | None) -> None:
     from session_tracker.importers.run import import_transcripts
     from session_tracker.views import agents as views
 
     with views.progress_bar(enabled=not as_json) as step:
-        result = import_transcripts(Context(), agent_name, list(paths), progress=step)
+        result = import_transcripts(Context(), agent_name, list(paths), progress=step, map_cwd=map_cwd)
     output.emit(result, as_json, views.imported)
+
+
+map_cwd_option = click.option(
+    "--map-cwd", metavar="OLD", default=None,
+    help="The directory this repository was in when the transcripts were written (another machine, a moved "
+    "checkout, a Windows path): their paths are read as paths here. Without it such transcripts are skipped.",
+)
 
 
 @import_group.command("claude-code")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
+@map_cwd_option
 @json_option
-def import_claude_code(paths: tuple[str, ...], as_json: bool) -> None:
-    """Claude Code transcripts (default: ~/.claude/projects/<this project>/)."""
-    _import("claude-code", paths, as_json)
+def import_claude_code(paths: tuple[str, ...], map_cwd: str | None, as_json: bool) -> None:
+    """Claude Code transcripts (default: ~/.claude/projects/<this project>/), with their subagents."""
+    _import("claude-code", paths, as_json, map_cwd)
 
 
 @import_group.command("codex")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
+@map_cwd_option
 @json_option
-def import_codex(paths: tuple[str, ...], as_json: bool) -> None:
+def import_codex(paths: tuple[str, ...], map_cwd: str | None, as_json: bool) -> None:
     """Codex rollouts (default: ~/.codex/sessions/, those run in this project)."""
-    _import("codex", paths, as_json)
+    _import("codex", paths, as_json, map_cwd)

@@ -202,10 +202,13 @@ def render(as_json: bool) -> None:
 @click.option("--fix", is_flag=True, help="Move unreadable lines into .sessions/quarantine/ (recording file:line).")
 @json_option
 def doctor(secrets: bool, fix: bool, as_json: bool) -> None:
-    """Check the store: bad lines, duplicate ids, open sessions, hand-edited documents."""
+    """Check the store: bad lines, duplicate ids, open sessions, hand-edited documents, capture health."""
     from session_tracker.commands.doctor import doctor as run
+    from session_tracker.importers.health import check
 
-    result = run(Context(), secrets=secrets, fix=fix)
+    ctx = Context()
+    result = run(ctx, secrets=secrets, fix=fix)
+    result["findings"] = [*result["findings"], *check(ctx)]  # type: ignore[misc]
     output.emit(result, as_json, textviews.doctor)
     if not result["ok"]:
         raise click.exceptions.Exit(1)

@@ -23,7 +23,8 @@ def doctor(ctx: Context, secrets: bool = False, fix: bool = False) -> dict[str, 
     sessions sharing a number, sessions left open, documents out of date (naming the events or
     inputs that changed after they were written), edited by hand, or missing, a store an older
     release wrote (``migrate``); with ``secrets``, also every event and document line holding a
-    secret (:mod:`session_tracker.commands.doctor_secrets`).
+    secret (:mod:`session_tracker.commands.doctor_secrets`). The ``doctor`` command adds capture
+    health (:func:`session_tracker.importers.health.check`).
 
     One pass over the event files in memory bounded by the largest session
     (:func:`session_tracker.documents.bulk.documents`); what spans sessions (blockers, numbers,

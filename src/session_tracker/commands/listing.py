@@ -91,7 +91,9 @@ def show(ctx: Context, session: str) -> dict[str, object]:
         raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`") from None
     project, full = project_view(ctx.layout, {found.file}, BLOCKER_TYPES, sparse=True)
     chosen = next((s for s in full if s.sid == found.sid), found)
-    result = describe(chosen, project)
+    from session_tracker.core import private
+
+    result = describe(chosen, project, private.load(private.path_for(ctx.layout.local_dir, chosen.file)))
     result["timeline"] = [
         {"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in chosen.timeline()
     ]

@@ -12,15 +12,20 @@ from session_tracker.core.sessions import resolve
 from session_tracker.documents.session import totals
 
 
-def describe(session: Session, project: Project) -> dict[str, object]:
+def describe(session: Session, project: Project, private: dict[str, dict[str, str]] | None = None) -> dict[str, object]:
     """The JSON shape shared by ``summary`` and ``show`` (schema ``v`` 1).
 
     Keys: session, sid, status, started, ended, duration_s (seconds), duration, objectives,
     branch, entries {category: count}, entries_total, decisions [{message, rationale,
     alternatives, at}], blockers_open [{blocker, message, session}], next_steps, files
     [{path, status, old_path, added, removed, binary}], lines_added, lines_removed, commits
-    [{sha, subject}], tracking ("git" or "off").
+    [{sha, subject}], tracking ("git", "transcript" for an imported session, or "off"), agent
+    (:func:`session_tracker.documents.activity.activity`: files edited, commands and failures,
+    tokens by model, subagents, compactions; ``private`` fills in command lines kept on this
+    machine, see :mod:`session_tracker.core.private`).
     """
+    from session_tracker.documents.activity import activity
+
     counts = {c: 0 for c in CATEGORIES}
     for event in session.of_type("note"):
         category = event.text("category")
@@ -54,7 +59,8 @@ def describe(session: Session, project: Project) -> dict[str, object]:
         "lines_added": added,
         "lines_removed": removed,
         "commits": [{"sha": c.get("sha"), "subject": c.get("subject")} for c in session.commits()],
-        "tracking": "off" if session.git_start is None else "git",
+        "tracking": "transcript" if (session.git_start or {}).get("source") == "transcript" else "off" if session.git_start is None else "git",
+        "agent": activity(session, private),
     }
 
 
@@ -71,7 +77,9 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
     """
     target = resolve(ctx, session)
     project = load_project(ctx.layout)
-    result = describe(target, project)
+    from session_tracker.core import private
+
+    result = describe(target, project, private.load(private.path_for(ctx.layout.local_dir, target.file)))
     base = target.git_start
     if target.ended is None and base is not None:
         repo, _ = capture.repo_for(ctx)

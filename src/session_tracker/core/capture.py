@@ -85,7 +85,7 @@ def at_end(ctx: Context, repo: git.Repo, base: str | None, since: str = "") -> d
     ``merged``: listed as merged, never as this session's work.
     """
     branch, head, commits, files = changes.end_state(repo, base, exclude=own_files(ctx))
-    own, merged = _split_own(repo, commits, since)
+    own, merged = split_own(repo, commits, since)
     return {
         "branch": branch,
         "head": head,
@@ -97,8 +97,9 @@ def at_end(ctx: Context, repo: git.Repo, base: str | None, since: str = "") -> d
     }
 
 
-def _split_own(repo: git.Repo, commits: list[git.Commit], since: str) -> tuple[list[git.Commit], list[git.Commit]]:
-    """``(own, merged)``: see :func:`at_end`. Without a ``user.email`` every commit is own."""
+def split_own(repo: git.Repo, commits: list[git.Commit], since: str) -> tuple[list[git.Commit], list[git.Commit]]:
+    """``(own, merged)``: see :func:`at_end` (also used for an imported session's commits).
+    Without a ``user.email`` every commit is own."""
     if not commits:
         return [], []
     from session_tracker.core.clock import parse_iso

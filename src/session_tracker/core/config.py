@@ -31,6 +31,10 @@ Keys (defaults in :data:`DEFAULTS`)::
     budget_claude_code = false   # per agent: its own budget, or false for context_budget
     budget_codex = false         # (never above the agent's inline limit: Claude Code 10,000)
     budget_gemini = false
+    budget_cursor = false
+
+    [privacy]
+    share_agent_text = false   # prompts and command lines stay in .sessions/local/private/ (core.private)
 
     [metrics]            # quality metrics (session_tracker.core.settings documents each key)
     on_end = false       # `end` takes a final snapshot with `metrics run`
@@ -75,14 +79,16 @@ DEFAULTS: Config = {
     "documents": {"preset": "archive", **{k.name: k.path for k in kinds.KINDS}},  # type: dict[str, object]
     "log": {"default_category": "implementation"},
     "redact": {"enabled": True, "patterns": []},
-    "agents": {"context_budget": 8000, "budget_claude_code": False, "budget_codex": False, "budget_gemini": False},
+    "agents": {"context_budget": 8000, "budget_claude_code": False, "budget_codex": False, "budget_gemini": False,
+               "budget_cursor": False},
+    "privacy": {"share_agent_text": False},
     "metrics": {"on_end": False, "python": "", "timeout": 600, "chart": "session-metrics.svg", "checks": []},
     "gates": {"tests_pass": True, "coverage_min": False, "coverage_max_drop": False,
               "lint_not_increasing": True, "types_not_increasing": True},
     "check": {"disable": []},
     "git": {"commit_documents": False},
 }
-_CACHE_VERSION = 7  # bump when DEFAULTS change: caches hold the merged config
+_CACHE_VERSION = 8  # bump when DEFAULTS change: caches hold the merged config
 MAX_CONFIG_BYTES = 256 * 1024
 
 

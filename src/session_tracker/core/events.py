@@ -30,15 +30,16 @@ TYPES = frozenset(
         "handoff.item",  # data: message
         "files.changed",  # data: base, files[] (git capture snapshot)
         "commit",  # data: sha, subject, files[]
-        "session.ended",  # data: status, next[], git{branch, head, commits[], merged[], files[]}|null, at?
+        "session.ended",  # data: status, next[], git{branch, head, commits[], merged[], files[]}|null, at?, amends? (the end it replaces: re-import)
         "session.renumbered",  # data: number, previous — alone in its own file <number>-<sid>.jsonl (`renumber`)
         "commits.rewritten",  # data: map {old sha: new sha}, command (amend|rebase) — from post-rewrite
         # Written by agent hooks and transcript imports (session_tracker.agents, .importers):
-        "file.touched",  # data: path (relative to the root), tool, agent_session, at?
-        "command.run",  # data: command, tool, agent_session, exit? (int), failed? (bool), at?
-        "agent.activity",  # data: event (stop|prompt), agent_session, at?
-        "usage",  # data: model, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, messages
-        "checkpoint",  # data: trigger (manual|auto), agent_session
+        # ref? = the agent's own key (tool call id, message uuid); subagent? = the subagent's id
+        "file.touched",  # data: path (relative to the root), tool, agent_session, ref?, subagent?, at?
+        "command.run",  # data: command, tool, agent_session, exit? (int), failed? (bool), interrupted?, ref?, subagent?, at?
+        "agent.activity",  # data: event (stop|end|prompt|subagent_stop), agent_session, subagent?, at?
+        "usage",  # data: model, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, reasoning_output_tokens?, messages, subagent? (meaning: importers/__init__.py)
+        "checkpoint",  # data: trigger (manual|auto), phase? (pre|post), pre_tokens?, agent_session, ref?
         "context.injected",  # data: agent, agent_session, source, inline_limit, chars, tokens_est, budget, parts[{part, items, kept, chars}], left_out[], reason
         "task.updated",  # data: task, status (todo|in_progress|blocked|done), note?
         # Quality metrics (session_tracker.metrics; data documented in metrics/values.py):

@@ -34,7 +34,7 @@ class Session:
         sid: the session's ULID (its ``session.started`` event id); ``""`` if never started.
         started: the ``session.started`` event, or None for a file missing it.
         events: every event of this session, file order.
-        ended: the ``session.ended`` event, or None while open.
+        ended: the ``session.ended`` event (the latest of a chain of ``amends``), or None while open.
         omitted_notes: notes a summary read left out (0 for a full read).
     """
 
@@ -71,7 +71,9 @@ class Session:
             number = event.data.get("number")
             if isinstance(number, str) and number:
                 self.name = self.doc = number
-        elif event.type == "session.ended" and self.ended is None:
+        elif event.type == "session.ended" and (self.ended is None or event.data.get("amends") == self.ended.id):
+            # An import that completes a transcript read while it was still being written
+            # amends the end it recorded before (``amends``: that event's id).
             self.ended = event
 
     @property

@@ -183,6 +183,13 @@ def totals(files: list[dict[str, object]]) -> tuple[int, int]:
     return added, removed
 
 
+def _from_transcript(session: Session) -> bool:
+    """True for a session imported from a transcript: git saw none of its files (only the
+    transcript's branch is known), so its files are the ones the agent edited."""
+    git = session.git_start
+    return session.started is not None and isinstance(session.started.data.get("imported"), dict) and (git is None or git.get("source") == "transcript")
+
+
 def render_files(session: Session) -> str:
     """SESSION-<id>-FILES.txt: every file touched in the session (from git), with +/- lines."""
     files = session.files()
@@ -191,7 +198,12 @@ def render_files(session: Session) -> str:
         f"# Session {session.name} — files changed ({session.status})",
         "# A added, M modified, D deleted, R renamed, C copied, T type changed, ? untracked",
     ]
-    if session.git_start is None:
+    if _from_transcript(session):
+        lines.append("# imported from the agent's transcript: git did not capture these files; the agent edited:")
+        from session_tracker.documents.activity import activity
+
+        lines += [f"E {f['path']}" for f in activity(session)["files"]]  # type: ignore[attr-defined]
+    elif session.git_start is None:
         lines.append("# file tracking was off for this session (no git repository)")
     elif not files and not session.ended and not any(e.type == "files.changed" for e in session.events):
         lines.append("# captured at `session-tracker end` and `session-tracker render`")
@@ -276,6 +288,12 @@ def render_handoff(session: Session, project: Project) -> str:
             lines += [f"- {display(e.moment, session.tz, with_date=False)} {md.text(e.text('message'))}" for e in picked]
             lines.append("")
 
+    from session_tracker.documents.activity import activity, has_activity, text_lines
+
+    agent_view = activity(session)
+    if has_activity(agent_view):
+        lines += ["## Agent activity", "", *text_lines(agent_view, md.code, md.text), ""]
+
     lines += ["## Decisions", ""]
     decisions = session.of_type("decision")
     lines += [f"- **{md.text(e.text('message'))}** — {md.text(e.text('rationale'))}" + (
@@ -315,7 +333,10 @@ def render_handoff(session: Session, project: Project) -> str:
             rows.append([name, str(f.get("status")), change])
         lines += md.table(["File", "Change", "Lines"], rows)
     else:
-        lines.append("*None.*" if session.git_start is not None else "*Not tracked: no git repository.*")
+        if _from_transcript(session):
+            lines.append("*Not captured by git: the session was imported from its transcript (see Agent activity).*")
+        else:
+            lines.append("*None.*" if session.git_start is not None else "*Not tracked: no git repository.*")
     lines.append("")
 
     commits = session.commits()

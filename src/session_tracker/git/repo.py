@@ -279,6 +279,18 @@ def commits_since(repo: Repo, base: str | None, with_files: bool = False) -> lis
     return _parse_log(proc.stdout)
 
 
+def commits_between(repo: Repo, rev: str, since: str, until: str) -> list[Commit]:
+    """Commits reachable from ``rev`` whose committer date lies in ``[since, until]`` (ISO 8601
+    with an offset), oldest first — what an imported transcript's session committed, as git saw
+    it. Returns [] when ``rev`` does not resolve (a branch that is gone) or git fails."""
+    if rev_parse(repo, rev) is None:
+        return []
+    args = ["-c", "log.showRoot=true", "log", "-z", "--date-order", "--reverse", "--no-show-signature",
+            "--encoding=UTF-8", _LOG_FORMAT, f"--since={since}", f"--until={until}", "--end-of-options", rev, "--"]
+    proc = run(args, repo.root, check=False)
+    return _parse_log(proc.stdout) if proc.returncode == 0 else []
+
+
 def commit_files(repo: Repo, sha: str) -> list[str]:
     """Sorted paths changed by commit ``sha`` (root commits: all files; merges: against the
     first parent; renames as a deletion plus an addition). Raises TrackerError on git failure.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from session_tracker.agents import mapping
+from session_tracker.agents.context_view import context_inputs, current_view
 from session_tracker.core.context import SESSION_ENV, Context
 from session_tracker.core.model import Session, load_session_file
 from session_tracker.core.sessions import record
@@ -24,22 +25,11 @@ if TYPE_CHECKING:
 CONTINUING = ("resume", "compact")
 
 
-#: What the SessionStart context needs of the other sessions: blockers, metrics (the previous
-#: handoff's delta), task updates, the one list of next steps (handoff items, the steps an end
-#: left) and renumbers. The previous session is read in full.
-CONTEXT_TYPES = frozenset({"session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded", "task.updated",
-                           "handoff.item", "session.renumbered"})
-#: What the context shows of the current session: its start, end and handoff items.
-CURRENT_TYPES = frozenset({"session.started", "session.ended", "handoff.item"})
-
-
 def find_session(ctx: Context, conn: sqlite3.Connection, agent: str, agent_session: str) -> Session | None:
     """The open session mapped to the agent's session: from the local mapping, else the newest
     open session whose ``session.started`` names this agent session (a mapping lost with
     ``.sessions/local/``). Found through the index, which holds what the context shows of it
     (:data:`CURRENT_TYPES`), so a session of 30,000 events is not read again."""
-    from session_tracker.index import query
-
     mapped = mapping.lookup(ctx.layout, agent, agent_session)
     candidates: list[str] = [mapped[1]] if mapped else []
     rows = conn.execute(
@@ -48,7 +38,7 @@ def find_session(ctx: Context, conn: sqlite3.Connection, agent: str, agent_sessi
     ).fetchall()
     candidates += [sid for sid, raw in reversed(rows) if (json.loads(raw).get("data") or {}).get("agent_session_id") == agent_session]
     for sid in candidates:
-        found = query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
+        found = current_view(ctx, conn, sid)
         if found is not None and found.ended is None and (mapped is None or sid != mapped[1] or found.file == mapped[0]):
             return found
     return None
@@ -62,7 +52,8 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     mapped one, or start one when none is open. stdout is the SessionStart JSON with the
     handoff as ``additionalContext`` (Claude Code hooks reference, "SessionStart decision
     control"; Codex and Gemini CLI read the same shape), within the agent's budget; its receipt
-    is recorded as a ``context.injected`` event of the session.
+    is recorded as a ``context.injected`` event of the session. Cursor gets
+    ``{"additional_context", "env": {"CURRENT_SESSION": <file stem>}}``.
 
     Reads the previous session in full; of the current one and the others only what the
     context shows (blockers, metrics, task updates, next steps, the newest decisions), from the
@@ -70,7 +61,6 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     """
     from session_tracker import index
     from session_tracker.agents.context import budget_for, compose
-    from session_tracker.index import ingest, query
 
     source = payload.get("source", payload.get("trigger"))
     source = source if isinstance(source, str) else "startup"
@@ -80,28 +70,29 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
         note = ""
         if session is None:
             from session_tracker.commands.init import init
+            from session_tracker.core.files import clone_id
 
-            extra: dict[str, object] = {"agent": agent, "agent_session_id": agent_session, "agent_source": source}
+            # clone: this worktree writes the session's file (an import completes it only here)
+            extra: dict[str, object] = {"agent": agent, "agent_session_id": agent_session, "agent_source": source,
+                                        "clone": clone_id(ctx.layout)}
             model = payload.get("model")
             if isinstance(model, str) and model:
                 extra["model"] = model
+            transcript = payload.get("transcript_path")
+            if isinstance(transcript, str) and transcript:
+                extra["transcript_path"] = transcript  # doctor compares it with what the hooks saw
             started = init(ctx, extra=extra)
             from session_tracker.core.files import session_stem
 
             name, sid = str(started["session"]), str(started["sid"])
             if source in CONTINUING:
                 note = f"{source}: no open session of agent session {agent_session}; started {name}"
-            ingest.refresh(conn, ctx.layout)  # the index sees the session just started
-            session = query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
+            session = current_view(ctx, conn, sid)  # the index sees the session just started
             if session is None:
                 session = next(s for s in load_session_file(ctx.layout, session_stem(name, sid))[0] if s.sid == sid)
-        previous = query.newest_ended(conn, exclude=session.sid)
-        project, chosen = query.project(conn, ctx.layout, {previous[0]} if previous else set(), CONTEXT_TYPES, sparse=True,
-                                        loaded=[session])  # the current one as found above
-        decisions = query.latest_decisions(conn, ctx.layout, 20)
+        project, current, decisions = context_inputs(ctx, conn, session)
     finally:
         conn.close()
-    current = next((s for s in chosen if s.sid == session.sid), session)
     mapping.save(ctx.layout, agent, agent_session, current.file, current.sid)
     _export(current.file, env)  # the file stem: unique even when a merge brings a second session with its number
     budget, limit = budget_for(ctx.config, agent)
@@ -109,6 +100,11 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     # The receipt: what the agent was told, so a person can see it (`session-tracker receipts`).
     record(ctx, current, "context.injected", {"agent": agent, "agent_session": agent_session, "source": source,
                                               "inline_limit": limit, **receipt})
+    if agent == "cursor":
+        # Cursor's sessionStart output: context for the conversation, and environment
+        # variables for the hooks and commands that follow (cursor.com/docs/hooks).
+        cursor_output: dict[str, object] = {"additional_context": text, "env": {SESSION_ENV: current.file}}
+        return json.dumps(cursor_output, ensure_ascii=False), note
     output = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}
     return json.dumps(output, ensure_ascii=False), note
 

@@ -5,15 +5,20 @@ Built on the official ``mcp`` Python SDK (2.x: ``mcp.server.mcpserver.MCPServer`
 FastMCP), an optional extra: ``pip install 'session-tracker[mcp]'``. Only the ``mcp`` command
 imports this module, so the rest of the tool never pays for the SDK.
 
-Eight tools, because an agent pays context tokens for every tool it is shown: ``session_status``,
-``log``, ``decision``, ``blocker`` (open or resolve), ``task_update``, ``handoff`` (show, or add
-an item), ``end`` and ``search`` (refs and snippets first, one item in full on request). Each one calls the same command function the CLI calls; a
-:class:`TrackerError` comes back as an MCP tool error (``isError``) whose text is the message and
-the hint, and any other exception as a tool error naming it — the server never crashes on a call.
+Nine tools, because an agent pays context tokens for every tool it is shown (the whole list is
+checked by a test): ``session_start`` (start a session, or resume the one open here, with the
+handoff to read), ``session_status``, ``log``, ``decision``, ``blocker`` (open or resolve),
+``task_update``, ``handoff`` (show, or add an item), ``end`` and ``search`` (refs and snippets
+first, one item in full on request). Each one calls the same command function the CLI calls; a
+:class:`TrackerError` comes back as an MCP tool error (``isError``) whose text is the message
+and the hint — the hint rewritten to name MCP tools and their arguments instead of CLI commands
+and flags (:func:`mcp_hint`) — and any other exception as a tool error naming it: the server
+never crashes on a call.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -30,8 +35,35 @@ from session_tracker.errors import TrackerError
 INSTRUCTIONS = (
     "Records this repository's working session: log progress, record decisions with their "
     "rationale, open and resolve blockers, update tasks, leave next steps for the next session "
-    "(handoff), and end the session. Read session_status first."
+    "(handoff), and end the session. Call session_start first: it starts a session or resumes "
+    "the open one and returns the previous handoff."
 )
+#: CLI commands as the MCP tools that do the same.
+TOOL_FOR = {
+    "init": "session_start", "summary": "session_status", "status": "session_status", "list": "session_status",
+    "show": "session_status", "log": "log", "decision": "decision", "blocker": "blocker", "task": "task_update",
+    "handoff": "handoff", "end": "end",
+}
+_CLI_COMMAND = re.compile(r"`session-tracker (\w+)[^`]*`")
+_CLI_FLAG = re.compile(r"(?<![\w-])--([a-z][a-z-]*)(?:[ =](\"[^\"]*\"|[^\s,`)]+))?")
+_EXPORT = re.compile(r"`export CURRENT_SESSION=([^`]+)`")
+
+
+def mcp_hint(hint: str) -> str:
+    """A CLI hint in an MCP client's terms: `` `session-tracker init` `` → the ``session_start``
+    tool, ``--rationale "…"`` → the ``rationale`` argument, ``--session X`` → ``session="X"``."""
+    hint = _EXPORT.sub(lambda m: f'session="{m.group(1)}"', hint).replace(" or CURRENT_SESSION", "")
+    hint = _CLI_COMMAND.sub(lambda m: f"the {TOOL_FOR.get(m.group(1), m.group(1))} tool", hint)
+
+    def flag(match: re.Match[str]) -> str:
+        name = match.group(1).replace("-", "_")
+        name = {"next": "next_steps", "alternative": "alternatives", "resolve": "blocker_id", "item": "item"}.get(name, name)
+        value = match.group(2)
+        if value in ("or", "and", "to", "with", "first"):  # prose after a bare flag, not its value
+            return f"the {name} argument {value}"
+        return f"{name}={value}" if value and value.startswith('"') else f'{name}="{value}"' if value else f"the {name} argument"
+
+    return re.sub(r"(\S+) or \1(?!\S)", r"\1", _CLI_FLAG.sub(flag, hint))
 
 Session = Annotated[str | None, Field(description="Session name; default: the one open session here.")]
 
@@ -40,7 +72,7 @@ def _call(action: Callable[[], dict[str, object]]) -> dict[str, Any]:
     try:
         return dict(action())
     except TrackerError as exc:
-        raise ToolError(f"{exc.message}\nhint: {exc.hint}" if exc.hint else exc.message) from None
+        raise ToolError(f"{exc.message}\nhint: {mcp_hint(exc.hint)}" if exc.hint else exc.message) from None
     except Exception as exc:  # noqa: BLE001 - a bug must not take the server down
         raise ToolError(f"internal error: {type(exc).__name__}: {exc}") from None
 
@@ -58,6 +90,15 @@ def build(root: str | None = None, actor: str | None = None) -> MCPServer:
         ctx = Context(layout=Layout(root) if root else None)
         ctx.actor = actor or ctx.env.get("SESSION_TRACKER_ACTOR") or "mcp"
         return ctx
+
+    @server.tool()
+    def session_start(
+        objective: Annotated[str | None, Field(description="What a new session sets out to do.")] = None,
+        new: Annotated[bool, Field(description="Start a new session even if one is open.")] = False,
+        session: Session = None,
+    ) -> dict[str, Any]:
+        """Start a session, or resume the one open here; returns it with the handoff to read."""
+        return _call(lambda: _start(context(), objective, new, session))
 
     @server.tool()
     def session_status(session: Session = None) -> dict[str, Any]:
@@ -159,6 +200,48 @@ def build(root: str | None = None, actor: str | None = None) -> MCPServer:
         return _call(lambda: cmd.brief(cmd.search(context(), query, session=session, limit=limit)))
 
     return server
+
+
+def _start(ctx: Context, objective: str | None, new: bool, session: str | None = None) -> dict[str, object]:
+    """``session_start``: the open session (``session``, else the only one open here) resumed
+    unless ``new`` or none is open, else a new one (``init``); ``context`` is the handoff an
+    agent starts from (as the SessionStart hook gives it, within ``[agents] context_budget``),
+    and its receipt is recorded as a ``context.injected`` event (agent ``mcp``)."""
+    from session_tracker.agents.context import budget_for, compose
+    from session_tracker.commands.init import init
+    from session_tracker.core.sessions import record, resolve
+
+    resumed = False
+    if not new:
+        try:
+            current = resolve(ctx, session)
+            resumed = current.ended is None
+            if not resumed:
+                raise TrackerError(f"session {current.name} has ended", "call session_start without session to start the next one")
+        except TrackerError as exc:
+            if not exc.message.startswith("no open session"):
+                raise
+    if not resumed:
+        started = init(ctx, objectives=(objective,) if objective else ())
+        sid = str(started["sid"])
+    else:
+        sid = current.sid
+    from session_tracker import index
+    from session_tracker.agents.context_view import context_inputs, current_view
+
+    conn = index.connect_fresh(ctx.layout)  # the history through the index: this costs what the session costs
+    try:
+        view = current_view(ctx, conn, sid)
+        if view is None:
+            raise TrackerError(f"session {sid} is not in the store", "run `session-tracker doctor`")
+        project, chosen, decisions = context_inputs(ctx, conn, view)
+    finally:
+        conn.close()
+    budget, limit = budget_for(ctx.config, "mcp")
+    text, receipt = compose(ctx, project, chosen, continued=resumed, budget=budget, decisions=decisions)
+    record(ctx, chosen, "context.injected", {"agent": "mcp", "agent_session": "", "source": "resume" if resumed else "startup",
+                                             "inline_limit": limit, **receipt})
+    return {"session": chosen.name, "sid": chosen.sid, "resumed": resumed, "context": text}
 
 
 def serve(root: str | None = None, actor: str | None = None) -> None:

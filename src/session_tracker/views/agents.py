@@ -36,10 +36,16 @@ def imported(result: dict[str, object]) -> str:
               f"({plural(int(result['lines']), 'line')})")  # type: ignore[call-overload]
     lines = [f"{result['agent']}: {counts}"]
     for item in sessions:  # type: ignore[attr-defined]
-        tokens = sum(u.get("input_tokens", 0) + u.get("output_tokens", 0) for u in item["usage"].values())
+        usage = item["usage"].values()
+        keys = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens")
+        parts = [sum(u.get(k, 0) for u in usage) for k in keys]
+        failed = f" ({item['failed_commands']} failed)" if item.get("failed_commands") else ""
+        subagents = f", {plural(len(item['subagents']), 'subagent')}" if item.get("subagents") else ""
+        verb = "completed" if item.get("completed") else "←"
         lines.append(
-            f"  session {item['session']} ← {item['source']}: {plural(item['files_touched'], 'file edit')}, "
-            f"{plural(item['commands'], 'command')}, {plural(item['prompts'], 'prompt')}, {tokens:,} tokens"
+            f"  session {item['session']} {verb} {item['source']}: {plural(item['files_touched'], 'file edit')}, "
+            f"{plural(item['commands'], 'command')}{failed}, {plural(item['prompts'], 'prompt')}{subagents}, {sum(parts):,} tokens "
+            f"(input {parts[0]:,}, cache read {parts[1]:,}, cache write {parts[2]:,}, output {parts[3]:,})"
         )
     for item in skipped:  # type: ignore[attr-defined]
         lines.append(f"  skipped {item['source']}: {item['reason']}")

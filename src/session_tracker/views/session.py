@@ -104,7 +104,16 @@ def summary(result: dict[str, object]) -> str:
     blockers: list[dict[str, object]] = result["blockers_open"]  # type: ignore[assignment]
     lines.append(f"Open blockers: {len(blockers)}")
     lines += [f"  {b['blocker']}  {b['message']}" for b in blockers]
-    if result["tracking"] == "off":
+    agent = result.get("agent")
+    if isinstance(agent, dict):
+        from session_tracker.documents.activity import has_activity, text_lines
+
+        if has_activity(agent):
+            lines.append("Agent activity:")
+            lines += ["  " + line for line in text_lines(agent)]
+    if result["tracking"] == "transcript":
+        lines.append("Files: not captured by git (imported from the transcript; see Agent activity)")
+    elif result["tracking"] == "off":
         lines.append("Files: not tracked (no git repository)")
     else:
         files: list[dict[str, object]] = result["files"]  # type: ignore[assignment]

@@ -1,0 +1,44 @@
+"""What a session's starting context is composed from, read through the index: the session
+itself as the context shows it, the previous session in full, and of the others only their
+blockers, metrics, task updates and next steps (:mod:`session_tracker.agents.context`). Used
+by the SessionStart hook and the MCP ``session_start`` tool, so neither reads the history."""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+
+    from session_tracker.core.context import Context
+    from session_tracker.core.events import Event
+    from session_tracker.core.model import Project, Session
+
+#: What the context needs of the other sessions: blockers, metrics (the previous handoff's
+#: delta), task updates, the one list of next steps (handoff items, the steps an end left) and
+#: renumbers. The previous session is read in full.
+CONTEXT_TYPES = frozenset({"session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded", "task.updated",
+                           "handoff.item", "session.renumbered"})
+#: What the context shows of the current session: its start, end and handoff items.
+CURRENT_TYPES = frozenset({"session.started", "session.ended", "handoff.item"})
+
+
+def current_view(ctx: Context, conn: sqlite3.Connection, sid: str) -> Session | None:
+    """Session ``sid`` holding what the context shows of it (:data:`CURRENT_TYPES` and
+    :data:`CONTEXT_TYPES`), from the index (brought up to date first); None when unknown."""
+    from session_tracker.index import ingest, query
+
+    ingest.refresh(conn, ctx.layout)
+    return query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
+
+
+def context_inputs(ctx: Context, conn: sqlite3.Connection, session: Session) -> tuple[Project, Session, tuple[int, list[Event]]]:
+    """``(project, current session, (decision count, the newest 20))`` for
+    :func:`session_tracker.agents.context.compose`, with ``session`` (a view from
+    :func:`current_view`, or read in full) in its place."""
+    from session_tracker.index import query
+
+    previous = query.newest_ended(conn, exclude=session.sid)
+    project, chosen = query.project(conn, ctx.layout, {previous[0]} if previous else set(), CONTEXT_TYPES, sparse=True,
+                                    loaded=[session])
+    current = next((s for s in chosen if s.sid == session.sid), session)
+    return project, current, query.latest_decisions(conn, ctx.layout, 20)

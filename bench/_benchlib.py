@@ -128,3 +128,23 @@ def main_exit(main: Callable[[], int], name: str) -> NoReturn:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def stored_events(repo: Path, prefix: str = "") -> list[dict[str, object]]:
+    """Every event of the session files whose name starts with ``prefix``, each once: the
+    committed files under ``.sessions/events/`` and the journals of the sessions open here
+    (``.sessions/local/journal/``, where an open session's events live until published)."""
+    import json
+
+    seen: set[object] = set()
+    found: list[dict[str, object]] = []
+    for folder in (repo / ".sessions" / "events", repo / ".sessions" / "local" / "journal"):
+        for path in sorted(folder.glob(f"{prefix}*.jsonl")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    event = json.loads(line)
+                    if event.get("id") not in seen:
+                        seen.add(event.get("id"))
+                        found.append(event)
+    return found
+

@@ -10,10 +10,13 @@ categories; two decisions with rationale and alternatives; a blocker opened in o
 five and resolved in the next; 25% ``file.touched`` and 25% ``command.run`` (one in ten
 failed) from an agent; a ``commit``; a ``files.changed`` snapshot; ``metrics.recorded`` in
 every other session; a ``handoff.item``; two ``usage`` events; ``session.ended`` (next steps,
-git commits and files). The last session stays open (its marker in ``.sessions/local/open``)
-and gets --open-events extra notes and tool calls, so per-session commands have a target;
-with --agent-session it is mapped to that Claude Code session (the agent hooks' target).
-``project.jsonl`` holds a plan: three phases over all sessions, 60 tasks, questions, next steps.
+git commits and files). Files are laid out as a team's store is (docs/storage.md):
+``.sessions/events/<number>-<sid>.jsonl``, the plan in one clone's
+``.sessions/events/project-<clone>-main.jsonl``. The last session stays open here (its marker
+in ``.sessions/local/open/``, its events in its journal ``.sessions/local/journal/``) and gets
+--open-events extra notes and tool calls, so per-session commands have a target; with
+--agent-session it is mapped to that Claude Code session (the agent hooks' target). The plan:
+three phases over all sessions, 60 tasks, questions, next steps.
 
 Rare words for search: the decision of session N has the rationale word ``zephyrN``, its
 blocker the word ``quokkaN``.
@@ -106,11 +109,19 @@ def plan_lines(sessions: int) -> list[bytes]:
     return out
 
 
+CLONE = "bench00000"  # the clone id of the clone that "wrote" the plan
+
+
+def _stem(number: int) -> str:
+    return f"{number:05d}-01S{number:023d}"
+
+
 def _map(name: str, agent_session: str) -> None:
-    """Map the Claude Code session to the open session ``name`` (agents/mapping.py's format)."""
+    """Map the Claude Code session to the open session ``name`` (agents/mapping.py's format:
+    the session's file stem and its sid)."""
     os.makedirs(".sessions/local/agents", exist_ok=True)
     with open(f".sessions/local/agents/claude-code.{agent_session}", "w", encoding="utf-8") as handle:
-        handle.write(f"{name}\n01S{int(name):023d}\n")
+        handle.write(f"{_stem(int(name))}\n01S{int(name):023d}\n")
 
 
 def main() -> int:
@@ -124,8 +135,8 @@ def main() -> int:
     if args.remap:
         _map(args.remap, args.agent_session)
         return 0
-    os.makedirs(".sessions/events", exist_ok=True)
-    os.makedirs(".sessions/local/open", exist_ok=True)
+    for folder in (".sessions/events", ".sessions/local/open", ".sessions/local/journal"):
+        os.makedirs(folder, exist_ok=True)
     import subprocess
 
     found = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False)
@@ -135,18 +146,25 @@ def main() -> int:
         last = s == args.sessions
         lines = session_lines(s, args.events, last, args.open_events if last else 0, head if last else None)
         total += len(lines)
-        with open(f".sessions/events/{s:05d}.jsonl", "wb") as handle:
+        with open(f".sessions/events/{_stem(s)}.jsonl", "wb") as handle:
             handle.write(b"".join(lines))
-    with open(f".sessions/local/open/{args.sessions:05d}", "w", encoding="utf-8") as handle:
-        handle.write(f"01S{args.sessions:023d}")
+    if args.sessions:  # the open one: its journal holds its events (what `init` leaves)
+        with open(f".sessions/events/{_stem(args.sessions)}.jsonl", "rb") as handle:
+            blob = handle.read()
+        with open(f".sessions/local/journal/{_stem(args.sessions)}.jsonl", "wb") as handle:
+            handle.write(blob)
+        with open(f".sessions/local/open/{_stem(args.sessions)}", "w", encoding="utf-8") as handle:
+            handle.write(f"01S{args.sessions:023d}")
     if args.agent_session:
         _map(f"{args.sessions:05d}", args.agent_session)
     plan = plan_lines(args.sessions)
-    with open(".sessions/project.jsonl", "wb") as handle:
+    with open(f".sessions/events/project-{CLONE}-main.jsonl", "wb") as handle:
         handle.write(b"".join(plan))
-    for name, text in ((".gitignore", "local/\nindex.sqlite*\n*.lock\n"), (".gitattributes", "*.jsonl merge=union\n")):
-        with open(os.path.join(".sessions", name), "w", encoding="utf-8") as handle:
-            handle.write(text)
+    from session_tracker.core import ignore
+    from session_tracker.core.context import Context
+
+    ctx = Context()
+    ignore.ensure(ctx.layout, ctx.config)  # local/ and the documents ignored, as `init` leaves them
     print(total + len(plan))
     return 0
 

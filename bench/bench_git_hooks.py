@@ -36,6 +36,7 @@ from _benchlib import (  # the helper module next to this script (its directory 
     machine_line,
     main_exit,
     run,
+    stored_events,
     summary,
     table,
     timed,
@@ -130,7 +131,7 @@ def main() -> int:
                     cpu[variant].append(children_cpu_ns() - before)
                 k += 1
         trailers = run(["git", "log", "-3", "--format=%(trailers:key=Session,valueonly)"], repo, env).decode()
-        events = (repo / ".sessions" / "events" / "00001.jsonl").read_text(encoding="utf-8").count('"type":"commit"')
+        events = sum(1 for event in stored_events(repo, "00001") if event.get("type") == "commit")
         print(f"  load after:  {load_now()}")
         print(f"  sanity:      {events} commit events recorded by post-commit; "
               f"last commits' trailers: {' '.join(trailers.split()) or 'none'}")

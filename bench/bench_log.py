@@ -17,7 +17,6 @@ Prints figures; asserts nothing. With --check it exits 1 if the budget is exceed
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from _benchlib import (  # the helper module next to this script (its directory 
     machine_line,
     main_exit,
     run,
+    stored_events,
     summary,
     table,
     timed,
@@ -55,12 +55,7 @@ for i in range(int(sys.argv[1])):
 
 def notes_in(repo: Path) -> int:
     """How many ``note`` events the session holds (checks the pre-fill and the timed logs)."""
-    count = 0
-    for path in (repo / ".sessions" / "events").glob("*.jsonl"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip() and json.loads(line).get("type") == "note":
-                count += 1
-    return count
+    return sum(1 for event in stored_events(repo) if event.get("type") == "note")
 
 
 def main() -> int:

@@ -12,7 +12,7 @@ Budgets (whole-process medians; ratios to ``python -c pass`` measured in the sam
   1,000,000 events <= 20 s (timed in-process: ``index.fresh``).
 
 On stores over 200 session files the project documents are rendered by a background process
-(project_docs.py); each sample waits for it to finish first, so it is neither charged to the
+(documents/background.py); each sample waits for it to finish first, so it is neither charged to the
 command nor competing with the next one.
 
 What it does, per size: a throwaway git repository whose store ``bench/_store.py`` writes in
@@ -101,7 +101,7 @@ class Store:
     def build_index_s(self) -> float:
         """Seconds to build the index from nothing, in one process (the 1,000,000-event budget)."""
         _cold(self.repo)
-        code = ("import sys, time\nfrom session_tracker import index\nfrom session_tracker.paths import Layout\n"
+        code = ("import sys, time\nfrom session_tracker import index\nfrom session_tracker.core.paths import Layout\n"
                 "t = time.perf_counter(); index.fresh(Layout(sys.argv[1])).close(); print(time.perf_counter() - t)")
         return float(run([str(self.python), "-c", code, str(self.repo)], self.repo, self.env).decode().strip())
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from session_tracker.core.context import Context
+from session_tracker.core.events import NewerSchema
 from session_tracker.core.sessions import open_here
 from session_tracker.documents.md import document_bytes
-from session_tracker.errors import TrackerError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def doctor(ctx: Context, secrets: bool = False, fix: bool = False) -> dict[str, 
         compared: list[dict[str, str]] = []
         for path, text, _ in bulk.documents(ctx, problems, label="checking", summary=summary):
             compared += _compare(ctx, summary, path, text)
-    except TrackerError as exc:  # a newer schema version: nothing else can be trusted
+    except NewerSchema as exc:  # a newer schema version: nothing else can be trusted (a bad config stays an error)
         findings.append({"level": ERROR, "check": "schema", "where": exc.message.split(": ")[0], "message": f"{exc.message} ({exc.hint})"})
         return {"v": 1, "ok": False, "findings": findings}
     problems += _files_without_sessions(ctx, summary, problems)

@@ -144,14 +144,26 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
         stamp = _stamp(layout, path, open_here.get(rel))
         if stamp is not None:
             stats[rel] = stamp
+    from session_tracker.index import private_text
+
+    private = private_text.files(layout)
+    private_stats: dict[str, tuple[int, int]] = {}
+    for rel, path in private.items():
+        stamp = _stamp(layout, path, None)
+        if stamp is not None:
+            private_stats[rel] = stamp
     known = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT path, size, mtime_ns FROM sources")}
     todo = [rel for rel, stamp in stats.items() if known.get(rel) != stamp]
-    gone = [rel for rel in known if rel not in stats]
-    if not todo and not gone:
+    events = os.path.relpath(layout.events_dir, layout.store).replace(os.sep, "/")
+    private_todo = [rel for rel, stamp in private_stats.items() if known.get(rel) != stamp or private_text.events_rel(rel, events) in todo]
+    gone = [rel for rel in known if rel not in stats and rel not in private_stats]
+    if not todo and not gone and not private_todo:
         return 0
     conn.execute("BEGIN IMMEDIATE")
     try:
         added = _ingest(conn, layout, files, sorted(todo), gone, open_here)
+        for rel in sorted(private_todo):  # after the events they belong to
+            private_text.apply(conn, rel, private[rel], private_stats[rel])
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

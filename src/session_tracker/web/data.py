@@ -173,11 +173,15 @@ class Store:
     Args:
         layout: the project's locations.
         min_interval_s: a refresh looks at the disk at most this often (seconds).
+        private: show what agents said that is kept on this machine (command lines, prompts:
+            :mod:`session_tracker.core.private`), as ``show`` does: True for ``serve``, which
+            answers only here; False for the static export, which is made to be shared.
     """
 
-    def __init__(self, layout: Layout, min_interval_s: float = 0.2) -> None:
+    def __init__(self, layout: Layout, min_interval_s: float = 0.2, private: bool = False) -> None:
         self.layout = layout
         self.min_interval_s = min_interval_s
+        self.private = private
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
@@ -321,11 +325,32 @@ class Store:
         from session_tracker.index.query import stem_of
 
         for source, _ in files:
-            yield from load_session_file(self.layout, stem_of(source))[0]
+            stem = stem_of(source)
+            found = load_session_file(self.layout, stem)[0]
+            if self.private:
+                _fill_private(self.layout, stem, found)
+            yield from found
 
     def each_session(self) -> Iterator[Session]:
         """Every session read in full, one event file at a time, by start."""
         return self.read_files(self.files())
+
+
+def _fill_private(layout: Layout, stem: str, sessions: list[Session]) -> None:
+    """Put the command lines and prompts kept on this machine back into the events read
+    (in memory only: the dashboard never writes)."""
+    from session_tracker.core import private
+
+    kept = private.load(private.path_for(layout.local_dir, stem))
+    if not kept:
+        return
+    for session in sessions:
+        for event in session.events:
+            fields = kept.get(event.id)
+            if fields and event.type == "command.run" and "command" in fields:
+                event.data = {**event.data, "command": fields["command"]}
+            elif fields and "prompt" in fields and event.type == "agent.activity":
+                event.data = {**event.data, "message": fields["prompt"]}
 
 
 def _plan_stamp(layout: Layout) -> tuple[tuple[str, tuple[int, int]], ...]:

@@ -34,7 +34,7 @@ def serve(layout: Layout, host: str = "127.0.0.1", port: int = 8765, token: str 
     bound = sock.getsockname()[1]
     if not layout.exists():
         output.echo(f"note: no sessions yet in {layout.root} (the dashboard fills in as they are recorded)", err=True)
-    app = build(Store(layout), allowed_hosts(host, allow_hosts), token, poll_ms=poll_ms)
+    app = build(Store(layout, private=True), allowed_hosts(host, allow_hosts), token, poll_ms=poll_ms)
     shown = f"[{host}]" if ":" in host else host
     output.echo(f"serving http://{shown}:{bound}/ (read-only{', token required' if token else ''}; Ctrl-C stops)")
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False, timeout_graceful_shutdown=2)

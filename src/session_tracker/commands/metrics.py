@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 JSON_VERSION = 1
 
 
+#: What metrics views need of every session.
+METRICS_TYPES = frozenset({"metrics.recorded"})
+
 def _record(ctx: Context, target: Session, source: str, numbers: values.Numbers, checks: list[dict[str, object]] | None = None,
             reports: list[str] | None = None) -> dict[str, object]:
     data: dict[str, object] = {"source": source, **values.empty(), **numbers, "checks": checks or []}
@@ -66,12 +69,12 @@ def write_chart(ctx: Context) -> list[str]:
     if path is None or not ctx.layout.exists():
         return []
 
-    from session_tracker.index import summary_project as load_summary_project
+    from session_tracker.index import project_view
 
     target = os.path.join(ctx.layout.root, path)
     with store.Lock(ctx.layout.lock_file("render")):
-        # The summary cache keeps every metrics.recorded event, without decoding the work logs.
-        history = latest_mod.history(load_summary_project(ctx.layout))
+        # Only the sessions with metrics, only their metrics events, from the index.
+        history = latest_mod.history(project_view(ctx.layout, types=frozenset({"metrics.recorded"}), sparse=True)[0])
         if not history:
             return []
         changed = store.atomic_write(target, render_svg(history).encode("utf-8"))
@@ -244,9 +247,10 @@ def history(ctx: Context) -> dict[str, object]:
         ``{"v", "sessions": [{session, FIELDS…, lint_by_rule, recorded_at, source}],
         "sparklines": {field: "▁▃█"}}``.
     """
+    from session_tracker.index import project_view
     from session_tracker.metrics.chart import sparkline
 
-    rows = latest_mod.history(load_project(ctx.layout))
+    rows = latest_mod.history(project_view(ctx.layout, types=METRICS_TYPES, sparse=True)[0])  # no work log decoded
     series = ("tests_passed", "tests_failed", "coverage_percent", "lint_errors", "type_errors")
     return {
         "v": JSON_VERSION,
@@ -257,18 +261,28 @@ def history(ctx: Context) -> dict[str, object]:
 
 def session_metrics(ctx: Context, session: str | None = None) -> dict[str, object]:
     """``metrics session``: seed 003's session metrics and score (see :mod:`..metrics.score`)."""
+    from session_tracker import index
+    from session_tracker.index import project_view, query
     from session_tracker.metrics.score import session_metrics as compute
 
-    project = load_project(ctx.layout)
     if session is None:
         try:
             target = resolve(ctx, None)
         except TrackerError:
-            ended = project.ended()
-            if not ended:
+            conn = index.connect_fresh(ctx.layout)
+            try:
+                newest = query.newest_ended(conn)
+            finally:
+                conn.close()
+            if newest is None:
                 raise
-            target = ended[-1]
+            stem, sid = newest
+        else:
+            stem, sid = target.file, target.sid
     else:
         target = resolve(ctx, session)
-    target = next((s for s in project.sessions if s.sid == target.sid), target)
-    return compute(target, project)
+        stem, sid = target.file, target.sid
+    # The session in full; of the others only their metrics (the "previous" figures).
+    project, full = project_view(ctx.layout, {stem}, METRICS_TYPES | frozenset({"session.started"}))
+    chosen = next(s for s in full if s.sid == sid)
+    return compute(chosen, project)

@@ -292,9 +292,10 @@ def next_step(ctx: Context, message: str | None, priority: int | None = None, do
     key = [done or ""]
     project = None
     if done is not None:
-        from session_tracker.index import summary_project as load_summary_project
+        from session_tracker.commands.init import OPEN_WORK_TYPES
+        from session_tracker.index import project_view
 
-        project = load_summary_project(ctx.layout)  # steps recorded in sessions (end --next, handoff --item)
+        project, _ = project_view(ctx.layout, types=OPEN_WORK_TYPES, sparse=True)  # steps recorded in sessions (end --next, handoff --item)
 
     def build(plan: Plan) -> Change:
         if done is not None:

@@ -39,6 +39,6 @@ def context_inputs(ctx: Context, conn: sqlite3.Connection, session: Session) -> 
 
     previous = query.newest_ended(conn, exclude=session.sid)
     project, chosen = query.project(conn, ctx.layout, {previous[0]} if previous else set(), CONTEXT_TYPES, sparse=True,
-                                    loaded=[session])
+                                    loaded=[session], slim_ended=True)
     current = next((s for s in chosen if s.sid == session.sid), session)
     return project, current, query.latest_decisions(conn, ctx.layout, 20)

@@ -190,7 +190,7 @@ def open_work(ctx: Context) -> tuple[list[dict[str, object]], list[dict[str, obj
     from session_tracker.plan.model import load_plan
     from session_tracker.plan.steps import open_steps
 
-    project, _ = project_view(ctx.layout, types=OPEN_WORK_TYPES, sparse=True)
+    project, _ = project_view(ctx.layout, types=OPEN_WORK_TYPES, sparse=True, slim_ended=True)
     steps = [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))]
     blockers: list[dict[str, object]] = [
         {"id": b.text("blocker"), "message": b.text("message"), "session": b.session} for b in project.open_blockers()

@@ -25,7 +25,7 @@ def status(ctx: Context) -> dict[str, object]:
     from session_tracker.index import project_view
 
     # From the index: every session's start and end, and the blockers and metrics events.
-    project, _ = project_view(ctx.layout, types=STATUS_TYPES)
+    project, _ = project_view(ctx.layout, types=STATUS_TYPES, slim_ended=True)
     plan = load_plan(ctx.layout)
     state = State(project, plan)
     last = state.last

@@ -7,7 +7,7 @@ from session_tracker.core import capture
 from session_tracker.core.clock import format_duration, iso, now
 from session_tracker.core.context import Context
 from session_tracker.core.events import CATEGORIES
-from session_tracker.core.model import Project, Session, load_project
+from session_tracker.core.model import Project, Session
 from session_tracker.core.sessions import resolve
 from session_tracker.documents.session import totals
 
@@ -75,9 +75,14 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: no such session, or none open and none named.
     """
-    target = resolve(ctx, session)
-    project = load_project(ctx.layout)
+    from session_tracker.commands.init import OPEN_WORK_TYPES
     from session_tracker.core import private
+    from session_tracker.index import project_view
+
+    target = resolve(ctx, session)
+    # The session in full; of the others only their blockers and next steps, from the index.
+    project, full = project_view(ctx.layout, {target.file}, OPEN_WORK_TYPES, sparse=True)
+    target = next((s for s in full if s.sid == target.sid), target)
 
     result = describe(target, project, private.load(private.path_for(ctx.layout.local_dir, target.file)))
     base = target.git_start

@@ -75,7 +75,8 @@ def connect_fresh(layout: Layout) -> sqlite3.Connection:
 
 
 def project_view(
-    layout: Layout, full: Iterable[str] = (), types: frozenset[str] | None = None, sparse: bool = False, notes: int = 0
+    layout: Layout, full: Iterable[str] = (), types: frozenset[str] | None = None, sparse: bool = False, notes: int = 0,
+    slim_ended: bool = False,
 ) -> tuple[Project, list[Session]]:
     """The project from the index: the sessions of file stems ``full`` read in full, the others
     holding only their events of ``types`` (default :data:`.query.SUMMARY_TYPES`) and, with
@@ -88,7 +89,8 @@ def project_view(
 
     conn = connect_fresh(layout)
     try:
-        return query.project(conn, layout, full, query.SUMMARY_TYPES if types is None else types, sparse=sparse, notes=notes)
+        return query.project(conn, layout, full, query.SUMMARY_TYPES if types is None else types, sparse=sparse, notes=notes,
+                             slim_ended=slim_ended)
     finally:
         conn.close()
 

@@ -116,7 +116,7 @@ def problems(conn: sqlite3.Connection, layout: Layout | None = None) -> list[tup
 
 def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
             types: frozenset[str] = SUMMARY_TYPES, sparse: bool = False, notes: int = 0,
-            loaded: Iterable[Session] = ()) -> tuple[Project, list[Session]]:
+            loaded: Iterable[Session] = (), slim_ended: bool = False) -> tuple[Project, list[Session]]:
     """The project as views see it, with the sessions of the file stems ``full`` read in full
     from their event files (journal and renumber files folded in:
     :func:`session_tracker.core.model.load_session_file`) and every other session holding only
@@ -125,6 +125,9 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
     retroactive event, and count the notes left out (``Session.omitted_notes``). ``sparse``
     leaves out the sessions with no such event (views that look only at those: blockers, metrics).
     ``loaded``: sessions the caller already holds (they take their place, unread).
+    ``slim_ended``: the other sessions' ``session.ended`` hold only ``next``, ``at`` and
+    ``status`` (SQLite extracts them; the git capture they carry is not decoded): for views
+    that need an end only for its time and next steps (status, the starting context).
 
     Returns ``(project, the sessions read in full)``; ``project.problems`` are the index's.
     Raises:
@@ -137,7 +140,8 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
 
     meta = {row[0]: row[1:] for row in conn.execute("SELECT sid, number, start_moment, source FROM sessions")}
     views: dict[str, Session] = {}
-    marks = ", ".join(f"'{t}'" for t in sorted(types))
+    slim = slim_ended and "session.ended" in types
+    marks = ", ".join(f"'{t}'" for t in sorted(types - {"session.ended"} if slim else types))
     where = f"e.type IN ({marks})"
     if notes:
         where = (f"({where} OR e.moment != e.ts OR e.rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER "
@@ -151,6 +155,21 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
             number, _, home = meta[sid]
             session = views[sid] = Session(number, sid, stem_of(home))
         session.add(_event(raw if raw is not None else read_line(layout, source, pos)))
+    if slim:
+        for row in conn.execute(
+            "SELECT e.sid, e.id, e.ts, e.session, e.actor, json_extract(e.raw, '$.data.next'), json_extract(e.raw, '$.data.at'), "
+            "json_extract(e.raw, '$.data.status') FROM events e JOIN sessions s ON s.sid = e.sid WHERE e.type = 'session.ended' "
+            f"AND NOT {PROJECT_SOURCE_SQL.replace('source', 'e.source')} ORDER BY e.rowid"
+        ):
+            sid, ident, ts, name, actor, steps, at, status = row
+            data: dict[str, object] = {"next": json.loads(steps) if steps else [], "status": status}
+            if at is not None:
+                data["at"] = at
+            session = views.get(sid)
+            if session is None:
+                number, _, home = meta[sid]
+                session = views[sid] = Session(number, sid, stem_of(home))
+            session.add(Event(id=ident, ts=ts, session=name, sid=sid, type="session.ended", actor=actor, data=data))
     if notes:
         for sid, count in conn.execute(
             "SELECT sid, count(*) FROM events WHERE type = 'note' AND moment = ts GROUP BY sid HAVING count(*) > ?", (int(notes),)

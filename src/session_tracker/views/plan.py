@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from session_tracker.core.words import plural
 
+#: Items of each list ``status`` shows as text (``--json`` has them all).
+STATUS_ITEMS = 20
 
 def changed(result: dict[str, object]) -> str:
     """After a plan change: one short line."""
@@ -93,8 +95,12 @@ def status(result: dict[str, object]) -> str:
     )
     for title, key, fmt in sections:
         items: list[dict[str, object]] = result[key]  # type: ignore[assignment]
-        body = "\n".join(fmt(i) for i in items) or "none"
-        parts.append(Panel(body, title=title, title_align="left"))
+        lines = [fmt(i) for i in items[:STATUS_ITEMS]]
+        if len(items) > STATUS_ITEMS:  # a glance, not the whole list: the most urgent first
+            lines.append(f"… and {len(items) - STATUS_ITEMS} more (`session-tracker status --json` lists every one)")
+        # not expanded: on a pipe the width is unlimited (rows never wrap), a box must not fill it
+        parts.append(Panel("\n".join(lines) or "none", title=f"{title} ({len(items)})" if items else title, title_align="left",
+                           expand=False))
     from session_tracker.views.console import to_text
 
     return to_text(Group(*parts)).rstrip("\n")  # type: ignore[arg-type]

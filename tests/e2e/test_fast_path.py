@@ -100,3 +100,30 @@ def test_end_with_unusual_arguments_goes_to_click() -> None:
     assert parse_fast("end", ["positional"]) is None
     assert parse_fast("end", ["-s", "1", "-s", "2"]) is None
     assert parse_fast("summary", []) is None
+
+
+SEARCH_CASES = [
+    ["vendor"],
+    ["vendor", "OR", "retry*", "--limit", "5"],
+    ["--type", "decision", "-t", "blocker", "vendor"],
+    ["vendor", "--session", "00001", "--json"],
+    ["vendor", "--since", "2020-01-01"],
+]
+
+
+@pytest.mark.parametrize("args", SEARCH_CASES)
+def test_search_answers_the_same_on_both_paths(repo: Path, cli: Cli, args: list[str]) -> None:
+    assert parse_fast("search", args) is not None  # the fast path takes it
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("decision", "Retry the vendor API", "--rationale", "the vendor rate-limits").code == 0
+    assert cli("blocker", "--message", "Waiting for the vendor's key").code == 0
+    fast = cli("search", *args)
+    slow = cli("--debug", "search", *args)  # a global option first: click parses it
+    assert fast.code == slow.code == 0, (fast, slow)
+    assert fast.out == slow.out and "vendor" in fast.out.lower()
+
+
+@pytest.mark.parametrize("args", [["--limit", "many", "x"], ["x", "--unknown"], ["--help"], []])
+def test_unusual_search_arguments_go_to_click(args: list[str]) -> None:
+    assert parse_fast("search", args) is None
+

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from session_tracker.core.clock import format_duration
 from session_tracker.core.words import plural
-from session_tracker.views.console import to_text
 
 
 def _count(value: object, noun: str) -> str:
@@ -177,6 +176,8 @@ def sessions(result: dict[str, object]) -> str:
                 format_duration(float(r["duration_s"])), str(r["branch"] or "—"),  # type: ignore[arg-type]
                 str(r["entries"]), str(r["decisions"]), str(r["objective"]),
             )
+        from session_tracker.views.console import to_text  # rich: only for the views that draw tables
+
         text = to_text(table).rstrip("\n")
         total = result.get("total")
         if isinstance(total, int) and total > len(rows):

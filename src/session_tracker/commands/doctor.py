@@ -105,7 +105,8 @@ def _quarantine(ctx: Context) -> list[dict[str, str]]:
     from session_tracker.core.model import load_session_file
     from session_tracker.plan.model import project_events
 
-    bad = [(p.where, p.reason) for stem in scan(ctx.layout).stems for p in load_session_file(ctx.layout, stem)[1]]
+    listing = scan(ctx.layout)
+    bad = [(p.where, p.reason) for stem in listing.stems for p in load_session_file(ctx.layout, stem, listing)[1]]
     bad += [(p.where, p.reason) for p in project_events(ctx.layout)[1]]
     if not bad:
         return []
@@ -123,9 +124,10 @@ def _files_without_sessions(ctx: Context, summary: Project, problems: list[Probl
     read = {s.file for s in summary.sessions}
     seen = {p.where for p in problems}
     extra: list[Problem] = []
-    for stem in scan(ctx.layout).stems:
+    listing = scan(ctx.layout)
+    for stem in listing.stems:
         if stem not in read:
-            extra += [p for p in load_session_file(ctx.layout, stem)[1] if p.where not in seen]
+            extra += [p for p in load_session_file(ctx.layout, stem, listing)[1] if p.where not in seen]
     return extra
 
 

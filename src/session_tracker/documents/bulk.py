@@ -86,10 +86,13 @@ def documents(ctx: Context, problems: list[Problem] | None = None, label: str = 
     lifecycle = any(ctx.document(kind, "x") for kind in docs.LIFECYCLE_KINDS)
     plan = load_plan(ctx.layout) if lifecycle else None
     stems = list(dict.fromkeys(s.file for s in summary.sessions))
+    from session_tracker.core.files import scan
+
+    listing = scan(ctx.layout)  # once: a listing per session read would be quadratic in the store
     bar = Progress(len(stems), label)
     try:
         for stem in stems:
-            found, bad = load_session_file(ctx.layout, stem)
+            found, bad = load_session_file(ctx.layout, stem, listing)
             if problems is not None:
                 problems.extend(bad)
             for full in found:

@@ -227,8 +227,11 @@ def mixed_project(ctx: Context, names: set[str], summary: Project | None = None)
 
         return project_view(ctx.layout, names, notes=NOTES_KEPT)
     full: dict[str, Session] = {}
+    from session_tracker.core.files import scan
+
+    listing = scan(ctx.layout) if names else None  # one directory listing for every session read
     for name in sorted(names):
-        found, _ = load_session_file(ctx.layout, name)
+        found, _ = load_session_file(ctx.layout, name, listing)
         full.update({s.sid: s for s in found})
     project = Project([full.get(s.sid, s) for s in summary.sessions], summary.problems)
     return project, [s for s in project.sessions if s.sid in full]

@@ -187,8 +187,12 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
             session.pin_start(start)
     chosen: list[Session] = list(loaded)
     views.update((one.sid, one) for one in chosen)
-    for stem in sorted(set(full) - {one.file for one in chosen}):
-        found, _ = load_session_file(layout, stem)
+    wanted = sorted(set(full) - {one.file for one in chosen})
+    from session_tracker.core.files import scan
+
+    listing = scan(layout) if wanted else None  # one directory listing for every session read
+    for stem in wanted:
+        found, _ = load_session_file(layout, stem, listing)
         for one in found:
             views[one.sid] = one
             chosen.append(one)

@@ -321,12 +321,14 @@ class Store:
     def read_files(self, files: list[tuple[str, str]]) -> Iterator[Session]:
         """The sessions of ``files`` (:meth:`files`' pairs) read in full, one file at a time
         (bounded memory), with a journal of a session open here and renumber files folded in."""
+        from session_tracker.core.files import scan
         from session_tracker.core.model import load_session_file
         from session_tracker.index.query import stem_of
 
+        listing = scan(self.layout) if files else None  # once for the pass, not per file
         for source, _ in files:
             stem = stem_of(source)
-            found = load_session_file(self.layout, stem)[0]
+            found = load_session_file(self.layout, stem, listing)[0]
             if self.private:
                 _fill_private(self.layout, stem, found)
             yield from found

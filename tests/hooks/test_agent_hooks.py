@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from conftest import GIT_ENV, Cli, git
 from helpers import event_path, events_here
 from session_tracker.core.paths import Layout
 from session_tracker.core.sessions import ensure_store
+from session_tracker.index import index_path
 
 
 @pytest.fixture
@@ -377,3 +379,48 @@ def test_tasks_recorded_in_the_project_file_are_handed_over_too(store: Path) -> 
     event_store.append(str(store / ".sessions/project.jsonl"), event)
     _, out, _ = hook("claude-code", claude("SessionStart", store, source="startup"), store)
     assert "- task-3: blocked — waiting for review" in start_output(out)
+
+
+# SessionStart on a fresh clone of a big store: no index yet, and building it would outlast the
+# agent's wait. The hook answers at once from the previous session's own file, says what it left
+# out, and the index is built in the background.
+BIG = {"SESSION_TRACKER_SYNC_LIMIT": "0"}  # every store counts as big
+
+
+def _drop_index(repo: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(index_path(Layout(str(repo))) + suffix).unlink(missing_ok=True)
+
+
+def test_a_cold_start_answers_from_the_previous_session_and_builds_the_index_behind(repo: Path, cli: Cli) -> None:
+    assert cli("init").code == 0
+    cli("blocker", "--message", "Need the staging DB password")
+    cli("end", "--next", "Wire the importer into the CLI")
+    _drop_index(repo)  # a fresh clone: the event files, no local state
+    code, out, _ = hook("claude-code", claude("SessionStart", repo, source="startup"), repo, env=BIG)
+    assert code == 0
+    context = start_output(out)
+    assert context.startswith("(The project index of this clone is being built in the background")
+    assert "## Handoff of session 00001" in context and "Wire the importer into the CLI" in context
+    receipt = [json.loads(line) for line in (repo / ".sessions/local/journal").glob("00002-*.jsonl").__next__().read_text().splitlines()]
+    given = [e for e in receipt if e["type"] == "context.injected"][-1]["data"]
+    assert given["chars"] == len(context) and "no index yet" in given["reason"]
+    deadline = time.monotonic() + 30
+    while not Path(index_path(Layout(str(repo)))).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert Path(index_path(Layout(str(repo)))).exists()  # built behind the agent's back
+    # Once it is there, the next start has everything again (the open blocker, by the index).
+    time.sleep(0.5)
+    _code, out, _ = hook("claude-code", claude("SessionStart", repo, session_id="next-agent", source="startup"), repo, env=BIG)
+    warm = start_output(out)
+    assert "being built" not in warm and "Need the staging DB password" in warm
+
+
+def test_a_small_store_builds_its_index_at_once(repo: Path, cli: Cli) -> None:
+    assert cli("init").code == 0
+    cli("blocker", "--message", "Need the staging DB password")
+    cli("end")
+    _drop_index(repo)
+    _code, out, _ = hook("claude-code", claude("SessionStart", repo, source="startup"), repo)
+    context = start_output(out)
+    assert "being built" not in context and "Need the staging DB password" in context

@@ -42,3 +42,36 @@ def context_inputs(ctx: Context, conn: sqlite3.Connection, session: Session) -> 
                                     loaded=[session], slim_ended=True)
     current = next((s for s in chosen if s.sid == session.sid), session)
     return project, current, query.latest_decisions(conn, ctx.layout, 20)
+
+
+#: Said at the top of a context composed without the index (a fresh clone of a big store).
+COLD_NOTE = ("(The project index of this clone is being built in the background: only the previous session's handoff is "
+             "below; open blockers and next steps of earlier sessions are listed by `session-tracker status` in a minute.)")
+
+
+def is_cold(ctx: Context) -> bool:
+    """True when the index does not exist yet and the store is too big to build it within the
+    agent's wait (:func:`session_tracker.documents.background.too_big`): a fresh clone."""
+    import os
+
+    from session_tracker import index
+    from session_tracker.documents.background import too_big
+
+    return not os.path.exists(index.index_path(ctx.layout)) and too_big(ctx)
+
+
+def cold_inputs(ctx: Context, session: Session) -> Project:
+    """The project a cold start composes from: ``session`` and the newest ended session among
+    the highest-numbered event files (read in full, at most a few files), no index."""
+    from session_tracker.core.files import scan
+    from session_tracker.core.model import Project, load_session_file
+
+    listing = scan(ctx.layout)
+    previous = None
+    for stem in sorted(listing.stems, key=lambda s: (len(s.split("-", 1)[0]), s), reverse=True)[:8]:
+        found = [s for s in load_session_file(ctx.layout, stem, listing)[0] if s.sid != session.sid and s.ended is not None]
+        if found:
+            previous = found[-1]
+            break
+    return Project([session] + ([previous] if previous else []), [])
+

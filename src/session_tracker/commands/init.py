@@ -129,6 +129,7 @@ def init(
     session: str | None = None,
     objectives: tuple[str, ...] = (),
     extra: dict[str, object] | None = None,
+    context: bool = True,
 ) -> dict[str, object]:
     """Start a session: allocate or check its name, capture git, write ``session.started``.
 
@@ -138,6 +139,9 @@ def init(
         objectives: what the session sets out to do (``--objective``, repeatable).
         extra: more ``session.started`` data (the agent hooks add ``agent`` and
             ``agent_session_id``).
+        context: look up the previous handoff and the open work (the SessionStart hook composes
+            its own context, so it passes False and ``previous_*``, ``next_steps`` and
+            ``blockers_open`` come back empty).
     Returns:
         ``{"session", "sid", "objectives", "git", "notice", "previous_session",
         "previous_handoff", "documents", "next_steps" [{id, message, priority, session, added,
@@ -160,8 +164,8 @@ def init(
     mark_open(ctx.layout, session_stem(name, sid), sid)
     written = writer.write_session(ctx, session_stem(name, sid), sid, kinds=("log", "decisions", "files"))
     written += writer.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
-    prev_name, prev_text = previous_handoff(ctx)
-    steps, blockers = open_work(ctx)
+    prev_name, prev_text = previous_handoff(ctx) if context else (None, None)
+    steps, blockers = open_work(ctx) if context else ([], [])
     return {
         "session": name,
         "sid": sid,

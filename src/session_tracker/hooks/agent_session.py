@@ -57,16 +57,24 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
 
     Reads the previous session in full; of the current one and the others only what the
     context shows (blockers, metrics, task updates, next steps, the newest decisions), from the
-    index.
+    index. On a fresh clone of a big store (no index yet: building it would outlast the agent's
+    wait) the index is built in the background and the context holds the current and the
+    previous session only, saying so.
     """
     from session_tracker import index
     from session_tracker.agents.context import budget_for, compose
+    from session_tracker.agents.context_view import COLD_NOTE, cold_inputs, is_cold
 
     source = payload.get("source", payload.get("trigger"))
     source = source if isinstance(source, str) else "startup"
-    conn = index.connect_fresh(ctx.layout)
+    cold = is_cold(ctx)
+    if cold:
+        index.build_in_background(ctx.layout)
+    conn = None if cold else index.connect_fresh(ctx.layout)
     try:
-        session = find_session(ctx, conn, agent, agent_session) if source in CONTINUING else None
+        session: Session | None = None
+        if source in CONTINUING:
+            session = find_session(ctx, conn, agent, agent_session) if conn is not None else _open_target(ctx, agent, agent_session)
         note = ""
         if session is None:
             from session_tracker.commands.init import init
@@ -81,22 +89,31 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
             transcript = payload.get("transcript_path")
             if isinstance(transcript, str) and transcript:
                 extra["transcript_path"] = transcript  # doctor compares it with what the hooks saw
-            started = init(ctx, extra=extra)
+            started = init(ctx, extra=extra, context=False)  # the context is composed below
             from session_tracker.core.files import session_stem
 
             name, sid = str(started["session"]), str(started["sid"])
             if source in CONTINUING:
                 note = f"{source}: no open session of agent session {agent_session}; started {name}"
-            session = current_view(ctx, conn, sid)  # the index sees the session just started
+            session = current_view(ctx, conn, sid) if conn is not None else None  # the index sees the session just started
             if session is None:
                 session = next(s for s in load_session_file(ctx.layout, session_stem(name, sid))[0] if s.sid == sid)
-        project, current, decisions = context_inputs(ctx, conn, session)
+        if conn is not None:
+            project, current, decisions = context_inputs(ctx, conn, session)
+        else:
+            project, current, decisions = cold_inputs(ctx, session), session, None
     finally:
-        conn.close()
+        if conn is not None:
+            conn.close()
     mapping.save(ctx.layout, agent, agent_session, current.file, current.sid)
     _export(current.file, env)  # the file stem: unique even when a merge brings a second session with its number
     budget, limit = budget_for(ctx.config, agent)
-    text, receipt = compose(ctx, project, current, continued=source in CONTINUING and not note, budget=budget, decisions=decisions)
+    room = budget - len(COLD_NOTE) - 2 if cold else budget
+    text, receipt = compose(ctx, project, current, continued=source in CONTINUING and not note, budget=room, decisions=decisions)
+    if cold:
+        text = f"{COLD_NOTE}\n\n{text}"
+        receipt = {**receipt, "chars": len(text), "tokens_est": -(-len(text) // 4), "budget": budget,
+                   "reason": "no index yet on this clone: built in the background"}
     # The receipt: what the agent was told, so a person can see it (`session-tracker receipts`).
     record(ctx, current, "context.injected", {"agent": agent, "agent_session": agent_session, "source": source,
                                               "inline_limit": limit, **receipt})

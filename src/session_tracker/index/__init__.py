@@ -123,3 +123,25 @@ def previous_end(layout: Layout, session: Session) -> str:
     finally:
         conn.close()
     return str(row[0]) if row else ""
+
+
+def build_in_background(layout: Layout) -> bool:
+    """Start a detached process that builds (or brings up to date) the index, so that a command
+    on a fresh clone of a big store need not wait for it. Returns False when none could be
+    started (then the next command builds it). Never raises."""
+    import os
+    import sys
+
+    code = "import sys\nfrom session_tracker import index\nfrom session_tracker.core.paths import Layout\nindex.fresh(Layout(sys.argv[1])).close()"
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        try:
+            actions = [(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)]
+            os.posix_spawn(sys.executable, [sys.executable, "-c", code, layout.root], dict(os.environ), file_actions=actions,
+                           setsid=True)
+        finally:
+            os.close(devnull)
+    except (OSError, AttributeError):
+        return False
+    return True
+

@@ -81,7 +81,7 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
 
     target = resolve(ctx, session)
     # The session in full; of the others only their blockers and next steps, from the index.
-    project, full = project_view(ctx.layout, {target.file}, OPEN_WORK_TYPES, sparse=True)
+    project, full = project_view(ctx.layout, {target.file}, OPEN_WORK_TYPES, sparse=True, slim_ended=True)
     target = next((s for s in full if s.sid == target.sid), target)
 
     result = describe(target, project, private.load(private.path_for(ctx.layout.local_dir, target.file)))

@@ -64,13 +64,14 @@ class Listing:
         project: project file stems (``project-…``), sorted.
     """
 
-    __slots__ = ("by_number", "by_sid", "project", "stems")
+    __slots__ = ("_renumbered", "by_number", "by_sid", "project", "stems")
 
     def __init__(self, names: list[str]) -> None:
         self.stems: list[str] = []
         self.by_sid: dict[str, list[str]] = {}
         self.by_number: dict[str, list[str]] = {}
         self.project: list[str] = []
+        self._renumbered: set[str] | None = None
         for filename in sorted(names):
             if not filename.endswith(".jsonl"):
                 continue
@@ -88,20 +89,52 @@ class Listing:
                 self.by_sid.setdefault(sid, []).append(stem)
 
     def renumbered(self) -> set[str]:
-        """Sids with more than one file: they were renumbered (read those files to know to what)."""
-        return {sid for sid, stems in self.by_sid.items() if len(stems) > 1}
+        """Sids with more than one file: they were renumbered (read those files to know to what).
+        Computed once: a pass asks for every session it reads."""
+        if self._renumbered is None:
+            self._renumbered = {sid for sid, stems in self.by_sid.items() if len(stems) > 1}
+        return self._renumbered
+
+
+#: Listings this process made, by directory: reused while neither directory changed.
+_SCANNED: dict[tuple[str, str], tuple[tuple[int, int], Listing]] = {}
+#: A directory modified this recently may change again within its timestamp's tick (git's
+#: "racily clean"), so its listing is not kept.
+RACY_NS = 2_000_000_000
+
+
+def _mtime(folder: str) -> int:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def scan(layout: Layout) -> Listing:
     """The :class:`Listing` of ``layout.events_dir`` plus the sessions open here whose file git
-    took away for a while (``stash -u``): their journals in ``local/journal/`` count too."""
+    took away for a while (``stash -u``): their journals in ``local/journal/`` count too.
+
+    A listing is reused within the process while both directories keep their modification time
+    (a file added, removed or renamed in them changes it) and that time is over two seconds old
+    (a command on a store of 10,000 sessions otherwise parses every name several times).
+    """
+    import time
+
+    folders = (layout.events_dir, os.path.join(layout.local_dir, "journal"))
+    stamp = (_mtime(folders[0]), _mtime(folders[1]))
+    known = _SCANNED.get(folders)
+    if known is not None and known[0] == stamp:
+        return known[1]
     names: list[str] = []
-    for folder in (layout.events_dir, os.path.join(layout.local_dir, "journal")):
+    for folder in folders:
         try:
             names += os.listdir(folder)
         except (FileNotFoundError, NotADirectoryError):
             continue
-    return Listing(list(set(names)))
+    listing = Listing(list(set(names)))
+    if time.time_ns() - max(stamp) > RACY_NS:
+        _SCANNED[folders] = (stamp, listing)
+    return listing
 
 
 def branch_slug(git_dir: str | None) -> str:

@@ -229,11 +229,13 @@ def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
         ids = {str(k) for k in known}  # from a parallel branch, merged later, is not among them
         return [opened for opened, _ in project.blockers() if opened.id in ids]
     end = instant(session.end_moment)
-    return [
-        opened
+    # (opened, resolved) instants once per project: every handoff of a full render asks
+    # (sessions × blockers pairs, each parsing two times, was most of a render of a big store).
+    spans = project.memo("blockers.spans", lambda: [
+        (instant(opened.moment), instant(resolution.moment) if resolution is not None else None, opened)
         for opened, resolution in project.blockers()
-        if instant(opened.moment) <= end and (resolution is None or instant(resolution.moment) > end)
-    ]
+    ])
+    return [opened for start, stop, opened in spans if start <= end and (stop is None or stop > end)]
 
 
 def _open_tasks_by_agent(session: Session) -> list[str]:

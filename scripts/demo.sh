@@ -104,8 +104,8 @@ run strack handoff --item "divide() has no test for b == 0 yet"
 
 run session-tracker end --next "Test divide(1, 0) raises ZeroDivisionError" --next "Add a CLI entry point"
 
-say "the documents (derived from .sessions/events/00001.jsonl, committed with the code)"
+say "the documents (views of .sessions/events/00001-<id>.jsonl: git ignores them, any clone renders them again)"
 for doc in archive/sessions/*; do printf '  %s/%s\n' "$project" "$doc"; done
-git add .sessions archive
-git commit -q -m "Session 00001: events and documents"
+git add .sessions
+git commit -q -m "Session 00001: its events (the documents are views)"
 printf '\nThe demo project stays in %s; delete it when done.\n' "$work"

@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from conftest import Cli
+
 
 class Clone:
     """One teammate's clone: its own HOME, identity and working directory."""
@@ -213,3 +215,19 @@ def test_git_is_never_blocked_by_an_open_session(tmp_path: Path) -> None:
     shown = alice.json("show", started["sid"])
     timeline = [e["data"].get("message") for e in shown["timeline"]]
     assert {"before the first commit", "after the commit", "while stashed"} <= set(timeline)
+
+
+def test_a_commit_by_the_identity_git_is_given_in_the_environment_is_the_sessions_own(repo: Path, cli: Cli) -> None:
+    """Scripts and CI set GIT_COMMITTER_EMAIL instead of the config: git commits with it, so a
+    commit made so during the session is the session's own, not "merged in"."""
+    subprocess.run(["git", "config", "user.email", "configured@example.com"], cwd=repo, check=True)
+    who = {"GIT_COMMITTER_EMAIL": "ci-bot@example.com", "GIT_AUTHOR_EMAIL": "ci-bot@example.com"}
+    assert cli("init", env=who).code == 0
+    (repo / "feature.py").write_text("x = 1\n")
+    subprocess.run(["git", "add", "feature.py"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "Add the feature"], cwd=repo, check=True, env={**os.environ, **who})
+    ended = cli("end", "--json", env=who)
+    assert ended.code == 0, ended.err
+    handoff = cli("handoff").out
+    assert "Add the feature" in handoff.split("## Commits")[1].split("##")[0]  # own, not merged in
+    assert "Merged in" not in handoff

@@ -99,13 +99,19 @@ def at_end(ctx: Context, repo: git.Repo, base: str | None, since: str = "") -> d
 
 def split_own(repo: git.Repo, commits: list[git.Commit], since: str) -> tuple[list[git.Commit], list[git.Commit]]:
     """``(own, merged)``: see :func:`at_end` (also used for an imported session's commits).
-    Without a ``user.email`` every commit is own."""
+    This clone's commits are those its committer identity made (``GIT_COMMITTER_EMAIL``, else
+    ``user.email``); without one every commit is own."""
     if not commits:
         return [], []
     from session_tracker.core.clock import parse_iso
     from session_tracker.git.proc import run
 
-    email = run(["config", "user.email"], repo.root, check=False).stdout.decode("utf-8", "replace").strip().lower()
+    import os
+
+    # The identity git gives this clone's new commits: GIT_COMMITTER_EMAIL when set (it
+    # overrides the config, as in scripts and CI), else user.email.
+    email = os.environ.get("GIT_COMMITTER_EMAIL", "").strip().lower() or run(
+        ["config", "user.email"], repo.root, check=False).stdout.decode("utf-8", "replace").strip().lower()
     if not email:
         return commits, []
     out = run(["log", "--no-walk=unsorted", "-z", "--format=%H %ce %cI", "--stdin"], repo.root,

@@ -103,10 +103,10 @@ def split_own(repo: git.Repo, commits: list[git.Commit], since: str) -> tuple[li
     ``user.email``); without one every commit is own."""
     if not commits:
         return [], []
+    import os
+
     from session_tracker.core.clock import parse_iso
     from session_tracker.git.proc import run
-
-    import os
 
     # The identity git gives this clone's new commits: GIT_COMMITTER_EMAIL when set (it
     # overrides the config, as in scripts and CI), else user.email.

@@ -28,7 +28,7 @@ HINT = f"rerun with {REGEN_ENV}=1 (python -m pytest tests/docs/test_documents_sa
 SAMPLE = re.compile(r"(<!-- sample: (?P<path>\S+) -->\n)(?P<fence>`{3,})(?P<lang>[a-z]*)\n"
                     r"(?P<body>(?:(?!<!-- /?sample).)*?)\n?(?P=fence)\n<!-- /sample -->", re.DOTALL)
 
-# The clock is the only input that differs between runs (TZ is UTC, git dates are fixed); commit
+# The clock is the only input that differs between runs (TZ is UTC); commit
 # ids differ because the commits carry the event files, whose ids and times are new each run, and
 # so do the ids of next steps recorded in a session (taken from their event's id).
 _VOLATILE = [
@@ -77,11 +77,10 @@ class Project:
         return self.ids.norm(self.ids.learn(proc.stdout.strip()))
 
     def git(self, *args: str) -> str:
-        # Fixed dates, so every commit id is the same in every run.
+        # Commits carry their real time: a session's own commits are those its committer made
+        # since it started (commit ids differ between runs anyway: see _VOLATILE).
         self.commits += 1
-        date = f"2026-11-21T1{self.commits % 10}:00:00+00:00"
-        env = {**self.env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-        return subprocess.run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True).stdout
+        return subprocess.run(["git", *args], cwd=self.root, env=self.env, capture_output=True, text=True, check=True).stdout
 
     def write(self, path: str, text: str) -> None:
         target = self.root / path

@@ -29,5 +29,6 @@ def test_demo_script_runs_a_complete_session(tmp_path: Path) -> None:
     handoff = (project / "archive/sessions/SESSION-00001-HANDOFF.md").read_text()
     assert "divide() raises ZeroDivisionError when b == 0" in handoff
     assert "| `calc.py` | modified | +6 −0 |" in handoff
+    assert "Add divide()" in handoff.split("## Commits (1)")[1].split("##")[0]  # the session's own commit, not "merged in"
     log = subprocess.run(["git", "log", "--format=%s"], cwd=project, capture_output=True, text=True, check=True).stdout
-    assert log.splitlines()[0] == "Session 00001: events and documents"
+    assert log.splitlines()[0] == "Session 00001: its events (the documents are views)"

@@ -34,7 +34,17 @@ def export(html_dir: str, as_json: bool) -> None:
     from session_tracker.web.export import export_html
 
     result = export_html(Context().layout, html_dir)
-    output.emit(result, as_json, lambda r: f"exported {r['pages']} pages ({r['sessions']} sessions, {r['search_items']} searchable items) to {r['dir']}")
+    from session_tracker.core.words import plural
+
+    def said(r: dict[str, object]) -> str:
+        def count(key: str) -> int:
+            value = r[key]
+            return value if isinstance(value, int) else 0
+
+        return (f"exported {plural(count('pages'), 'page')} ({plural(count('sessions'), 'session')}, "
+                f"{plural(count('search_items'), 'searchable item')}) to {r['dir']}")
+
+    output.emit(result, as_json, said)
 
 
 def register(main: click.Group) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from session_tracker.core.events import Event
 from session_tracker.core.model import Project, Session
+from session_tracker.core.words import plural
 from session_tracker.plan.model import Item, Plan
 
 ICONS = {"not-started": "🔴 Not Started", "in-progress": "🟡 In Progress", "complete": "✅ Complete"}
@@ -138,7 +139,7 @@ class State:
     def overall(self) -> str:
         """``N% (done/planned sessions)`` (seed 000)."""
         if not self.planned:
-            return f"{DASH} ({self.done} sessions completed; no phases planned)"
+            return f"{DASH} ({plural(self.done, 'session')} completed; no phases planned)"
         return f"{self.percent}% ({self.done}/{self.planned} sessions)"
 
     def latest_metrics(self) -> dict[str, object] | None:

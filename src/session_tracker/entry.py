@@ -76,7 +76,7 @@ def parse_fast(command: str, args: list[str]) -> dict[str, list[str]] | None:
             return None  # a repeated option or a message given twice: click explains
         found.setdefault(key, []).append(value)
         i += 1
-    if "limit" in found and not found["limit"][0].isdigit():
+    if "limit" in found and not found["limit"][0].isdecimal():
         return None  # not a number: click says so
     return found if required <= found.keys() else None
 

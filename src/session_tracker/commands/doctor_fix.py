@@ -31,7 +31,7 @@ def fix(ctx: Context, problems: list[tuple[str, str]]) -> list[str]:
     by_file: dict[str, dict[int, str]] = {}
     for where, reason in problems:
         name, _, line_no = where.rpartition(":")
-        if line_no.isdigit():
+        if line_no.isdecimal():
             by_file.setdefault(name, {})[int(line_no)] = reason
     fixed: list[str] = []
     target = quarantine_file(ctx)

@@ -41,7 +41,7 @@ def _taken(ctx: Context, registry: str | None) -> set[str]:
 
 def next_number(taken: set[str]) -> str:
     """The next free five-digit session number after the highest numeric name taken."""
-    highest = max((int(n) for n in taken if n.isdigit()), default=0)
+    highest = max((int(n) for n in taken if n.isdecimal()), default=0)
     return f"{highest + 1:05d}"
 
 

@@ -83,7 +83,7 @@ def item(ctx: Context, ref: str) -> dict[str, object]:
 
     conn = index.connect_fresh(ctx.layout)
     try:
-        found = query.event(conn, ctx.layout, int(ref) if ref.isdigit() else ref)
+        found = query.event(conn, ctx.layout, int(ref) if ref.isdecimal() else ref)
     finally:
         conn.close()
     if found is None:

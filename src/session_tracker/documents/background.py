@@ -40,7 +40,7 @@ def marker(layout: Layout) -> str:
 def sync_limit(env: dict[str, str]) -> int:
     """The number of session files up to which project documents are rendered in the foreground."""
     value = env.get(LIMIT_ENV, "")
-    return int(value) if value.strip().isdigit() else SYNC_LIMIT
+    return int(value) if value.strip().isdecimal() else SYNC_LIMIT
 
 
 def too_big(ctx: Context) -> bool:

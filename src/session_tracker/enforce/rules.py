@@ -110,7 +110,7 @@ def _amending(i: Inputs) -> bool:
 
     raw = os.environ.get("GIT_AUTHOR_DATE", "")
     stamp = raw.lstrip("@").split(" ")[0]
-    if not stamp.isdigit() or int(stamp) >= time.time() - 2 or i.head is None:
+    if not stamp.isdecimal() or int(stamp) >= time.time() - 2 or i.head is None:
         return False
     from session_tracker.git.proc import run
 

@@ -27,7 +27,7 @@ DASH = "—"
 
 def number(session: Session) -> int | None:
     """The session's number (``00004`` → 4), or None for a non-numeric name."""
-    return int(session.name) if session.name.isdigit() else None
+    return int(session.name) if session.name.isdecimal() else None
 
 
 class PhaseState:

@@ -126,7 +126,7 @@ class Plan:
     def _count(self, ident: str) -> None:
         self.removed_ids.add(ident)
         prefix, _, number = ident.rpartition("-")
-        if number.isdigit():
+        if number.isdecimal():
             self.counters[prefix] = max(self.counters.get(prefix, 0), int(number))
 
     def apply(self, event: Event) -> None:

@@ -83,12 +83,7 @@ def show(ctx: Context, session: str | None = None) -> dict[str, object]:
         stem, sid = newest
     else:
         validate.session_name(session)
-        try:
-            found = find(ctx, session)
-        except TrackerError as exc:
-            if not exc.message.startswith("unknown session"):
-                raise
-            raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`") from None
+        found = find(ctx, session, unknown_hint="see `session-tracker list`")
         if found.ended is None:
             raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
         stem, sid = found.file, found.sid

@@ -83,12 +83,7 @@ def show(ctx: Context, session: str) -> dict[str, object]:
     from session_tracker.index import project_view
 
     validate.session_name(session)
-    try:
-        found = find(ctx, session)
-    except TrackerError as exc:
-        if not exc.message.startswith("unknown session"):
-            raise
-        raise TrackerError(f"unknown session {session!r}", "see `session-tracker list`") from None
+    found = find(ctx, session, unknown_hint="see `session-tracker list`")
     project, full = project_view(ctx.layout, {found.file}, BLOCKER_TYPES, sparse=True)
     chosen = next((s for s in full if s.sid == found.sid), found)
     from session_tracker.core import private

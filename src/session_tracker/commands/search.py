@@ -11,6 +11,14 @@ from session_tracker.core.clock import iso, parse_at
 from session_tracker.core.context import Context
 from session_tracker.errors import TrackerError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from typing import Any
+
+#: The error for a query with nothing to search for.
+EMPTY = ("nothing to search for", 'give words, a "phrase" or a prefix*: session-tracker search "rate limit"')
+
 MAX_LIMIT = 1000
 
 
@@ -44,14 +52,11 @@ def search(
     Raises:
         TrackerError: an empty query, an unknown ``--type``, a bad time, a bad ``--limit``.
     """
-    import sqlite3
-
     from session_tracker import index
     from session_tracker.index.search import KINDS
-    from session_tracker.index.search import search as run
 
     if not query.strip():
-        raise TrackerError("nothing to search for", 'give words, a "phrase" or a prefix*: session-tracker search "rate limit"')
+        raise TrackerError(*EMPTY)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise TrackerError(f"unknown --type {unknown[0]!r}", "one of: " + ", ".join(KINDS))
@@ -60,14 +65,32 @@ def search(
     bounds = _instant(since, "--since"), _instant(until, "--until")
     conn = index.connect_fresh(ctx.layout)
     try:
-        results = run(conn, query, session=session, kinds=tuple(kinds), since=bounds[0], until=bounds[1], agent=agent,
+        return answer(conn, query, session=session, kinds=tuple(kinds), since=bounds[0], until=bounds[1], agent=agent,
                       file=path, limit=limit)
+    finally:
+        conn.close()
+
+
+def answer(conn: sqlite3.Connection, query: str, **filters: Any) -> dict[str, object]:
+    """``search --json``'s body for ``query`` on an index connection (``filters``: those of
+    :func:`session_tracker.index.search.search`); the one place a query becomes an answer or
+    an error, for the command and the dashboard alike.
+
+    Raises:
+        TrackerError: an empty query, or one FTS5 refuses.
+    """
+    import sqlite3
+
+    from session_tracker.index.search import search as run
+
+    if not query.strip():
+        raise TrackerError(*EMPTY)
+    try:
+        results = run(conn, query, **filters)
     except ValueError:
         raise TrackerError("nothing to search for", 'give words, a "phrase" or a prefix*') from None
     except sqlite3.OperationalError as exc:
         raise TrackerError(f"cannot search for {query!r}: {exc}", 'quote punctuation: "…"') from None
-    finally:
-        conn.close()
     return {"v": 1, "query": query, "count": len(results), "results": results}
 
 

@@ -87,10 +87,13 @@ def mark_closed(layout: Layout, name: str) -> None:
         pass
 
 
-def find(ctx: Context, key: str) -> Session:
+def find(ctx: Context, key: str, unknown_hint: str | None = None) -> Session:
     """The session ``key`` names: a number, a file stem, a session id or a unique prefix of
     one (:func:`session_tracker.core.model.choose`). Reads only the files that can match.
 
+    Args:
+        unknown_hint: the hint when no session matches (readers say where to look; the
+            default says how to start one).
     Raises:
         TrackerError: invalid, unknown or ambiguous key.
     """
@@ -113,7 +116,7 @@ def find(ctx: Context, key: str) -> Session:
     if chosen is None:
         raise TrackerError(
             f"unknown session {key!r}",
-            f"start it with `session-tracker init --session {key}`, or see `session-tracker list`",
+            unknown_hint or f"start it with `session-tracker init --session {key}`, or see `session-tracker list`",
         )
     return chosen
 

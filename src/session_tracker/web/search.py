@@ -26,23 +26,13 @@ def search_api(store: Store, query: str, limit: int = 50) -> dict[str, object]:
     Raises:
         TrackerError: an empty query or one FTS5 refuses (the command's messages).
     """
-    import sqlite3
+    from session_tracker.commands.search import answer
 
-    from session_tracker.errors import TrackerError
-    from session_tracker.index.search import search
-
-    if not query.strip():
-        raise TrackerError("nothing to search for", 'give words, a "phrase" or a prefix*: session-tracker search "rate limit"')
     conn = store.reader()
     try:
-        results = search(conn, query, limit=limit)
-    except ValueError:
-        raise TrackerError("nothing to search for", 'give words, a "phrase" or a prefix*') from None
-    except sqlite3.OperationalError as exc:
-        raise TrackerError(f"cannot search for {query!r}: {exc}", 'quote punctuation: "…"') from None
+        return answer(conn, query, limit=limit)
     finally:
         conn.close()
-    return {"v": 1, "query": query, "count": len(results), "results": results}
 
 
 def search_page(store: Store, snap: Snapshot, query: str, links: Links, limit: int = 50) -> dict[str, object]:

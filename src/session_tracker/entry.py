@@ -4,9 +4,10 @@ Exit codes: 0 ok, 1 expected error (``error:`` + ``hint:`` on stderr), 2 usage e
 internal bug (traceback written to a log file whose path is printed), 130 Ctrl-C. ``--debug``
 shows tracebacks instead.
 
-The fast path: a well-formed ``log``, ``end`` or ``search`` is parsed here by hand and never
-imports click (~40 ms), which keeps ``strack log "…"`` within its 35 ms budget, ``end`` near the
-cost of git itself and ``search`` within 150 ms on a large store. ``hook <agent>`` (run by coding agents on every tool call) is dispatched before
+The fast path: a well-formed ``log``, ``end``, ``search``, ``status``, ``list``, ``show`` or
+``handoff`` (printing) is parsed here by hand and never imports click (~40 ms), which keeps ``strack log
+"…"`` within its 35 ms budget, ``end`` near the cost of git itself, and the lookups within their
+budgets on a large store. ``hook <agent>`` (run by coding agents on every tool call) is dispatched before
 click as well, to :mod:`session_tracker.hooks.agent`. Anything unusual — ``--help``, an unknown option, a repeated flag — falls through
 to the click CLI, which owns the interface.
 """
@@ -38,6 +39,11 @@ FAST_COMMANDS: dict[str, tuple[dict[str, str], str | None, frozenset[str], froze
          "--limit": "limit", "-n": "limit"},
         "query", frozenset({"query", "type"}), frozenset({"query"}),
     ),
+    # The glances people (and agents) take most: ``status``, ``show ID``, ``handoff [ID]``.
+    "status": ({}, None, frozenset(), frozenset()),
+    "show": ({}, "session", frozenset(), frozenset({"session"})),
+    "list": ({"--limit": "limit", "-n": "limit", "--since": "since"}, None, frozenset(), frozenset()),
+    "handoff": ({**_SESSION}, "session", frozenset(), frozenset()),  # printing only: --item goes to click
 }
 
 
@@ -103,6 +109,28 @@ def _fast(command: str, options: dict[str, list[str]]) -> None:
                         since=_first(options, "since"), until=_first(options, "until"), agent=_first(options, "agent"),
                         path=_first(options, "file"), limit=int(limit) if limit else 20)
         view = textviews.search_results
+    elif command == "status":
+        from session_tracker.commands.status import status
+        from session_tracker.views import plan as planviews
+
+        output.emit(status(Context()), "json" in options, planviews.status)
+        return
+    elif command == "list":
+        from session_tracker.commands.listing import list_sessions
+
+        limit = _first(options, "limit")
+        result = list_sessions(Context(), limit=int(limit) if limit else None, since=_first(options, "since"))
+        view = textviews.sessions
+    elif command == "show":
+        from session_tracker.commands.listing import show
+
+        result = show(Context(), options["session"][0])
+        view = textviews.show
+    elif command == "handoff":
+        from session_tracker.commands.handoff import show as handoff
+
+        result = handoff(Context(), _first(options, "session"))
+        view = textviews.handoff
     else:
         from session_tracker.commands.end import end
 

@@ -127,3 +127,47 @@ def test_search_answers_the_same_on_both_paths(repo: Path, cli: Cli, args: list[
 def test_unusual_search_arguments_go_to_click(args: list[str]) -> None:
     assert parse_fast("search", args) is None
 
+
+
+@pytest.mark.parametrize("args", [[], ["--json"]])
+def test_status_answers_the_same_on_both_paths(repo: Path, cli: Cli, args: list[str]) -> None:
+    assert parse_fast("status", args) is not None
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("blocker", "--message", "Waiting for the vendor's key").code == 0
+    assert cli("next", "Ship the retry loop").code == 0
+    fast = cli("status", *args)
+    slow = cli("--debug", "status", *args)
+    assert fast.code == slow.code == 0, (fast, slow)
+    assert fast.out == slow.out and "vendor" in fast.out and "Ship the retry loop" in fast.out
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--verbose"], ["extra"]])
+def test_unusual_status_arguments_go_to_click(args: list[str]) -> None:
+    assert parse_fast("status", args) is None
+
+
+@pytest.mark.parametrize(("command", "args"), [("show", ["00001"]), ("show", ["00001", "--json"]), ("handoff", []),
+                                               ("handoff", ["00001"]), ("handoff", ["--session", "00001", "--json"]),
+                                               ("show", ["00009"]), ("handoff", ["00009"]), ("list", []),
+                                               ("list", ["--limit", "1", "--json"]), ("list", ["--since", "2020-01-01"])])
+def test_show_and_handoff_answer_the_same_on_both_paths(repo: Path, cli: Cli, command: str, args: list[str]) -> None:
+    assert parse_fast(command, args) is not None
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("decision", "Retry the vendor API", "--rationale", "the vendor rate-limits").code == 0
+    assert cli("end", "--next", "Ship the retry loop").code == 0
+    fast = cli(command, *args)
+    slow = cli("--debug", command, *args)
+    assert fast.code == slow.code, (fast, slow)
+    assert fast.out == slow.out
+    if args[:1] == ["00009"]:  # an unknown session: the one-line error and its hint (--debug: the traceback)
+        assert fast.code == 1 and fast.err.startswith("error: unknown session '00009'\nhint: ")
+        assert "Traceback" not in fast.err and "unknown session '00009'" in slow.err
+    else:
+        assert fast.code == 0 and ("00001" if command == "list" else "Retry the vendor API") in fast.out
+
+
+@pytest.mark.parametrize(("command", "args"), [("show", []), ("show", ["1", "2"]), ("handoff", ["--item", "x"]),
+                                               ("handoff", ["1", "--session", "1"]), ("show", ["--help"]), ("list", ["-n", "x"]),
+                                               ("list", ["00001"])])
+def test_unusual_show_and_handoff_arguments_go_to_click(command: str, args: list[str]) -> None:
+    assert parse_fast(command, args) is None

@@ -30,6 +30,10 @@ from session_tracker.core.events import Event
 from session_tracker.core.model import Project, Session
 from session_tracker.documents import writer
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 DEFAULT_BUDGET = 8000
 #: Characters each agent shows inline (Claude Code hooks reference: additionalContext past
 #: 10,000 characters is replaced by a file path and a preview). None: no documented limit.
@@ -114,6 +118,18 @@ class _Named:
             return f"{self.heading}\nNone."
         return "\n".join([self.heading] + [self.line(i, size) for i in range(len(self.rows))])
 
+    def size(self, size: int | None, limit: int) -> int:
+        """``len(self.render(size))``, or any length above ``limit`` once it is past it (a list
+        of 20,000 steps is not rendered whole to learn that it does not fit)."""
+        if not self.rows:
+            return len(self.heading) + len("\nNone.")
+        total = len(self.heading)
+        for i in range(len(self.rows)):
+            total += 1 + len(self.line(i, size))
+            if total > limit:
+                break
+        return total
+
     def ids_only(self) -> str:
         return f"{self.heading}\n" + ", ".join(ident for ident, _, _ in self.rows)
 
@@ -125,14 +141,21 @@ def _fit_named(lists: list[_Named], room: int) -> tuple[list[str], dict[str, str
     def total(blocks: list[str]) -> int:
         return sum(len(b) + 2 for b in blocks)
 
-    whole = [n.render(None) for n in lists]
-    if total(whole) <= room:
-        return whole, {n.part: "whole" for n in lists}, 0
+    def fits(size: int | None) -> bool:  # total([n.render(size) for n in lists]) <= room
+        used = 0
+        for n in lists:
+            used += n.size(size, room - used) + 2
+            if used > room:
+                return False
+        return True
+
+    if fits(None):
+        return [n.render(None) for n in lists], {n.part: "whole" for n in lists}, 0
     low, high = MIN_NAMED, MAX_ITEM  # the largest common length that fits
-    if total([n.render(low) for n in lists]) <= room:
+    if fits(low):
         while low < high:
             middle = (low + high + 1) // 2
-            if total([n.render(middle) for n in lists]) <= room:
+            if fits(middle):
                 low = middle
             else:
                 high = middle - 1
@@ -146,10 +169,13 @@ def _fit_named(lists: list[_Named], room: int) -> tuple[list[str], dict[str, str
     used = 0
     for n in lists:  # not even every id fits (hundreds of items on a tiny budget): as many as fit
         kept: list[str] = []
+        joined = 0  # len(", ".join(kept))
         for ident, _, _ in n.rows:
-            if used + len(n.heading) + 2 + len(", ".join(kept + [ident])) + 1 > room:
+            grown = joined + (2 if kept else 0) + len(ident)
+            if used + len(n.heading) + 2 + grown + 1 > room:
                 break
             kept.append(ident)
+            joined = grown
         left += len(n.rows) - len(kept)
         block = n.heading + "\n" + ", ".join(kept)
         used += len(block) + 2
@@ -158,46 +184,22 @@ def _fit_named(lists: list[_Named], room: int) -> tuple[list[str], dict[str, str
     return blocks, how, left
 
 
-def compose(ctx: Context, project: Project, current: Session, continued: bool, budget: int = DEFAULT_BUDGET,
-            decisions: tuple[int, list[Event]] | None = None) -> tuple[str, dict[str, object]]:
-    """The handoff text for ``current`` (at most ``budget`` characters, always) and its receipt.
+def gather(ctx: Context, project: Project, current: Session, decisions: tuple[int, list[Event]] | None = None) -> dict[str, Any]:
+    """What the context shows of the project, before it is fitted to a budget (JSON-shaped, so
+    the index can keep it: :func:`session_tracker.agents.context_view.context_parts`)::
+
+        {"blockers" [[id, text, suffix]], "steps" [[id, text, suffix]], "optional" [[part,
+         [line], pointer]] (tasks, decisions, previous_handoff: the ones there are, in order)}
 
     ``decisions``: ``(how many, the newest 20, newest first)`` when the caller has them from the
     index; else they are taken from ``project``'s sessions.
-
-    Receipt shape (also the ``context.injected`` event's data)::
-
-        {"chars", "tokens_est" (chars / 4, rounded up), "budget", "parts" [{"part", "items",
-         "kept" (whole|shortened to N characters an item|ids only|cut at a line|left out|none),
-         "chars"}], "left_out" [text], "reason"}
     """
     from session_tracker.plan.model import load_plan
     from session_tracker.plan.steps import open_steps
 
     previous = _previous(project, current)
-    title = f"# session-tracker: session {current.name} ({'continued' if continued else 'started'})"
-    header_full = "\n".join([title, "", f"This work is tracked as session {current.name}.", HOW_TO])
     blockers = project.open_blockers()
     steps = open_steps(project, load_plan(ctx.layout))
-    named = [
-        _Named("blockers", f"## Open blockers and questions ({len(blockers)})",
-               [(b.text("blocker"), b.text("message"), f" (session {b.session})") for b in blockers], "-"),
-        _Named("next_steps", f"## Next steps ({len(steps)}, one list kept until done)",
-               [(s.id, s.message, f" (priority {s.priority})" if s.priority != 100 else "") for s in steps], "1."),
-    ]
-    closing_room = 420  # the closing line, reserved before anything optional is placed
-    header = header_full if len(header_full) + 2 + closing_room + 200 <= budget else title
-    parts_receipt: list[dict[str, object]] = [{"part": "header", "items": 1, "kept": "whole" if header == header_full else "title only", "chars": len(header)}]
-    room = budget - len(header) - 2 - closing_room
-    blocks, how, left = _fit_named(named, room)
-    for n, block in zip(named, blocks, strict=True):
-        parts_receipt.append({"part": n.part, "items": len(n.rows), "kept": how[n.part] if n.rows else "none", "chars": len(block)})
-    left_out: list[str] = []
-    if left:
-        left_out.append(f"{left} blockers/steps beyond the budget")
-    if header != header_full:
-        left_out.append("the recording commands")
-
     optional: list[tuple[str, list[str], str]] = []
     tasks = [t for t in latest_tasks(project, ctx.layout.project_file) if t.text("status") in ACTIVE_TASK_STATUSES]
     if tasks:
@@ -218,6 +220,51 @@ def compose(ctx: Context, project: Project, current: Session, continued: bool, b
         pointer = ctx.layout.relative(path) if path else f"`session-tracker handoff {previous.name}`"
         body = [line for line in text.splitlines() if not line.startswith("<!--")]
         optional.append(("previous_handoff", [f"## Handoff of session {previous.name}"] + body, pointer))
+    return {
+        "blockers": [[b.text("blocker"), b.text("message"), f" (session {b.session})"] for b in blockers],
+        "steps": [[s.id, s.message, f" (priority {s.priority})" if s.priority != 100 else ""] for s in steps],
+        "optional": [[name, lines, pointer] for name, lines, pointer in optional],
+    }
+
+
+def compose(ctx: Context, project: Project, current: Session, continued: bool, budget: int = DEFAULT_BUDGET,
+            decisions: tuple[int, list[Event]] | None = None) -> tuple[str, dict[str, object]]:
+    """The handoff text for ``current`` (at most ``budget`` characters, always) and its receipt:
+    :func:`assemble` of :func:`gather`."""
+    return assemble(gather(ctx, project, current, decisions), current, continued, budget)
+
+
+def assemble(gathered: dict[str, Any], current: Session, continued: bool, budget: int = DEFAULT_BUDGET) -> tuple[str, dict[str, object]]:
+    """The handoff text for ``current`` from :func:`gather`'s parts (at most ``budget``
+    characters, always) and its receipt.
+
+    Receipt shape (also the ``context.injected`` event's data)::
+
+        {"chars", "tokens_est" (chars / 4, rounded up), "budget", "parts" [{"part", "items",
+         "kept" (whole|shortened to N characters an item|ids only|cut at a line|left out|none),
+         "chars"}], "left_out" [text], "reason"}
+    """
+    title = f"# session-tracker: session {current.name} ({'continued' if continued else 'started'})"
+    header_full = "\n".join([title, "", f"This work is tracked as session {current.name}.", HOW_TO])
+    blockers = [(str(a), str(b), str(c)) for a, b, c in gathered["blockers"]]
+    steps = [(str(a), str(b), str(c)) for a, b, c in gathered["steps"]]
+    named = [
+        _Named("blockers", f"## Open blockers and questions ({len(blockers)})", blockers, "-"),
+        _Named("next_steps", f"## Next steps ({len(steps)}, one list kept until done)", steps, "1."),
+    ]
+    closing_room = 420  # the closing line, reserved before anything optional is placed
+    header = header_full if len(header_full) + 2 + closing_room + 200 <= budget else title
+    parts_receipt: list[dict[str, object]] = [{"part": "header", "items": 1, "kept": "whole" if header == header_full else "title only", "chars": len(header)}]
+    room = budget - len(header) - 2 - closing_room
+    blocks, how, left = _fit_named(named, room)
+    for n, block in zip(named, blocks, strict=True):
+        parts_receipt.append({"part": n.part, "items": len(n.rows), "kept": how[n.part] if n.rows else "none", "chars": len(block)})
+    left_out: list[str] = []
+    if left:
+        left_out.append(f"{left} blockers/steps beyond the budget")
+    if header != header_full:
+        left_out.append("the recording commands")
+    optional = [(str(name), list(lines), str(pointer)) for name, lines, pointer in gathered["optional"]]
 
     parts = [header, *blocks]
     used = sum(len(p) + 2 for p in parts)

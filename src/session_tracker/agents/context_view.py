@@ -22,12 +22,14 @@ CONTEXT_TYPES = frozenset({"session.ended", "blocker.opened", "blocker.resolved"
 CURRENT_TYPES = frozenset({"session.started", "session.ended", "handoff.item"})
 
 
-def current_view(ctx: Context, conn: sqlite3.Connection, sid: str) -> Session | None:
+def current_view(ctx: Context, conn: sqlite3.Connection, sid: str, refresh: bool = True) -> Session | None:
     """Session ``sid`` holding what the context shows of it (:data:`CURRENT_TYPES` and
-    :data:`CONTEXT_TYPES`), from the index (brought up to date first); None when unknown."""
+    :data:`CONTEXT_TYPES`), from the index (brought up to date first unless ``refresh`` is
+    False: the caller's connection was, and nothing was written since); None when unknown."""
     from session_tracker.index import ingest, query
 
-    ingest.refresh(conn, ctx.layout)
+    if refresh:
+        ingest.refresh(conn, ctx.layout)
     return query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
 
 
@@ -75,3 +77,32 @@ def cold_inputs(ctx: Context, session: Session) -> Project:
             break
     return Project([session] + ([previous] if previous else []), [])
 
+
+
+#: What the context's project part is derived from: :data:`CONTEXT_TYPES`, decisions and the
+#: plan (next steps, tasks). Not ``session.started``: a new session changes nothing in it (an
+#: open session has no handoff and its start no step), so a SessionStart that starts one reads
+#: the part back instead of folding the history again.
+PARTS_TYPES = CONTEXT_TYPES | {"decision"}
+
+
+def context_parts(ctx: Context, conn: sqlite3.Connection, session: Session) -> dict[str, object]:
+    """:func:`session_tracker.agents.context.gather` of :func:`context_inputs`, kept in the
+    index (:mod:`session_tracker.index.digest`) until a blocker, step, metric, task, decision,
+    end or renumber comes in, the previous session's file changes, or the configuration does:
+    the SessionStart hook and MCP ``session_start`` then cost what their own session costs."""
+    from session_tracker.agents.context import gather
+    from session_tracker.index import digest, query
+    from session_tracker.index.fold import PLAN_TYPES
+
+    previous = query.newest_ended(conn, exclude=session.sid)
+    stamp = digest.source_stamp(conn, previous[1]) if previous is not None else None
+    config = digest.fingerprint(ctx.config)
+    ended = session.sid if session.ended is not None else None  # an ended session is not among the "others"
+    key = digest.key(conn, PARTS_TYPES | PLAN_TYPES, previous, stamp, config, ctx.layout.root, ended, sessions=False)
+
+    def compute() -> dict[str, object]:
+        project, current, decisions = context_inputs(ctx, conn, session)
+        return gather(ctx, project, current, decisions)
+
+    return digest.cached(conn, "context", key, compute)  # type: ignore[no-any-return]

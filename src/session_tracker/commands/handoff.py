@@ -11,7 +11,8 @@ from session_tracker.index.query import HANDOFF_TYPES as OTHERS  # what a handof
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from session_tracker.core.model import Project, Session
+    import sqlite3
+
 
 
 def add_item(ctx: Context, message: str, session: str | None = None, priority: int | None = None) -> dict[str, object]:
@@ -42,52 +43,69 @@ def add_item(ctx: Context, message: str, session: str | None = None, priority: i
 
 
 
-def newest_ended(ctx: Context) -> tuple[str, str] | None:
-    """``(file stem, sid)`` of the newest ended session (by end time, then number), from the
-    index; or None when no session has ended."""
+#: What a handoff is rendered from besides its own session's file: the others' blockers and
+#: metrics, and the starts, ends and renumbers that order and name them.
+KEY_TYPES = OTHERS | {"session.started", "session.ended", "session.renumbered"}
+
+
+def rendered(ctx: Context, conn: sqlite3.Connection, stem: str, sid: str) -> dict[str, object] | None:
+    """``{"session", "ended", "handoff"}`` of session ``sid`` (event file ``stem``), or None when
+    it has not ended. The text is kept in the index (:mod:`session_tracker.index.digest`) until
+    that file or an event of :data:`KEY_TYPES` changes, so asking again costs what reading the
+    index costs."""
+    from session_tracker.index import digest, query
+
+    def compute() -> dict[str, object] | None:
+        project, full = query.project(conn, ctx.layout, {stem}, OTHERS, sparse=True)
+        chosen = next((s for s in full if s.sid == sid), None)
+        if chosen is None or chosen.ended is None:
+            return None
+        return {"session": chosen.name, "ended": chosen.end_moment, "handoff": writer.render_kind("handoff", chosen, project)}
+
+    key = digest.key(conn, KEY_TYPES, stem, sid, digest.source_stamp(conn, sid), digest.fingerprint(ctx.config))
+    return digest.cached(conn, "handoff", key, compute)  # type: ignore[no-any-return]
+
+
+def newest(ctx: Context) -> dict[str, object] | None:
+    """:func:`rendered` of the newest ended session (by end time, then number), or None when no
+    session has ended."""
     from session_tracker import index
     from session_tracker.index import query
 
     conn = index.connect_fresh(ctx.layout)
     try:
-        return query.newest_ended(conn)
+        found = query.newest_ended(conn)
+        return rendered(ctx, conn, *found) if found is not None else None
     finally:
         conn.close()
-
-
-def handoff_of(ctx: Context, stem: str, sid: str) -> tuple[Session | None, Project]:
-    """Session ``sid`` of event file ``stem``, read in full, and the project view its handoff
-    is rendered with (other sessions' blockers and metrics from the index); ``(None, project)``
-    when that session has not ended."""
-    from session_tracker.index import project_view
-
-    project, full = project_view(ctx.layout, {stem}, OTHERS, sparse=True)
-    chosen = next((s for s in full if s.sid == sid), None)
-    return (chosen if chosen is not None and chosen.ended is not None else None), project
 
 
 def show(ctx: Context, session: str | None = None) -> dict[str, object]:
     """The handoff of ``session``, or of the newest ended session.
 
     Reads that session's event file, and of the others only their blockers and metrics from
-    the index.
+    the index (:func:`rendered`).
 
     Returns ``{"session", "ended", "handoff"}`` (``handoff`` is the markdown text).
     Raises:
         TrackerError: no session has ended yet; the named session is unknown or still open.
     """
+    from session_tracker import index
+
     if session is None:
-        newest = newest_ended(ctx)
-        if newest is None:
+        result = newest(ctx)
+        if result is None:
             raise TrackerError("no session has ended yet, so there is no handoff", "end the current one with `session-tracker end`")
-        stem, sid = newest
-    else:
-        validate.session_name(session)
-        found = find(ctx, session, unknown_hint="see `session-tracker list`")
-        if found.ended is None:
-            raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
-        stem, sid = found.file, found.sid
-    chosen, project = handoff_of(ctx, stem, sid)
-    if chosen is None:  # the file changed under us
-        raise TrackerError(f"session {session or stem} has no handoff yet", "see `session-tracker list`")
-    return {"session": chosen.name, "ended": chosen.end_moment, "handoff": writer.render_kind("handoff", chosen, project)}
+        return result
+    validate.session_name(session)
+    found = find(ctx, session, unknown_hint="see `session-tracker list`")
+    if found.ended is None:
+        raise TrackerError(f"session {session} is still open; its handoff is written at end", f"see its progress with `session-tracker summary --session {session}`")
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        shown = rendered(ctx, conn, found.file, found.sid)
+    finally:
+        conn.close()
+    if shown is None:  # the file changed under us
+        raise TrackerError(f"session {session} has no handoff yet", "see `session-tracker list`")
+    return shown

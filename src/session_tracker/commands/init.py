@@ -51,15 +51,12 @@ def previous_handoff(ctx: Context) -> tuple[str | None, str | None]:
     Reads that session in full and of the others only their blockers and metrics, from the
     index, so starting a session costs the same on a store of any size.
     """
-    from session_tracker.commands.handoff import handoff_of, newest_ended
+    from session_tracker.commands.handoff import newest
 
-    newest = newest_ended(ctx)
-    if newest is None:
+    shown = newest(ctx)
+    if shown is None:
         return None, None
-    last, project = handoff_of(ctx, *newest)
-    if last is None:
-        return None, None
-    return last.name, writer.render_kind("handoff", last, project)
+    return str(shown["session"]), str(shown["handoff"])
 
 
 def start_session(
@@ -186,17 +183,29 @@ OPEN_WORK_TYPES = frozenset({"session.ended", "handoff.item", "blocker.opened", 
 
 def open_work(ctx: Context) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """What is open now, whichever session left it: the one list of next steps
-    (:mod:`session_tracker.plan.steps`) and the open blockers, as ``--json`` dicts.
+    (:mod:`session_tracker.plan.steps`) and the open blockers, as ``--json`` dicts
+    (``{id, message, priority, session, added, source}``, ``{id, message, session}``).
 
-    The previous handoff is a record of that session's end; these are the live lists.
+    The previous handoff is a record of that session's end; these are the live lists. Kept in
+    the index (:mod:`session_tracker.index.digest`) until an end, a handoff item, a blocker, a
+    renumber or a plan change comes in: ``init``, ``summary`` and ``show`` ask for them all.
     """
-    from session_tracker.index import project_view
+    from session_tracker import index
+    from session_tracker.commands.summary import blocker_rows
+    from session_tracker.index import digest, query
+    from session_tracker.index.fold import PLAN_TYPES
     from session_tracker.plan.model import load_plan
     from session_tracker.plan.steps import open_steps
 
-    project, _ = project_view(ctx.layout, types=OPEN_WORK_TYPES, sparse=True, slim_ended=True)
-    steps = [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))]
-    blockers: list[dict[str, object]] = [
-        {"id": b.text("blocker"), "message": b.text("message"), "session": b.session} for b in project.open_blockers()
-    ]
-    return steps, blockers
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        def compute() -> dict[str, object]:
+            project, _ = query.project(conn, ctx.layout, types=OPEN_WORK_TYPES, sparse=True, slim_ended=True)
+            return {"steps": [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))],
+                    "blockers": blocker_rows(project)}
+
+        # A new session changes neither list (its start is no step), so the count of sessions is not in the key.
+        value = digest.cached(conn, "open_work", digest.key(conn, OPEN_WORK_TYPES | PLAN_TYPES, sessions=False), compute)
+    finally:
+        conn.close()
+    return value["steps"], value["blockers"]

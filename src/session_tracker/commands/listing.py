@@ -80,19 +80,41 @@ def show(ctx: Context, session: str) -> dict[str, object]:
     Raises:
         TrackerError: invalid or unknown session name.
     """
-    from session_tracker.index import project_view
+    import os
+
+    from session_tracker import index
+    from session_tracker.core import private
+    from session_tracker.index import digest
+    from session_tracker.index.fold import PLAN_TYPES
 
     validate.session_name(session)
     found = find(ctx, session, unknown_hint="see `session-tracker list`")
-    project, full = project_view(ctx.layout, {found.file}, BLOCKER_TYPES, sparse=True)
-    chosen = next((s for s in full if s.sid == found.sid), found)
-    from session_tracker.core import private
+    secret = private.path_for(ctx.layout.local_dir, found.file)
 
-    result = describe(chosen, project, private.load(private.path_for(ctx.layout.local_dir, chosen.file)))
-    result["timeline"] = [
-        {"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in chosen.timeline()
-    ]
-    from session_tracker.workflow.view import agents_view
+    def compute() -> dict[str, object]:
+        from session_tracker.commands.init import open_work
 
-    result["agents"] = agents_view(chosen, ctx.layout)  # seed 003: the session's tasks grouped by agent
-    return result
+        result = describe(found, open_work(ctx)[1], private.load(secret))
+        result["timeline"] = [
+            {"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in found.timeline()
+        ]
+        from session_tracker.workflow.view import agents_view
+
+        result["agents"] = agents_view(found, ctx.layout)  # seed 003: the session's tasks grouped by agent
+        return result
+
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        if found.ended is None:  # an open session's duration runs to now: never kept
+            return compute()
+        try:
+            kept = os.stat(secret)
+            private_stamp: object = [kept.st_size, kept.st_mtime_ns]
+        except OSError:
+            private_stamp = None
+        # Kept until its file, its private text, a blocker, a start, a renumber or the plan changes.
+        key = digest.key(conn, BLOCKER_TYPES | PLAN_TYPES | {"session.started", "session.ended", "session.renumbered"}, found.file,
+                         found.sid, digest.source_stamp(conn, found.sid), private_stamp, digest.fingerprint(ctx.config))
+        return digest.cached(conn, "show", key, compute)  # type: ignore[no-any-return]
+    finally:
+        conn.close()

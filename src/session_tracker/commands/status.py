@@ -9,6 +9,10 @@ from session_tracker.plan.derive import ICONS, State, bar, coverage_cell, tests_
 from session_tracker.plan.model import load_plan
 from session_tracker.plan.steps import open_steps
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+
 STATUS_TYPES = frozenset({"session.started", "session.ended", "blocker.opened", "blocker.resolved", "metrics.recorded",
                           "handoff.item", "session.renumbered"})
 
@@ -22,10 +26,22 @@ def status(ctx: Context) -> dict[str, object]:
          [{id, message}], "next" [{id, message, priority, session, added, source}], "tests" {passing, coverage,
          metrics}, "tasks" {total, done, in_progress, blocked, items [{id, title, status, session}]}}
     """
-    from session_tracker.index import project_view
+    from session_tracker.index import connect_fresh, digest
+    from session_tracker.index.fold import PLAN_TYPES
+
+    conn = connect_fresh(ctx.layout)
+    try:
+        # Folded again only when a start, end, blocker, metric, handoff item or plan change came in.
+        return digest.cached(conn, "status", digest.key(conn, STATUS_TYPES | PLAN_TYPES), lambda: _status(ctx, conn))  # type: ignore[no-any-return]
+    finally:
+        conn.close()
+
+
+def _status(ctx: Context, conn: sqlite3.Connection) -> dict[str, object]:
+    from session_tracker.index import query
 
     # From the index: every session's start and end, and the blockers and metrics events.
-    project, _ = project_view(ctx.layout, types=STATUS_TYPES, slim_ended=True)
+    project, _ = query.project(conn, ctx.layout, types=STATUS_TYPES, slim_ended=True)
     plan = load_plan(ctx.layout)
     state = State(project, plan)
     last = state.last

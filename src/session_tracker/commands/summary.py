@@ -12,7 +12,13 @@ from session_tracker.core.sessions import resolve
 from session_tracker.documents.session import totals
 
 
-def describe(session: Session, project: Project, private: dict[str, dict[str, str]] | None = None) -> dict[str, object]:
+def blocker_rows(project: Project) -> list[dict[str, object]]:
+    """The open blockers of ``project`` as :func:`describe` and ``init`` take them:
+    ``[{"id", "message", "session" (the one it was opened in)}]``, oldest first."""
+    return [{"id": b.text("blocker"), "message": b.text("message"), "session": b.session} for b in project.open_blockers()]
+
+
+def describe(session: Session, blockers: list[dict[str, object]], private: dict[str, dict[str, str]] | None = None) -> dict[str, object]:
     """The JSON shape shared by ``summary`` and ``show`` (schema ``v`` 1).
 
     Keys: session, sid, status, started, ended, duration_s (seconds), duration, objectives,
@@ -22,7 +28,8 @@ def describe(session: Session, project: Project, private: dict[str, dict[str, st
     [{sha, subject}], tracking ("git", "transcript" for an imported session, or "off"), agent
     (:func:`session_tracker.documents.activity.activity`: files edited, commands and failures,
     tokens by model, subagents, compactions; ``private`` fills in command lines kept on this
-    machine, see :mod:`session_tracker.core.private`).
+    machine, see :mod:`session_tracker.core.private`). ``blockers``: the open blockers, as
+    :func:`session_tracker.commands.init.open_work` gives them.
     """
     from session_tracker.documents.activity import activity
 
@@ -51,9 +58,7 @@ def describe(session: Session, project: Project, private: dict[str, dict[str, st
             {"message": e.text("message"), "rationale": e.text("rationale"), "alternatives": e.texts("alternatives"), "at": e.moment}
             for e in session.of_type("decision")
         ],
-        "blockers_open": [
-            {"blocker": e.text("blocker"), "message": e.text("message"), "session": e.session} for e in project.open_blockers()
-        ],
+        "blockers_open": [{"blocker": b["id"], "message": b["message"], "session": b["session"]} for b in blockers],
         "next_steps": session.next_steps(),
         "files": files,
         "lines_added": added,
@@ -75,16 +80,13 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: no such session, or none open and none named.
     """
-    from session_tracker.commands.init import OPEN_WORK_TYPES
+    from session_tracker.commands.init import open_work
     from session_tracker.core import private
-    from session_tracker.index import project_view
 
     target = resolve(ctx, session)
-    # The session in full; of the others only their blockers and next steps, from the index.
-    project, full = project_view(ctx.layout, {target.file}, OPEN_WORK_TYPES, sparse=True, slim_ended=True)
-    target = next((s for s in full if s.sid == target.sid), target)
-
-    result = describe(target, project, private.load(private.path_for(ctx.layout.local_dir, target.file)))
+    # The session in full; of the others only the open steps and blockers, from the index.
+    steps, blockers = open_work(ctx)
+    result = describe(target, blockers, private.load(private.path_for(ctx.layout.local_dir, target.file)))
     base = target.git_start
     if target.ended is None and base is not None:
         repo, _ = capture.repo_for(ctx)
@@ -97,10 +99,8 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
             result["commits"] = [{"sha": c["sha"], "subject": c["subject"]} for c in live["commits"]]  # type: ignore[attr-defined]
             result["branch"] = live["branch"]
     from session_tracker.enforce.untracked import untracked_commits
-    from session_tracker.plan.model import load_plan
-    from session_tracker.plan.steps import open_steps
 
-    result["next_open"] = [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))]  # the one list, every session's
+    result["next_open"] = steps  # the one list, every session's
 
     result["untracked_commits"] = untracked_commits(ctx, target)
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from session_tracker.agents import mapping
-from session_tracker.agents.context_view import context_inputs, current_view
+from session_tracker.agents.context_view import context_parts, current_view
 from session_tracker.core.context import SESSION_ENV, Context
 from session_tracker.core.model import Session, load_session_file
 from session_tracker.core.sessions import record
@@ -38,7 +38,7 @@ def find_session(ctx: Context, conn: sqlite3.Connection, agent: str, agent_sessi
     ).fetchall()
     candidates += [sid for sid, raw in reversed(rows) if (json.loads(raw).get("data") or {}).get("agent_session_id") == agent_session]
     for sid in candidates:
-        found = current_view(ctx, conn, sid)
+        found = current_view(ctx, conn, sid, refresh=False)  # the caller's connection is fresh
         if found is not None and found.ended is None and (mapped is None or sid != mapped[1] or found.file == mapped[0]):
             return found
     return None
@@ -62,7 +62,7 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     previous session only, saying so.
     """
     from session_tracker import index
-    from session_tracker.agents.context import budget_for, compose
+    from session_tracker.agents.context import assemble, budget_for, gather
     from session_tracker.agents.context_view import COLD_NOTE, cold_inputs, is_cold
 
     source = payload.get("source", payload.get("trigger"))
@@ -98,10 +98,8 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
             session = current_view(ctx, conn, sid) if conn is not None else None  # the index sees the session just started
             if session is None:
                 session = next(s for s in load_session_file(ctx.layout, session_stem(name, sid))[0] if s.sid == sid)
-        if conn is not None:
-            project, current, decisions = context_inputs(ctx, conn, session)
-        else:
-            project, current, decisions = cold_inputs(ctx, session), session, None
+        current = session
+        parts = context_parts(ctx, conn, session) if conn is not None else gather(ctx, cold_inputs(ctx, session), session)
     finally:
         if conn is not None:
             conn.close()
@@ -109,7 +107,7 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     _export(current.file, env)  # the file stem: unique even when a merge brings a second session with its number
     budget, limit = budget_for(ctx.config, agent)
     room = budget - len(COLD_NOTE) - 2 if cold else budget
-    text, receipt = compose(ctx, project, current, continued=source in CONTINUING and not note, budget=room, decisions=decisions)
+    text, receipt = assemble(parts, current, continued=source in CONTINUING and not note, budget=room)
     if cold:
         text = f"{COLD_NOTE}\n\n{text}"
         receipt = {**receipt, "chars": len(text), "tokens_est": -(-len(text) // 4), "budget": budget,

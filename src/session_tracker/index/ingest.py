@@ -46,6 +46,7 @@ RACY_S = 2
 #: activity); their text is in the full-text table, the full event is read from the file at ``pos``.
 BULKY = frozenset({"note", "file.touched", "command.run", "agent.activity", "checkpoint"})
 _decode = JSONDecoder().decode
+PROBLEMS = "!problems"  # the generation of the undecodable lines, kept with the event types' (digest.py)
 
 
 def event_files(layout: Layout) -> dict[str, str]:
@@ -100,6 +101,55 @@ def _stamp(layout: Layout, path: str, stem: str | None) -> tuple[int, int] | Non
     return (size, mtime) if seen else None
 
 
+def _stamps(layout: Layout, files: dict[str, str], open_here: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """``{rel: (size, mtime_ns)}`` of the files that exist (:func:`_stamp`). Every command
+    calls this once per event file (10,000 at 10,000 sessions), so the common case — a file
+    with no journal — is one ``os.stat`` and no function call of ours."""
+    stat = os.stat
+    out: dict[str, tuple[int, int]] = {}
+    for rel, path in files.items():
+        if rel in open_here:
+            stamp = _stamp(layout, path, open_here[rel])
+            if stamp is not None:
+                out[rel] = stamp
+            continue
+        try:
+            st = stat(path)
+        except FileNotFoundError:
+            continue
+        out[rel] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _fingerprint(*stamps: dict[str, tuple[int, int]]) -> str:
+    """A digest of every file's path, size and mtime: equal to the one stored after a refresh
+    that found the index in step with all of them, nothing changed since (so the 10,000 rows
+    of ``sources`` need not be read and compared)."""
+    import hashlib
+
+    text = "\n".join(f"{rel}\0{size}\0{mtime}" for one in stamps for rel, (size, mtime) in one.items())
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _remember(conn: sqlite3.Connection, seen: str) -> None:
+    """Store ``seen`` (:func:`_fingerprint`) as the stamps the index is in step with. Only
+    called when every stamp matched ``sources``, which holds no racy file then (its size is
+    stored as -1, so it never matches): the next change of any file changes the fingerprint."""
+    import sqlite3
+
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("INSERT INTO meta (name, value) VALUES ('stamps', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                         (seen,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error:  # read-only or busy: the next refresh compares the rows again
+        pass
+
+
 def _instant(moment: str) -> float:
     try:
         parsed = datetime.fromisoformat(moment)
@@ -139,28 +189,28 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
     open_here = journaled(layout)
     for rel in open_here:
         files.setdefault(rel, os.path.join(layout.store, rel))
-    stats: dict[str, tuple[int, int]] = {}
-    for rel, path in files.items():
-        stamp = _stamp(layout, path, open_here.get(rel))
-        if stamp is not None:
-            stats[rel] = stamp
+    stats = _stamps(layout, files, open_here)
     from session_tracker.index import private_text
 
     private = private_text.files(layout)
-    private_stats: dict[str, tuple[int, int]] = {}
-    for rel, path in private.items():
-        stamp = _stamp(layout, path, None)
-        if stamp is not None:
-            private_stats[rel] = stamp
+    private_stats = _stamps(layout, private, {})
+    seen = _fingerprint(stats, private_stats)
+    stored = conn.execute("SELECT value FROM meta WHERE name = 'stamps'").fetchone()
+    if stored is not None and stored[0] == seen:
+        return 0  # every file as the index last found it in step with them all (the common case)
     known = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT path, size, mtime_ns FROM sources")}
     todo = [rel for rel, stamp in stats.items() if known.get(rel) != stamp]
     events = os.path.relpath(layout.events_dir, layout.store).replace(os.sep, "/")
     private_todo = [rel for rel, stamp in private_stats.items() if known.get(rel) != stamp or private_text.events_rel(rel, events) in todo]
     gone = [rel for rel in known if rel not in stats and rel not in private_stats]
     if not todo and not gone and not private_todo:
+        _remember(conn, seen)
         return 0
     conn.execute("BEGIN IMMEDIATE")
     try:
+        # sources changes now: a fingerprint stored before must never match again (a file put
+        # back with its old size and mtime would otherwise look in step with the index)
+        conn.execute("DELETE FROM meta WHERE name = 'stamps'")
         added = _ingest(conn, layout, files, sorted(todo), gone, open_here)
         for rel in sorted(private_todo):  # after the events they belong to
             private_text.apply(conn, rel, private[rel], private_stats[rel])
@@ -174,7 +224,7 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
 class _Batch:
     """Rows gathered from the files read in one refresh, written with ``executemany``."""
 
-    __slots__ = ("events", "fts", "next_rowid", "paths", "problems", "touched", "touched_project")
+    __slots__ = ("events", "fts", "next_rowid", "paths", "problems", "touched", "touched_project", "types")
 
     def __init__(self, next_rowid: int) -> None:
         self.next_rowid = next_rowid
@@ -184,6 +234,7 @@ class _Batch:
         self.problems: list[tuple[str, int, str]] = []
         self.touched: set[str] = set()
         self.touched_project = False
+        self.types: set[str] = set()  # event types added or removed: their generation moves (digest.py)
 
 
 FLUSH_ROWS = 20_000  # rows gathered before they are written: memory stays bounded on a full build
@@ -198,9 +249,17 @@ DEFERRED_INDEXES = {
 
 def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], todo: list[str], gone: list[str],
             open_here: dict[str, str]) -> int:
-    state = {row[0]: row[1:] for row in conn.execute("SELECT path, offset, size, mtime_ns, crc, lines FROM sources")}
+    wanted = todo + gone
+    if len(wanted) > 200:
+        state = {row[0]: row[1:] for row in conn.execute("SELECT path, offset, size, mtime_ns, crc, lines FROM sources")}
+    else:  # a few files changed (the common case): their rows, not every file's
+        state = {}
+        for rel in wanted:
+            row = conn.execute("SELECT path, offset, size, mtime_ns, crc, lines FROM sources WHERE path = ?", (rel,)).fetchone()
+            if row is not None:
+                state[row[0]] = row[1:]
     batch = _Batch((conn.execute("SELECT max(rowid) FROM events").fetchone()[0] or 0) + 1)
-    bulk = not state and len(todo) > 100
+    bulk = len(todo) > 100 and conn.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is None
     if bulk:
         for name in DEFERRED_INDEXES:
             conn.execute(f"DROP INDEX IF EXISTS {name}")
@@ -218,6 +277,9 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
         for sql in DEFERRED_INDEXES.values():
             conn.execute(sql)
     fold_sessions(conn, batch.touched)
+    from session_tracker.index import digest
+
+    digest.bump(conn, batch.types)
     return added
 
 
@@ -228,6 +290,9 @@ def _flush(conn: sqlite3.Connection, batch: _Batch) -> int:
     conn.executemany("INSERT OR IGNORE INTO events (rowid, source, line, pos, id, ts, moment, t, session, sid, type, actor, raw, kind) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.events)
     written = conn.total_changes - before
+    batch.types.update(str(row[10]) for row in batch.events)  # (a line ignored as a duplicate changes nothing: harmless)
+    if batch.problems:
+        batch.types.add(PROBLEMS)
     if written != len(batch.events):  # duplicates ignored: index only what went in
         kept = {row[0] for row in conn.execute("SELECT rowid FROM events WHERE rowid >= ?", (first,))}
         conn.executemany("INSERT INTO duplicates (source, line, id) VALUES (?, ?, ?)",
@@ -244,6 +309,9 @@ def _flush(conn: sqlite3.Connection, batch: _Batch) -> int:
 def _drop(conn: sqlite3.Connection, rel: str, batch: _Batch) -> None:
     """Forget everything read from ``rel`` (it disappeared, or is read again from the start)."""
     batch.touched.update(row[0] for row in conn.execute("SELECT DISTINCT sid FROM events WHERE source = ?", (rel,)))
+    batch.types.update(row[0] for row in conn.execute("SELECT DISTINCT type FROM events WHERE source = ?", (rel,)))
+    if conn.execute("SELECT 1 FROM problems WHERE source = ? LIMIT 1", (rel,)).fetchone():
+        batch.types.add(PROBLEMS)
     conn.execute("DELETE FROM fts WHERE rowid IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
     conn.execute("DELETE FROM paths WHERE rowid_event IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
     conn.execute("DELETE FROM events WHERE source = ?", (rel,))

@@ -148,11 +148,28 @@ def _m003_duplicates(conn: sqlite3.Connection) -> bool:
     return True
 
 
+def _m004_digests(conn: sqlite3.Connection) -> bool:
+    # Which refresh last added or removed events of each type (type_gen), values derived from
+    # events of some types, kept until one of those types changes (index/digest.py), and the
+    # fingerprint of the file stamps the index is in step with (ingest._fingerprint). Rows
+    # already in the index have no generation yet; no digest exists yet either, so none is stale.
+    _script(
+        conn,
+        """
+        CREATE TABLE type_gen (type TEXT PRIMARY KEY, gen INTEGER NOT NULL);
+        CREATE TABLE digests (name TEXT PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL);
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);  -- 'stamps': ingest._fingerprint
+        """,
+    )
+    return False
+
+
 #: The migrations, in order. Append only: never rename, reorder or edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], bool]]] = [
     ("m001_initial", _m001_initial),
     ("m002_search", _m002_search),
     ("m003_duplicates", _m003_duplicates),
+    ("m004_digests", _m004_digests),
 ]
 
 

@@ -207,7 +207,7 @@ def _start(ctx: Context, objective: str | None, new: bool, session: str | None =
     unless ``new`` or none is open, else a new one (``init``); ``context`` is the handoff an
     agent starts from (as the SessionStart hook gives it, within ``[agents] context_budget``),
     and its receipt is recorded as a ``context.injected`` event (agent ``mcp``)."""
-    from session_tracker.agents.context import budget_for, compose
+    from session_tracker.agents.context import assemble, budget_for
     from session_tracker.commands.init import init
     from session_tracker.core.sessions import record, resolve
 
@@ -227,18 +227,18 @@ def _start(ctx: Context, objective: str | None, new: bool, session: str | None =
     else:
         sid = current.sid
     from session_tracker import index
-    from session_tracker.agents.context_view import context_inputs, current_view
+    from session_tracker.agents.context_view import context_parts, current_view
 
     conn = index.connect_fresh(ctx.layout)  # the history through the index: this costs what the session costs
     try:
-        view = current_view(ctx, conn, sid)
-        if view is None:
+        chosen = current_view(ctx, conn, sid)
+        if chosen is None:
             raise TrackerError(f"session {sid} is not in the store", "run `session-tracker doctor`")
-        project, chosen, decisions = context_inputs(ctx, conn, view)
+        parts = context_parts(ctx, conn, chosen)
     finally:
         conn.close()
     budget, limit = budget_for(ctx.config, "mcp")
-    text, receipt = compose(ctx, project, chosen, continued=resumed, budget=budget, decisions=decisions)
+    text, receipt = assemble(parts, chosen, continued=resumed, budget=budget)
     record(ctx, chosen, "context.injected", {"agent": "mcp", "agent_session": "", "source": "resume" if resumed else "startup",
                                              "inline_limit": limit, **receipt})
     return {"session": chosen.name, "sid": chosen.sid, "resumed": resumed, "context": text}

@@ -7,7 +7,7 @@ Bodies of the API that the CLI also prints (``list``, ``show``) have exactly the
 
 from __future__ import annotations
 
-from session_tracker.commands.summary import describe
+from session_tracker.commands.summary import blocker_rows, describe
 from session_tracker.core.clock import iso, now
 from session_tracker.core.events import Event
 from session_tracker.core.model import Project, Session
@@ -119,7 +119,7 @@ def show_api(snap: Snapshot, project: Project, session: Session, with_timeline: 
     plan (read once, not once per session)."""
     from session_tracker.workflow.view import STATUS_JSON, by_agent, session_tasks
 
-    result = describe(session, project)
+    result = describe(session, blocker_rows(project))
     if with_timeline:  # (the page lists the timeline its own way)
         result["timeline"] = [{"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in session.timeline()]
     result["agents"] = {

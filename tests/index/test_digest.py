@@ -1,0 +1,150 @@
+"""Values kept in the index until an event type they read changes (index/digest.py), and the
+fingerprint that lets a refresh skip comparing every file's stamp (ingest._fingerprint).
+
+Each test proves both halves: the kept value is really used (a value planted under the current
+key is what the command prints), and it is never used once its inputs changed (the planted
+value is gone after an event of a type it reads, the answer equals one folded from nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from conftest import GIT_ENV, Cli
+from session_tracker import index
+from session_tracker.core.paths import Layout
+from session_tracker.index import ingest
+
+
+def _db(repo: Path) -> sqlite3.Connection:
+    return sqlite3.connect(index.index_path(Layout(str(repo))))
+
+
+def _digest(repo: Path, name: str) -> tuple[str, str] | None:
+    conn = _db(repo)
+    try:
+        row = conn.execute("SELECT key, value FROM digests WHERE name = ?", (name,)).fetchone()
+    finally:
+        conn.close()
+    return (str(row[0]), str(row[1])) if row else None
+
+
+def _plant(repo: Path, name: str, change: dict[str, object]) -> None:
+    """Rewrite the kept value (not its key): what the command prints shows whether it read it."""
+    conn = _db(repo)
+    try:
+        value = json.loads(conn.execute("SELECT value FROM digests WHERE name = ?", (name,)).fetchone()[0])
+        value.update(change)
+        conn.execute("UPDATE digests SET value = ? WHERE name = ?", (json.dumps(value), name))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _forget(repo: Path) -> None:
+    conn = _db(repo)
+    try:
+        conn.execute("DELETE FROM digests")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_status_is_read_back_until_a_type_it_reads_changes(repo: Path, cli: Cli) -> None:
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("blocker", "--message", "Staging is down").code == 0
+    first = cli("status", "--json")
+    assert first.code == 0 and "Staging is down" in first.out
+    kept = _digest(repo, "status")
+    assert kept is not None
+    # A note, a decision and an agent's edit are not what status reads: the key stays.
+    assert cli("log", "Wired the retry loop").code == 0
+    assert cli("decision", "Retry with backoff", "--rationale", "the API rate-limits").code == 0
+    assert cli("status", "--json").out == first.out
+    assert _digest(repo, "status") is not None and _digest(repo, "status")[0] == kept[0]  # type: ignore[index]
+    _plant(repo, "status", {"project": "Planted"})
+    assert json.loads(cli("status", "--json").out)["project"] == "Planted"  # read back, not folded again
+    # A blocker is: the planted value is never shown again, and the answer is the folded one.
+    assert cli("blocker", "--message", "The vendor's key expired").code == 0
+    after = cli("status", "--json")
+    assert json.loads(after.out)["project"] != "Planted"
+    assert [b["message"] for b in json.loads(after.out)["blockers"]] == ["Staging is down", "The vendor's key expired"]
+    _forget(repo)
+    assert cli("status", "--json").out == after.out  # folded from nothing: the same answer
+
+
+def test_status_follows_the_plan_and_a_resolution(repo: Path, cli: Cli) -> None:
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("blocker", "--message", "Staging is down").code == 0
+    blocker = json.loads(cli("status", "--json").out)["blockers"][0]["id"]
+    assert cli("next", "Write the migration guide").code == 0
+    assert "Write the migration guide" in cli("status").out
+    assert cli("blocker", "--resolve", blocker, "--message", "restarted").code == 0
+    assert json.loads(cli("status", "--json").out)["blockers"] == []
+    assert cli("plan", "set", "--name", "Atlas").code == 0
+    assert json.loads(cli("status", "--json").out)["project"] == "Atlas"
+
+
+def _start(repo: Path, agent_session: str, source: str) -> str:
+    import subprocess
+    import sys
+
+    payload = {"session_id": agent_session, "transcript_path": str(repo / ".." / "t.jsonl"), "cwd": str(repo),
+               "hook_event_name": "SessionStart", "source": source}
+    proc = subprocess.run([sys.executable, "-m", "session_tracker", "hook", "claude-code"], cwd=repo, input=json.dumps(payload).encode(),
+                          env={**os.environ, **GIT_ENV}, capture_output=True, timeout=60, check=True)
+    return str(json.loads(proc.stdout)["hookSpecificOutput"]["additionalContext"])
+
+
+def test_a_new_session_reads_the_context_of_the_others_back(repo: Path, cli: Cli) -> None:
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("blocker", "--message", "Staging is down").code == 0
+    assert cli("decision", "Retry with backoff", "--rationale", "the API rate-limits").code == 0
+    assert cli("end", "--next", "Write the migration guide").code == 0
+    first = _start(repo, "agent-one", "startup")
+    assert "Staging is down" in first and "Write the migration guide" in first and "Handoff of session 00001" in first
+    assert _digest(repo, "context") is not None
+    _plant(repo, "context", {"steps": [["s-planted", "Planted step", ""]]})
+    # A second agent session starts a new session: its start changes nothing the part is made of.
+    second = _start(repo, "agent-two", "startup")
+    assert "Planted step" in second and "session 00003" in second
+    # Ending a session does (the previous handoff is another one now): folded again.
+    assert cli("end", "--session", "00003").code == 0
+    third = _start(repo, "agent-three", "startup")
+    assert "Planted step" not in third and "Write the migration guide" in third and "Handoff of session 00003" in third
+    _forget(repo)
+    again = _start(repo, "agent-four", "startup")
+    # folded from nothing: the same text, but for the session it is tracked as
+    assert again.replace("00005", "00004") == third
+
+
+def test_a_file_put_back_with_its_old_size_and_mtime_is_read_again(repo: Path, cli: Cli) -> None:
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("log", "first note").code == 0
+    assert cli("end").code == 0
+    layout = Layout(str(repo))
+    path = next(Path(p) for rel, p in ingest.event_files(layout).items() if not rel.startswith("events/project"))
+    old = path.read_bytes()
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))  # out of the racy window
+    st = os.stat(path)
+    for _ in range(2):  # the second refresh finds everything in step and stores the fingerprint
+        index.fresh(layout).close()
+    conn = _db(repo)
+    assert conn.execute("SELECT value FROM meta WHERE name = 'stamps'").fetchone() is not None
+    conn.close()
+    extra = old.replace(b"first note", b"other note")
+    path.write_bytes(extra + extra.splitlines(keepends=True)[-1])  # a different file: read
+    index.fresh(layout).close()
+    path.write_bytes(old)  # put back byte for byte, with its old mtime: the fingerprint matches the old one
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    conn = index.fresh(layout)
+    try:
+        notes = [r[0] for r in conn.execute("SELECT count(*) FROM events WHERE type = 'note'")]
+        texts = {r[0] for r in conn.execute("SELECT body FROM fts")}
+    finally:
+        conn.close()
+    assert notes == [1] and any("first note" in t for t in texts) and not any("other note" in t for t in texts)

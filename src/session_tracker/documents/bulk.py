@@ -74,20 +74,34 @@ def documents(ctx: Context, problems: list[Problem] | None = None, label: str = 
     Raises:
         NewerSchema: an event file holds an event of a newer schema version.
     """
-    from session_tracker.core.model import load_session_file
     from session_tracker.index import summary_project
     from session_tracker.plan.model import load_plan
 
     summary = summary if summary is not None else summary_project(ctx.layout)
     for path, text in sorted(docs.expected_project(ctx, summary).items()):
         yield path, text, ""
-    summary.freeze()
-    position = {s.sid: i for i, s in enumerate(summary.sessions)}
     lifecycle = any(ctx.document(kind, "x") for kind in docs.LIFECYCLE_KINDS)
     plan = load_plan(ctx.layout) if lifecycle else None
-    stems = list(dict.fromkeys(s.file for s in summary.sessions))
-    from session_tracker.core.files import scan
+    for full, project in each_full(ctx, summary, problems, label):
+        yield from _session_documents(ctx, full, project, plan)
 
+
+def each_full(ctx: Context, summary: Project, problems: list[Problem] | None = None,
+              label: str = "reading") -> Iterator[tuple[Session, Project]]:
+    """Every session read in full, one at a time, in start order, each with ``summary`` (frozen
+    first: :meth:`Project.freeze`) holding it in its own place while it is handed out; its
+    events are dropped again before the next file is read. ``problems`` receives every
+    unreadable line, as each file is read. A progress bar shows after a second.
+
+    Raises:
+        NewerSchema: an event file holds an event of a newer schema version.
+    """
+    from session_tracker.core.files import scan
+    from session_tracker.core.model import load_session_file
+
+    summary.freeze()
+    position = {s.sid: i for i, s in enumerate(summary.sessions)}
+    stems = list(dict.fromkeys(s.file for s in summary.sessions))
     listing = scan(ctx.layout)  # once: a listing per session read would be quadratic in the store
     bar = Progress(len(stems), label)
     try:
@@ -98,12 +112,12 @@ def documents(ctx: Context, problems: list[Problem] | None = None, label: str = 
             for full in found:
                 at = position.get(full.sid)
                 if at is None:
-                    continue  # appended after the summary was made: the next render has it
+                    continue  # appended after the summary was made: the next pass has it
                 kept = summary.sessions[at]
                 full.doc = kept.doc  # the label the whole store gives it (clashes across files)
                 summary.sessions[at] = full
                 try:
-                    yield from _session_documents(ctx, full, summary, plan)
+                    yield full, summary
                 finally:
                     summary.sessions[at] = kept  # drop the full events before the next file
             bar.advance()

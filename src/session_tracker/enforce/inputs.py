@@ -87,7 +87,7 @@ class Inputs:
         self.tracker_only = False
         self.own = Ownership(ctx)
         self._project: Project | None = None
-        # plain mode judges every session's documents: it reads them all (staged: see staged())
+        # every session in full (range mode; plain reads the index's view, staged: see staged())
         self._project_loader: Callable[[], Project] = lambda: load_project(ctx.layout)
 
     def project(self) -> Project:
@@ -225,6 +225,9 @@ def _require_toplevel(ctx: Context) -> None:
 def plain(ctx: Context) -> Inputs:
     """Inputs for ``check`` without options: the working tree as it is now."""
     inputs = Inputs("plain", ctx)
+    # Every session's start, end, decisions, blockers, commits … from the index; each session
+    # in full only while its own documents are judged (rules.documents_current).
+    inputs._project_loader = lambda: _summary(ctx)
     _find_open(inputs)
     inputs.git = plumbing.git_dir(ctx.layout.root) is not None
     project = inputs.project()
@@ -251,6 +254,12 @@ def plain(ctx: Context) -> Inputs:
             inputs.commits = (plumbing.commits(root, base if isinstance(base, str) else None, "HEAD", with_files=True)
                               if inputs.head else [])
     return inputs
+
+
+def _summary(ctx: Context) -> Project:
+    from session_tracker.index import summary_project
+
+    return summary_project(ctx.layout)
 
 
 def _read_file(path: str) -> bytes | None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 
 from session_tracker.core.clock import instant
-from session_tracker.core.model import Session
+from session_tracker.core.model import Project, Session
 from session_tracker.enforce import RULE_IDS
 from session_tracker.enforce.inputs import KINDS, Inputs, read_store_file, session_kinds, session_starts
 
@@ -144,31 +144,25 @@ def _latest(sessions: list[Session]) -> Session:
     return max(sessions, key=lambda s: instant(s.start_moment))
 
 
+def _project_texts(i: Inputs) -> dict[str, str]:
+    """``{relative path: text}`` of the project documents the events call for (only when some
+    are there to judge)."""
+    if not i.project_documents:
+        return {}
+    from session_tracker.documents.writer import expected_project
+
+    return {i.ctx.layout.relative(p): t for p, t in expected_project(i.ctx, i.project()).items()}
+
+
 def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
     """Pass when each document of the target sessions equals a fresh render of their events
     (what ``render`` would write), as found on disk, in the index or at the range's end."""
-    from session_tracker.documents.writer import render_kind
+    from session_tracker.documents.writer import expected_lifecycle, render_kind
 
     stale: list[str] = []
     missing: list[str] = []
     compared = 0
-    for name, sessions in sorted(i.targets.items()):
-        session = _latest(sessions)
-        for kind in KINDS:
-            path = i.document_path(kind, name)
-            if path is None or (kind == "handoff" and session.ended is None):
-                continue
-            text = render_kind(kind, session, i.project() if kind == "handoff" else None)
-            if text is None:
-                continue
-            actual = i.documents.get(path)
-            if actual is None:
-                missing.append(path)
-            elif actual != text.encode("utf-8"):
-                stale.append(path)
-            else:
-                compared += 1
-    # Other features' session documents (seed 003's …): those present, as docs renders them.
+    # The session documents a target session has on disk (or staged, or at the range's end).
     extra_kinds = [k for k in session_kinds(i.ctx) if k not in KINDS]
     present: dict[str, list[str]] = {}
     for name in i.targets if extra_kinds else ():
@@ -176,33 +170,64 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
                  and (i.touched is None or p in i.touched)]
         if paths:
             present[name] = paths
-    if present:
-        from session_tracker.documents.writer import expected_lifecycle
 
-        chosen = [_latest(i.targets[name]) for name in sorted(present)]
-        rendered = {i.ctx.layout.relative(p): t for p, t in expected_lifecycle(i.ctx, i.project(), chosen).items()}
-        for path in (p for paths in present.values() for p in paths):
-            text = rendered.get(path)
-            if text is None:
-                continue
-            if i.documents[path] != text.encode("utf-8"):
-                stale.append(path)
-            else:
-                compared += 1
-    if i.project_documents:
-        from session_tracker.documents.writer import expected_project
+    def judge(path: str, text: str | None) -> None:
+        nonlocal compared
+        if text is None:
+            return
+        actual = i.documents.get(path)
+        if actual is None:
+            missing.append(path)
+        elif actual != text.encode("utf-8"):
+            stale.append(path)
+        else:
+            compared += 1
 
-        wanted = {i.ctx.layout.relative(p): t for p, t in expected_project(i.ctx, i.project()).items()}
-        for path, actual in sorted(i.project_documents.items()):
-            text = wanted.get(path)
-            if text is None:
+    def session_documents(name: str, session: Session, project: Project | None) -> None:
+        for kind in KINDS:
+            path = i.document_path(kind, name)
+            if path is None or (kind == "handoff" and session.ended is None):
                 continue
-            if actual is None:
-                missing.append(path)
-            elif actual != text.encode("utf-8"):
-                stale.append(path)
-            else:
-                compared += 1
+            judge(path, render_kind(kind, session, project if kind == "handoff" else None))
+
+    if i.mode == PLAIN:
+        # Every session of the store: read one at a time, the others from the index's summary
+        # view (documents/bulk.py), so memory stays that of the largest session.
+        from session_tracker.documents.bulk import each_full
+
+        latest = {_latest(sessions).sid: name for name, sessions in i.targets.items()}
+        wanted_project = _project_texts(i)  # from the summary view, as render writes them
+        for session, project in each_full(i.ctx, i.project(), label="checking"):
+            target = latest.get(session.sid)
+            if target is None:
+                continue
+            session_documents(target, session, project)
+            if target in present:
+                rendered = {i.ctx.layout.relative(p): t for p, t in expected_lifecycle(i.ctx, project, [session]).items()}
+                for path in present[target]:
+                    if path in rendered:
+                        judge(path, rendered[path])
+    else:
+        for name, sessions in sorted(i.targets.items()):
+            session_documents(name, _latest(sessions), i.project())
+        # Other features' session documents (seed 003's …): those present, as docs renders them.
+        if present:
+            chosen = [_latest(i.targets[name]) for name in sorted(present)]
+            rendered = {i.ctx.layout.relative(p): t for p, t in expected_lifecycle(i.ctx, i.project(), chosen).items()}
+            for path in (p for paths in present.values() for p in paths):
+                if path in rendered:
+                    judge(path, rendered[path])
+        wanted_project = _project_texts(i)
+    for path, actual in sorted(i.project_documents.items()):
+        text = wanted_project.get(path)
+        if text is None:
+            continue
+        if actual is None:
+            missing.append(path)
+        elif actual != text.encode("utf-8"):
+            stale.append(path)
+        else:
+            compared += 1
     if missing and i.mode == STAGED:  # only what exists and should have been staged
         missing = [m for m in missing if os.path.lexists(os.path.join(i.ctx.layout.root, m))]
     if missing and i.mode != PLAIN:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from session_tracker.core import store, validate
 from session_tracker.core.context import Context
-from session_tracker.core.model import load_project, load_session_file
+from session_tracker.core.model import load_session_file
 from session_tracker.core.sessions import record, require_open, resolve
 from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
 
 IMPACTS = ("Low", "Medium", "High")
+BLOCKER_TYPES = frozenset({"blocker.opened", "blocker.resolved", "session.renumbered"})
 
 
 def open_blocker(ctx: Context, message: str, session: str | None = None, impact: str | None = None, plan: str | None = None) -> dict[str, object]:
@@ -56,8 +57,11 @@ def resolve_blocker(ctx: Context, blocker_id: str, message: str, session: str | 
         empty message, no open session.
     """
     how = validate.text(message)
+    from session_tracker.index import project_view
+
     target = require_open(resolve(ctx, session))
-    project = load_project(ctx.layout)
+    # every session's blockers from the index, no work log decoded
+    project, _ = project_view(ctx.layout, types=BLOCKER_TYPES, sparse=True)
     pairs = project.blockers()
     matching = [(o, r) for o, r in pairs if o.text("blocker") == blocker_id]
     if not matching and len(blocker_id) >= 6:  # by the opening event's id (or a unique prefix)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from session_tracker.core.context import Context
-from session_tracker.core.model import Session, load_project
+from session_tracker.core.model import Session
 from session_tracker.core.sessions import record, resolve
 from session_tracker.errors import TrackerError
 from session_tracker.metrics import gates, latest
@@ -17,8 +17,14 @@ def evaluate(ctx: Context, target: Session) -> dict[str, object]:
     Returns:
         ``{"v", "session", "ok", "rules": [{rule, ok, detail}], "failing": [rule…]}``.
     """
-    project = load_project(ctx.layout)
-    target = next((s for s in project.sessions if s.sid == target.sid), target)
+    from session_tracker.commands.metrics import METRICS_TYPES
+    from session_tracker.index import connect_fresh, query
+
+    conn = connect_fresh(ctx.layout)
+    try:  # the other sessions' metrics from the index; the target as read
+        project, _ = query.project(conn, ctx.layout, types=METRICS_TYPES, sparse=True, loaded=[target])
+    finally:
+        conn.close()
     rules = gates.evaluate(ctx.config["gates"], latest.latest(target), latest.previous(target, project))
     failing = [str(r["rule"]) for r in rules if not r["ok"]]
     return {"v": JSON_VERSION, "session": target.name, "ok": not failing, "rules": rules, "failing": failing}

@@ -47,10 +47,16 @@ def check_item(ctx: Context, item: str, done: bool = True, session: str | None =
     record(ctx, target, "check.item", {"item": name, "done": done})
     docs.write_session(ctx, target.file, target.sid, kinds=("log",))
     docs.write_lifecycle(ctx, [target.file])
-    from session_tracker.core.model import load_project
+    from session_tracker.commands.metrics import METRICS_TYPES
+    from session_tracker.index import connect_fresh, query
     from session_tracker.workflow.view import checklist
 
-    return {"v": 1, "session": target.name, "item": name, "done": done, "checklist": checklist(target, load_project(ctx.layout))}
+    conn = connect_fresh(ctx.layout)
+    try:  # the previous session's metrics from the index; this session as recorded to
+        project, _ = query.project(conn, ctx.layout, types=METRICS_TYPES, sparse=True, loaded=[target])
+    finally:
+        conn.close()
+    return {"v": 1, "session": target.name, "item": name, "done": done, "checklist": checklist(target, project)}
 
 
 def review(ctx: Context, worked: tuple[str, ...] = (), failed: tuple[str, ...] = (), lessons: tuple[str, ...] = (),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from session_tracker.core.context import Context
-from session_tracker.core.model import Session, load_project
+from session_tracker.core.model import Session
 from session_tracker.core.sessions import record, require_open, resolve
 from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
@@ -214,7 +214,9 @@ def show(ctx: Context, session: str | None = None, _session: Session | None = No
         "previous": {…} | null, "delta": {field: number|null}}``. The session is the open one,
         else the newest session with metrics.
     """
-    project = load_project(ctx.layout)
+    from session_tracker.index import project_view
+
+    project, _ = project_view(ctx.layout, types=METRICS_TYPES, sparse=True)  # every session's metrics, from the index
     target: Session | None = None
     if _session is not None or session is not None:
         wanted = _session or resolve(ctx, session)

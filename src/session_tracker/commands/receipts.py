@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from session_tracker.core import validate
 from session_tracker.core.context import Context
-from session_tracker.core.model import Session, load_project
+from session_tracker.core.model import Session
 from session_tracker.errors import TrackerError
+
+RECEIPT_TYPES = frozenset({"context.injected", "session.renumbered"})
 
 
 def _of(session: Session) -> list[dict[str, object]]:
@@ -24,7 +26,9 @@ def receipts(ctx: Context, session: str | None = None, every: bool = False) -> d
     """
     if session is not None:
         validate.session_name(session)
-    project = load_project(ctx.layout)
+    from session_tracker.index import project_view
+
+    project, _ = project_view(ctx.layout, types=RECEIPT_TYPES)  # the receipts alone (and every session by name), from the index
     if every:
         return {"v": 1, "receipts": [r for s in project.sessions for r in _of(s)]}
     if session is not None:

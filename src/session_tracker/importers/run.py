@@ -9,7 +9,7 @@ from session_tracker.core import private
 from session_tracker.core.clock import iso, local_offset, now
 from session_tracker.core.context import Context
 from session_tracker.core.events import Event
-from session_tracker.core.model import Session, load_project
+from session_tracker.core.model import Session, load_session_file
 from session_tracker.core.sessions import append_to_session
 from session_tracker.core.ulid import new_ulid
 from session_tracker.documents import writer
@@ -50,7 +50,9 @@ def import_transcripts(
     from session_tracker.core.sessions import ensure_store
 
     ensure_store(ctx.layout)
-    project = load_project(ctx.layout)
+    from session_tracker.index import project_view
+
+    project, _ = project_view(ctx.layout, types=frozenset({"session.started"}), sparse=True)  # starts only, from the index
     known: dict[tuple[str, str], Session] = {
         (s.started.text("agent"), s.started.text("agent_session_id")): s
         for s in project.sessions
@@ -70,6 +72,8 @@ def import_transcripts(
         label = os.path.basename(path)
         reason = ""
         existing = known.get((agent, transcript.agent_session_id))
+        if existing is not None:  # the session this transcript completes, read in full
+            existing = next((s for s in load_session_file(ctx.layout, existing.file)[0] if s.sid == existing.sid), existing)
         if not transcript.start:
             reason = "no timestamped records"
         elif not _here(transcript.cwd, root, cwd_map):

@@ -90,7 +90,6 @@ def memory_add(ctx: Context, kind: str, message: str, rationale: str | None = No
         TrackerError: unknown kind, empty message, decision fields on another kind, unknown ADR.
     """
     from session_tracker.commands.plan import change
-    from session_tracker.core.model import load_project
     from session_tracker.plan.model import Plan
     from session_tracker.plan.record import Change
     from session_tracker.workflow.memory import KINDS, decision_records
@@ -107,7 +106,11 @@ def memory_add(ctx: Context, kind: str, message: str, rationale: str | None = No
         data["rationale"] = validate.text(rationale, "rationale")
         data["context"] = validate.text(context, "context") if context else ""
         data["alternatives"] = [validate.text(a, "alternative") for a in alternatives]
-    project = load_project(ctx.layout) if supersedes is not None else None
+    project = None
+    if supersedes is not None:  # every session's decisions and objectives, from the index
+        from session_tracker.index import project_view
+
+        project, _ = project_view(ctx.layout, types=frozenset({"decision", "session.started"}), sparse=True)
 
     def build(plan: Plan) -> Change:
         if supersedes is not None and project is not None:

@@ -160,14 +160,14 @@ class Store:
 
 
 def _settle(repo: Path, timeout_s: float = 300.0) -> None:
-    """Wait for a background render of the project documents (project_docs.py) to finish, so
-    it neither competes with the next sample nor is charged to it."""
+    """Wait for a background render of the project documents (documents/background.py) to
+    finish, so it neither competes with the next sample nor is charged to it."""
     marker = repo / ".sessions" / "local" / "project-render.pending"
     deadline = time.monotonic() + timeout_s
     while marker.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    lock = repo / ".sessions" / "local" / "render.lock"
-    if lock.exists():  # the background process may hold the render lock a little longer
+    lock = repo / ".sessions" / "local" / "project-render.lock"
+    if lock.exists():  # held by the background process for as long as it runs
         import fcntl
 
         with open(lock, "rb") as handle:
@@ -179,6 +179,7 @@ def _sample(store: Store, label: str, cold: bool, floor: list[float]) -> tuple[f
     _settle(store.repo)
     floor.append(measure([str(store.python), "-c", "pass"], store.repo, store.env)[0])
     store.before(label)
+    _settle(store.repo)  # the set-up's own background render (init's) is not the sample's
     argv, stdin, then = store.commands()[label]
     if cold:
         _cold(store.repo)

@@ -55,7 +55,7 @@ def render(ctx: Context) -> dict[str, object]:
 def render_pending() -> None:
     """The background process: one at a time per store (``local/project-render.lock``, taken
     without waiting — a process that finds it held leaves its marker to the holder), it renders
-    while a marker is pending: under the render lock it takes the marker (and the session names
+    while a marker is pending: under the project documents' lock it takes the marker (and the session names
     it lists), then renders the project documents and those sessions' seed 003 documents."""
     import fcntl
 

@@ -6,7 +6,9 @@ costs. On a small store (at most :data:`SYNC_LIMIT` session files) a command ren
 it returns, as always. On a larger one a per-session command (``decision``, ``blocker``,
 ``init``, ``end``, the agent hooks …) must cost only its own session, so it asks for a render
 instead: it starts one detached background process (``render_pending``) unless one is
-already pending, and returns. The background process takes the render lock, removes the
+already pending, and returns. The background process takes the project documents' lock
+(``writer.PROJECT_LOCK``, not the session documents' ``render`` lock: a per-session command
+never waits for it), removes the
 pending marker, and only then reads the events, so every append made before the marker went
 is in what it renders, and any later one schedules the next render
 (:func:`session_tracker.commands.render.render_pending`). ``render``, ``doctor`` and the git

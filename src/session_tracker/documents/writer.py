@@ -31,6 +31,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+#: The lock of the project documents (SESSION_TRACKER.md, progress.txt …); the session
+#: documents are written under ``render``. A full render takes both, ``render`` first.
+PROJECT_LOCK = "project-docs"
+
 def _nothing_rendered() -> tuple[list[str], Session | None, Project | None]:
     return [], None, None
 
@@ -80,7 +84,9 @@ def write_project(ctx: Context, now: bool = False, on_locked: Callable[[], None]
         return []
     from session_tracker.index import summary_project as load_summary_project
 
-    with store.Lock(ctx.layout.lock_file("render"), timeout=lock_timeout):
+    # The project documents' own lock: a per-session command writing its session's documents
+    # (under the render lock) never waits for a background render of the whole history.
+    with store.Lock(ctx.layout.lock_file(PROJECT_LOCK), timeout=lock_timeout):
         if on_locked is not None:
             on_locked()
         # The project documents need few events per session: read through the summary cache.
@@ -177,7 +183,8 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
     never decoded in full. Anything else (new code, new config, no manifest, a removed event
     file) means a full render.
     """
-    with store.Lock(ctx.layout.lock_file("render")):
+    # every document: the session documents' lock, then the project documents' (that order only)
+    with store.Lock(ctx.layout.lock_file("render")), store.Lock(ctx.layout.lock_file(PROJECT_LOCK)):
         from session_tracker.documents import manifest as manifests
 
         inputs = manifests.render_inputs(ctx)

@@ -101,7 +101,8 @@ def test_command_results_are_the_same_with_and_without_the_index(all_documents: 
 
 def test_views_from_the_index_equal_views_from_a_full_read(all_documents: Path, ctx: Context) -> None:
     from session_tracker.commands import handoff, listing, status
-    from session_tracker.commands.summary import blocker_rows, describe
+    from session_tracker.commands.open_work import blocker_rows
+    from session_tracker.commands.summary import describe
     from session_tracker.plan.derive import State
     from session_tracker.plan.model import load_plan
 

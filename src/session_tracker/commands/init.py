@@ -162,6 +162,8 @@ def init(
     written = writer.write_session(ctx, session_stem(name, sid), sid, kinds=("log", "decisions", "files"))
     written += writer.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
     prev_name, prev_text = previous_handoff(ctx) if context else (None, None)
+    from session_tracker.commands.open_work import open_work
+
     steps, blockers = open_work(ctx) if context else ([], [])
     return {
         "session": name,
@@ -177,35 +179,3 @@ def init(
     }
 
 
-#: What the open steps and blockers are folded from (:mod:`session_tracker.plan.steps`).
-OPEN_WORK_TYPES = frozenset({"session.ended", "handoff.item", "blocker.opened", "blocker.resolved", "session.renumbered"})
-
-
-def open_work(ctx: Context) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """What is open now, whichever session left it: the one list of next steps
-    (:mod:`session_tracker.plan.steps`) and the open blockers, as ``--json`` dicts
-    (``{id, message, priority, session, added, source}``, ``{id, message, session}``).
-
-    The previous handoff is a record of that session's end; these are the live lists. Kept in
-    the index (:mod:`session_tracker.index.digest`) until an end, a handoff item, a blocker, a
-    renumber or a plan change comes in: ``init``, ``summary`` and ``show`` ask for them all.
-    """
-    from session_tracker import index
-    from session_tracker.commands.summary import blocker_rows
-    from session_tracker.index import digest, query
-    from session_tracker.index.fold import PLAN_TYPES
-    from session_tracker.plan.model import load_plan
-    from session_tracker.plan.steps import open_steps
-
-    conn = index.connect_fresh(ctx.layout)
-    try:
-        def compute() -> dict[str, object]:
-            project, _ = query.project(conn, ctx.layout, types=OPEN_WORK_TYPES, sparse=True, slim_ended=True)
-            return {"steps": [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))],
-                    "blockers": blocker_rows(project)}
-
-        # A new session changes neither list (its start is no step), so the count of sessions is not in the key.
-        value = digest.cached(conn, "open_work", digest.key(conn, OPEN_WORK_TYPES | PLAN_TYPES, sessions=False), compute)
-    finally:
-        conn.close()
-    return value["steps"], value["blockers"]

@@ -92,7 +92,7 @@ def show(ctx: Context, session: str) -> dict[str, object]:
     secret = private.path_for(ctx.layout.local_dir, found.file)
 
     def compute() -> dict[str, object]:
-        from session_tracker.commands.init import open_work
+        from session_tracker.commands.open_work import open_work
 
         result = describe(found, open_work(ctx)[1], private.load(secret))
         result["timeline"] = [

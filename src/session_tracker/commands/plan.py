@@ -292,7 +292,7 @@ def next_step(ctx: Context, message: str | None, priority: int | None = None, do
     key = [done or ""]
     project = None
     if done is not None:
-        from session_tracker.commands.init import OPEN_WORK_TYPES
+        from session_tracker.commands.open_work import OPEN_WORK_TYPES
         from session_tracker.index import project_view
 
         project, _ = project_view(ctx.layout, types=OPEN_WORK_TYPES, sparse=True, slim_ended=True)  # steps recorded in sessions (end --next, handoff --item)

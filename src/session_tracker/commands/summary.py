@@ -7,15 +7,9 @@ from session_tracker.core import capture
 from session_tracker.core.clock import format_duration, iso, now
 from session_tracker.core.context import Context
 from session_tracker.core.events import CATEGORIES
-from session_tracker.core.model import Project, Session
+from session_tracker.core.model import Session
 from session_tracker.core.sessions import resolve
 from session_tracker.documents.session import totals
-
-
-def blocker_rows(project: Project) -> list[dict[str, object]]:
-    """The open blockers of ``project`` as :func:`describe` and ``init`` take them:
-    ``[{"id", "message", "session" (the one it was opened in)}]``, oldest first."""
-    return [{"id": b.text("blocker"), "message": b.text("message"), "session": b.session} for b in project.open_blockers()]
 
 
 def describe(session: Session, blockers: list[dict[str, object]], private: dict[str, dict[str, str]] | None = None) -> dict[str, object]:
@@ -29,7 +23,7 @@ def describe(session: Session, blockers: list[dict[str, object]], private: dict[
     (:func:`session_tracker.documents.activity.activity`: files edited, commands and failures,
     tokens by model, subagents, compactions; ``private`` fills in command lines kept on this
     machine, see :mod:`session_tracker.core.private`). ``blockers``: the open blockers, as
-    :func:`session_tracker.commands.init.open_work` gives them.
+    :func:`session_tracker.commands.open_work.open_work` gives them.
     """
     from session_tracker.documents.activity import activity
 
@@ -80,7 +74,7 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: no such session, or none open and none named.
     """
-    from session_tracker.commands.init import open_work
+    from session_tracker.commands.open_work import open_work
     from session_tracker.core import private
 
     target = resolve(ctx, session)

@@ -7,7 +7,8 @@ Bodies of the API that the CLI also prints (``list``, ``show``) have exactly the
 
 from __future__ import annotations
 
-from session_tracker.commands.summary import blocker_rows, describe
+from session_tracker.commands.open_work import blocker_rows
+from session_tracker.commands.summary import describe
 from session_tracker.core.clock import iso, now
 from session_tracker.core.events import Event
 from session_tracker.core.model import Project, Session

@@ -20,7 +20,8 @@ the documented event format (about --events events per session, the last session
 mapped to a Claude Code session), one untimed ``render``; then each command --runs times warm
 (after one untimed run) and --cold-runs times cold (the derived state of ``.sessions/local/``
 removed first: the index, the render manifest — a fresh clone), each round also timing
-``python -c pass``. Peak RSS is the child's ``ru_maxrss`` (``os.wait4``). A 10-session store
+``python -c pass``. No sample starts while a background render or index build runs (a cold
+SessionStart starts one), and a command's warm samples start with the index built. Peak RSS is the child's ``ru_maxrss`` (``os.wait4``). A 10-session store
 is always measured first, as the per-session baseline.
 
 Prints figures and the budget each meets; asserts nothing. With --check it exits 1 when a
@@ -72,6 +73,36 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdin: bytes | None 
     if proc.returncode != 0:
         raise BenchError(f"`{' '.join(cmd)}` failed (exit {proc.returncode}):\n{err.decode('utf-8', 'replace')}")
     return elapsed, usage.ru_maxrss / 1024
+
+
+def _builders(repo: Path) -> list[int]:
+    """Pids of background index builds of ``repo`` (``index.build_in_background``: a cold
+    SessionStart starts one), from ``/proc`` (Linux; elsewhere none are seen)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = entry.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(b"index.fresh" in a for a in argv) and str(repo).encode() in argv:
+            found.append(int(entry.parent.name))
+    return found
+
+
+def _wait_builders(repo: Path, timeout_s: float = 900.0) -> None:
+    """Wait until no background index build of ``repo`` runs: one a cold sample started must
+    neither compete with the next sample nor leave it an index half built."""
+    deadline = time.monotonic() + timeout_s
+    while _builders(repo) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def _index_ready(store: Store) -> None:
+    """Untimed: the index built and up to date (warm samples are timed with it)."""
+    _wait_builders(store.repo)
+    code = ("import sys\nfrom session_tracker import index\nfrom session_tracker.core.paths import Layout\n"
+            "index.fresh(Layout(sys.argv[1])).close()")
+    run([str(store.python), "-c", code, str(store.repo)], store.repo, store.env)
 
 
 def _cold(repo: Path) -> None:
@@ -162,6 +193,7 @@ class Store:
 def _settle(repo: Path, timeout_s: float = 300.0) -> None:
     """Wait for a background render of the project documents (documents/background.py) to
     finish, so it neither competes with the next sample nor is charged to it."""
+    _wait_builders(repo)
     marker = repo / ".sessions" / "local" / "project-render.pending"
     deadline = time.monotonic() + timeout_s
     while marker.exists() and time.monotonic() < deadline:
@@ -201,6 +233,7 @@ def bench_store(store: Store, runs: int, cold_runs: int, only: set[str] | None) 
         row: dict[str, float] = {}
         rss = 0.0
         if label != "render cold (full)":
+            _index_ready(store)  # the previous command's cold samples left none
             _sample(store, label, False, floor)  # untimed: the index and caches are warm
             warm = [_sample(store, label, False, floor) for _ in range(runs)]
             row["warm"] = statistics.median(m for m, _ in warm)

@@ -1,5 +1,5 @@
 """Values kept in the index until an event type they read changes (index/digest.py), and the
-fingerprint that lets a refresh skip comparing every file's stamp (ingest._fingerprint).
+fingerprint that lets a refresh skip comparing every file's stamp (index/stamps.py).
 
 Each test proves both halves: the kept value is really used (a value planted under the current
 key is what the command prints), and it is never used once its inputs changed (the planted
@@ -108,17 +108,25 @@ def test_a_new_session_reads_the_context_of_the_others_back(repo: Path, cli: Cli
     assert "Staging is down" in first and "Write the migration guide" in first and "Handoff of session 00001" in first
     assert _digest(repo, "context") is not None
     _plant(repo, "context", {"steps": [["s-planted", "Planted step", ""]]})
-    # A second agent session starts a new session: its start changes nothing the part is made of.
+    # A second agent session starts a new session: its start changes nothing the lists are made of.
     second = _start(repo, "agent-two", "startup")
     assert "Planted step" in second and "session 00003" in second
-    # Ending a session does (the previous handoff is another one now): folded again.
+    # Nor does an end that left no next steps; its handoff is the one `end` kept.
     assert cli("end", "--session", "00003").code == 0
+    kept = _digest(repo, "handoff")
+    assert kept is not None and '"session":"00003"' in kept[1]
+    _plant(repo, "handoff", {"handoff": "# Planted handoff\n"})
     third = _start(repo, "agent-three", "startup")
-    assert "Planted step" not in third and "Write the migration guide" in third and "Handoff of session 00003" in third
+    assert "Planted step" in third and "Planted handoff" in third and "Handoff of session 00003" in third
+    # An end with next steps changes the list: folded again, and the new handoff is its own.
+    assert cli("end", "--session", "00004", "--next", "Ship the retry loop").code == 0
+    fourth = _start(repo, "agent-four", "startup")
+    assert "Planted step" not in fourth and "Planted handoff" not in fourth
+    assert "Ship the retry loop" in fourth and "Write the migration guide" in fourth and "Handoff of session 00004" in fourth
     _forget(repo)
-    again = _start(repo, "agent-four", "startup")
+    again = _start(repo, "agent-five", "startup")
     # folded from nothing: the same text, but for the session it is tracked as
-    assert again.replace("00005", "00004") == third
+    assert again.replace("00006", "00005") == fourth
 
 
 def test_a_file_put_back_with_its_old_size_and_mtime_is_read_again(repo: Path, cli: Cli) -> None:
@@ -148,3 +156,12 @@ def test_a_file_put_back_with_its_old_size_and_mtime_is_read_again(repo: Path, c
     finally:
         conn.close()
     assert notes == [1] and any("first note" in t for t in texts) and not any("other note" in t for t in texts)
+
+
+def test_which_ends_move_the_list_of_steps() -> None:
+    # an end without next steps leaves the list alone; one with steps, one amending an earlier
+    # end (it may take the earlier one's steps back) or one that cannot be read moves it
+    assert not ingest._left_steps('{"data": {"status": "COMPLETE", "next": []}}')
+    assert ingest._left_steps('{"data": {"next": ["Ship it"]}}')
+    assert ingest._left_steps('{"data": {"next": [], "amends": "01J0000000000000000000000"}}')
+    assert ingest._left_steps("not json") and ingest._left_steps(None)

@@ -185,11 +185,25 @@ def _fit_named(lists: list[_Named], room: int) -> tuple[list[str], dict[str, str
 
 
 def gather(ctx: Context, project: Project, current: Session, decisions: tuple[int, list[Event]] | None = None) -> dict[str, Any]:
-    """What the context shows of the project, before it is fitted to a budget (JSON-shaped, so
-    the index can keep it: :func:`session_tracker.agents.context_view.context_parts`)::
+    """What the context shows of the project, before it is fitted to a budget (JSON-shaped)::
 
         {"blockers" [[id, text, suffix]], "steps" [[id, text, suffix]], "optional" [[part,
          [line], pointer]] (tasks, decisions, previous_handoff: the ones there are, in order)}
+
+    :func:`gather_lists` and :func:`with_handoff` of the previous session's handoff.
+    """
+    previous = _previous(project, current)
+    shown: dict[str, object] | None = None
+    if previous is not None:
+        shown = {"session": previous.name, "handoff": writer.render_kind("handoff", previous, project)}
+    return with_handoff(ctx, gather_lists(ctx, project, decisions), shown)
+
+
+def gather_lists(ctx: Context, project: Project, decisions: tuple[int, list[Event]] | None = None) -> dict[str, Any]:
+    """The lists of :func:`gather`: every open blocker and step, the tasks in progress and the
+    newest decisions (``optional`` without the previous handoff). They depend on neither the
+    current nor the previous session, so the index keeps them
+    (:func:`session_tracker.agents.context_view.context_parts`).
 
     ``decisions``: ``(how many, the newest 20, newest first)`` when the caller has them from the
     index; else they are taken from ``project``'s sessions.
@@ -197,7 +211,6 @@ def gather(ctx: Context, project: Project, current: Session, decisions: tuple[in
     from session_tracker.plan.model import load_plan
     from session_tracker.plan.steps import open_steps
 
-    previous = _previous(project, current)
     blockers = project.open_blockers()
     steps = open_steps(project, load_plan(ctx.layout))
     optional: list[tuple[str, list[str], str]] = []
@@ -214,17 +227,23 @@ def gather(ctx: Context, project: Project, current: Session, decisions: tuple[in
         optional.append(("decisions", [f"## Latest decisions ({count})"] + [
             f"- {_short(d.text('message'), MAX_ITEM)} — why: {_short(d.text('rationale'), MAX_ITEM)} (session {d.session})" for d in newest[:20]],
             "the sessions' DECISIONS.md"))
-    if previous is not None:
-        text = writer.render_kind("handoff", previous, project) or ""
-        path = ctx.document("handoff", previous.name)
-        pointer = ctx.layout.relative(path) if path else f"`session-tracker handoff {previous.name}`"
-        body = [line for line in text.splitlines() if not line.startswith("<!--")]
-        optional.append(("previous_handoff", [f"## Handoff of session {previous.name}"] + body, pointer))
     return {
         "blockers": [[b.text("blocker"), b.text("message"), f" (session {b.session})"] for b in blockers],
         "steps": [[s.id, s.message, f" (priority {s.priority})" if s.priority != 100 else ""] for s in steps],
         "optional": [[name, lines, pointer] for name, lines, pointer in optional],
     }
+
+
+def with_handoff(ctx: Context, lists: dict[str, Any], shown: dict[str, object] | None) -> dict[str, Any]:
+    """:func:`gather`'s parts: ``lists`` (:func:`gather_lists`) and, last of the optional parts,
+    the previous session's handoff ``shown`` (``{"session", "handoff"}``, or None)."""
+    if shown is None:
+        return lists
+    name = str(shown["session"])
+    path = ctx.document("handoff", name)
+    pointer = ctx.layout.relative(path) if path else f"`session-tracker handoff {name}`"
+    body = [line for line in str(shown["handoff"] or "").splitlines() if not line.startswith("<!--")]
+    return {**lists, "optional": [*lists["optional"], ["previous_handoff", [f"## Handoff of session {name}"] + body, pointer]]}
 
 
 def compose(ctx: Context, project: Project, current: Session, continued: bool, budget: int = DEFAULT_BUDGET,

@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     import sqlite3
 
     from session_tracker.core.context import Context
-    from session_tracker.core.events import Event
     from session_tracker.core.model import Project, Session
 
 #: What the context needs of the other sessions: blockers, metrics (the previous handoff's
@@ -31,19 +30,6 @@ def current_view(ctx: Context, conn: sqlite3.Connection, sid: str, refresh: bool
     if refresh:
         ingest.refresh(conn, ctx.layout)
     return query.session_view(conn, ctx.layout, sid, CURRENT_TYPES | CONTEXT_TYPES)
-
-
-def context_inputs(ctx: Context, conn: sqlite3.Connection, session: Session) -> tuple[Project, Session, tuple[int, list[Event]]]:
-    """``(project, current session, (decision count, the newest 20))`` for
-    :func:`session_tracker.agents.context.compose`, with ``session`` (a view from
-    :func:`current_view`, or read in full) in its place."""
-    from session_tracker.index import query
-
-    previous = query.newest_ended(conn, exclude=session.sid)
-    project, chosen = query.project(conn, ctx.layout, {previous[0]} if previous else set(), CONTEXT_TYPES, sparse=True,
-                                    loaded=[session], slim_ended=True)
-    current = next((s for s in chosen if s.sid == session.sid), session)
-    return project, current, query.latest_decisions(conn, ctx.layout, 20)
 
 
 #: Said at the top of a context composed without the index (a fresh clone of a big store).
@@ -79,30 +65,30 @@ def cold_inputs(ctx: Context, session: Session) -> Project:
 
 
 
-#: What the context's project part is derived from: :data:`CONTEXT_TYPES`, decisions and the
-#: plan (next steps, tasks). Not ``session.started``: a new session changes nothing in it (an
-#: open session has no handoff and its start no step), so a SessionStart that starts one reads
-#: the part back instead of folding the history again.
-PARTS_TYPES = CONTEXT_TYPES | {"decision"}
+#: What the context's lists (blockers, steps, tasks, decisions) are derived from: not
+#: ``session.started`` (a new session changes nothing in them), and of the ends only those that
+#: left next steps (:data:`session_tracker.index.ingest.ENDED_WITH_STEPS`).
+LISTS_TYPES = (CONTEXT_TYPES - {"session.ended"}) | {"decision"}
 
 
 def context_parts(ctx: Context, conn: sqlite3.Connection, session: Session) -> dict[str, object]:
-    """:func:`session_tracker.agents.context.gather` of :func:`context_inputs`, kept in the
-    index (:mod:`session_tracker.index.digest`) until a blocker, step, metric, task, decision,
-    end or renumber comes in, the previous session's file changes, or the configuration does:
-    the SessionStart hook and MCP ``session_start`` then cost what their own session costs."""
-    from session_tracker.agents.context import gather
+    """:func:`session_tracker.agents.context.gather` for ``session``, from two values the index
+    keeps (:mod:`session_tracker.index.digest`): the lists, until a blocker, step, task,
+    decision or renumber comes in, and the previous session's handoff, which ``end`` kept
+    (:mod:`session_tracker.documents.handoff_view`). The SessionStart hook and MCP
+    ``session_start`` then cost what their own session costs, also right after an ``end``."""
+    from session_tracker.agents.context import gather_lists, with_handoff
+    from session_tracker.documents import handoff_view
     from session_tracker.index import digest, query
     from session_tracker.index.fold import PLAN_TYPES
+    from session_tracker.index.ingest import ENDED_WITH_STEPS
 
-    previous = query.newest_ended(conn, exclude=session.sid)
-    stamp = digest.source_stamp(conn, previous[1]) if previous is not None else None
-    config = digest.fingerprint(ctx.config)
+    def lists() -> dict[str, object]:
+        project, _ = query.project(conn, ctx.layout, (), CONTEXT_TYPES, sparse=True, loaded=[session], slim_ended=True)
+        return gather_lists(ctx, project, query.latest_decisions(conn, ctx.layout, 20))
+
     ended = session.sid if session.ended is not None else None  # an ended session is not among the "others"
-    key = digest.key(conn, PARTS_TYPES | PLAN_TYPES, previous, stamp, config, ctx.layout.root, ended, sessions=False)
-
-    def compute() -> dict[str, object]:
-        project, current, decisions = context_inputs(ctx, conn, session)
-        return gather(ctx, project, current, decisions)
-
-    return digest.cached(conn, "context", key, compute)  # type: ignore[no-any-return]
+    key = digest.key(conn, LISTS_TYPES | PLAN_TYPES | {ENDED_WITH_STEPS}, digest.fingerprint(ctx.config), ended, sessions=False)
+    previous = query.newest_ended(conn, exclude=session.sid)
+    shown = handoff_view.rendered(ctx, conn, *previous) if previous is not None else None
+    return with_handoff(ctx, digest.cached(conn, "context", key, lists), shown)

@@ -6,13 +6,8 @@ from session_tracker.core import validate
 from session_tracker.core.context import Context
 from session_tracker.core.sessions import find, record, require_open, resolve
 from session_tracker.documents import writer
+from session_tracker.documents.handoff_view import rendered
 from session_tracker.errors import TrackerError
-from session_tracker.index.query import HANDOFF_TYPES as OTHERS  # what a handoff needs of the other sessions
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    import sqlite3
-
 
 
 def add_item(ctx: Context, message: str, session: str | None = None, priority: int | None = None) -> dict[str, object]:
@@ -43,32 +38,9 @@ def add_item(ctx: Context, message: str, session: str | None = None, priority: i
 
 
 
-#: What a handoff is rendered from besides its own session's file: the others' blockers and
-#: metrics, and the starts, ends and renumbers that order and name them.
-KEY_TYPES = OTHERS | {"session.started", "session.ended", "session.renumbered"}
-
-
-def rendered(ctx: Context, conn: sqlite3.Connection, stem: str, sid: str) -> dict[str, object] | None:
-    """``{"session", "ended", "handoff"}`` of session ``sid`` (event file ``stem``), or None when
-    it has not ended. The text is kept in the index (:mod:`session_tracker.index.digest`) until
-    that file or an event of :data:`KEY_TYPES` changes, so asking again costs what reading the
-    index costs."""
-    from session_tracker.index import digest, query
-
-    def compute() -> dict[str, object] | None:
-        project, full = query.project(conn, ctx.layout, {stem}, OTHERS, sparse=True)
-        chosen = next((s for s in full if s.sid == sid), None)
-        if chosen is None or chosen.ended is None:
-            return None
-        return {"session": chosen.name, "ended": chosen.end_moment, "handoff": writer.render_kind("handoff", chosen, project)}
-
-    key = digest.key(conn, KEY_TYPES, stem, sid, digest.source_stamp(conn, sid), digest.fingerprint(ctx.config))
-    return digest.cached(conn, "handoff", key, compute)  # type: ignore[no-any-return]
-
-
 def newest(ctx: Context) -> dict[str, object] | None:
-    """:func:`rendered` of the newest ended session (by end time, then number), or None when no
-    session has ended."""
+    """The handoff (``handoff_view.rendered``) of the newest ended session (by end time, then
+    number), or None when no session has ended."""
     from session_tracker import index
     from session_tracker.index import query
 
@@ -84,7 +56,8 @@ def show(ctx: Context, session: str | None = None) -> dict[str, object]:
     """The handoff of ``session``, or of the newest ended session.
 
     Reads that session's event file, and of the others only their blockers and metrics from
-    the index (:func:`rendered`).
+    the index; the text is kept there until one of them changes
+    (:func:`session_tracker.documents.handoff_view.rendered`).
 
     Returns ``{"session", "ended", "handoff"}`` (``handoff`` is the markdown text).
     Raises:

@@ -30,6 +30,7 @@ def open_work(ctx: Context) -> tuple[list[dict[str, object]], list[dict[str, obj
     from session_tracker import index
     from session_tracker.index import digest, query
     from session_tracker.index.fold import PLAN_TYPES
+    from session_tracker.index.ingest import ENDED_WITH_STEPS
     from session_tracker.plan.model import load_plan
     from session_tracker.plan.steps import open_steps
 
@@ -40,8 +41,10 @@ def open_work(ctx: Context) -> tuple[list[dict[str, object]], list[dict[str, obj
             return {"steps": [step.to_dict() for step in open_steps(project, load_plan(ctx.layout))],
                     "blockers": blocker_rows(project)}
 
-        # A new session changes neither list (its start is no step), so the count of sessions is not in the key.
-        value = digest.cached(conn, "open_work", digest.key(conn, OPEN_WORK_TYPES | PLAN_TYPES, sessions=False), compute)
+        # A new session changes neither list (its start is no step), nor does an end that left no
+        # next steps: neither is in the key.
+        keyed = (OPEN_WORK_TYPES - {"session.ended"}) | PLAN_TYPES | {ENDED_WITH_STEPS}
+        value = digest.cached(conn, "open_work", digest.key(conn, keyed, sessions=False), compute)
     finally:
         conn.close()
     return value["steps"], value["blockers"]

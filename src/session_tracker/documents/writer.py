@@ -137,31 +137,40 @@ def write_session_full(
     """As :func:`write_session`, also returning the session and project views it rendered
     from (the project only when the handoff was among ``kinds``), so callers need not read
     the store again."""
+    from session_tracker.documents import handoff_view
+
     written: list[str] = []
     with store.Lock(ctx.layout.lock_file("render")):
         project: Project | None = None
+        conn = None
         if "handoff" in kinds:
-            from session_tracker.index import project_view
-            from session_tracker.index.query import HANDOFF_TYPES as OTHERS
+            from session_tracker.index import connect_fresh, query
 
+            conn = connect_fresh(ctx.layout)
             # a handoff needs of the other sessions only their blockers and metrics
-            project, sessions = project_view(ctx.layout, {name}, OTHERS, sparse=True)
+            project, sessions = query.project(conn, ctx.layout, {name}, handoff_view.OTHERS, sparse=True)
         elif known is not None and _current(ctx, name, known):
             sessions = [known]
         else:
             sessions, _ = load_session_file(ctx.layout, name)
-        chosen = [s for s in sessions if s.sid == sid] or sessions[-1:]
-        if not chosen:
-            return written, None, project
-        for kind in kinds:
-            path = session_path(ctx, kind, chosen[0])
-            text = render_kind(kind, chosen[0], project) if path else None
-            if path and text is not None and store.atomic_write(path, document_bytes(text), durable=durable):
-                written.append(path)
-            if kind == "log" and path and text is not None:
-                from session_tracker.documents.worklog import remember
+        try:
+            chosen = [s for s in sessions if s.sid == sid] or sessions[-1:]
+            if not chosen:
+                return written, None, project
+            for kind in kinds:
+                path = session_path(ctx, kind, chosen[0])
+                text = render_kind(kind, chosen[0], project) if path else None
+                if kind == "handoff" and text is not None and conn is not None:
+                    handoff_view.remember(ctx, conn, chosen[0], text)  # the next session's start reads it back
+                if path and text is not None and store.atomic_write(path, document_bytes(text), durable=durable):
+                    written.append(path)
+                if kind == "log" and path and text is not None:
+                    from session_tracker.documents.worklog import remember
 
-                remember(ctx, chosen[0], path)  # lets the next `log` append its row (documents/worklog.py)
+                    remember(ctx, chosen[0], path)  # lets the next `log` append its row (documents/worklog.py)
+        finally:
+            if conn is not None:
+                conn.close()
     return written, chosen[0], project
 
 

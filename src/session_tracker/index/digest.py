@@ -75,12 +75,18 @@ def source_stamp(conn: sqlite3.Connection, sid: str) -> object:
 def cached(conn: sqlite3.Connection, name: str, value_key: str, compute: Callable[[], Any]) -> Any:
     """The value stored as ``name`` under ``value_key``, else ``compute()`` (JSON-shaped),
     stored for the next call. A store whose index cannot be written just computes."""
-    import sqlite3
-
     row = conn.execute("SELECT key, value FROM digests WHERE name = ?", (name,)).fetchone()
     if row is not None and row[0] == value_key:
         return json.loads(row[1])
-    value = compute()
+    return store(conn, name, value_key, compute())
+
+
+def store(conn: sqlite3.Connection, name: str, value_key: str, value: Any) -> Any:
+    """Keep ``value`` (JSON-shaped) as ``name`` under ``value_key``, replacing what was kept;
+    returns it as a later read gives it back (through the same JSON round trip, so both
+    answers are equal). A store whose index cannot be written (read-only, locked) keeps nothing."""
+    import sqlite3
+
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -93,5 +99,4 @@ def cached(conn: sqlite3.Connection, name: str, value_key: str, compute: Callabl
             raise
     except sqlite3.Error:  # read-only or locked: the value is right, only not kept
         pass
-    # What a later call reads back is the JSON text: return the same, so both answers are equal.
     return json.loads(text)

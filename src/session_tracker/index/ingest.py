@@ -31,6 +31,7 @@ from datetime import datetime
 from json import JSONDecoder
 
 from session_tracker.core.events import SCHEMA_VERSION, BadLine, decode, encode
+from session_tracker.index import stamps
 from session_tracker.index.fold import NO_SESSION, PLAN_TYPES, fold_sessions, is_project_source
 from session_tracker.index.text import paths_of, searchable
 
@@ -47,6 +48,9 @@ RACY_S = 2
 BULKY = frozenset({"note", "file.touched", "command.run", "agent.activity", "checkpoint"})
 _decode = JSONDecoder().decode
 PROBLEMS = "!problems"  # the generation of the undecodable lines, kept with the event types' (digest.py)
+#: The generation of the ``session.ended`` events that left next steps (``end --next``): what
+#: the one list of steps depends on, while an end without any changes nothing in it (digest.py).
+ENDED_WITH_STEPS = "session.ended/next"
 
 
 def event_files(layout: Layout) -> dict[str, str]:
@@ -83,71 +87,17 @@ def journaled(layout: Layout) -> dict[str, str]:
     return {f"{events}/{stem}.jsonl": stem for stem in journal.stems(layout)}
 
 
-def _stamp(layout: Layout, path: str, stem: str | None) -> tuple[int, int] | None:
-    """``(size, mtime_ns)`` of an events file, or of it and its journal together; None when
-    neither exists."""
-    from session_tracker.core import journal
-
-    size = mtime = 0
-    seen = False
-    for one in (path,) if stem is None else (path, journal.path_of(layout, stem)):
-        try:
-            st = os.stat(one)
-        except FileNotFoundError:
-            continue
-        seen = True
-        size += st.st_size
-        mtime = max(mtime, st.st_mtime_ns)
-    return (size, mtime) if seen else None
-
-
-def _stamps(layout: Layout, files: dict[str, str], open_here: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """``{rel: (size, mtime_ns)}`` of the files that exist (:func:`_stamp`). Every command
-    calls this once per event file (10,000 at 10,000 sessions), so the common case — a file
-    with no journal — is one ``os.stat`` and no function call of ours."""
-    stat = os.stat
-    out: dict[str, tuple[int, int]] = {}
-    for rel, path in files.items():
-        if rel in open_here:
-            stamp = _stamp(layout, path, open_here[rel])
-            if stamp is not None:
-                out[rel] = stamp
-            continue
-        try:
-            st = stat(path)
-        except FileNotFoundError:
-            continue
-        out[rel] = (st.st_size, st.st_mtime_ns)
-    return out
-
-
-def _fingerprint(*stamps: dict[str, tuple[int, int]]) -> str:
-    """A digest of every file's path, size and mtime: equal to the one stored after a refresh
-    that found the index in step with all of them, nothing changed since (so the 10,000 rows
-    of ``sources`` need not be read and compared)."""
-    import hashlib
-
-    text = "\n".join(f"{rel}\0{size}\0{mtime}" for one in stamps for rel, (size, mtime) in one.items())
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-
-
-def _remember(conn: sqlite3.Connection, seen: str) -> None:
-    """Store ``seen`` (:func:`_fingerprint`) as the stamps the index is in step with. Only
-    called when every stamp matched ``sources``, which holds no racy file then (its size is
-    stored as -1, so it never matches): the next change of any file changes the fingerprint."""
-    import sqlite3
-
+def _left_steps(raw: object) -> bool:
+    """True when the ``session.ended`` line ``raw`` lists next steps or amends an earlier end
+    (whose steps it may take back), or cannot be read: then say yes, a generation too many
+    costs only a fold."""
+    if not isinstance(raw, str):
+        return True
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("INSERT INTO meta (name, value) VALUES ('stamps', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                         (seen,))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    except sqlite3.Error:  # read-only or busy: the next refresh compares the rows again
-        pass
+        data = _decode(raw).get("data") or {}
+        return bool(data.get("next")) or "amends" in data
+    except (ValueError, AttributeError):
+        return True
 
 
 def _instant(moment: str) -> float:
@@ -189,12 +139,12 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
     open_here = journaled(layout)
     for rel in open_here:
         files.setdefault(rel, os.path.join(layout.store, rel))
-    stats = _stamps(layout, files, open_here)
+    stats = stamps.stamps(layout, files, open_here)
     from session_tracker.index import private_text
 
     private = private_text.files(layout)
-    private_stats = _stamps(layout, private, {})
-    seen = _fingerprint(stats, private_stats)
+    private_stats = stamps.stamps(layout, private, {})
+    seen = stamps.fingerprint(stats, private_stats)
     stored = conn.execute("SELECT value FROM meta WHERE name = 'stamps'").fetchone()
     if stored is not None and stored[0] == seen:
         return 0  # every file as the index last found it in step with them all (the common case)
@@ -204,7 +154,7 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
     private_todo = [rel for rel, stamp in private_stats.items() if known.get(rel) != stamp or private_text.events_rel(rel, events) in todo]
     gone = [rel for rel in known if rel not in stats and rel not in private_stats]
     if not todo and not gone and not private_todo:
-        _remember(conn, seen)
+        stamps.remember(conn, seen)
         return 0
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -291,6 +241,8 @@ def _flush(conn: sqlite3.Connection, batch: _Batch) -> int:
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.events)
     written = conn.total_changes - before
     batch.types.update(str(row[10]) for row in batch.events)  # (a line ignored as a duplicate changes nothing: harmless)
+    if any(row[10] == "session.ended" and _left_steps(row[12]) for row in batch.events):
+        batch.types.add(ENDED_WITH_STEPS)
     if batch.problems:
         batch.types.add(PROBLEMS)
     if written != len(batch.events):  # duplicates ignored: index only what went in
@@ -310,6 +262,8 @@ def _drop(conn: sqlite3.Connection, rel: str, batch: _Batch) -> None:
     """Forget everything read from ``rel`` (it disappeared, or is read again from the start)."""
     batch.touched.update(row[0] for row in conn.execute("SELECT DISTINCT sid FROM events WHERE source = ?", (rel,)))
     batch.types.update(row[0] for row in conn.execute("SELECT DISTINCT type FROM events WHERE source = ?", (rel,)))
+    if any(_left_steps(row[0]) for row in conn.execute("SELECT raw FROM events WHERE source = ? AND type = 'session.ended'", (rel,))):
+        batch.types.add(ENDED_WITH_STEPS)
     if conn.execute("SELECT 1 FROM problems WHERE source = ? LIMIT 1", (rel,)).fetchone():
         batch.types.add(PROBLEMS)
     conn.execute("DELETE FROM fts WHERE rowid IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
@@ -328,7 +282,7 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
         from session_tracker.core import journal
 
         whole = journal.published(*journal_of)
-        size, mtime_ns = _stamp(journal_of[0], path, journal_of[1]) or (len(whole), 0)
+        size, mtime_ns = stamps.stamp(journal_of[0], path, journal_of[1]) or (len(whole), 0)
     else:
         try:
             handle = open(path, "rb")  # noqa: SIM115 - a missing file is handled before the with

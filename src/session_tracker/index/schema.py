@@ -151,14 +151,14 @@ def _m003_duplicates(conn: sqlite3.Connection) -> bool:
 def _m004_digests(conn: sqlite3.Connection) -> bool:
     # Which refresh last added or removed events of each type (type_gen), values derived from
     # events of some types, kept until one of those types changes (index/digest.py), and the
-    # fingerprint of the file stamps the index is in step with (ingest._fingerprint). Rows
+    # fingerprint of the file stamps the index is in step with (stamps.fingerprint). Rows
     # already in the index have no generation yet; no digest exists yet either, so none is stale.
     _script(
         conn,
         """
         CREATE TABLE type_gen (type TEXT PRIMARY KEY, gen INTEGER NOT NULL);
         CREATE TABLE digests (name TEXT PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL);
-        CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);  -- 'stamps': ingest._fingerprint
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);  -- 'stamps': stamps.fingerprint
         """,
     )
     return False

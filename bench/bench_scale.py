@@ -98,10 +98,16 @@ def _wait_builders(repo: Path, timeout_s: float = 900.0) -> None:
 
 
 def _index_ready(store: Store) -> None:
-    """Untimed: the index built and up to date (warm samples are timed with it)."""
-    _wait_builders(store.repo)
-    code = ("import sys\nfrom session_tracker import index\nfrom session_tracker.core.paths import Layout\n"
-            "index.fresh(Layout(sys.argv[1])).close()")
+    """Untimed: the index built and up to date (warm samples are timed with it), after any
+    background render or build (which may hold the index's write lock past its busy timeout)."""
+    _settle(store.repo)
+    code = ("import sys, time, sqlite3\nfrom session_tracker import index\nfrom session_tracker.core.paths import Layout\n"
+            "for attempt in range(30):\n"
+            "    try:\n"
+            "        index.fresh(Layout(sys.argv[1])).close()\n"
+            "        break\n"
+            "    except sqlite3.OperationalError:\n"
+            "        time.sleep(1)\n")
     run([str(store.python), "-c", code, str(store.repo)], store.repo, store.env)
 
 

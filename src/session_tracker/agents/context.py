@@ -16,7 +16,7 @@ limit (:data:`INLINE_LIMITS`). Parts, most important first:
 Every blocker and every step is at least *named* (its id and the start of its text): when the
 whole lines do not fit, each is shortened to the same length; when even that does not fit, they
 are listed by id. Parts 4-6 are filled while they fit, the first that does not is cut at a line.
-The last line always says what was left out and where to read all of it. :func:`compose` also
+The last line always says what was left out and where to read all of it. :func:`assemble` also
 returns a receipt of what was kept and cut, which the SessionStart hook records as a
 ``context.injected`` event (``session-tracker receipts`` shows them).
 """
@@ -246,13 +246,6 @@ def with_handoff(ctx: Context, lists: dict[str, Any], shown: dict[str, object] |
     return {**lists, "optional": [*lists["optional"], ["previous_handoff", [f"## Handoff of session {name}"] + body, pointer]]}
 
 
-def compose(ctx: Context, project: Project, current: Session, continued: bool, budget: int = DEFAULT_BUDGET,
-            decisions: tuple[int, list[Event]] | None = None) -> tuple[str, dict[str, object]]:
-    """The handoff text for ``current`` (at most ``budget`` characters, always) and its receipt:
-    :func:`assemble` of :func:`gather`."""
-    return assemble(gather(ctx, project, current, decisions), current, continued, budget)
-
-
 def assemble(gathered: dict[str, Any], current: Session, continued: bool, budget: int = DEFAULT_BUDGET) -> tuple[str, dict[str, object]]:
     """The handoff text for ``current`` from :func:`gather`'s parts (at most ``budget``
     characters, always) and its receipt.
@@ -336,8 +329,3 @@ def assemble(gathered: dict[str, Any], current: Session, continued: bool, budget
         "reason": "fits the budget whole" if not left_out else f"the whole context would not fit {budget:,} characters",
     }
     return text, receipt
-
-
-def build(ctx: Context, project: Project, current: Session, continued: bool, budget: int = DEFAULT_BUDGET) -> str:
-    """The handoff text of :func:`compose`, without its receipt."""
-    return compose(ctx, project, current, continued, budget)[0]

@@ -64,7 +64,6 @@ def cold_inputs(ctx: Context, session: Session) -> Project:
     return Project([session] + ([previous] if previous else []), [])
 
 
-
 #: What the context's lists (blockers, steps, tasks, decisions) are derived from: not
 #: ``session.started`` (a new session changes nothing in them), and of the ends only those that
 #: left next steps (:data:`session_tracker.index.ingest.ENDED_WITH_STEPS`).

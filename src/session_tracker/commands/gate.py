@@ -18,13 +18,10 @@ def evaluate(ctx: Context, target: Session) -> dict[str, object]:
         ``{"v", "session", "ok", "rules": [{rule, ok, detail}], "failing": [rule…]}``.
     """
     from session_tracker.commands.metrics import METRICS_TYPES
-    from session_tracker.index import connect_fresh, query
+    from session_tracker.index import project_view
 
-    conn = connect_fresh(ctx.layout)
-    try:  # the other sessions' metrics from the index; the target as read
-        project, _ = query.project(conn, ctx.layout, types=METRICS_TYPES, sparse=True, loaded=[target])
-    finally:
-        conn.close()
+    # the other sessions' metrics from the index; the target as read
+    project, _ = project_view(ctx.layout, types=METRICS_TYPES, sparse=True, loaded=[target])
     rules = gates.evaluate(ctx.config["gates"], latest.latest(target), latest.previous(target, project))
     failing = [str(r["rule"]) for r in rules if not r["ok"]]
     return {"v": JSON_VERSION, "session": target.name, "ok": not failing, "rules": rules, "failing": failing}

@@ -9,6 +9,10 @@ from session_tracker.documents import writer
 from session_tracker.documents.handoff_view import rendered
 from session_tracker.errors import TrackerError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+
 
 def add_item(ctx: Context, message: str, session: str | None = None, priority: int | None = None) -> dict[str, object]:
     """Record a ``handoff.item``: a step on the one list of next steps
@@ -38,18 +42,21 @@ def add_item(ctx: Context, message: str, session: str | None = None, priority: i
 
 
 
-def newest(ctx: Context) -> dict[str, object] | None:
+def newest(ctx: Context, conn: sqlite3.Connection | None = None) -> dict[str, object] | None:
     """The handoff (``handoff_view.rendered``) of the newest ended session (by end time, then
-    number), or None when no session has ended."""
+    number), or None when no session has ended. ``conn``: the caller's connection, already
+    brought up to date (else one is opened)."""
     from session_tracker import index
     from session_tracker.index import query
 
-    conn = index.connect_fresh(ctx.layout)
-    try:
-        found = query.newest_ended(conn)
-        return rendered(ctx, conn, *found) if found is not None else None
-    finally:
-        conn.close()
+    if conn is None:
+        own = index.connect_fresh(ctx.layout)
+        try:
+            return newest(ctx, own)
+        finally:
+            own.close()
+    found = query.newest_ended(conn)
+    return rendered(ctx, conn, *found) if found is not None else None
 
 
 def show(ctx: Context, session: str | None = None) -> dict[str, object]:

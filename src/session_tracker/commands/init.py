@@ -45,18 +45,27 @@ def next_number(taken: set[str]) -> str:
     return f"{highest + 1:05d}"
 
 
-def previous_handoff(ctx: Context) -> tuple[str | None, str | None]:
-    """``(session name, handoff text)`` of the newest ended session, or ``(None, None)``.
+def previous_work(ctx: Context) -> tuple[str | None, str | None, list[dict[str, object]], list[dict[str, object]]]:
+    """``(session name, handoff text)`` of the newest ended session (``(None, None)`` when none
+    has ended), then the open steps and blockers (:func:`~session_tracker.commands.open_work.open_work`).
 
-    Reads that session in full and of the others only their blockers and metrics, from the
-    index, so starting a session costs the same on a store of any size.
+    Reads that session in full and of the others only their blockers, metrics and steps, from
+    the index (one connection, one refresh), so starting a session costs the same on a store of
+    any size.
     """
+    from session_tracker import index
     from session_tracker.commands.handoff import newest
+    from session_tracker.commands.open_work import open_work
 
-    shown = newest(ctx)
+    conn = index.connect_fresh(ctx.layout)
+    try:
+        shown = newest(ctx, conn)
+        steps, blockers = open_work(ctx, conn)
+    finally:
+        conn.close()
     if shown is None:
-        return None, None
-    return str(shown["session"]), str(shown["handoff"])
+        return None, None, steps, blockers
+    return str(shown["session"]), str(shown["handoff"]), steps, blockers
 
 
 def start_session(
@@ -161,10 +170,7 @@ def init(
     mark_open(ctx.layout, session_stem(name, sid), sid)
     written = writer.write_session(ctx, session_stem(name, sid), sid, kinds=("log", "decisions", "files"))
     written += writer.write_project(ctx)  # SESSION_TRACKER.md shows the new current session
-    prev_name, prev_text = previous_handoff(ctx) if context else (None, None)
-    from session_tracker.commands.open_work import open_work
-
-    steps, blockers = open_work(ctx) if context else ([], [])
+    prev_name, prev_text, steps, blockers = previous_work(ctx) if context else (None, None, [], [])
     return {
         "session": name,
         "sid": sid,

@@ -48,14 +48,11 @@ def check_item(ctx: Context, item: str, done: bool = True, session: str | None =
     docs.write_session(ctx, target.file, target.sid, kinds=("log",))
     docs.write_lifecycle(ctx, [target.file])
     from session_tracker.commands.metrics import METRICS_TYPES
-    from session_tracker.index import connect_fresh, query
+    from session_tracker.index import project_view
     from session_tracker.workflow.view import checklist
 
-    conn = connect_fresh(ctx.layout)
-    try:  # the previous session's metrics from the index; this session as recorded to
-        project, _ = query.project(conn, ctx.layout, types=METRICS_TYPES, sparse=True, loaded=[target])
-    finally:
-        conn.close()
+    # the previous session's metrics from the index; this session as recorded to
+    project, _ = project_view(ctx.layout, types=METRICS_TYPES, sparse=True, loaded=[target])
     return {"v": 1, "session": target.name, "item": name, "done": done, "checklist": checklist(target, project)}
 
 

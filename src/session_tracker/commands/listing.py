@@ -94,7 +94,7 @@ def show(ctx: Context, session: str) -> dict[str, object]:
     def compute() -> dict[str, object]:
         from session_tracker.commands.open_work import open_work
 
-        result = describe(found, open_work(ctx)[1], private.load(secret))
+        result = describe(found, open_work(ctx, conn)[1], private.load(secret))
         result["timeline"] = [
             {"id": e.id, "type": e.type, "at": e.moment, "actor": e.actor, "data": e.data} for e in found.timeline()
         ]

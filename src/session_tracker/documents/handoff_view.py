@@ -14,16 +14,15 @@ SessionStart reads it back.
 from __future__ import annotations
 
 from session_tracker.core.context import Context
-from session_tracker.core.model import Project, Session
+from session_tracker.core.model import Session
 from session_tracker.documents.expected import render_kind
-from session_tracker.index.query import HANDOFF_TYPES
-
-OTHERS = HANDOFF_TYPES  # what a handoff needs of the other sessions: their blockers and metrics
+from session_tracker.index.query import HANDOFF_TYPES as OTHERS  # what a handoff needs of the others: blockers, metrics
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
 
+__all__ = ["KEY_TYPES", "NAME", "OTHERS", "key", "remember", "rendered", "shown"]
 KEY_TYPES = OTHERS | {"session.renumbered"}
 NAME = "handoff"  # the digest's name: one kept handoff, the newest asked for
 
@@ -42,20 +41,22 @@ def key(ctx: Context, conn: sqlite3.Connection, stem: str, sid: str) -> str | No
                       sharing, list(before), sessions=False)
 
 
-def shown(session: Session, project: Project) -> dict[str, object]:
-    """``{"session", "ended", "handoff"}`` of an ended ``session`` rendered with ``project``."""
-    return {"session": session.name, "ended": session.end_moment, "handoff": render_kind("handoff", session, project)}
+def shown(session: Session, text: str | None) -> dict[str, object]:
+    """``{"session", "ended", "handoff"}``: what is kept of an ended ``session``'s handoff ``text``."""
+    return {"session": session.name, "ended": session.end_moment, "handoff": text}
 
 
 def rendered(ctx: Context, conn: sqlite3.Connection, stem: str, sid: str) -> dict[str, object] | None:
-    """:func:`shown` of session ``sid`` (event file ``stem``; its file read in full, the others'
-    blockers and metrics from the index), kept under :func:`key`; None when it has not ended."""
+    """:func:`shown` of session ``sid``'s handoff (event file ``stem``; its file read in full, the
+    others' blockers and metrics from the index), kept under :func:`key`; None when it has not ended."""
     from session_tracker.index import digest, query
 
     def compute() -> dict[str, object] | None:
         project, full = query.project(conn, ctx.layout, {stem}, OTHERS, sparse=True)
         chosen = next((s for s in full if s.sid == sid), None)
-        return shown(chosen, project) if chosen is not None and chosen.ended is not None else None
+        if chosen is None or chosen.ended is None:
+            return None
+        return shown(chosen, render_kind("handoff", chosen, project))
 
     value_key = key(ctx, conn, stem, sid)
     if value_key is None:
@@ -76,6 +77,6 @@ def remember(ctx: Context, conn: sqlite3.Connection, session: Session, text: str
     try:
         value_key = key(ctx, conn, session.file, session.sid)
         if value_key is not None:
-            digest.store(conn, NAME, value_key, {"session": session.name, "ended": session.end_moment, "handoff": text})
+            digest.store(conn, NAME, value_key, shown(session, text))
     except sqlite3.Error:  # a derived copy only: the next reader renders it
         pass

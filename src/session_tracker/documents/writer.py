@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 #: documents are written under ``render``. A full render takes both, ``render`` first.
 PROJECT_LOCK = "project-docs"
 
+
 def _nothing_rendered() -> tuple[list[str], Session | None, Project | None]:
     return [], None, None
 

@@ -171,11 +171,11 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
         if paths:
             present[name] = paths
 
-    def judge(path: str, text: str | None) -> None:
+    def judge(path: str, text: str | None, found: dict[str, bytes | None] = i.documents) -> None:
         nonlocal compared
         if text is None:
             return
-        actual = i.documents.get(path)
+        actual = found.get(path)
         if actual is None:
             missing.append(path)
         elif actual != text.encode("utf-8"):
@@ -190,6 +190,11 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
                 continue
             judge(path, render_kind(kind, session, project if kind == "handoff" else None))
 
+    def lifecycle_documents(project: Project, sessions: list[Session], paths: list[str]) -> None:
+        rendered = {i.ctx.layout.relative(p): t for p, t in expected_lifecycle(i.ctx, project, sessions).items()}
+        for path in paths:
+            judge(path, rendered.get(path))
+
     if i.mode == PLAIN:
         # Every session of the store: read one at a time, the others from the index's summary
         # view (documents/bulk.py), so memory stays that of the largest session.
@@ -203,31 +208,17 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
                 continue
             session_documents(target, session, project)
             if target in present:
-                rendered = {i.ctx.layout.relative(p): t for p, t in expected_lifecycle(i.ctx, project, [session]).items()}
-                for path in present[target]:
-                    if path in rendered:
-                        judge(path, rendered[path])
+                lifecycle_documents(project, [session], present[target])
     else:
         for name, sessions in sorted(i.targets.items()):
             session_documents(name, _latest(sessions), i.project())
         # Other features' session documents (seed 003's …): those present, as docs renders them.
         if present:
             chosen = [_latest(i.targets[name]) for name in sorted(present)]
-            rendered = {i.ctx.layout.relative(p): t for p, t in expected_lifecycle(i.ctx, i.project(), chosen).items()}
-            for path in (p for paths in present.values() for p in paths):
-                if path in rendered:
-                    judge(path, rendered[path])
+            lifecycle_documents(i.project(), chosen, [p for paths in present.values() for p in paths])
         wanted_project = _project_texts(i)
-    for path, actual in sorted(i.project_documents.items()):
-        text = wanted_project.get(path)
-        if text is None:
-            continue
-        if actual is None:
-            missing.append(path)
-        elif actual != text.encode("utf-8"):
-            stale.append(path)
-        else:
-            compared += 1
+    for path in sorted(i.project_documents):
+        judge(path, wanted_project.get(path), i.project_documents)
     if missing and i.mode == STAGED:  # only what exists and should have been staged
         missing = [m for m in missing if os.path.lexists(os.path.join(i.ctx.layout.root, m))]
     if missing and i.mode != PLAIN:

@@ -76,11 +76,12 @@ def connect_fresh(layout: Layout) -> sqlite3.Connection:
 
 def project_view(
     layout: Layout, full: Iterable[str] = (), types: frozenset[str] | None = None, sparse: bool = False, notes: int = 0,
-    slim_ended: bool = False,
+    slim_ended: bool = False, loaded: Iterable[Session] = (),
 ) -> tuple[Project, list[Session]]:
-    """The project from the index: the sessions of file stems ``full`` read in full, the others
-    holding only their events of ``types`` (default :data:`.query.SUMMARY_TYPES`) and, with
-    ``notes``, their newest notes; see :func:`.query.project`.
+    """The project from the index: the sessions of file stems ``full`` read in full, those in
+    ``loaded`` as the caller holds them, the others holding only their events of ``types``
+    (default :data:`.query.SUMMARY_TYPES`) and, with ``notes``, their newest notes; see
+    :func:`.query.project`.
 
     Raises:
         NewerSchema: an event file holds an event of a newer schema version.
@@ -90,7 +91,7 @@ def project_view(
     conn = connect_fresh(layout)
     try:
         return query.project(conn, layout, full, query.SUMMARY_TYPES if types is None else types, sparse=sparse, notes=notes,
-                             slim_ended=slim_ended)
+                             loaded=loaded, slim_ended=slim_ended)
     finally:
         conn.close()
 

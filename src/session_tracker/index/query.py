@@ -78,17 +78,13 @@ def _event(raw: str, where: str = "") -> Event:
 def read_line(layout: Layout, source: str, pos: int) -> str:
     """The line at byte ``pos`` of the event file ``source`` (for the types the index does not
     copy: ``ingest.BULKY``); '' when the file no longer holds it."""
-    try:
-        with open(os.path.join(layout.store, source), "rb") as handle:
-            handle.seek(pos)
-            return handle.readline().decode("utf-8", "replace")
-    except OSError:
-        return ""
+    return read_lines(layout, [(source, pos)]).get((source, pos), "")
 
 
-def _read_lines(layout: Layout, wanted: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    """:func:`read_line` of many ``(source, pos)`` at once, each file opened once (a summary view
-    reads the newest notes of every session: 120,000 lines of 10,000 files)."""
+def read_lines(layout: Layout, wanted: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """``{(source, pos): line}`` of many :func:`read_line` at once, each file opened once (a
+    summary view reads the newest notes of every session: 120,000 lines of 10,000 files); a
+    file gone under the index gives none of its lines."""
     by_file: dict[str, list[int]] = {}
     for source, pos in wanted:
         by_file.setdefault(source, []).append(pos)
@@ -171,7 +167,7 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
         f"AND NOT {PROJECT_SOURCE_SQL.replace('source', 'e.source')} ORDER BY e.rowid"
     )
     while rows := cursor.fetchmany(BATCH_ROWS):  # in batches: the rows of 10,000 sessions need not all be held
-        lines = _read_lines(layout, [(source, pos) for _, raw, source, pos in rows if raw is None])
+        lines = read_lines(layout, [(source, pos) for _, raw, source, pos in rows if raw is None])
         for sid, raw, source, pos in rows:
             session = views.get(sid)
             if session is None:

@@ -231,7 +231,7 @@ def _start(ctx: Context, objective: str | None, new: bool, session: str | None =
 
     conn = index.connect_fresh(ctx.layout)  # the history through the index: this costs what the session costs
     try:
-        chosen = current_view(ctx, conn, sid)
+        chosen = current_view(ctx, conn, sid, refresh=False)  # the connection was made after any init
         if chosen is None:
             raise TrackerError(f"session {sid} is not in the store", "run `session-tracker doctor`")
         parts = context_parts(ctx, conn, chosen)

@@ -159,6 +159,7 @@ def ended(result: dict[str, object]) -> str:
 #: Above this many rows ``list`` prints plain columns instead of a rich table (always when piped).
 RICH_ROWS = 500
 
+
 def sessions(result: dict[str, object]) -> str:
     """``list``: a table of sessions."""
     rows: list[dict[str, object]] = result["sessions"]  # type: ignore[assignment]

@@ -25,18 +25,20 @@ blocker the word ``quokkaN``.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 
 from session_tracker.core.events import CATEGORIES, Event, encode
 
 _count = 0
+_EPOCH = datetime.datetime(2025, 1, 1)
 
 
 def _ev(name: str, sid: str, type: str, data: dict[str, object], minute: int, actor: str = "human") -> bytes:
     global _count
     _count += 1
-    day, rest = divmod(minute, 1440)
-    ts = f"2026-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}T{rest // 60:02d}:{rest % 60:02d}:{_count % 60:02d}.000+00:00"
+    at = _EPOCH + datetime.timedelta(minutes=minute, seconds=_count % 60)
+    ts = at.strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
     return encode(Event(id=f"01J{_count:023d}", ts=ts, session=name, sid=sid, type=type, actor=actor, data=data))
 
 
@@ -44,7 +46,10 @@ def session_lines(s: int, per: int, last: bool, extra: int, head: str | None = N
     """The event lines of session number ``s`` (``head``: the repository's HEAD, which the
     open session's capture diffs against)."""
     name, sid = f"{s:05d}", f"01S{s:023d}"
-    base = s * 90 % (300 * 1440)  # wraps after ~300 days: times repeat, ids keep the order
+    # One session every 90 minutes, in order, as one team's history grows: 10,000 sessions are
+    # about 21 months. (Times that wrapped round put the open session before most ends, so every
+    # handoff looked touched by its blocker: no real store is shaped so.)
+    base = s * 90
     git = {"branch": f"feature/{s % 7}", "head": head or f"{s:040x}", "dirty": []}
     out = [_ev(name, sid, "session.started", {"number": name, "objectives": [f"Objective {s}: ship part {s % 13}"],
                                                 "tz": "+00:00", "git": git}, base)]

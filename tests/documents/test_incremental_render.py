@@ -49,3 +49,55 @@ def test_only_changed_sessions_are_rendered_and_match_a_full_render(repo: Path, 
     shutil.rmtree(repo / ARCHIVE)
     written(cli)
     assert snapshot(repo) == incremental
+
+
+def _full_render_of(repo: Path, cli: Cli) -> dict[str, bytes]:
+    """What a render from nothing makes of the same events (on a copy: the caches go)."""
+    copy = repo.parent / f"full-{len(list(repo.parent.iterdir()))}"
+    shutil.copytree(repo, copy)
+    for cache in ("render-manifest.json", "index.sqlite"):
+        (copy / ".sessions/local" / cache).unlink(missing_ok=True)
+    shutil.rmtree(copy / ARCHIVE)
+    assert cli("render", cwd=copy).code == 0
+    return snapshot(copy)
+
+
+def test_the_project_documents_are_rendered_again_only_when_an_event_they_show_came_in(repo: Path, cli: Cli) -> None:
+    """A ``log`` in the open session changes nothing the project documents show (an open
+    session's entry says "in progress"), so they are left as they are; a blocker, an end, or a
+    note that reaches an ended session (a merge brings one) renders them again. Each time the
+    result equals a render from nothing (a project document left stale would differ)."""
+    (repo / ".sessions").mkdir(exist_ok=True)
+    (repo / ".sessions/config.toml").write_text('[documents]\npreset = ["archive", "tracker"]\n')
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("log", "first session's work").code == 0
+    assert cli("end").code == 0
+    assert cli("init", "--session", "00002").code == 0
+    written(cli)
+    tracker = "SESSION_TRACKER.md"
+
+    assert cli("log", "more work in the open session").code == 0
+    assert tracker not in written(cli)
+    assert snapshot(repo) == _full_render_of(repo, cli)
+
+    assert cli("blocker", "-m", "staging is down").code == 0  # (the command renders them itself)
+    written(cli)
+    assert "staging is down" in (repo / tracker).read_text()
+    assert snapshot(repo) == _full_render_of(repo, cli)
+
+    # A note in the ended session's file, as a merge of another clone's line would put it there.
+    (events,) = (repo / ".sessions/events").glob("00001-*.jsonl")
+    first = json.loads(events.read_bytes().splitlines()[0])
+    late = {"actor": "human", "data": {"category": "implementation", "message": "merged-in note"}, "id": "01J" + "9" * 23,
+            "session": "00001", "sid": first["sid"], "ts": first["ts"], "type": "note", "v": 1}
+    with events.open("ab") as handle:
+        handle.write(json.dumps(late, separators=(",", ":"), sort_keys=True).encode() + b"\n")
+    assert tracker in written(cli)
+    assert "merged-in note" in (repo / tracker).read_text()
+    assert snapshot(repo) == _full_render_of(repo, cli)
+
+    assert cli("log", "the last entry").code == 0
+    assert cli("end").code == 0
+    written(cli)
+    assert "the last entry" in (repo / tracker).read_text()  # ended: its entry lists its work
+    assert snapshot(repo) == _full_render_of(repo, cli)

@@ -7,16 +7,21 @@ import os
 
 from session_tracker.core import store
 from session_tracker.core.context import Context
-from session_tracker.core.model import Project
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
 
 MANIFEST_VERSION = 2  # local/render-manifest.json: {v, inputs, outputs {path: [stamp, session]}}
 
 
 def sessions_to_redo(
-    ctx: Context, inputs: dict[str, object], manifest: dict[str, object] | None
-) -> tuple[set[str], Project, bool] | None:
-    """``(sessions to render again, the summary project, whether any event file or the plan
-    changed)``, or None for a full render."""
+    ctx: Context, conn: sqlite3.Connection, inputs: dict[str, object], manifest: dict[str, object] | None
+) -> tuple[set[str], bool, bool] | None:
+    """``(file stems of the sessions to render again, whether any event file or the plan
+    changed, whether the project documents must be rendered whatever the index says: one was
+    edited or removed, or the plan changed)``, or None for a full render. Asks the index
+    (``conn``, fresh), never the events themselves."""
     if manifest is None or manifest.get("v") != MANIFEST_VERSION:
         return None
     before = manifest.get("inputs")
@@ -27,43 +32,53 @@ def sessions_to_redo(
         return None  # an event file disappeared: documents may have to go
     changed = {name[:-6] for name, stamp in new_events.items() if old_events.get(name) != stamp and name.endswith(".jsonl")}
     redo = {stem for stem in changed if not stem.startswith("project-")}
+    plan_changed = len(redo) != len(changed) or before.get("project") != inputs["project"]
     outputs = manifest.get("outputs")
     if not isinstance(outputs, dict):
         return None
+    edited = False
     for path, entry in outputs.items():
         if not isinstance(entry, list) or len(entry) != 2:
             return None
         stamp, owner = entry
         if file_stamp(path) != stamp:
             if not isinstance(owner, str) or not owner:
-                changed.add("")  # a project document was edited or removed: render those again
+                edited = True  # a project document was edited or removed: render those again
             else:
                 redo.add(owner)
-    inputs_changed = bool(changed) or before.get("project") != inputs["project"]
-    from session_tracker.index import summary_project as load_summary_project
+    inputs_changed = bool(changed) or edited or plan_changed
+    if redo:
+        redo = _with_affected(conn, redo)
+    return redo, inputs_changed, edited or plan_changed
 
-    summary = load_summary_project(ctx.layout) if (redo or inputs_changed) else Project([], [])
-    from session_tracker.core.files import split_stem
 
-    changed_sids = set()
-    for stem in redo:
-        try:
-            changed_sids.add(split_stem(stem)[1] or stem)
-        except ValueError:
-            continue
-    touched = [s for s in summary.sessions if s.file in redo or s.sid in changed_sids]
-    horizons = [
-        e.moment for s in touched for e in s.events
-        if e.type in ("blocker.opened", "blocker.resolved", "metrics.recorded")
-    ]
-    redo = {s.file for s in touched} | {stem for stem in redo if not split_stem_safe(stem)[1]}
-    if horizons:
-        earliest = min(horizons)
-        redo |= {s.file for s in summary.sessions if s.ended is not None and s.end_moment >= earliest}
-    # A merge that brings a second session with a number moves document labels: render all of them.
-    names = {s.name for s in summary.sessions if s.file in redo}
-    redo |= {s.file for s in summary.sessions if s.name in names}
-    return redo, summary, inputs_changed
+def _with_affected(conn: sqlite3.Connection, stems: set[str]) -> set[str]:
+    """``stems`` (their sessions' file stems), with every session whose documents their events
+    reach: a handoff shows the blockers open at its session's end and the metrics delta, so a
+    blocker or metrics event in a changed file redoes the sessions ended at or after it; and a
+    merge that brings a second session with a number moves the labels of both."""
+    from session_tracker.index.query import stem_of
+
+    rows = conn.execute("SELECT sid, number, source, end_t, ended_rowid FROM sessions").fetchall()
+    sids = set()
+    for stem in stems:
+        sid = split_stem_safe(stem)[1]
+        if sid:
+            sids.add(sid)
+    touched = [row for row in rows if stem_of(row[2]) in stems or row[0] in sids]
+    out = {stem_of(row[2]) for row in touched} | {stem for stem in stems if not split_stem_safe(stem)[1]}
+    found = []
+    for at in range(0, len(touched), 500):  # in chunks: a pull may bring thousands of sessions
+        chunk = [row[0] for row in touched[at:at + 500]]
+        found.append(conn.execute(
+            "SELECT min(t) FROM events WHERE type IN ('blocker.opened', 'blocker.resolved', 'metrics.recorded') "
+            f"AND sid IN ({', '.join('?' * len(chunk))})", chunk).fetchone()[0])
+    if any(t is not None for t in found):
+        earliest = min(t for t in found if t is not None)
+        out |= {stem_of(row[2]) for row in rows if row[4] is not None and row[3] is not None and row[3] >= earliest}
+    names = {row[1] for row in rows if stem_of(row[2]) in out}
+    out |= {stem_of(row[2]) for row in rows if row[1] in names}
+    return out
 
 
 def split_stem_safe(stem: str) -> tuple[str, str]:

@@ -229,13 +229,43 @@ def _open_blockers_at_end(session: Session, project: Project) -> list[Event]:
         ids = {str(k) for k in known}  # from a parallel branch, merged later, is not among them
         return [opened for opened, _ in project.blockers() if opened.id in ids]
     end = instant(session.end_moment)
-    # (opened, resolved) instants once per project: every handoff of a full render asks
-    # (sessions × blockers pairs, each parsing two times, was most of a render of a big store).
-    spans = project.memo("blockers.spans", lambda: [
-        (instant(opened.moment), instant(resolution.moment) if resolution is not None else None, opened)
-        for opened, resolution in project.blockers()
-    ])
+    # Once per project, for every end at once (a full render asks for each session: a scan of
+    # every blocker per handoff was sessions × blockers).
+    found = project.memo("blockers.open_at_end", lambda: _open_at(project)).get(end)
+    if found is not None:
+        return found
+    spans = _spans(project)
     return [opened for start, stop, opened in spans if start <= end and (stop is None or stop > end)]
+
+
+def _spans(project: Project) -> list[tuple[float, float | None, Event]]:
+    """``(opened, resolved or None, the opening event)`` instants of every blocker, oldest first."""
+    return [(instant(opened.moment), instant(resolution.moment) if resolution is not None else None, opened)
+            for opened, resolution in project.blockers()]
+
+
+def _open_at(project: Project) -> dict[float, list[Event]]:
+    """``{end instant: blockers open then}`` for every ended session's end: opened at or before
+    it and not resolved by then, oldest first. One sweep over the ends in time order."""
+    spans = _spans(project)
+    ends = sorted({instant(s.end_moment) for s in project.sessions if s.ended is not None})
+    starts = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    stops = sorted((i for i in range(len(spans)) if spans[i][1] is not None), key=lambda i: spans[i][1] or 0.0)
+    out: dict[float, list[Event]] = {}
+    opened: set[int] = set()
+    gone: set[int] = set()
+    a = b = 0
+    for end in ends:
+        while a < len(starts) and spans[starts[a]][0] <= end:
+            if starts[a] not in gone:
+                opened.add(starts[a])
+            a += 1
+        while b < len(stops) and (spans[stops[b]][1] or 0.0) <= end:
+            gone.add(stops[b])
+            opened.discard(stops[b])
+            b += 1
+        out[end] = [spans[i][2] for i in sorted(opened)]
+    return out
 
 
 def _open_tasks_by_agent(session: Session) -> list[str]:
@@ -283,8 +313,11 @@ def render_handoff(session: Session, project: Project) -> str:
         made = [f"{n_commits} commit{'s' if n_commits != 1 else ''}" if n_commits else "", f"{decided} decision{'s' if decided != 1 else ''}" if decided else ""]
         made = [m for m in made if m]
         lines += [("*No work-log entries; " + " and ".join(made) + " (below).*") if made else "*Nothing logged, decided or committed.*", ""]
+    by_category: dict[str, list[Event]] = {}
+    for e in notes:
+        by_category.setdefault(e.text("category"), []).append(e)
     for category in CATEGORIES:
-        picked = [e for e in notes if e.text("category") == category]
+        picked = by_category.get(category)
         if picked:
             lines += [f"### {category.capitalize()}", ""]
             lines += [f"- {display(e.moment, session.tz, with_date=False)} {md.text(e.text('message'))}" for e in picked]

@@ -29,6 +29,7 @@ __all__ = ["LIFECYCLE_KINDS", "MEMORY_KINDS", "PROJECT_KINDS", "SESSION_KINDS", 
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Callable
 
 #: The lock of the project documents (SESSION_TRACKER.md, progress.txt …); the session
@@ -83,16 +84,24 @@ def write_project(ctx: Context, now: bool = False, on_locked: Callable[[], None]
 
     if not now and background.too_big(ctx) and background.schedule(ctx, sessions):
         return []
-    from session_tracker.index import summary_project as load_summary_project
 
     # The project documents' own lock: a per-session command writing its session's documents
     # (under the render lock) never waits for a background render of the whole history.
     with store.Lock(ctx.layout.lock_file(PROJECT_LOCK), timeout=lock_timeout):
         if on_locked is not None:
             on_locked()
-        # The project documents need few events per session: read through the summary cache.
-        wanted = expected_project(ctx, load_summary_project(ctx.layout))
-        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text))]
+        from session_tracker.documents import project_key
+        from session_tracker.index import connect_fresh, query
+
+        conn = connect_fresh(ctx.layout)
+        try:
+            pkey = project_key.key(conn, ctx.config)  # before the view is read: a later event moves it
+            # The project documents need few events per session: the index's summary view.
+            wanted = expected_project(ctx, query.project(conn, ctx.layout, notes=query.NOTES_KEPT)[0])
+            written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text))]
+            project_key.remember(conn, pkey, wanted)
+        finally:
+            conn.close()
     written += write_lifecycle(ctx)  # seed 003's documents of the sessions open here follow the plan
     return written + (write_lifecycle(ctx, list(sessions)) if sessions else [])
 
@@ -186,48 +195,81 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
     * the documents of sessions that ended after the earliest blocker or metrics event in a
       changed file (a handoff shows the blockers open at its end and the metrics delta);
     * any document whose file was edited or deleted since;
-    * the project documents, when any event file or the plan changed (they read the summary
-      cache).
+    * the project documents, when an event they read came in, the plan changed or one of them
+      was edited (:mod:`session_tracker.documents.project_key`).
 
-    Nothing changed means nothing is read. Other sessions are read through the summary cache,
-    never decoded in full. Anything else (new code, new config, no manifest, a removed event
-    file) means a full render.
+    Nothing changed means nothing is read; a ``log`` in the open session reads that session and
+    the others' blockers and metrics from the index, never every session's summary. Anything
+    else (new code, new config, no manifest, a removed event file) means a full render.
     """
+    from session_tracker.documents import manifest as manifests
+    from session_tracker.index import connect_fresh
+
     # every document: the session documents' lock, then the project documents' (that order only)
     with store.Lock(ctx.layout.lock_file("render")), store.Lock(ctx.layout.lock_file(PROJECT_LOCK)):
-        from session_tracker.documents import manifest as manifests
-
+        # The files' stamps before the index reads them: a line appended in between makes the
+        # next render see the file changed, never a manifest newer than what was rendered.
         inputs = manifests.render_inputs(ctx)
-        manifest = manifests.read_manifest(ctx)
-        decided = manifests.sessions_to_redo(ctx, inputs, manifest)
-        if decided is None:  # everything, one session at a time (bulk.py): bounded memory
-            from session_tracker.documents.bulk import documents
+        conn = connect_fresh(ctx.layout)
+        try:
+            return _write_all(ctx, conn, inputs)
+        finally:
+            conn.close()
 
-            outputs_full: dict[str, object] = {}
-            written_full: list[str] = []
-            for path, text, owner in documents(ctx):
-                if store.atomic_write(path, document_bytes(text), durable=False) and path not in written_full:
-                    written_full.append(path)
-                outputs_full[path] = [manifests.file_stamp(path), owner]
-            manifests.write_manifest(ctx, inputs, outputs_full)
-            return sorted(written_full), len(outputs_full)
-        else:
-            redo, summary, inputs_changed = decided
-            if not redo and not inputs_changed:
-                previous = manifest.get("outputs") if manifest else None
-                return [], len(previous) if isinstance(previous, dict) else 0
-            project, full = mixed_project(ctx, redo, summary)
-            wanted = _expected_for(ctx, project, full)
-            if inputs_changed:
-                wanted.update(expected_project(ctx, summary))
-        # No fsync per document here: a render can write thousands, each is derived, and the
-        # manifest below is written last, so a crash mid-way means the next render redoes it.
-        written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text), durable=False)]
-        kept = manifest.get("outputs") if decided is not None and manifest else None
-        outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
-        owners = _owners(ctx, project)
-        outputs.update({path: [manifests.file_stamp(path), owners.get(path, "")] for path in wanted})
-        manifests.write_manifest(ctx, inputs, outputs)
+
+def _write_all(ctx: Context, conn: sqlite3.Connection, inputs: dict[str, object]) -> tuple[list[str], int]:
+    from session_tracker.documents import manifest as manifests
+    from session_tracker.documents import project_key
+    from session_tracker.index import query
+
+    manifest = manifests.read_manifest(ctx)
+    decided = manifests.sessions_to_redo(ctx, conn, inputs, manifest)
+    pkey = project_key.key(conn, ctx.config)  # before anything is read: a later event moves it
+    if decided is None:  # everything, one session at a time (bulk.py): bounded memory
+        from session_tracker.documents.bulk import documents
+
+        outputs_full: dict[str, object] = {}
+        written_full: list[str] = []
+        project_paths: list[str] = []
+        summary = query.project(conn, ctx.layout, notes=query.NOTES_KEPT)[0]
+        for path, text, owner in documents(ctx, summary=summary):
+            if store.atomic_write(path, document_bytes(text), durable=False) and path not in written_full:
+                written_full.append(path)
+            outputs_full[path] = [manifests.file_stamp(path), owner]
+            if not owner:
+                project_paths.append(path)
+        project_key.remember(conn, pkey, project_paths)
+        manifests.write_manifest(ctx, inputs, outputs_full)
+        return sorted(written_full), len(outputs_full)
+    redo, inputs_changed, forced = decided
+    if not redo and not inputs_changed:
+        previous = manifest.get("outputs") if manifest else None
+        return [], len(previous) if isinstance(previous, dict) else 0
+    project_docs = inputs_changed and (forced or not project_key.current(conn, pkey))
+    made: dict[str, str] = {}
+    lifecycle = any(ctx.document(kind, "x") for kind in LIFECYCLE_KINDS)
+    if project_docs or lifecycle:
+        summary = query.project(conn, ctx.layout, notes=query.NOTES_KEPT)[0]
+        project, full = mixed_project(ctx, redo, summary)
+        wanted = _expected_for(ctx, project, full)
+        if project_docs:
+            made = expected_project(ctx, summary)
+            wanted.update(made)
+    else:  # their handoffs need of the other sessions only their blockers and metrics
+        from session_tracker.documents.handoff_view import OTHERS
+
+        project, full = query.project(conn, ctx.layout, redo, OTHERS, sparse=True)
+        wanted = _expected_for(ctx, project, full)
+    # No fsync per document here: a render can write thousands, each is derived, and the
+    # manifest below is written last, so a crash mid-way means the next render redoes it.
+    written = [path for path, text in sorted(wanted.items()) if store.atomic_write(path, document_bytes(text), durable=False)]
+    if project_docs:
+        project_key.remember(conn, pkey, made)
+    kept = manifest.get("outputs") if manifest else None
+    outputs: dict[str, object] = dict(kept) if isinstance(kept, dict) else {}
+    owners = _owners(ctx, full)
+    outputs.update({path: [manifests.file_stamp(path), owners.get(path, "")] for path in wanted})
+    manifests.write_manifest(ctx, inputs, outputs)
     return written, len(outputs)
 
 
@@ -267,11 +309,11 @@ def _expected_for(ctx: Context, project: Project, sessions: list[Session]) -> di
     return out
 
 
-def _owners(ctx: Context, project: Project) -> dict[str, str]:
-    """``{document path: session file stem}`` for every per-session document path."""
+def _owners(ctx: Context, sessions: list[Session]) -> dict[str, str]:
+    """``{document path: session file stem}`` for every per-session document path of ``sessions``."""
     return {
         path: session.file
-        for session in project.sessions
+        for session in sessions
         for kind in SESSION_KINDS + LIFECYCLE_KINDS
         if (path := ctx.session_document(kind, session))
     }

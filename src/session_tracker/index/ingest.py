@@ -51,6 +51,10 @@ PROBLEMS = "!problems"  # the generation of the undecodable lines, kept with the
 #: The generation of the ``session.ended`` events that left next steps (``end --next``): what
 #: the one list of steps depends on, while an end without any changes nothing in it (digest.py).
 ENDED_WITH_STEPS = "session.ended/next"
+#: The generation of the work-log notes of ended sessions: the project documents show those
+#: (the newest of each ended session), never an open session's, so a ``log`` leaves them as
+#: they were (documents/project_key.py).
+NOTES_OF_ENDED = "note/ended"
 
 
 def event_files(layout: Layout) -> dict[str, str]:
@@ -227,10 +231,22 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
         for sql in DEFERRED_INDEXES.values():
             conn.execute(sql)
     fold_sessions(conn, batch.touched)
+    if "note" in batch.types and _any_ended(conn, batch.touched):
+        batch.types.add(NOTES_OF_ENDED)
     from session_tracker.index import digest
 
     digest.bump(conn, batch.types)
     return added
+
+
+def _any_ended(conn: sqlite3.Connection, sids: set[str]) -> bool:
+    """True when one of ``sids`` has ended (as just folded); also for many sessions at once
+    (a build or a pull: not worth asking row by row)."""
+    if len(sids) > 500:
+        return True
+    marks = ", ".join("?" * len(sids))
+    return bool(sids) and conn.execute(f"SELECT 1 FROM sessions WHERE ended_rowid IS NOT NULL AND sid IN ({marks}) LIMIT 1",
+                                       sorted(sids)).fetchone() is not None
 
 
 def _flush(conn: sqlite3.Connection, batch: _Batch) -> int:

@@ -165,3 +165,25 @@ def test_which_ends_move_the_list_of_steps() -> None:
     assert ingest._left_steps('{"data": {"next": ["Ship it"]}}')
     assert ingest._left_steps('{"data": {"next": [], "amends": "01J0000000000000000000000"}}')
     assert ingest._left_steps("not json") and ingest._left_steps(None)
+
+
+def test_the_handoff_end_kept_is_read_back_once_its_file_is_stamped_again(repo: Path, cli: Cli) -> None:
+    """``end`` keeps the handoff it rendered for the next session's start. Its key names the
+    bytes the index read of the session's file, not the file's size and mtime: those are stamped
+    again later (a file changed in the last seconds is checked again; a journal is published),
+    and the next ``init`` must still read the handoff back rather than render it again."""
+    assert cli("init", "--session", "00001").code == 0
+    assert cli("log", "Wired the retry loop").code == 0
+    assert cli("end").code == 0
+    assert _digest(repo, "handoff") is not None
+    _plant(repo, "handoff", {"handoff": "# Planted handoff\n"})
+    (events,) = (repo / ".sessions/events").glob("00001-*.jsonl")
+    stat = events.stat()
+    os.utime(events, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10_000_000_000))  # as if written 10 s ago
+    assert cli("status").code == 0  # a refresh: the file is stamped again, its bytes unchanged
+    assert "Planted handoff" in cli("handoff").out
+    with events.open("ab") as handle:  # a line more: what was kept no longer holds
+        first = json.loads(events.read_bytes().splitlines()[0])
+        late = {**first, "id": "01J" + "9" * 23, "type": "note", "data": {"category": "implementation", "message": "late"}}
+        handle.write(json.dumps(late, separators=(",", ":"), sort_keys=True).encode() + b"\n")
+    assert "Planted handoff" not in cli("handoff").out

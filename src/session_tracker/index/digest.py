@@ -64,10 +64,12 @@ def fingerprint(value: object) -> str:
 
 
 def source_stamp(conn: sqlite3.Connection, sid: str) -> object:
-    """``[path, size, mtime_ns, crc]`` of the event file session ``sid`` appends to, as the
-    index last read it (with its journal, while it is open here), or None: for the key of a
-    value made from one session's events of every type."""
-    row = conn.execute("SELECT s.path, s.size, s.mtime_ns, s.crc FROM sources s JOIN sessions n ON n.source = s.path WHERE n.sid = ?",
+    """``[path, offset, crc]`` of the event file session ``sid`` appends to, as the index last
+    read it (with its journal, while it is open here), or None: for the key of a value made
+    from one session's events of every type. What was read, not the file's size and mtime: those
+    are stamped again a moment later (a file changed within the last seconds is re-checked) and
+    when a journal is published, while the bytes read stay the same."""
+    row = conn.execute("SELECT s.path, s.offset, s.crc FROM sources s JOIN sessions n ON n.source = s.path WHERE n.sid = ?",
                        (sid,)).fetchone()
     return list(row) if row else None
 

@@ -113,7 +113,8 @@ def _fast(command: str, options: dict[str, list[str]]) -> None:
         from session_tracker.commands.status import status
         from session_tracker.views import plan as planviews
 
-        output.emit(status(Context()), "json" in options, planviews.status)
+        as_json = "json" in options
+        output.emit(status(Context(), None if as_json else planviews.STATUS_ITEMS), as_json, planviews.status)
         return
     elif command == "list":
         from session_tracker.commands.listing import list_sessions

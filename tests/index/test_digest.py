@@ -187,3 +187,27 @@ def test_the_handoff_end_kept_is_read_back_once_its_file_is_stamped_again(repo: 
         late = {**first, "id": "01J" + "9" * 23, "type": "note", "data": {"category": "implementation", "message": "late"}}
         handle.write(json.dumps(late, separators=(",", ":"), sort_keys=True).encode() + b"\n")
     assert "Planted handoff" not in cli("handoff").out
+
+
+def test_the_status_screen_reads_a_glance_of_long_lists_and_counts_them_all(repo: Path, cli: Cli) -> None:
+    """The text view shows the first 20 of each list and counts the rest; it reads a kept
+    glance (the first 20 and each list's length), never the whole list, which ``--json`` gives."""
+    assert cli("init", "--session", "00001").code == 0
+    steps = [f"Step number {i}" for i in range(1, 26)]
+    assert cli("end", *[arg for step in steps for arg in ("--next", step)]).code == 0
+    full = json.loads(cli("status", "--json").out)
+    assert sorted(n["message"] for n in full["next"]) == sorted(steps) and "next_total" not in full
+    screen = cli("status")
+    assert screen.code == 0
+    assert "Next steps (25)" in screen.out and "… and 5 more" in screen.out
+    shown = [n["message"] for n in full["next"][:20]]
+    assert all(f"{step}  (" in screen.out for step in shown)
+    assert not any(f"{n['message']}  (" in screen.out for n in full["next"][20:])
+    glance = _digest(repo, "status-glance-20")
+    assert glance is not None and glance[0] == _digest(repo, "status")[0]  # type: ignore[index]
+    assert json.loads(glance[1])["next_total"] == 25 and len(json.loads(glance[1])["next"]) == 20
+    _plant(repo, "status-glance-20", {"next_total": 99})
+    assert "Next steps (99)" in cli("status").out  # read back
+    assert cli("next", "One more step").code == 0  # a handoff item: both are made again
+    again = cli("status").out
+    assert "Next steps (26)" in again and "… and 6 more" in again

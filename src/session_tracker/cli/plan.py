@@ -251,7 +251,7 @@ def status(as_json: bool) -> None:
     from session_tracker.commands.status import status as run
     from session_tracker.views import plan as views
 
-    output.emit(run(Context()), as_json, views.status)
+    output.emit(run(Context(), None if as_json else views.STATUS_ITEMS), as_json, views.status)
 
 
 @click.group("plan")

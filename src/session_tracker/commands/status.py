@@ -17,7 +17,7 @@ STATUS_TYPES = frozenset({"session.started", "session.ended", "blocker.opened", 
                           "handoff.item", "session.renumbered"})
 
 
-def status(ctx: Context) -> dict[str, object]:
+def status(ctx: Context, glance: int | None = None) -> dict[str, object]:
     """The dashboard's data, also the ``--json`` shape (``v`` 1)::
 
         {"v", "project", "current_phase", "open_sessions", "last_session" {name, date, title}|null,
@@ -25,6 +25,10 @@ def status(ctx: Context) -> dict[str, object]:
          status_text, bar}], "blockers" [{id, message, impact, plan, session}], "questions"
          [{id, message}], "next" [{id, message, priority, session, added, source}], "tests" {passing, coverage,
          metrics}, "tasks" {total, done, in_progress, blocked, items [{id, title, status, session}]}}
+
+    ``glance``: only the first ``glance`` blockers, questions and next steps, each list's full
+    length as ``blockers_total`` … (what the text view shows: 10,000 sessions can leave 20,000
+    open steps, megabytes to decode for a screenful).
     """
     from session_tracker.index import connect_fresh, digest
     from session_tracker.index.fold import PLAN_TYPES
@@ -32,9 +36,25 @@ def status(ctx: Context) -> dict[str, object]:
     conn = connect_fresh(ctx.layout)
     try:
         # Folded again only when a start, end, blocker, metric, handoff item or plan change came in.
-        return digest.cached(conn, "status", digest.key(conn, STATUS_TYPES | PLAN_TYPES), lambda: _status(ctx, conn))  # type: ignore[no-any-return]
+        value_key = digest.key(conn, STATUS_TYPES | PLAN_TYPES)
+
+        def full() -> dict[str, object]:
+            return digest.cached(conn, "status", value_key, lambda: _status(ctx, conn))  # type: ignore[no-any-return]
+
+        if glance is None:
+            return full()
+        return digest.cached(conn, f"status-glance-{glance}", value_key, lambda: _glanced(full(), glance))  # type: ignore[no-any-return]
     finally:
         conn.close()
+
+
+def _glanced(result: dict[str, object], items: int) -> dict[str, object]:
+    out = dict(result)
+    for key in ("blockers", "questions", "next"):
+        found = result[key]
+        assert isinstance(found, list)
+        out[key], out[f"{key}_total"] = found[:items], len(found)
+    return out
 
 
 def _status(ctx: Context, conn: sqlite3.Connection) -> dict[str, object]:

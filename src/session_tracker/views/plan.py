@@ -95,11 +95,13 @@ def status(result: dict[str, object]) -> str:
     )
     for title, key, fmt in sections:
         items: list[dict[str, object]] = result[key]  # type: ignore[assignment]
+        total = result.get(f"{key}_total", len(items))  # a glance holds only the first few (commands/status.py)
+        assert isinstance(total, int)
         lines = [fmt(i) for i in items[:STATUS_ITEMS]]
-        if len(items) > STATUS_ITEMS:  # a glance, not the whole list: the most urgent first
-            lines.append(f"… and {len(items) - STATUS_ITEMS} more (`session-tracker status --json` lists every one)")
+        if total > STATUS_ITEMS:  # a glance, not the whole list: the most urgent first
+            lines.append(f"… and {total - STATUS_ITEMS} more (`session-tracker status --json` lists every one)")
         # not expanded: on a pipe the width is unlimited (rows never wrap), a box must not fill it
-        parts.append(Panel("\n".join(lines) or "none", title=f"{title} ({len(items)})" if items else title, title_align="left",
+        parts.append(Panel("\n".join(lines) or "none", title=f"{title} ({total})" if total else title, title_align="left",
                            expand=False))
     from session_tracker.views.console import to_text
 

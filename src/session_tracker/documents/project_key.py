@@ -15,8 +15,7 @@ key differ); deleting the index deletes the record, and then they are rendered a
 
 from __future__ import annotations
 
-import os
-
+from session_tracker.documents.manifest import file_stamp
 from session_tracker.index import digest
 from session_tracker.index.fold import PLAN_TYPES
 from session_tracker.index.ingest import NOTES_OF_ENDED, PROBLEMS
@@ -38,14 +37,6 @@ def key(conn: sqlite3.Connection, config: object) -> str:
     return digest.key(conn, PROJECT_TYPES, digest.fingerprint(config))
 
 
-def _stamp(path: str) -> list[int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns]
-
-
 def current(conn: sqlite3.Connection, value_key: str) -> bool:
     """True when the project documents were last rendered under ``value_key`` and each is still
     as that render wrote it (not edited, removed or rewritten by someone else since)."""
@@ -55,9 +46,9 @@ def current(conn: sqlite3.Connection, value_key: str) -> bool:
     import json
 
     written = json.loads(row[1])
-    return isinstance(written, dict) and all(_stamp(path) == stamp for path, stamp in written.items())
+    return isinstance(written, dict) and all(file_stamp(path) == stamp for path, stamp in written.items())
 
 
 def remember(conn: sqlite3.Connection, value_key: str, paths: Iterable[str]) -> None:
     """Record that the project documents at ``paths`` were just rendered under ``value_key``."""
-    digest.store(conn, NAME, value_key, {path: _stamp(path) for path in sorted(paths)})
+    digest.store(conn, NAME, value_key, {path: file_stamp(path) for path in sorted(paths)})

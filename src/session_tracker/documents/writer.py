@@ -273,18 +273,11 @@ def _write_all(ctx: Context, conn: sqlite3.Connection, inputs: dict[str, object]
     return written, len(outputs)
 
 
-def mixed_project(ctx: Context, names: set[str], summary: Project | None = None) -> tuple[Project, list[Session]]:
+def mixed_project(ctx: Context, names: set[str], summary: Project) -> tuple[Project, list[Session]]:
     """The project with the sessions of file stems ``names`` read in full and every other session
-    from the index (start, end, decisions, blockers, metrics, the newest notes …): what one
-    session's documents need, without decoding the whole store. Returns ``(project, the full
-    sessions)``.
-
-    ``summary``, a project view already made from the index, saves a second query."""
-    if summary is None:
-        from session_tracker.index import project_view
-        from session_tracker.index.query import NOTES_KEPT
-
-        return project_view(ctx.layout, names, notes=NOTES_KEPT)
+    as ``summary``, the index's summary view, holds it (start, end, decisions, blockers, metrics,
+    the newest notes …): what the project and lifecycle documents need, without decoding the
+    whole store. Returns ``(project, the full sessions)``."""
     full: dict[str, Session] = {}
     from session_tracker.core.files import scan
 

@@ -211,3 +211,32 @@ def test_the_status_screen_reads_a_glance_of_long_lists_and_counts_them_all(repo
     assert cli("next", "One more step").code == 0  # a handoff item: both are made again
     again = cli("status").out
     assert "Next steps (26)" in again and "… and 6 more" in again
+
+
+def _ended_blockers(repo: Path, number: str) -> list[str]:
+    (events,) = (repo / ".sessions/events").glob(f"{number}-*.jsonl")
+    ended = [json.loads(line) for line in events.read_bytes().splitlines() if b'"session.ended"' in line]
+    return list(ended[-1]["data"]["blockers_open"])
+
+
+def test_end_records_the_open_blockers_kept_until_a_blocker_changes(repo: Path, cli: Cli) -> None:
+    assert cli("init", "--session", "00001").code == 0
+    opened = json.loads(cli("blocker", "--message", "Staging is down", "--json").out)
+    assert cli("end").code == 0
+    (events,) = (repo / ".sessions/events").glob("00001-*.jsonl")
+    opening = [json.loads(line)["id"] for line in events.read_bytes().splitlines() if b'"blocker.opened"' in line]
+    assert _ended_blockers(repo, "00001") == opening  # the opening event's id
+    conn = _db(repo)
+    try:
+        conn.execute("UPDATE digests SET value = ? WHERE name = 'open_blocker_ids'", (json.dumps(["planted"]),))
+        conn.commit()
+    finally:
+        conn.close()
+    assert cli("init", "--session", "00002").code == 0
+    assert cli("log", "no blocker moved").code == 0
+    assert cli("end").code == 0
+    assert _ended_blockers(repo, "00002") == ["planted"]  # read back: nothing it is folded from changed
+    assert cli("init", "--session", "00003").code == 0
+    assert cli("blocker", "--resolve", opened["blocker"], "--message", "restarted").code == 0
+    assert cli("end").code == 0
+    assert _ended_blockers(repo, "00003") == []  # a resolution: folded again

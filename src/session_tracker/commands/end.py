@@ -61,11 +61,15 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
 
     # The blockers open as this clone sees them at the end (their opening events' ids): the
     # handoff shows these, not those of a parallel branch that a later merge brings in.
-    from session_tracker.index import project_view
+    from session_tracker.commands.open_work import open_blocker_ids
+    from session_tracker.index import connect_fresh
     from session_tracker.workflow.view import open_tasks
 
-    blockers, _ = project_view(ctx.layout, types=frozenset({"blocker.opened", "blocker.resolved"}), sparse=True)
-    ended_data["blockers_open"] = [e.id for e in blockers.open_blockers()]
+    conn = connect_fresh(ctx.layout)
+    try:
+        ended_data["blockers_open"] = open_blocker_ids(ctx, conn)
+    finally:
+        conn.close()
     held = open_tasks(ctx.layout)
     if held:
         ended_data["open_tasks"] = held  # who holds each open task, for the handoff (seed 003)

@@ -55,3 +55,20 @@ def open_work(ctx: Context, conn: sqlite3.Connection | None = None) -> tuple[lis
     keyed = (OPEN_WORK_TYPES - {"session.ended"}) | PLAN_TYPES | {ENDED_WITH_STEPS}
     value = digest.cached(conn, "open_work", digest.key(conn, keyed, sessions=False), compute)
     return value["steps"], value["blockers"]
+
+
+#: What the open blockers are folded from.
+BLOCKER_TYPES = frozenset({"blocker.opened", "blocker.resolved"})
+
+
+def open_blocker_ids(ctx: Context, conn: sqlite3.Connection) -> list[str]:
+    """The event ids of the blockers open now (their ``blocker.opened`` events), oldest first:
+    what ``end`` records as ``blockers_open``. Kept in the index until a blocker is opened or
+    resolved (``conn``: brought up to date)."""
+    from session_tracker.index import digest, query
+
+    def compute() -> list[str]:
+        project, _ = query.project(conn, ctx.layout, types=BLOCKER_TYPES, sparse=True)
+        return [e.id for e in project.open_blockers()]
+
+    return digest.cached(conn, "open_blocker_ids", digest.key(conn, BLOCKER_TYPES, sessions=False), compute)  # type: ignore[no-any-return]

@@ -25,29 +25,59 @@ def repo_for(ctx: Context) -> tuple[git.Repo | None, str]:
     return (repo, "") if repo else (None, NO_GIT_NOTICE)
 
 
-def own_files(ctx: Context) -> list[str]:
-    """session-tracker's own files, left out of every capture: ``.sessions/`` and each
-    session's rendered documents (exact paths, so the user's other files in the same
-    directories still count)."""
+class OwnFiles:
+    """session-tracker's own files as a matcher of repository-relative paths, left out of every
+    capture: ``.sessions/``, the project documents and the metrics chart by exact path, and
+    each session's documents by their template with a label the store has (its number, or
+    ``<number>-<sid>`` for sessions sharing one), so the user's other files in the same
+    directories still count. Matching the few changed paths against the templates costs what
+    they cost, not one path per document of the store (40,000 at 10,000 sessions)."""
 
-    excluded = [".sessions/"]
+    __slots__ = ("exact", "labels", "prefixes", "templates")
+
+    def __init__(self, prefixes: tuple[str, ...], exact: frozenset[str], templates: tuple[tuple[str, str], ...],
+                 labels: frozenset[str]) -> None:
+        self.prefixes, self.exact, self.templates, self.labels = prefixes, exact, templates, labels
+
+    def __call__(self, path: str) -> bool:
+        if path.startswith(self.prefixes):
+            return True
+        while path:  # the path, or a directory holding it
+            if path in self.exact:
+                return True
+            for head, tail in self.templates:
+                if len(path) > len(head) + len(tail) and path.startswith(head) and path.endswith(tail) \
+                        and path[len(head):len(path) - len(tail)] in self.labels:
+                    return True
+            path = path.rpartition("/")[0]
+        return False
+
+
+def own_files(ctx: Context) -> OwnFiles:
+    """:class:`OwnFiles` of this store, as its files and configuration name them now."""
     from session_tracker.core.files import scan
 
     listing = scan(ctx.layout)
     # Document labels: the number, and <number>-<sid> for sessions sharing one (model.label_clashes).
-    names = list(listing.by_number) + [f"{n}-{sid}" for sid, stems in listing.by_sid.items() for n in {s.rsplit("-", 1)[0] for s in stems}]
+    labels = set(listing.by_number) | {f"{n}-{sid}" for sid, stems in listing.by_sid.items() for n in {s.rsplit("-", 1)[0] for s in stems}}
+    exact: set[str] = set()
+    templates: list[tuple[str, str]] = []
     for template in ctx.config["documents"].values():
-        if isinstance(template, str):
-            if "{session}" not in template:  # a project document (SESSION_TRACKER.md, …)
-                excluded.append(template)
-                continue
-            excluded += [template.replace("{session}", name) for name in names]
+        if not isinstance(template, str):
+            continue
+        parts = template.split("{session}")
+        if len(parts) == 1:  # a project document (SESSION_TRACKER.md, …)
+            exact.add(template)
+        elif len(parts) == 2:
+            templates.append((parts[0], parts[1]))
+        else:  # the label twice in one template: every path spelt out
+            exact.update(template.replace("{session}", label) for label in labels)
     from session_tracker.core.paths import chart_path
 
     chart = chart_path(ctx.config)  # the metrics chart beside the tracker
     if chart:
-        excluded.append(chart)
-    return excluded
+        exact.add(chart)
+    return OwnFiles((".sessions/",), frozenset(exact), tuple(templates), frozenset(labels))
 
 
 def at_start(ctx: Context, repo: git.Repo) -> dict[str, object]:

@@ -11,7 +11,8 @@ from session_tracker.git.repo import _STATUS, Commit, FileChange, Repo, _dec, _E
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+
+    from session_tracker.git.repo import Exclude
 
 __all__ = ["changed_files", "end_state"]
 
@@ -71,7 +72,7 @@ def _parse_diff(out: bytes) -> list[FileChange]:
     return changes
 
 
-def changed_files(repo: Repo, base: str | None, exclude: Sequence[str] = ()) -> list[FileChange]:
+def changed_files(repo: Repo, base: str | None, exclude: Exclude = ()) -> list[FileChange]:
     """Every file that differs between commit ``base`` and the working tree, sorted by path.
 
     Covers commits since ``base``, staged and unstaged changes (renames detected with -M,
@@ -89,7 +90,7 @@ def _empty_tree(repo: Repo) -> str:
     return _dec(run(["hash-object", "-t", "tree", "--stdin"], repo.root, stdin=b"").stdout).strip()
 
 
-def end_state(repo: Repo, base: str | None, exclude: Sequence[str] = ()
+def end_state(repo: Repo, base: str | None, exclude: Exclude = ()
               ) -> tuple[str | None, str | None, list[Commit], list[FileChange]]:
     """``(branch, head, commits since base, changed files)`` as of now, for a session's end.
 

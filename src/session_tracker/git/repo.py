@@ -17,7 +17,10 @@ from session_tracker.git.proc import Done, GitUnavailable, failure, run
 
 TYPE_CHECKING = False  # not `from typing import ...`: importing typing costs ~4 ms per process
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+
+    #: Paths to leave out: prefixes ending in "/" and exact paths, or a matcher of a path.
+    Exclude = Sequence[str] | Callable[[str], bool]
     from os import PathLike
 
 __all__ = ["Commit", "FileChange", "GitUnavailable", "Repo", "commit_files",
@@ -135,15 +138,18 @@ class _Exclusions:
     """``exclude`` entries as a matcher: "dir/" is a prefix; a bare name matches itself or,
     if it is a directory, what is under it. Exact names go in a set (callers pass one per
     rendered document, thousands on a big store), so a match costs O(path depth), not
-    O(entries)."""
+    O(entries). ``exclude`` may also be a matcher already (a callable taking a path)."""
 
-    __slots__ = ("names", "prefixes")
+    __slots__ = ("match", "names", "prefixes")
 
-    def __init__(self, exclude: Sequence[str]) -> None:
-        self.prefixes = tuple(e for e in exclude if e.endswith("/"))
-        self.names = frozenset(e for e in exclude if not e.endswith("/"))
+    def __init__(self, exclude: Exclude) -> None:
+        self.match = exclude if callable(exclude) else None
+        self.prefixes = () if callable(exclude) else tuple(e for e in exclude if e.endswith("/"))
+        self.names = frozenset() if callable(exclude) else frozenset(e for e in exclude if not e.endswith("/"))
 
     def __call__(self, path: str) -> bool:
+        if self.match is not None:
+            return self.match(path)
         if self.prefixes and path.startswith(self.prefixes):
             return True
         if not self.names:
@@ -208,7 +214,7 @@ def head_sha(repo: Repo) -> str | None:
     return rev_parse(repo, "HEAD")
 
 
-def dirty_files(repo: Repo, exclude: Sequence[str] = ()) -> list[str]:
+def dirty_files(repo: Repo, exclude: Exclude = ()) -> list[str]:
     """Sorted, de-duplicated paths (relative to the root) that are staged, unstaged or untracked.
 
     Renamed entries give the new path; ignored files are not included; ``exclude`` holds

@@ -12,7 +12,8 @@ failed) from an agent; a ``commit``; a ``files.changed`` snapshot; ``metrics.rec
 every other session; a ``handoff.item``; two ``usage`` events; ``session.ended`` (next steps,
 git commits and files). Files are laid out as a team's store is (docs/storage.md):
 ``.sessions/events/<number>-<sid>.jsonl``, the plan in one clone's
-``.sessions/events/project-<clone>-main.jsonl``. The last session stays open here (its marker
+``.sessions/events/project-<clone>-main.jsonl``; in a git repository those files are committed
+before the last session starts, which stays open here (its marker
 in ``.sessions/local/open/``, its events in its journal ``.sessions/local/journal/``) and gets
 --open-events extra notes and tool calls, so per-session commands have a target; with
 --agent-session it is mapped to that Claude Code session (the agent hooks' target). The plan:
@@ -129,6 +130,18 @@ def _map(name: str, agent_session: str) -> None:
         handle.write(f"{_stem(int(name))}\n01S{int(name):023d}\n")
 
 
+def _commit_events() -> str | None:
+    """Commit ``.sessions/events/`` in the repository here; its new HEAD (None outside git)."""
+    import subprocess
+
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false"]
+    if subprocess.run(["git", "add", ".sessions/events"], capture_output=True, check=False).returncode != 0:
+        return None
+    subprocess.run(["git", *identity, "commit", "-q", "--no-verify", "-m", "sessions"], capture_output=True, check=False)
+    found = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False)
+    return found.stdout.strip() if found.returncode == 0 else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=0)
@@ -142,16 +155,22 @@ def main() -> int:
         return 0
     for folder in (".sessions/events", ".sessions/local/open", ".sessions/local/journal"):
         os.makedirs(folder, exist_ok=True)
-    import subprocess
-
-    found = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False)
-    head = found.stdout.strip() if found.returncode == 0 else None
     total = 0
-    for s in range(1, args.sessions + 1):
-        last = s == args.sessions
-        lines = session_lines(s, args.events, last, args.open_events if last else 0, head if last else None)
+    for s in range(1, args.sessions):  # the ended ones
+        lines = session_lines(s, args.events, False, 0)
         total += len(lines)
         with open(f".sessions/events/{_stem(s)}.jsonl", "wb") as handle:
+            handle.write(b"".join(lines))
+    plan = plan_lines(args.sessions)
+    with open(f".sessions/events/project-{CLONE}-main.jsonl", "wb") as handle:
+        handle.write(b"".join(plan))
+    # Committed, as a team's are, before the open session started: its capture diffs against
+    # that commit (as a session started after the last pull does), not against 10,000 files.
+    head = _commit_events()
+    if args.sessions:
+        lines = session_lines(args.sessions, args.events, True, args.open_events, head)
+        total += len(lines)
+        with open(f".sessions/events/{_stem(args.sessions)}.jsonl", "wb") as handle:
             handle.write(b"".join(lines))
     if args.sessions:  # the open one: its journal holds its events (what `init` leaves)
         with open(f".sessions/events/{_stem(args.sessions)}.jsonl", "rb") as handle:
@@ -162,9 +181,6 @@ def main() -> int:
             handle.write(f"01S{args.sessions:023d}")
     if args.agent_session:
         _map(f"{args.sessions:05d}", args.agent_session)
-    plan = plan_lines(args.sessions)
-    with open(f".sessions/events/project-{CLONE}-main.jsonl", "wb") as handle:
-        handle.write(b"".join(plan))
     from session_tracker.core import ignore
     from session_tracker.core.context import Context
 

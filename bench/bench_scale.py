@@ -17,7 +17,8 @@ command nor competing with the next one.
 
 What it does, per size: a throwaway git repository whose store ``bench/_store.py`` writes in
 the documented event format (about --events events per session, the last session open and
-mapped to a Claude Code session), its event files committed as a team's are, one untimed ``render``; then each command --runs times warm
+mapped to a Claude Code session; the others' event files committed before it started, as a
+team's are), one untimed ``render``; then each command --runs times warm
 (after one untimed run) and --cold-runs times cold (the derived state of ``.sessions/local/``
 removed first: the index, the render manifest — a fresh clone), each round also timing
 ``python -c pass``. No sample starts while a background render or index build runs (a cold
@@ -132,10 +133,6 @@ class Store:
         out = run([str(python), str(ROOT / "bench" / "_store.py"), "--sessions", str(sessions), "--events", str(events),
                    "--open-events", str(open_events), "--agent-session", AGENT], self.repo, env)
         self.total_events = int(out.decode().strip())
-        # The event files are committed, as a team's are: `git status` then walks tracked files,
-        # not ten thousand untracked ones (which capture would parse, then leave out).
-        run(["git", "add", ".sessions/events"], self.repo, env)
-        run(["git", *GIT_IDENTITY, "commit", "-q", "-m", "sessions"], self.repo, env)
         self.open = f"{sessions:05d}"
         self.counter = 0
 

@@ -15,6 +15,16 @@ if TYPE_CHECKING:
 MANIFEST_VERSION = 2  # local/render-manifest.json: {v, inputs, outputs {path: [stamp, session]}}
 
 
+def unchanged(inputs: dict[str, object], manifest: dict[str, object] | None) -> bool:
+    """True when the last render saw these very inputs and every document it wrote is as it
+    left it: then there is nothing to render (and nothing to read)."""
+    if manifest is None or manifest.get("v") != MANIFEST_VERSION or manifest.get("inputs") != inputs:
+        return False
+    outputs = manifest.get("outputs")
+    return isinstance(outputs, dict) and all(
+        isinstance(entry, list) and len(entry) == 2 and file_stamp(path) == entry[0] for path, entry in outputs.items())
+
+
 def sessions_to_redo(
     ctx: Context, conn: sqlite3.Connection, inputs: dict[str, object], manifest: dict[str, object] | None
 ) -> tuple[set[str], bool, bool] | None:

@@ -210,19 +210,23 @@ def write_all(ctx: Context) -> tuple[list[str], int]:
         # The files' stamps before the index reads them: a line appended in between makes the
         # next render see the file changed, never a manifest newer than what was rendered.
         inputs = manifests.render_inputs(ctx)
+        manifest = manifests.read_manifest(ctx)
+        if manifests.unchanged(inputs, manifest):  # nothing to read, not even the index
+            previous = manifest.get("outputs") if manifest else None
+            return [], len(previous) if isinstance(previous, dict) else 0
         conn = connect_fresh(ctx.layout)
         try:
-            return _write_all(ctx, conn, inputs)
+            return _write_all(ctx, conn, inputs, manifest)
         finally:
             conn.close()
 
 
-def _write_all(ctx: Context, conn: sqlite3.Connection, inputs: dict[str, object]) -> tuple[list[str], int]:
+def _write_all(ctx: Context, conn: sqlite3.Connection, inputs: dict[str, object],
+               manifest: dict[str, object] | None) -> tuple[list[str], int]:
     from session_tracker.documents import manifest as manifests
     from session_tracker.documents import project_key
     from session_tracker.index import query
 
-    manifest = manifests.read_manifest(ctx)
     decided = manifests.sessions_to_redo(ctx, conn, inputs, manifest)
     pkey = project_key.key(conn, ctx.config)  # before anything is read: a later event moves it
     if decided is None:  # everything, one session at a time (bulk.py): bounded memory

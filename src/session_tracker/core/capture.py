@@ -31,7 +31,7 @@ class OwnFiles:
     each session's documents by their template with a label the store has (its number, or
     ``<number>-<sid>`` for sessions sharing one), so the user's other files in the same
     directories still count. Matching the few changed paths against the templates costs what
-    they cost, not one path per document of the store (40,000 at 10,000 sessions)."""
+    they cost, not one path per document and label of the store (80,000 at 10,000 sessions)."""
 
     __slots__ = ("exact", "labels", "prefixes", "templates")
 

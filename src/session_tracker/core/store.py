@@ -46,6 +46,29 @@ def append(path: str, event: Event, redact: bool = True) -> tuple[int, int]:
     return append_bytes(path, line)
 
 
+def _take_turn(fd: int) -> None:
+    """Wait (up to a second) for other appenders of the file to finish their write: a size read
+    while another process's line is half copied in ends mid-line, and its byte would add a
+    needless newline (a blank line) before ours. The lock goes with the descriptor's close. A
+    holder that does not let go within the second costs at most that blank line, never the
+    append (nothing may block a commit)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: appends are not interleaved there
+        return
+    deadline = time.monotonic() + 1.0
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.0005)
+        except OSError:  # a file system without locks: as before
+            return
+
+
 def append_bytes(path: str, line: bytes) -> tuple[int, int]:
     """Append whole, encoded lines to ``path`` with one ``os.write`` on an ``O_APPEND``
     descriptor.
@@ -63,6 +86,7 @@ def append_bytes(path: str, line: bytes) -> tuple[int, int]:
 
     fd = safepath.open_append(path)  # never through a symbolic link, never outside the repository
     try:
+        _take_turn(fd)
         size = os.fstat(fd).st_size
         if size and os.pread(fd, 1, size - 1) != b"\n":
             line = b"\n" + line

@@ -26,7 +26,7 @@ def unchanged(inputs: dict[str, object], manifest: dict[str, object] | None) -> 
 
 
 def sessions_to_redo(
-    ctx: Context, conn: sqlite3.Connection, inputs: dict[str, object], manifest: dict[str, object] | None
+    conn: sqlite3.Connection, inputs: dict[str, object], manifest: dict[str, object] | None
 ) -> tuple[set[str], bool, bool] | None:
     """``(file stems of the sessions to render again, whether any event file or the plan
     changed, whether the project documents must be rendered whatever the index says: one was

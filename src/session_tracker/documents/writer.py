@@ -227,7 +227,7 @@ def _write_all(ctx: Context, conn: sqlite3.Connection, inputs: dict[str, object]
     from session_tracker.documents import project_key
     from session_tracker.index import query
 
-    decided = manifests.sessions_to_redo(ctx, conn, inputs, manifest)
+    decided = manifests.sessions_to_redo(conn, inputs, manifest)
     pkey = project_key.key(conn, ctx.config)  # before anything is read: a later event moves it
     if decided is None:  # everything, one session at a time (bulk.py): bounded memory
         from session_tracker.documents.bulk import documents

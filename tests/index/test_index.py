@@ -134,10 +134,11 @@ def _filled(tmp_path: Path, sessions: int = 4) -> Layout:
     n = 0
     for s in range(1, sessions + 1):
         name, sid = f"{s:05d}", f"01S{s:023d}"
-        lines = [encode(_start(name, sid, s, s * 10))]
+        minute = s * 10 % 1380  # within the day: a time like 25:00 is not one (see the test below)
+        lines = [encode(_start(name, sid, s, minute))]
         for t in TYPES:
             n += 1
-            lines.append(encode(_event(name, sid, n, t, s * 10 + 1)))
+            lines.append(encode(_event(name, sid, n, t, minute + 1)))
         _append(Path(layout.session_file(name)), b"".join(lines))
     return layout
 
@@ -271,3 +272,43 @@ def test_a_build_from_nothing_over_many_files_equals_them(tmp_path: Path) -> Non
     path = Path(layout.session_file("00007"))
     path.write_bytes(path.read_bytes() + encode(_event("00007", f"01S{7:023d}", 999_999, "note", 5)))
     assert_equal(layout)  # and incremental after it
+
+
+def test_a_build_from_nothing_folds_every_session_as_one_by_one_would(tmp_path: Path) -> None:
+    """The build folds all sessions in one scan (``fold_sessions(every=True)``); every column of
+    every row equals folding each session by itself, also for a file missing its start, a
+    renumbered session, an open one, and plan events naming a session."""
+    layout = _filled(tmp_path, sessions=150)
+    _append(Path(layout.session_file("00200")), encode(_event("00200", f"01S{200:023d}", 900_001, "note", 3, at=1)))
+    _append(Path(layout.session_file("00008")), encode(Event(
+        id="01J00000000000000000900002", ts="2026-01-01T09:00:00.000+00:00", session="00008", sid=f"01S{8:023d}",
+        type="session.renumbered", actor="human", data={"number": "00300"})))
+    _append(Path(layout.session_file("00009")), encode(_event("00009", f"01S{9:023d}", 900_003, "task.added", 4)))
+    _append(Path(layout.project_file), encode(_event("00010", f"01S{10:023d}", 900_004, "note", 5)))
+    # not ISO 8601 (hour 25; a retroactive time with no offset): problems for the reader, so never events in the index
+    _append(Path(layout.session_file("00011")), encode(_event("00011", f"01S{11:023d}", 900_005, "note", 25 * 60)))
+    _append(Path(layout.session_file("00011")), encode(_event("00011", f"01S{11:023d}", 900_006, "note", 5)).replace(
+        b'"message"', b'"at":"2026-01-01T00:05:00","message"'))
+    conn = index.fresh(layout)
+    try:
+        built = conn.execute("SELECT * FROM sessions ORDER BY sid").fetchall()
+        sids = {row[0] for row in conn.execute("SELECT DISTINCT sid FROM events")}
+        conn.execute("BEGIN IMMEDIATE")
+        from session_tracker.index.fold import fold_sessions
+
+        fold_sessions(conn, sids)
+        one_by_one = conn.execute("SELECT * FROM sessions ORDER BY sid").fetchall()
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    assert len(built) == 151
+    by_sid = {row[0]: row for row in built}
+    assert by_sid[f"01S{200:023d}"][3] == "2026-01-01T00:03:00.000+00:00"  # no start: the earliest time, not its --at
+    assert by_sid[f"01S{8:023d}"][1] == "00300"
+    assert built == one_by_one
+    assert_equal(layout)
+    conn = index.fresh(layout)
+    try:
+        assert [r[0] for r in conn.execute("SELECT line FROM problems WHERE source = 'events/00011.jsonl'")] == [13, 14]
+    finally:
+        conn.close()

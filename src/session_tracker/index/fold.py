@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 
+from session_tracker.core.clock import instant
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
@@ -50,33 +52,41 @@ def _number_of(source: str) -> str:
         return ""
 
 
-def fold_sessions(conn: sqlite3.Connection, sids: set[str]) -> None:
+def fold_sessions(conn: sqlite3.Connection, sids: set[str], every: bool = False) -> None:
     """Recompute the ``sessions`` rows of ``sids`` from their events (inside the caller's
-    transaction); a sid left with no events loses its row."""
+    transaction); a sid left with no events loses its row. ``every``: fold every session of the
+    index at once (a build from nothing), in one scan rather than one lookup per session."""
+    if every:
+        _fold(conn, "", [])
+        return
     wanted = sorted(s for s in sids if s != NO_SESSION)
     for first in range(0, len(wanted), CHUNK):
-        _fold_chunk(conn, wanted[first:first + CHUNK])
+        part = wanted[first:first + CHUNK]
+        _fold(conn, f"sid IN ({', '.join('?' * len(part))}) AND ", part)
 
 
-def _fold_chunk(conn: sqlite3.Connection, sids: list[str]) -> None:
-    marks = ", ".join("?" * len(sids))
-    conn.execute(f"DELETE FROM sessions WHERE sid IN ({marks})", sids)
+def _fold(conn: sqlite3.Connection, among: str, sids: list[str]) -> None:
+    """Fold the sessions whose events ``among`` (a ``WHERE`` condition ending in ``AND``, or
+    '' for all) selects with parameters ``sids``."""
+    conn.execute(f"DELETE FROM sessions WHERE {among.removesuffix(' AND ') or '1'}", sids)
     counts = conn.execute(
         f"""SELECT sid, count(*), sum(type = 'note'), sum(type = 'decision'), sum(type = 'blocker.opened'),
                    sum(type = 'commit'), min(CASE WHEN type = 'session.started' THEN rowid END),
                    min(CASE WHEN type = 'session.ended' THEN rowid END), min(rowid)
-            FROM events WHERE sid IN ({marks}) AND type NOT IN ({_PLAN}) AND NOT {PROJECT_SOURCE_SQL} GROUP BY sid""",
+            FROM events WHERE {among}type NOT IN ({_PLAN}) AND NOT {PROJECT_SOURCE_SQL} AND sid != '{NO_SESSION}' GROUP BY sid""",
         sids,
     ).fetchall()
-    starts = {
-        row[0]: (row[1], row[2])
-        for row in conn.execute(
-            f"""SELECT sid, moment, t FROM (SELECT sid, moment, t, row_number() OVER (PARTITION BY sid ORDER BY t, rowid) AS n
-                FROM events WHERE sid IN ({marks}) AND type NOT IN ({_PLAN}) AND NOT {PROJECT_SOURCE_SQL}
-                AND type != 'session.ended') WHERE n = 1""",
-            sids,
-        )
-    }
+    startless = [row[0] for row in counts if row[6] is None]  # rare: a file missing its start
+    starts: dict[str, tuple[str, float]] = {}
+    for first in range(0, len(startless), CHUNK):
+        part = startless[first:first + CHUNK]
+        # the earliest recorded time (ts, never a retroactive data.at), as Session.start_moment
+        for sid, ts in conn.execute(
+            f"""SELECT sid, ts FROM events WHERE sid IN ({', '.join('?' * len(part))}) AND type NOT IN ({_PLAN})
+                AND NOT {PROJECT_SOURCE_SQL} AND type != 'session.ended' ORDER BY rowid""", part,
+        ):
+            if sid not in starts or instant(ts) < starts[sid][1]:
+                starts[sid] = (ts, instant(ts))
     wanted = [r[6] or r[8] for r in counts] + [r[7] for r in counts if r[7] is not None]
     anchors: dict[int, tuple[str, str, str, str, float]] = {}
     for first in range(0, len(wanted), CHUNK):
@@ -85,7 +95,7 @@ def _fold_chunk(conn: sqlite3.Connection, sids: list[str]) -> None:
             f"SELECT rowid, session, source, raw, moment, t FROM events WHERE rowid IN ({', '.join('?' * len(part))})", part))
     renumbered: dict[str, str] = {}
     for sid, raw in conn.execute(
-        f"SELECT sid, raw FROM events WHERE sid IN ({marks}) AND type = 'session.renumbered' ORDER BY id", sids
+        f"SELECT sid, raw FROM events WHERE {among}type = 'session.renumbered' ORDER BY id", sids
     ):
         number = (json.loads(raw).get("data") or {}).get("number") if raw else None
         if isinstance(number, str) and number:

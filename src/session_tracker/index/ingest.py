@@ -361,7 +361,7 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
             except BadLine as bad:
                 batch.problems.append((rel, lines, bad.reason))
                 continue
-            obj = dict(event.to_dict())
+            obj: dict[str, Any] = dict(event.to_dict())
             text: str | None = encode(event).decode("utf-8").rstrip("\n")  # upgraded to the current version
             t = _instant(event.moment)
         else:

@@ -20,7 +20,7 @@ from session_tracker.index import summary_project as load_summary_project
 def test_index_gives_the_documents_a_full_read_gives(all_documents: Path, ctx: Context, repo: Path) -> None:
     phase_add(ctx, "Phase 0", "1-2")
     init(ctx, objectives=("First",))
-    for i in range(5):
+    for i in range(13):  # more than the tracker lists (10) and the index's summary keeps: the rest are counted
         log(ctx, f"note {i}")
     log(ctx, "retroactive", at="2020-01-01 10:00")
     decision(ctx, "Use X", "because")
@@ -36,6 +36,7 @@ def test_index_gives_the_documents_a_full_read_gives(all_documents: Path, ctx: C
     full = docs.expected_project(ctx, load_project(ctx.layout))
     assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full
     assert "Use Y" in full[str(repo / "SESSION_TRACKER.md")]
+    assert "… and 4 more work-log entries" in full[str(repo / "SESSION_TRACKER.md")]
 
     cache.write_text("{not a database")
     assert docs.expected_project(ctx, load_summary_project(ctx.layout)) == full

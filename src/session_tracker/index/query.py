@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from sys import intern
 
 from session_tracker.core.events import Event
 from session_tracker.core.model import Project, Session
@@ -27,7 +28,7 @@ SUMMARY_TYPES = frozenset({
 })
 #: Of the work-log notes, project views keep the newest few per session (and every retroactive
 #: one) and say how many more the work log holds (``Session.omitted_notes``).
-NOTES_KEPT = 12  # more than any view lists (documents.tracker shows the newest 10)
+NOTES_KEPT = 10  # as many as any view lists (documents.done.NOTES_SHOWN); the others are counted
 #: What one session's handoff needs of the others: blockers (open at its end) and metrics (the delta).
 HANDOFF_TYPES = frozenset({"blocker.opened", "blocker.resolved", "metrics.recorded"})
 
@@ -69,10 +70,19 @@ def stem_of(source: str) -> str:
     return source.rsplit("/", 1)[-1].removesuffix(".jsonl")
 
 
+def _interned(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    return {intern(key): value for key, value in pairs}
+
+
+#: json decodes each object's keys as new strings; a summary view holds 200,000 events at
+#: 10,000 sessions, whose repeated keys (and names, sids, types, actors) would be a third of it.
+_decode_interned = json.JSONDecoder(object_pairs_hook=_interned).decode
+
+
 def _event(raw: str, where: str = "") -> Event:
-    d = json.loads(raw)
-    return Event(id=d["id"], ts=d["ts"], session=d["session"], sid=d["sid"], type=d["type"], actor=d["actor"],
-                 data=d.get("data") or {}, v=d["v"], where=where)
+    d = _decode_interned(raw)
+    return Event(id=d["id"], ts=d["ts"], session=intern(d["session"]), sid=intern(d["sid"]), type=intern(d["type"]),
+                 actor=intern(d["actor"]), data=d.get("data") or {}, v=d["v"], where=where)
 
 
 def read_line(layout: Layout, source: str, pos: int) -> str:

@@ -5,6 +5,7 @@ the exit codes go through the CLI as a real process."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,77 @@ def test_other_documents_are_compared_by_a_person_and_in_ci_not_by_the_hook(ctx:
     stage_all(repo)
     staged = rule(check(fresh(repo), staged=True), "documents-current")
     assert not any(relative in d for d in staged["details"])  # type: ignore[attr-defined]
+
+
+def _documents_verdict(repo: Path) -> tuple[str, str, list[str]]:
+    result = rule(check(fresh(repo)), "documents-current")
+    return str(result["status"]), str(result["message"]), sorted(result["details"])  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("preset", ["all", "default"])
+def test_documents_the_render_manifest_vouches_for_are_judged_as_a_fresh_render_would(repo: Path, preset: str) -> None:
+    """After ``render`` the plain check renders again only what its manifest cannot vouch for
+    (documents/current.py); its verdict equals the one without a manifest, whatever changed.
+    Every document (the lifecycle ones read the summary view), or the session archive only
+    (a few sessions' handoffs are rendered from the others' blockers and metrics)."""
+    from session_tracker.commands.blocker import open_blocker
+    from session_tracker.commands.end import end
+    from session_tracker.commands.plan import phase_add
+    from session_tracker.commands.render import render
+    from session_tracker.documents.manifest import manifest_path
+
+    if preset == "all":
+        (repo / ".sessions").mkdir(exist_ok=True)
+        (repo / ".sessions/config.toml").write_text('[documents]\npreset = "all"\n')
+    phase_add(fresh(repo), "Phase 0", "1-4")  # a plan: with every document, the project's are written
+    for name in ("00001", "00002", "00003"):
+        init(fresh(repo), session=name)
+        log(fresh(repo), f"work of {name}")
+        if name == "00001":
+            open_blocker(fresh(repo), "Waiting for the vendor")  # shown in every later handoff
+        end(fresh(repo))
+    init(fresh(repo), session="00004")
+    log(fresh(repo), "open work")
+    manifest = Path(manifest_path(fresh(repo)))
+
+    def both() -> tuple[str, str, list[str]]:
+        render(fresh(repo))
+        with_manifest = _documents_verdict(repo)
+        kept = manifest.read_bytes()
+        manifest.unlink()
+        without = _documents_verdict(repo)
+        manifest.write_bytes(kept)
+        assert with_manifest == without
+        return with_manifest
+
+    status, message, details = both()
+    assert status == "pass" and details == [] and message.endswith("documents match the events")
+    # a note reaches an ended session's file, as a merge brings one, and nothing renders
+    render(fresh(repo))
+    path = next(p for p in (repo / ".sessions/events").iterdir() if p.name.startswith("00001-"))
+    line = json.loads(path.read_text().splitlines()[1])
+    line.update(id="01J" + "9" * 23, data={"category": "implementation", "message": "late note from a merge"})
+    with path.open("a") as handle:
+        handle.write(json.dumps(line) + "\n")
+    status, message, details = _documents_verdict(repo)
+    assert status == "fail" and "archive/sessions/SESSION-00001-LOG.md: differs from what the events say" in details
+    assert ("SESSION_TRACKER.md: differs from what the events say" in details) is (preset == "all")
+    kept = manifest.read_bytes()
+    manifest.unlink()
+    assert _documents_verdict(repo) == (status, message, details)
+    manifest.write_bytes(kept)
+    # a hand edit of an ended session's handoff
+    assert both()[0] == "pass"
+    handoff = next((repo / "archive/sessions").glob("*00002*HANDOFF*"))
+    handoff.write_text(handoff.read_text() + "\nedited\n")
+    status, _, details = _documents_verdict(repo)
+    assert status == "fail" and details == [f"{handoff.relative_to(repo).as_posix()}: differs from what the events say"]
+    # what render trusts, check trusts: a same-size edit with its stamp put back is not rendered again
+    render(fresh(repo))
+    stamp = handoff.stat()
+    text = handoff.read_text()
+    handoff.write_text(text.replace("0", "9", 1) if "0" in text else text.upper())
+    os.utime(handoff, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert _documents_verdict(repo)[0] == "pass"
+    manifest.unlink()
+    assert _documents_verdict(repo)[0] == "fail"

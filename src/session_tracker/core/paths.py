@@ -57,6 +57,9 @@ class Layout:
 
     def relative(self, path: str) -> str:
         """``path`` relative to the root, '/'-separated, for documents and messages."""
+        prefix = os.path.join(self.root, "")
+        if path.startswith(prefix) and os.path.normpath(path) == path:  # the common case, without relpath's work
+            return path[len(prefix):].replace(os.sep, "/")
         return os.path.relpath(path, self.root).replace(os.sep, "/")
 
     def exists(self) -> bool:

@@ -87,11 +87,12 @@ def documents(ctx: Context, problems: list[Problem] | None = None, label: str = 
 
 
 def each_full(ctx: Context, summary: Project, problems: list[Problem] | None = None,
-              label: str = "reading") -> Iterator[tuple[Session, Project]]:
+              label: str = "reading", only: set[str] | None = None) -> Iterator[tuple[Session, Project]]:
     """Every session read in full, one at a time, in start order, each with ``summary`` (frozen
     first: :meth:`Project.freeze`) holding it in its own place while it is handed out; its
     events are dropped again before the next file is read. ``problems`` receives every
-    unreadable line, as each file is read. A progress bar shows after a second.
+    unreadable line, as each file is read. ``only``: read just the files of these stems. A
+    progress bar shows after a second.
 
     Raises:
         NewerSchema: an event file holds an event of a newer schema version.
@@ -101,7 +102,7 @@ def each_full(ctx: Context, summary: Project, problems: list[Problem] | None = N
 
     summary.freeze()
     position = {s.sid: i for i, s in enumerate(summary.sessions)}
-    stems = list(dict.fromkeys(s.file for s in summary.sessions))
+    stems = list(dict.fromkeys(s.file for s in summary.sessions if only is None or s.file in only))
     listing = scan(ctx.layout)  # once: a listing per session read would be quadratic in the store
     bar = Progress(len(stems), label)
     try:

@@ -65,11 +65,12 @@ def sessions_to_redo(
 def _with_affected(conn: sqlite3.Connection, stems: set[str]) -> set[str]:
     """``stems`` (their sessions' file stems), with every session whose documents their events
     reach: a handoff shows the blockers open at its session's end and the metrics delta, so a
-    blocker or metrics event in a changed file redoes the sessions ended at or after it; and a
-    merge that brings a second session with a number moves the labels of both."""
+    blocker or metrics event in a changed file redoes the sessions ended at or after it; the
+    session that began next shows the previous one in its context document; and a merge that
+    brings a second session with a number moves the labels of both."""
     from session_tracker.index.query import stem_of
 
-    rows = conn.execute("SELECT sid, number, source, end_t, ended_rowid FROM sessions").fetchall()
+    rows = conn.execute("SELECT sid, number, source, end_t, ended_rowid, start_t FROM sessions").fetchall()
     sids = set()
     for stem in stems:
         sid = split_stem_safe(stem)[1]
@@ -77,6 +78,11 @@ def _with_affected(conn: sqlite3.Connection, stems: set[str]) -> set[str]:
             sids.add(sid)
     touched = [row for row in rows if stem_of(row[2]) in stems or row[0] in sids]
     out = {stem_of(row[2]) for row in touched} | {stem for stem in stems if not split_stem_safe(stem)[1]}
+    # the session that began next shows this one in its context document (workflow.render_context:
+    # the previous session's work, next steps and blockers), in the project's order of sessions
+    order = sorted(rows, key=lambda row: (row[5], row[1], row[0]))
+    place = {row[0]: n for n, row in enumerate(order)}
+    out |= {stem_of(order[place[row[0]] + 1][2]) for row in touched if place[row[0]] + 1 < len(order)}
     found = []
     for at in range(0, len(touched), 500):  # in chunks: a pull may bring thousands of sessions
         chunk = [row[0] for row in touched[at:at + 500]]

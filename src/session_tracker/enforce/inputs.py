@@ -64,7 +64,7 @@ class Inputs:
         own: tells session-tracker's own paths from the project's.
     """
 
-    __slots__ = ("_project", "_project_loader", "commits", "committed_ids", "ctx", "documents", "git", "head",
+    __slots__ = ("_light", "_light_loader", "_project", "_project_loader", "commits", "committed_ids", "ctx", "documents", "git", "head",
                  "ignored", "mode", "open", "open_error", "own", "project_documents", "range", "starting",
                  "targets", "touched", "tracker_only")
 
@@ -89,12 +89,24 @@ class Inputs:
         self._project: Project | None = None
         # every session in full (range mode; plain reads the index's view, staged: see staged())
         self._project_loader: Callable[[], Project] = lambda: load_project(ctx.layout)
+        self._light: Project | None = None
+        self._light_loader: Callable[[], Project] | None = None  # plain: the index's starts, ends, commits
 
     def project(self) -> Project:
         """Every session as this mode sees it (read on first use)."""
         if self._project is None:
             self._project = self._project_loader()
         return self._project
+
+    def sessions(self) -> Project:
+        """Every session with at least its start, end, decisions and commits (what the rules but
+        ``documents-current`` read): in plain mode a light view of the index
+        (:data:`LIGHT_TYPES`), else :meth:`project`."""
+        if self._light_loader is None:
+            return self.project()
+        if self._light is None:
+            self._light = self._light_loader()
+        return self._light
 
     def document_path(self, kind: str, name: str) -> str | None:
         """Relative path of a session's document, or None when switched off."""
@@ -228,9 +240,10 @@ def plain(ctx: Context) -> Inputs:
     # Every session's start, end, decisions, blockers, commits … from the index; each session
     # in full only while its own documents are judged (rules.documents_current).
     inputs._project_loader = lambda: _summary(ctx)
+    inputs._light_loader = lambda: _light(ctx)
     _find_open(inputs)
     inputs.git = plumbing.git_dir(ctx.layout.root) is not None
-    project = inputs.project()
+    project = inputs.sessions()
     for session in project.sessions:
         inputs.targets.setdefault(session.name, []).append(session)
     kinds = session_kinds(ctx)
@@ -260,6 +273,18 @@ def _summary(ctx: Context) -> Project:
     from session_tracker.index import summary_project
 
     return summary_project(ctx.layout)
+
+
+#: What plain ``check``'s rules read of every session, but ``documents-current`` (which reads
+#: the summary view only for the documents the render manifest cannot vouch for): the start
+#: (its branch), the end (its time), the decisions (their rationale) and the commits.
+LIGHT_TYPES = frozenset({"session.started", "session.ended", "decision", "commit"})
+
+
+def _light(ctx: Context) -> Project:
+    from session_tracker.index import project_view
+
+    return project_view(ctx.layout, types=LIGHT_TYPES, slim_ended=True)[0]
 
 
 def _read_file(path: str) -> bytes | None:

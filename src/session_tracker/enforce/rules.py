@@ -154,6 +154,24 @@ def _project_texts(i: Inputs) -> dict[str, str]:
     return {i.ctx.layout.relative(p): t for p, t in expected_project(i.ctx, i.project()).items()}
 
 
+FEW = 200  # sessions whose documents plain check renders from a sparse view, all read in full at once
+
+
+def _judged(i: Inputs, name: str, session: Session) -> list[tuple[str, str]]:
+    """``[(kind, relative path)]`` of the session documents judged for ``session`` (named
+    ``name``): each kind switched on, the handoff once it has ended."""
+    out = []
+    for kind in KINDS:
+        path = i.document_path(kind, name)
+        if path is not None and not (kind == "handoff" and session.ended is None):
+            out.append((kind, path))
+    return out
+
+
+def _judged_paths(i: Inputs, name: str, session: Session) -> list[str]:
+    return [path for _, path in _judged(i, name, session)]
+
+
 def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
     """Pass when each document of the target sessions equals a fresh render of their events
     (what ``render`` would write), as found on disk, in the index or at the range's end."""
@@ -184,10 +202,7 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
             compared += 1
 
     def session_documents(name: str, session: Session, project: Project | None) -> None:
-        for kind in KINDS:
-            path = i.document_path(kind, name)
-            if path is None or (kind == "handoff" and session.ended is None):
-                continue
+        for kind, path in _judged(i, name, session):
             judge(path, render_kind(kind, session, project if kind == "handoff" else None))
 
     def lifecycle_documents(project: Project, sessions: list[Session], paths: list[str]) -> None:
@@ -197,18 +212,47 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
 
     if i.mode == PLAIN:
         # Every session of the store: read one at a time, the others from the index's summary
-        # view (documents/bulk.py), so memory stays that of the largest session.
+        # view (documents/bulk.py), so memory stays that of the largest session. A document the
+        # render manifest vouches for (documents/current.py) is not rendered again.
         from session_tracker.documents.bulk import each_full
+        from session_tracker.documents.current import known_current
 
-        latest = {_latest(sessions).sid: name for name, sessions in i.targets.items()}
-        wanted_project = _project_texts(i)  # from the summary view, as render writes them
-        for session, project in each_full(i.ctx, i.project(), label="checking"):
-            target = latest.get(session.sid)
-            if target is None:
-                continue
-            session_documents(target, session, project)
-            if target in present:
-                lifecycle_documents(project, [session], present[target])
+        known = {i.ctx.layout.relative(p) for p in known_current(i.ctx)}
+        latest: dict[str, str] = {}
+        unknown: set[str] = set()
+        for name, sessions in i.targets.items():
+            session = _latest(sessions)
+            paths = _judged_paths(i, name, session) + present.get(name, [])
+            if all(p in known for p in paths):  # (a missing document is never known: it is judged)
+                compared += len(paths)
+            else:
+                latest[session.sid] = name
+                unknown.add(session.file)
+        if i.project_documents and all(p in known for p in i.project_documents):
+            compared += len(i.project_documents)
+            wanted_project = {}
+            project_documents: dict[str, bytes | None] = {}
+        else:
+            wanted_project = _project_texts(i)  # from the summary view, as render writes them
+            project_documents = i.project_documents
+        if unknown and len(unknown) <= FEW and not any(name in present for name in latest.values()):
+            # as render does for a few sessions: their handoffs need of the others only their
+            # blockers and metrics (documents/handoff_view.py), not the summary of every session
+            from session_tracker.documents.handoff_view import OTHERS
+            from session_tracker.index import project_view
+
+            sparse, full = project_view(i.ctx.layout, unknown, OTHERS, sparse=True)
+            for session in full:
+                if session.sid in latest:
+                    session_documents(latest[session.sid], session, sparse)
+        elif unknown:
+            for session, project in each_full(i.ctx, i.project(), label="checking", only=unknown):
+                target = latest.get(session.sid)
+                if target is None:
+                    continue
+                session_documents(target, session, project)
+                if target in present:
+                    lifecycle_documents(project, [session], present[target])
     else:
         for name, sessions in sorted(i.targets.items()):
             session_documents(name, _latest(sessions), i.project())
@@ -217,8 +261,9 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
             chosen = [_latest(i.targets[name]) for name in sorted(present)]
             lifecycle_documents(i.project(), chosen, [p for paths in present.values() for p in paths])
         wanted_project = _project_texts(i)
-    for path in sorted(i.project_documents):
-        judge(path, wanted_project.get(path), i.project_documents)
+        project_documents = i.project_documents
+    for path in sorted(project_documents):
+        judge(path, wanted_project.get(path), project_documents)
     if missing and i.mode == STAGED:  # only what exists and should have been staged
         missing = [m for m in missing if os.path.lexists(os.path.join(i.ctx.layout.root, m))]
     if missing and i.mode != PLAIN:
@@ -258,7 +303,7 @@ def _previous(i: Inputs, session: Session) -> Session | None:
             if found and _branch(found[0]) == _branch(session):
                 return found[0]
         return None
-    earlier = [s for s in i.project().sessions
+    earlier = [s for s in i.sessions().sessions
                if s.started is not None and s.sid != session.sid and instant(s.started.ts) < begun
                and _branch(s) == _branch(session)]
     return max(earlier, key=lambda s: instant(s.started.ts) if s.started else 0.0, default=None)
@@ -310,7 +355,7 @@ def _commit_rules(i: Inputs, trailer: bool) -> tuple[str, str, str, list[str]]:
     judged = [c for c in i.commits if not c.merge and not (c.files and all(i.own.owns(f) for f in c.files))]
     if not judged:
         return SKIP, "no commits to judge" + (f" in {i.range}" if i.range else " since the session began"), "", []
-    project = i.project()
+    project = i.sessions()
     known = {s.name for s in project.sessions}
     recorded = {str(c.get("sha")) for s in project.sessions for c in s.commits()}
     bad: list[tuple[CommitInfo, str]] = []

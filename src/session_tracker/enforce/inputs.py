@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import MutableMapping
 
 from session_tracker.core import kinds, store
 from session_tracker.core.events import BadLine, Event, decode
@@ -25,7 +26,7 @@ from session_tracker.git import plumbing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from session_tracker.core.context import Context
 
@@ -77,7 +78,7 @@ class Inputs:
         self.head: plumbing.CommitInfo | None = None
         self.targets: dict[str, list[Session]] = {}
         self.committed_ids: set[str] = set()
-        self.documents: dict[str, bytes | None] = {}
+        self.documents: MutableMapping[str, bytes | None] = {}
         self.project_documents: dict[str, bytes | None] = {}
         self.touched: set[str] | None = None
         self.ignored: Callable[[list[str]], set[str]] = lambda paths: set()
@@ -247,11 +248,13 @@ def plain(ctx: Context) -> Inputs:
     for session in project.sessions:
         inputs.targets.setdefault(session.name, []).append(session)
     kinds = session_kinds(ctx)
+    documents = OnDisk(ctx.layout.root)
     for name in inputs.targets:
         for kind in kinds:
             path = inputs.document_path(kind, name)
             if path is not None:
-                inputs.documents[path] = _read_file(os.path.join(ctx.layout.root, path))
+                documents[path] = None
+    inputs.documents = documents
     if project.sessions:
         for path in project_documents(ctx):
             content = _read_file(os.path.join(ctx.layout.root, path))
@@ -267,6 +270,34 @@ def plain(ctx: Context) -> Inputs:
             inputs.commits = (plumbing.commits(root, base if isinstance(base, str) else None, "HEAD", with_files=True)
                               if inputs.head else [])
     return inputs
+
+
+class OnDisk(MutableMapping[str, "bytes | None"]):
+    """Plain mode's documents: ``{relative path: its bytes, None when missing}``, read from
+    the working tree each time one is asked for and never held (10,000 sessions have 40,000,
+    most of which the render manifest vouches for unread). A path set to bytes keeps them."""
+
+    def __init__(self, root: str) -> None:
+        self._root = root
+        self._paths: dict[str, bytes | None] = {}
+
+    def __getitem__(self, path: str) -> bytes | None:
+        if path not in self._paths:
+            raise KeyError(path)
+        held = self._paths[path]
+        return held if held is not None else _read_file(os.path.join(self._root, path))
+
+    def __setitem__(self, path: str, content: bytes | None) -> None:
+        self._paths[path] = content
+
+    def __delitem__(self, path: str) -> None:
+        del self._paths[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def _summary(ctx: Context) -> Project:

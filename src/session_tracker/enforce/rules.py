@@ -26,7 +26,7 @@ from session_tracker.enforce.inputs import KINDS, Inputs, read_store_file, sessi
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from session_tracker.git.plumbing import CommitInfo
 
@@ -189,7 +189,7 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
         if paths:
             present[name] = paths
 
-    def judge(path: str, text: str | None, found: dict[str, bytes | None] = i.documents) -> None:
+    def judge(path: str, text: str | None, found: Mapping[str, bytes | None] = i.documents) -> None:
         nonlocal compared
         if text is None:
             return

@@ -201,6 +201,7 @@ class _Batch:
         self.types: set[str] = set()  # event types added or removed: their generation moves (digest.py)
 
 
+BUILD_CACHE_KIB = 32_768  # a build from nothing inserts into several B-trees at once
 FLUSH_ROWS = 20_000  # rows gathered before they are written: memory stays bounded on a full build
 #: Secondary indexes dropped while a build from nothing inserts, and made again after (sorting
 #: once is several times cheaper than inserting into B-trees row by row).
@@ -225,6 +226,7 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
     batch = _Batch((conn.execute("SELECT max(rowid) FROM events").fetchone()[0] or 0) + 1)
     bulk = len(todo) > 100 and conn.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is None
     if bulk:
+        conn.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
         for name in DEFERRED_INDEXES:
             conn.execute(f"DROP INDEX IF EXISTS {name}")
     collecting = gc.isenabled()

@@ -189,7 +189,10 @@ def discard(path: str, reason: object = None) -> None:
 def _open(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA cache_size = -32768")  # 32 MiB: a full build inserts into several B-trees at once
+    # 8 MiB: a view reading every session's events scatters over the table and would fill a
+    # bigger cache, all of it resident (a command's memory budget is 100 MB); a build from
+    # nothing raises it (ingest.BUILD_CACHE_KIB)
+    conn.execute("PRAGMA cache_size = -8192")
     if path == ":memory:":
         return conn
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()

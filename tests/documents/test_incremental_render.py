@@ -101,3 +101,27 @@ def test_the_project_documents_are_rendered_again_only_when_an_event_they_show_c
     written(cli)
     assert "the last entry" in (repo / tracker).read_text()  # ended: its entry lists its work
     assert snapshot(repo) == _full_render_of(repo, cli)
+
+
+def test_end_beside_another_clones_session_of_the_same_number_keeps_to_its_own_documents(repo: Path, cli: Cli) -> None:
+    """Two clones each made a session 00001; a merge brought the other's file. The one whose
+    sid sorts first keeps the plain number, the other is labelled ``00001-<sid>`` — also when
+    ``end`` renders the handoff from a sparse view that leaves out the other session (it has no
+    blocker or metrics event): it must not write over the other's documents."""
+    assert cli("init", "--session", "00001").code == 0
+    other = "01AAAAAAAAAAAAAAAAAAAAAAAA"  # sorts before any sid made now
+    lines = [{"v": 1, "id": other, "ts": "2026-11-30T10:00:00.000+00:00", "session": "00001", "sid": other,
+              "type": "session.started", "actor": "human", "data": {"number": "00001", "objectives": ["the other clone's"], "tz": "+00:00"}},
+             {"v": 1, "id": other[:-1] + "B", "ts": "2026-11-30T11:00:00.000+00:00", "session": "00001", "sid": other,
+              "type": "session.ended", "actor": "human", "data": {"next": []}}]
+    (repo / ".sessions/events" / f"00001-{other}.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    written(cli)
+    theirs = repo / ARCHIVE / "SESSION-00001-HANDOFF.md"
+    before = theirs.read_bytes()
+    assert b"the other clone's" in before
+    assert cli("log", "our work").code == 0
+    assert cli("end").code == 0
+    assert theirs.read_bytes() == before
+    ours = [p.name for p in (repo / ARCHIVE).glob("SESSION-00001-*-HANDOFF.md")]
+    assert len(ours) == 1 and "our work" in (repo / ARCHIVE / ours[0]).read_text()
+    assert _full_render_of(repo, cli) == snapshot(repo)  # and every document as a render from nothing makes it

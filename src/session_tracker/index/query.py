@@ -159,7 +159,8 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
     Raises:
         NewerSchema: a session file read in full holds an event of a newer schema version.
     """
-    from session_tracker.core.merging import label_clashes
+    from collections import Counter
+
     from session_tracker.core.model import load_session_file
     from session_tracker.core.store import Problem
     from session_tracker.index.fold import PROJECT_SOURCE_SQL
@@ -205,10 +206,14 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
         ):
             if sid in views:
                 views[sid].omitted_notes = count - int(notes)
+    # A sparse view leaves out the sessions with no event of its types, but not one sharing its
+    # number with another (a merge of two clones' 00001): the labels that name their documents
+    # apart (merging.label_clashes) count every session of the number.
+    numbers = Counter(number for number, _, _ in meta.values()) if sparse else Counter()
     for sid, (number, start, home) in meta.items():
         session = views.get(sid)
         if session is None:
-            if sparse:
+            if sparse and numbers[number] < 2:
                 continue
             session = views[sid] = Session(number, sid, stem_of(home))
         session.name = session.doc = number  # the newest renumber's, as the index folded it
@@ -225,9 +230,8 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
         for one in found:
             views[one.sid] = one
             chosen.append(one)
-    label_clashes(list(views.values()))
     bad = [Problem(where, reason) for where, reason in problems(conn, layout)]
-    return Project(list(views.values()), bad), chosen
+    return Project(list(views.values()), bad), chosen  # (Project labels the sessions sharing a number)
 
 
 def newest_ended(conn: sqlite3.Connection, exclude: str = "") -> tuple[str, str] | None:

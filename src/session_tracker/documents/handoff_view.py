@@ -14,7 +14,7 @@ SessionStart reads it back.
 from __future__ import annotations
 
 from session_tracker.core.context import Context
-from session_tracker.core.model import Session
+from session_tracker.core.model import Project, Session
 from session_tracker.documents.expected import render_kind
 from session_tracker.index.query import HANDOFF_TYPES as OTHERS  # what a handoff needs of the others: blockers, metrics
 
@@ -22,7 +22,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
 
-__all__ = ["KEY_TYPES", "NAME", "OTHERS", "key", "remember", "rendered", "shown"]
+    from session_tracker.core.paths import Layout
+
+__all__ = ["KEY_TYPES", "NAME", "OTHERS", "key", "project_for", "remember", "rendered", "shown"]
 KEY_TYPES = OTHERS | {"session.renumbered"}
 NAME = "handoff"  # the digest's name: one kept handoff, the newest asked for
 
@@ -49,10 +51,10 @@ def shown(session: Session, text: str | None) -> dict[str, object]:
 def rendered(ctx: Context, conn: sqlite3.Connection, stem: str, sid: str) -> dict[str, object] | None:
     """:func:`shown` of session ``sid``'s handoff (event file ``stem``; its file read in full, the
     others' blockers and metrics from the index), kept under :func:`key`; None when it has not ended."""
-    from session_tracker.index import digest, query
+    from session_tracker.index import digest
 
     def compute() -> dict[str, object] | None:
-        project, full = query.project(conn, ctx.layout, {stem}, OTHERS, sparse=True)
+        project, full = project_for(conn, ctx.layout, stem)
         chosen = next((s for s in full if s.sid == sid), None)
         if chosen is None or chosen.ended is None:
             return None
@@ -80,3 +82,51 @@ def remember(ctx: Context, conn: sqlite3.Connection, session: Session, text: str
             digest.store(conn, NAME, value_key, shown(session, text))
     except sqlite3.Error:  # a derived copy only: the next reader renders it
         pass
+
+
+def project_for(conn: sqlite3.Connection, layout: Layout, stem: str) -> tuple[Project, list[Session]]:
+    """``(project, the sessions of event file stem read in full)`` to render their handoffs
+    from: of the other sessions only what those handoffs show (``conn``: a fresh index), so an
+    ``end`` reads its own session and a few others, not the blockers and metrics of them all.
+
+    * The blockers open at an end: by the ids that end recorded (``blockers_open``); for an
+      older end without them, or a session still open, every blocker event (:data:`OTHERS`).
+    * The metrics delta: the metrics of the session that began last before it (the project's
+      order: start, number, sid) and has any.
+
+    Raises:
+        NewerSchema: the session file holds an event of a newer schema version.
+    """
+    from session_tracker.core.clock import instant
+    from session_tracker.core.model import load_session_file
+    from session_tracker.index import query
+    from session_tracker.index.fold import PROJECT_SOURCE_SQL
+
+    found, _ = load_session_file(layout, stem)
+    parts: list[str] = []
+    args: list[object] = []
+    ids: set[str] = set()
+    for session in found:
+        recorded = session.ended.data.get("blockers_open") if session.ended else None
+        if not isinstance(recorded, list):
+            parts.append("e.type IN ('blocker.opened', 'blocker.resolved')")
+            break
+        ids.update(str(one) for one in recorded)
+    else:
+        if ids:
+            parts.append(f"(e.type = 'blocker.opened' AND e.id IN ({', '.join('?' * len(ids))}))")
+            args += sorted(ids)
+    before = set()
+    for session in found:
+        t = instant(session.start_moment)
+        row = conn.execute(
+            "SELECT s.sid FROM sessions s WHERE (s.start_t < ? OR (s.start_t = ? AND (s.number < ? OR (s.number = ? AND s.sid < ?)))) "
+            "AND EXISTS (SELECT 1 FROM events e WHERE e.sid = s.sid AND e.type = 'metrics.recorded' "
+            f"AND NOT {PROJECT_SOURCE_SQL.replace('source', 'e.source')}) ORDER BY s.start_t DESC, s.number DESC, s.sid DESC LIMIT 1",
+            (t, t, session.name, session.name, session.sid)).fetchone()
+        if row is not None:
+            before.add(str(row[0]))
+    if before:
+        parts.append(f"(e.type = 'metrics.recorded' AND e.sid IN ({', '.join('?' * len(before))}))")
+        args += sorted(before)
+    return query.project(conn, layout, types=OTHERS, sparse=True, loaded=found, among=(" OR ".join(parts) or "0", args))

@@ -154,11 +154,11 @@ def write_session_full(
         project: Project | None = None
         conn = None
         if "handoff" in kinds:
-            from session_tracker.index import connect_fresh, query
+            from session_tracker.index import connect_fresh
 
             conn = connect_fresh(ctx.layout)
-            # a handoff needs of the other sessions only their blockers and metrics
-            project, sessions = query.project(conn, ctx.layout, {name}, handoff_view.OTHERS, sparse=True)
+            # a handoff needs of the other sessions only the blockers open at its end and the metrics before it
+            project, sessions = handoff_view.project_for(conn, ctx.layout, name)
         elif known is not None and _current(ctx, name, known):
             sessions = [known]
         else:

@@ -142,7 +142,8 @@ def problems(conn: sqlite3.Connection, layout: Layout | None = None) -> list[tup
 
 def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
             types: frozenset[str] = SUMMARY_TYPES, sparse: bool = False, notes: int = 0,
-            loaded: Iterable[Session] = (), slim_ended: bool = False) -> tuple[Project, list[Session]]:
+            loaded: Iterable[Session] = (), slim_ended: bool = False,
+            among: tuple[str, list[object]] | None = None) -> tuple[Project, list[Session]]:
     """The project as views see it, with the sessions of the file stems ``full`` read in full
     from their event files (journal and renumber files folded in:
     :func:`session_tracker.core.model.load_session_file`) and every other session holding only
@@ -154,6 +155,8 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
     ``slim_ended``: the other sessions' ``session.ended`` hold only ``next``, ``at`` and
     ``status`` (SQLite extracts them; the git capture they carry is not decoded): for views
     that need an end only for its time and next steps (status, the starting context).
+    ``among``: ``(an SQL condition on the events ``e``, its parameters)``: of the other sessions
+    only the events of ``types`` it selects too (one handoff: ``handoff_view.project_for``).
 
     Returns ``(project, the sessions read in full)``; ``project.problems`` are the index's.
     Raises:
@@ -173,9 +176,11 @@ def project(conn: sqlite3.Connection, layout: Layout, full: Iterable[str] = (),
     if notes:
         where = (f"({where} OR e.moment != e.ts OR e.rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER "
                  f"(PARTITION BY sid ORDER BY rowid DESC) AS n FROM events WHERE type = 'note' AND moment = ts) WHERE n <= {int(notes)}))")
+    if among is not None:
+        where = f"{where} AND ({among[0]})"
     cursor = conn.execute(
         f"SELECT e.sid, e.raw, e.source, e.pos FROM events e JOIN sessions s ON s.sid = e.sid WHERE {where} "
-        f"AND NOT {PROJECT_SOURCE_SQL.replace('source', 'e.source')} ORDER BY e.rowid"
+        f"AND NOT {PROJECT_SOURCE_SQL.replace('source', 'e.source')} ORDER BY e.rowid", among[1] if among else ()
     )
     while rows := cursor.fetchmany(BATCH_ROWS):  # in batches: the rows of 10,000 sessions need not all be held
         lines = read_lines(layout, [(source, pos) for _, raw, source, pos in rows if raw is None])

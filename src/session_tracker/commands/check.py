@@ -32,7 +32,8 @@ def check(ctx: Context, staged: bool = False, commit_range: str | None = None,
     """
     from session_tracker.enforce import inputs as gather
     from session_tracker.enforce.range import commit_range as commit_range_inputs
-    from session_tracker.enforce.rules import FAIL, evaluate
+    from session_tracker.enforce.rules import evaluate
+    from session_tracker.enforce.verdicts import FAIL
 
     if staged and commit_range:
         raise TrackerError("--staged and --range cannot be combined",
@@ -45,7 +46,9 @@ def check(ctx: Context, staged: bool = False, commit_range: str | None = None,
         index = index_file or ctx.env.get("GIT_INDEX_FILE") or None
         inputs = gather.staged(ctx, os.path.abspath(index) if index else None, started)
     else:
-        inputs = gather.plain(ctx)
+        from session_tracker.enforce.plain import plain
+
+        inputs = plain(ctx)
     outcomes = evaluate(inputs, disabled)
     failed = [str(o["id"]) for o in outcomes if o["status"] == FAIL]
     return {

@@ -39,7 +39,7 @@ def known_current(ctx: Context) -> set[str]:
         if decided is None:
             return set()
         redo, inputs_changed, forced = decided
-        project_ok = not forced and (not inputs_changed or project_key.current(conn, project_key.key(conn, ctx.config)))
+        project_ok = not project_key.due(conn, project_key.key(conn, ctx.config), inputs_changed, forced)
     finally:
         conn.close()
     known: set[str] = set()

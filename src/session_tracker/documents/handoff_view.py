@@ -105,17 +105,13 @@ def project_for(conn: sqlite3.Connection, layout: Layout, stem: str) -> tuple[Pr
     found, _ = load_session_file(layout, stem)
     parts: list[str] = []
     args: list[object] = []
-    ids: set[str] = set()
-    for session in found:
-        recorded = session.ended.data.get("blockers_open") if session.ended else None
-        if not isinstance(recorded, list):
-            parts.append("e.type IN ('blocker.opened', 'blocker.resolved')")
-            break
-        ids.update(str(one) for one in recorded)
-    else:
-        if ids:
-            parts.append(f"(e.type = 'blocker.opened' AND e.id IN ({', '.join('?' * len(ids))}))")
-            args += sorted(ids)
+    recorded = [listed for session in found
+                if session.ended and isinstance(listed := session.ended.data.get("blockers_open"), list)]
+    if len(recorded) < len(found):  # an open session, or an end from before ends recorded them
+        parts.append("e.type IN ('blocker.opened', 'blocker.resolved')")
+    elif ids := sorted({str(one) for listed in recorded for one in listed}):
+        parts.append(f"(e.type = 'blocker.opened' AND e.id IN ({', '.join('?' * len(ids))}))")
+        args += ids
     before = set()
     for session in found:
         t = instant(session.start_moment)

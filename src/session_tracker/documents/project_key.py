@@ -49,6 +49,14 @@ def current(conn: sqlite3.Connection, value_key: str) -> bool:
     return isinstance(written, dict) and all(file_stamp(path) == stamp for path, stamp in written.items())
 
 
+def due(conn: sqlite3.Connection, value_key: str, inputs_changed: bool, forced: bool) -> bool:
+    """True when the project documents must be rendered again, after
+    ``manifest.sessions_to_redo`` said whether any input changed and whether they are forced
+    (one edited or removed, the plan changed): an input changed and they were not rendered
+    under ``value_key`` (:func:`current`)."""
+    return inputs_changed and (forced or not current(conn, value_key))
+
+
 def remember(conn: sqlite3.Connection, value_key: str, paths: Iterable[str]) -> None:
     """Record that the project documents at ``paths`` were just rendered under ``value_key``."""
     digest.store(conn, NAME, value_key, {path: file_stamp(path) for path in sorted(paths)})

@@ -249,7 +249,7 @@ def _write_all(ctx: Context, conn: sqlite3.Connection, inputs: dict[str, object]
     if not redo and not inputs_changed:
         previous = manifest.get("outputs") if manifest else None
         return [], len(previous) if isinstance(previous, dict) else 0
-    project_docs = inputs_changed and (forced or not project_key.current(conn, pkey))
+    project_docs = project_key.due(conn, pkey, inputs_changed, forced)
     made: dict[str, str] = {}
     lifecycle = any(ctx.document(kind, "x") for kind in LIFECYCLE_KINDS)
     if project_docs or lifecycle:

@@ -141,7 +141,7 @@ def _events_path(name: str) -> str:
     return f"{EVENTS_DIR}/{name}.jsonl"
 
 
-def _find_open(inputs: Inputs) -> None:
+def find_open(inputs: Inputs) -> None:
     try:
         inputs.open = require_open(resolve(inputs.ctx))
     except TrackerError as exc:
@@ -235,7 +235,7 @@ def _require_toplevel(ctx: Context) -> None:
             "keep .sessions/ at the repository's top level (hooks run there), or set SESSION_TRACKER_ROOT")
 
 
-def _read_file(path: str) -> bytes | None:
+def read_file(path: str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             return handle.read()
@@ -260,7 +260,7 @@ def staged(ctx: Context, index_file: str | None = None, started: plumbing.Staged
     root = ctx.layout.root
     query = started or plumbing.StagedQuery(root, index_file)
     batch = query.batch
-    _find_open(inputs)  # reads the store while git works
+    find_open(inputs)  # reads the store while git works
     staged_files = query.staged()
     own = inputs.own
     inputs.tracker_only = bool(staged_files) and all(own.owns(p) for p in staged_files)

@@ -12,7 +12,7 @@ import os
 from collections.abc import MutableMapping
 
 from session_tracker.core.model import Project
-from session_tracker.enforce.inputs import Inputs, _find_open, _read_file, project_documents, session_kinds
+from session_tracker.enforce.inputs import Inputs, find_open, project_documents, read_file, session_kinds
 from session_tracker.git import plumbing
 
 TYPE_CHECKING = False
@@ -29,7 +29,7 @@ def plain(ctx: Context) -> Inputs:
     # in full only while its own documents are judged (documents_rule.documents_current).
     inputs._project_loader = lambda: _summary(ctx)
     inputs._light_loader = lambda: _light(ctx)
-    _find_open(inputs)
+    find_open(inputs)
     inputs.git = plumbing.git_dir(ctx.layout.root) is not None
     project = inputs.sessions()
     for session in project.sessions:
@@ -44,7 +44,7 @@ def plain(ctx: Context) -> Inputs:
     inputs.documents = documents
     if project.sessions:
         for path in project_documents(ctx):
-            content = _read_file(os.path.join(ctx.layout.root, path))
+            content = read_file(os.path.join(ctx.layout.root, path))
             if content is not None:  # not rendered yet (no plan): nothing to judge
                 inputs.project_documents[path] = content
     if inputs.open is not None:
@@ -72,7 +72,7 @@ class OnDisk(MutableMapping[str, "bytes | None"]):
         if path not in self._paths:
             raise KeyError(path)
         held = self._paths[path]
-        return held if held is not None else _read_file(os.path.join(self._root, path))
+        return held if held is not None else read_file(os.path.join(self._root, path))
 
     def __setitem__(self, path: str, content: bytes | None) -> None:
         self._paths[path] = content

@@ -57,18 +57,19 @@ def fold_sessions(conn: sqlite3.Connection, sids: set[str], every: bool = False)
     transaction); a sid left with no events loses its row. ``every``: fold every session of the
     index at once (a build from nothing), in one scan rather than one lookup per session."""
     if every:
-        _fold(conn, "", [])
+        _fold(conn, None)
         return
     wanted = sorted(s for s in sids if s != NO_SESSION)
     for first in range(0, len(wanted), CHUNK):
-        part = wanted[first:first + CHUNK]
-        _fold(conn, f"sid IN ({', '.join('?' * len(part))}) AND ", part)
+        _fold(conn, wanted[first:first + CHUNK])
 
 
-def _fold(conn: sqlite3.Connection, among: str, sids: list[str]) -> None:
-    """Fold the sessions whose events ``among`` (a ``WHERE`` condition ending in ``AND``, or
-    '' for all) selects with parameters ``sids``."""
-    conn.execute(f"DELETE FROM sessions WHERE {among.removesuffix(' AND ') or '1'}", sids)
+def _fold(conn: sqlite3.Connection, sids: list[str] | None) -> None:
+    """Fold the sessions ``sids`` (at most :data:`CHUNK`), or every session (None)."""
+    within = "1" if sids is None else f"sid IN ({', '.join('?' * len(sids))})"
+    among = "" if sids is None else f"{within} AND "
+    sids = sids or []
+    conn.execute(f"DELETE FROM sessions WHERE {within}", sids)
     counts = conn.execute(
         f"""SELECT sid, count(*), sum(type = 'note'), sum(type = 'decision'), sum(type = 'blocker.opened'),
                    sum(type = 'commit'), min(CASE WHEN type = 'session.started' THEN rowid END),
@@ -85,8 +86,9 @@ def _fold(conn: sqlite3.Connection, among: str, sids: list[str]) -> None:
             f"""SELECT sid, ts FROM events WHERE sid IN ({', '.join('?' * len(part))}) AND type NOT IN ({_PLAN})
                 AND NOT {PROJECT_SOURCE_SQL} AND type != 'session.ended' ORDER BY rowid""", part,
         ):
-            if sid not in starts or instant(ts) < starts[sid][1]:
-                starts[sid] = (ts, instant(ts))
+            t = instant(ts)
+            if sid not in starts or t < starts[sid][1]:
+                starts[sid] = (ts, t)
     wanted = [r[6] or r[8] for r in counts] + [r[7] for r in counts if r[7] is not None]
     anchors: dict[int, tuple[str, str, str, str, float]] = {}
     for first in range(0, len(wanted), CHUNK):

@@ -347,3 +347,33 @@ def test_documents_the_render_manifest_vouches_for_are_judged_as_a_fresh_render_
     assert _documents_verdict(repo)[0] == "pass"
     manifest.unlink()
     assert _documents_verdict(repo)[0] == "fail"
+
+
+def test_sessions_sharing_a_number_are_each_judged_by_their_own_documents(repo: Path) -> None:
+    """Two clones each made a session 00001 and a merge brought the other's file: after a
+    render, plain check compares each session's documents (``00001`` and ``00001-<sid>``),
+    with the render manifest and without it."""
+    from session_tracker.commands.end import end
+    from session_tracker.commands.render import render
+    from session_tracker.documents.manifest import manifest_path
+
+    init(fresh(repo), session="00001")
+    log(fresh(repo), "ours")
+    end(fresh(repo))
+    other = "01AAAAAAAAAAAAAAAAAAAAAAAA"  # sorts first: it keeps the plain number
+    lines = [{"v": 1, "id": other, "ts": "2026-11-30T10:00:00.000+00:00", "session": "00001", "sid": other,
+              "type": "session.started", "actor": "human", "data": {"number": "00001", "objectives": ["theirs"], "tz": "+00:00"}},
+             {"v": 1, "id": other[:-1] + "B", "ts": "2026-11-30T11:00:00.000+00:00", "session": "00001", "sid": other,
+              "type": "session.ended", "actor": "human", "data": {"next": []}}]
+    (repo / ".sessions/events" / f"00001-{other}.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    init(fresh(repo), session="00002")
+    log(fresh(repo), "open work")
+    render(fresh(repo))
+    labelled = sorted(p.name for p in (repo / "archive/sessions").glob("SESSION-00001-*HANDOFF.md"))
+    assert len(labelled) == 2  # SESSION-00001-HANDOFF.md and SESSION-00001-<sid>-HANDOFF.md
+    with_manifest = _documents_verdict(repo)
+    Path(manifest_path(fresh(repo))).unlink()
+    without = _documents_verdict(repo)
+    assert with_manifest == without
+    assert without[0] == "pass" and without[2] == []
+    assert without[1] == f"{len(list((repo / 'archive/sessions').iterdir()))} documents match the events"

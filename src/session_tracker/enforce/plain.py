@@ -33,7 +33,7 @@ def plain(ctx: Context) -> Inputs:
     inputs.git = plumbing.git_dir(ctx.layout.root) is not None
     project = inputs.sessions()
     for session in project.sessions:
-        inputs.targets.setdefault(session.name, []).append(session)
+        inputs.targets.setdefault(session.doc, []).append(session)  # its label: sessions sharing a number have their own documents
     kinds = session_kinds(ctx)
     documents = OnDisk(ctx.layout.root)
     for name in inputs.targets:

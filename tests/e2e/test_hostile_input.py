@@ -40,7 +40,8 @@ def _event(repo: Path, **changes: object) -> bytes:
 
 
 @pytest.mark.parametrize("bad", [{"data": {"at": "yesterday"}}, {"ts": "not a time"}, {"ts": "2026-11-21T13:05:16"},
-                                 {"data": {"at": "2026-13-45T99:00:00+00:00"}}])
+                                 {"data": {"at": "2026-13-45T99:00:00+00:00"}},
+                                 {"data": {"message": "half a pair \ud800 written by another tool"}}])
 def test_a_wrong_typed_event_is_skipped_and_named(started: Path, bad: dict[str, object]) -> None:
     _append(started, _event(started, **bad))
     line = len((event_path(started, "00001")).read_text().splitlines())
@@ -50,6 +51,15 @@ def test_a_wrong_typed_event_is_skipped_and_named(started: Path, bad: dict[str, 
     doctor = json.loads(run_cli(started, "doctor", "--json").out)
     wheres = [f["where"] for f in doctor["findings"] if f["check"] == "bad-line"]
     assert f"{event_path(started, '00001').relative_to(started).as_posix()}:{line}" in wheres
+
+
+def test_a_surrogate_pair_escaped_by_another_tool_is_text(started: Path) -> None:
+    _append(started, _event(started, data={"message": "shipped \U0001f680 today"}))  # json.dumps writes \ud83d\ude80
+    assert b"\\ud83d\\ude80" in event_path(started, "00001").read_bytes()
+    shown = json.loads(run_cli(started, "show", "00001", "--json").out)
+    assert "shipped \U0001f680 today" in json.dumps(shown, ensure_ascii=False)
+    found = run_cli(started, "search", "shipped", "--json")
+    assert found.code == 0 and "today" in found.out
 
 
 def test_a_line_nested_100k_deep_crashes_nothing(started: Path) -> None:

@@ -201,11 +201,22 @@ def _depth(value: object) -> int:
     return deepest
 
 
+def _lone_surrogate(obj: object) -> bool:
+    """True when a string in ``obj`` holds a lone surrogate: valid JSON, but no text a file,
+    SQLite or a terminal can hold (json decodes ``"\\ud800"`` to one)."""
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def decode(raw: bytes, where: str) -> Event:
     """Decode one line (without its ``\\n``) into an :class:`Event`, upgrading old versions.
 
     Raises:
-        BadLine: not UTF-8, not a JSON object, or a required key missing or mistyped.
+        BadLine: not UTF-8, not a JSON object, a required key missing or mistyped, or a
+            lone surrogate in a string.
         NewerSchema: ``v`` is greater than :data:`SCHEMA_VERSION`.
     """
     try:
@@ -240,6 +251,8 @@ def decode(raw: bytes, where: str) -> Event:
         raise BadLine(where, f"'data.at' is not an ISO 8601 time with an offset ({at[:40]!r})")
     if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH and _depth(data) > MAX_DEPTH:
         raise BadLine(where, f"'data' is nested deeper than {MAX_DEPTH} levels")
+    if (b"\\ud" in raw or b"\\uD" in raw) and _lone_surrogate(obj):
+        raise BadLine(where, "holds a lone surrogate (a \\uD800-\\uDFFF escape that is half of no pair): not text")
     return Event(
         id=obj["id"],
         ts=obj["ts"],

@@ -26,27 +26,22 @@ from __future__ import annotations
 
 import gc
 import os
-import time
 import zlib
-from datetime import datetime
 from json import JSONDecoder
 
-from session_tracker.core.events import MAX_DEPTH, SCHEMA_VERSION, BadLine, decode, encode
 from session_tracker.index import stamps
-from session_tracker.index.fold import NO_SESSION, PLAN_TYPES, fold_sessions, is_project_source
-from session_tracker.index.text import paths_of, searchable
+from session_tracker.index.fold import fold_sessions
+from session_tracker.index.parse import Parsed, fast_loads, parse
+from session_tracker.index.pool import RACY_S, read_bytes, read_file, read_files
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Callable
     from typing import Any
 
     from session_tracker.core.paths import Layout
 
-RACY_S = 2
-#: Types whose line is not copied into the index (90% of a store: work-log notes and agent
-#: activity); their text is in the full-text table, the full event is read from the file at ``pos``.
-BULKY = frozenset({"note", "file.touched", "command.run", "agent.activity", "checkpoint"})
 _decode = JSONDecoder().decode
 PROBLEMS = "!problems"  # the generation of the undecodable lines, kept with the event types' (digest.py)
 #: The generation of the ``session.ended`` events that left next steps (``end --next``): what
@@ -103,44 +98,6 @@ def _left_steps(raw: object) -> bool:
         return bool(data.get("next")) or "amends" in data
     except (ValueError, AttributeError):
         return True
-
-
-def _instant(moment: str) -> float:
-    try:
-        parsed = datetime.fromisoformat(moment)
-    except ValueError:
-        return 0.0
-    return parsed.timestamp() if parsed.tzinfo is not None else 0.0
-
-
-_REQUIRED = ("id", "ts", "session", "sid", "type", "actor")
-
-
-def _quick(raw: bytes) -> tuple[dict[str, Any], float] | None:
-    """The line's object and its moment in epoch seconds when it is a well-formed
-    current-version event, else None (then :func:`events.decode` decides: a problem with its
-    reason, or an upgrade). The same checks as ``decode`` (times with an offset, nesting; a
-    line that may nest too deep goes to it), without building an :class:`Event`: a full build
-    reads a million lines."""
-    try:
-        obj = _decode(raw.decode("utf-8"))
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; a line nested too deep for json
-        return None
-    if type(obj) is not dict or type(obj.get("v")) is not int or obj["v"] != SCHEMA_VERSION or type(obj.get("data", {})) is not dict:
-        return None
-    for key in _REQUIRED:
-        value = obj.get(key)
-        if type(value) is not str or not value:
-            return None
-    at = obj.setdefault("data", {}).get("at")
-    try:
-        ts = datetime.fromisoformat(obj["ts"])
-        moment = datetime.fromisoformat(at) if isinstance(at, str) else ts
-    except ValueError:
-        return None
-    if ts.tzinfo is None or moment.tzinfo is None or raw.count(b"{") + raw.count(b"[") > MAX_DEPTH:
-        return None
-    return obj, moment.timestamp()
 
 
 def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
@@ -202,7 +159,8 @@ class _Batch:
 
 
 BUILD_CACHE_KIB = 32_768  # a build from nothing inserts into several B-trees at once
-FLUSH_ROWS = 20_000  # rows gathered before they are written: memory stays bounded on a full build
+FAST_FILES = 100  # a refresh reading more files than this decodes them with orjson (parse.fast_loads)
+FLUSH_ROWS = 2_000  # rows gathered before they are written: memory stays bounded; a worker (pool.py) stays ahead
 #: Secondary indexes dropped while a build from nothing inserts, and made again after (sorting
 #: once is several times cheaper than inserting into B-trees row by row).
 DEFERRED_INDEXES = {
@@ -235,7 +193,7 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
         # collector would walk them again and again (a fifth of a 1,000,000-event build).
         gc.disable()
     try:
-        added = _read_all(conn, layout, files, todo, gone, open_here, state, batch)
+        added = _read_all(conn, layout, files, todo, gone, open_here, state, batch, bulk)
     finally:
         if bulk and collecting:
             gc.enable()
@@ -252,16 +210,27 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
 
 
 def _read_all(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], todo: list[str], gone: list[str],
-              open_here: dict[str, str], state: dict[str, tuple[object, ...]], batch: _Batch) -> int:
+              open_here: dict[str, str], state: dict[str, tuple[object, ...]], batch: _Batch, bulk: bool) -> int:
     """Drop what the index holds of the ``gone`` files, read the ``todo`` ones; returns the
-    number of events added."""
+    number of events added. ``bulk`` (a build from nothing, no file known): the files without
+    a journal are read and parsed by worker processes (:mod:`.pool`)."""
     for rel in gone:
         if rel in state:
             _drop(conn, rel, batch)
+    plain = [(rel, files[rel]) for rel in todo if rel not in open_here]
+    reads = read_files(plain) if bulk else iter(())
+    loads = fast_loads() if len(todo) > FAST_FILES else None
     added = 0
     for rel in todo:
         stem = open_here.get(rel)
-        _read_file(conn, rel, files[rel], state.get(rel), batch, None if stem is None else (layout, stem))
+        if stem is not None:
+            _read_file(conn, rel, files[rel], state.get(rel), batch, (layout, stem), loads)
+        elif bulk:
+            done = next(reads)
+            if done is not None:
+                _take(conn, rel, done.parsed, batch, done.size, done.mtime_ns)
+        else:
+            _read_file(conn, rel, files[rel], state.get(rel), batch, None, loads)
         if len(batch.events) >= FLUSH_ROWS:
             added += _flush(conn, batch)
     return added + _flush(conn, batch)
@@ -319,25 +288,30 @@ def _drop(conn: sqlite3.Connection, rel: str, batch: _Batch) -> None:
 
 
 def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[object, ...] | None, batch: _Batch,
-               journal_of: tuple[Layout, str] | None = None) -> None:
+               journal_of: tuple[Layout, str] | None = None, loads: Callable[[bytes], Any] | None = None) -> None:
     """Ingest what ``rel`` holds past what the index read of it. ``journal_of`` ``(layout,
-    stem)``: the file is open here; read what it will hold once published (module doc)."""
+    stem)``: the file is open here; read what it will hold once published (module doc).
+    ``loads``: the JSON decoder (:func:`.parse.quick`)."""
     if journal_of is not None:
+        import time
+
         from session_tracker.core import journal
 
         whole = journal.published(*journal_of)
         size, mtime_ns = stamps.stamp(journal_of[0], path, journal_of[1]) or (len(whole), 0)
+        # racy (module doc): a journal changed in the last RACY_S is checked again next time
+        size = -1 if time.time_ns() - mtime_ns < RACY_S * 1_000_000_000 else size
+    elif known is None:  # a new file: all of it
+        done = read_file(rel, path, loads)
+        if done is not None:
+            _take(conn, rel, done.parsed, batch, done.size, done.mtime_ns)
+        return
     else:
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 - a missing file is handled before the with
-        except FileNotFoundError:
-            if known is not None:
-                _drop(conn, rel, batch)
+        found = read_bytes(path)
+        if found is None:
+            _drop(conn, rel, batch)
             return
-        with handle:
-            st = os.fstat(handle.fileno())
-            whole = handle.read()
-        size, mtime_ns = st.st_size, st.st_mtime_ns
+        whole, size, mtime_ns = found
     offset, lines, crc = 0, 0, 0
     if known is not None:
         old_offset, _, _, old_crc, old_lines = known
@@ -346,50 +320,19 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
             offset, lines, crc = old_offset, old_lines, old_crc
         else:  # shrank, or rewritten under the offset (a rebase): stale, read it all again
             _drop(conn, rel, batch)
-    blob = whole[offset:]
-    end = blob.rfind(b"\n") + 1  # a torn last line waits for the next refresh
-    project_file = is_project_source(rel)
-    label = f".sessions/{rel}"
-    pos = offset
-    for raw in blob[:end].split(b"\n")[:-1]:
-        lines += 1
-        here, pos = pos, pos + len(raw) + 1
-        if not raw.strip():
-            continue
-        quick = _quick(raw)
-        if quick is None:  # not the common well-formed v1 line: the full decoder says why (or upgrades it)
-            try:
-                event = decode(raw, f"{label}:{lines}")
-            except BadLine as bad:
-                batch.problems.append((rel, lines, bad.reason))
-                continue
-            obj: dict[str, Any] = dict(event.to_dict())
-            text: str | None = encode(event).decode("utf-8").rstrip("\n")  # upgraded to the current version
-            t = _instant(event.moment)
-        else:
-            obj, t = quick
-            text = None
-        data, type_, sid, session = obj["data"], obj["type"], obj["sid"], obj["session"]
-        if text is None and (journal_of is not None or type_ not in BULKY):  # a journal's positions are not the file's
-            text = raw.decode("utf-8")
-        rowid = batch.next_rowid
-        batch.next_rowid += 1
-        at = data.get("at")
-        moment = at if isinstance(at, str) else obj["ts"]
-        if project_file:
-            batch.touched_project = True
-        elif type_ not in PLAN_TYPES and sid != NO_SESSION:
-            batch.touched.add(sid)
-        paths = paths_of(type_, data)
-        found = searchable(type_, data, paths)
-        if found is not None:
-            batch.fts.append((rowid, found[1]))
-        batch.events.append((rowid, rel, lines, here, obj["id"], obj["ts"], moment, t, session, sid, type_, obj["actor"], text,
-                             found[0] if found else None))
-        for touched in paths:
-            batch.paths.append((sid, touched, rowid))
-    # A file changed within the last RACY_S may change again within the same mtime tick at the
-    # same size (racy git): its size is not trusted, so the next refresh checks its crc again.
-    racy = time.time_ns() - mtime_ns < RACY_S * 1_000_000_000
+    _take(conn, rel, parse(rel, whole[offset:], offset, lines, crc, journal=journal_of is not None, loads=loads), batch, size, mtime_ns)
+
+
+def _take(conn: sqlite3.Connection, rel: str, parsed: Parsed, batch: _Batch, size: int, mtime_ns: int) -> None:
+    """Add what :func:`.parse.parse` found in ``rel`` to ``batch``, numbering its rows, and
+    remember how far the file was read (``size`` -1: racy, see :func:`.pool.read_file`)."""
+    base = batch.next_rowid
+    batch.next_rowid += len(parsed.events)
+    batch.events += [(base + number, *row) for number, row in enumerate(parsed.events)]
+    batch.fts += [(base + number, text) for number, text in parsed.fts]
+    batch.paths += [(sid, path, base + number) for sid, path, number in parsed.paths]
+    batch.problems += parsed.problems
+    batch.touched |= parsed.touched
+    batch.touched_project = batch.touched_project or parsed.project
     conn.execute("INSERT OR REPLACE INTO sources (path, offset, size, mtime_ns, crc, lines) VALUES (?, ?, ?, ?, ?, ?)",
-                 (rel, offset + end, -1 if racy else size, mtime_ns, zlib.crc32(blob[:end], crc), lines))
+                 (rel, parsed.end, size, mtime_ns, parsed.crc, parsed.lines))

@@ -46,7 +46,7 @@ def sessions(conn: sqlite3.Connection, limit: int | None = None, since: str | No
         limit: at most this many (the newest ones when ``newest``, still returned oldest first).
         since: only sessions that started at or after this ISO time (compared as instants).
     """
-    from session_tracker.index.ingest import _instant
+    from session_tracker.index.parse import instant as _instant
 
     where, args = "", []
     if since is not None:
@@ -87,7 +87,7 @@ def _event(raw: str, where: str = "") -> Event:
 
 def read_line(layout: Layout, source: str, pos: int) -> str:
     """The line at byte ``pos`` of the event file ``source`` (for the types the index does not
-    copy: ``ingest.BULKY``); '' when the file no longer holds it."""
+    copy: ``parse.BULKY``); '' when the file no longer holds it."""
     return read_lines(layout, [(source, pos)]).get((source, pos), "")
 
 

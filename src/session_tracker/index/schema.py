@@ -70,7 +70,7 @@ def _m001_initial(conn: sqlite3.Connection) -> bool:
             type TEXT NOT NULL,
             actor TEXT NOT NULL,
             pos INTEGER NOT NULL,       -- byte offset of the line in its file
-            raw TEXT,                   -- the line as stored; NULL for the bulky types (ingest.BULKY): read pos
+            raw TEXT,                   -- the line as stored; NULL for the bulky types (parse.BULKY): read pos
             UNIQUE (source, id)         -- a line twice in one file (merge=union) is kept once
         );
         CREATE INDEX events_sid ON events (sid, type);

@@ -8,18 +8,18 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_index import _append, _event, _filled
 
 from session_tracker import index
 from session_tracker.core.events import Event, NewerSchema, encode
 from session_tracker.core.paths import Layout
 from session_tracker.index import parse, pool, schema
-
-from test_index import _append, _event, _filled
 
 TABLES = {
     "events": "SELECT * FROM events ORDER BY rowid",
@@ -88,7 +88,8 @@ def test_workers_build_the_index_one_process_builds(tmp_path: Path, monkeypatch:
     assert here == []  # every plain file was parsed by a worker
     assert shared == alone
     assert len(alone["events"]) == 150 * 12 + 2 and len(alone["duplicates"]) == 1
-    assert [row[2] for row in alone["problems"]][0].startswith("not valid JSON") and "lone surrogate" in alone["problems"][1][2]
+    reasons = [str(row[2]) for row in alone["problems"]]
+    assert reasons[0].startswith("not valid JSON") and "lone surrogate" in reasons[1]
     assert any("\U0001f680 number" in str(row[1]) for row in alone["fts"])
     assert any(row[3] == "01J00000000000000000990002" for row in alone["events"])  # the open session's journal, read by the writer
 
@@ -128,7 +129,7 @@ def test_no_worker_can_start_and_the_writer_parses_all(tmp_path: Path, monkeypat
     monkeypatch.setattr(pool, "workers", lambda: 0)
     alone = _dump(layout)
     monkeypatch.setattr(pool, "workers", lambda: 2)
-    monkeypatch.setattr(pool.sys, "executable", str(tmp_path / "no-such-python"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
     here = _counting(monkeypatch)
     assert _dump(layout) == alone
     assert len(here) == 150

@@ -6,6 +6,7 @@ Every stored timestamp is ISO 8601 with an explicit offset (never naive, never `
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 from session_tracker.errors import TrackerError
 
@@ -46,6 +47,7 @@ def format_offset(offset: timedelta) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@lru_cache(maxsize=256)  # a render shows a million times in a handful of offsets
 def parse_offset(text: str) -> timezone:
     """Parse ``+HH:MM`` into a fixed timezone; anything unparsable is UTC."""
     try:
@@ -108,7 +110,9 @@ def display(moment: str, tz: str, with_date: bool = True) -> str:
         local = parse_iso(moment).astimezone(parse_offset(tz))
     except ValueError:
         return moment
-    return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+    # strftime's "%Y-%m-%d %H:%M" by hand (a third of the cost; the year unpadded, as glibc's %Y)
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    return f"{local.year}-{local.month:02d}-{local.day:02d} {clock}" if with_date else clock
 
 
 def instant(moment: str) -> float:

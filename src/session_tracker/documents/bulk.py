@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from session_tracker.core.store import Problem
 
 SHOW_AFTER_S = 1.0
+FAST_AFTER = 100  # a pass over more session files than this decodes with orjson (events.use_fast_decoder)
 
 
 class Progress:
@@ -104,6 +105,10 @@ def each_full(ctx: Context, summary: Project, problems: list[Problem] | None = N
     position = {s.sid: i for i, s in enumerate(summary.sessions)}
     stems = list(dict.fromkeys(s.file for s in summary.sessions if only is None or s.file in only))
     listing = scan(ctx.layout)  # once: a listing per session read would be quadratic in the store
+    if len(stems) > FAST_AFTER:
+        from session_tracker.core.events import use_fast_decoder
+
+        use_fast_decoder()
     bar = Progress(len(stems), label)
     try:
         for stem in stems:

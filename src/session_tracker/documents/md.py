@@ -19,13 +19,15 @@ _SPECIAL = {
 # An underscore between two letters or digits never delimits emphasis (CommonMark's
 # intraword rule), so it is left alone.
 _SPECIAL_RE = re.compile(r"[\\|`&<>*\[~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # what str.splitlines splits at
 _BLOCK_START = re.compile(r"^(\s*)(?:([#>+*=-])|(\d+)([.)]))")
 
 
 def text(value: str) -> str:
     """User text made safe for one line of markdown (a table cell, a list item, a heading)."""
     escaped = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], value.strip())
-    escaped = "<br>".join(line.strip() for line in escaped.splitlines())
+    if _BREAK.search(escaped):  # (most text is one line: no split, no join)
+        escaped = "<br>".join(line.strip() for line in escaped.splitlines())
     if escaped.endswith("#"):  # else a heading ("## 1. Use tab #") drops it as a closing sequence
         escaped = escaped[:-1] + "\\#"
     return _BLOCK_START.sub(_escape_block_start, escaped, count=1)

@@ -29,7 +29,7 @@ import os
 import zlib
 from json import JSONDecoder
 
-from session_tracker.index import stamps
+from session_tracker.index import schema, stamps
 from session_tracker.index.fold import fold_sessions
 from session_tracker.index.parse import Parsed, fast_loads, parse
 from session_tracker.index.pool import RACY_S, read_bytes, read_file, read_files
@@ -139,6 +139,8 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    finally:  # a build's bigger cache is let go: the command reads on within its memory budget
+        conn.execute(f"PRAGMA cache_size = -{schema.CACHE_KIB}")
     return added
 
 

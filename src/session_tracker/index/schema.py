@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 BUSY_TIMEOUT_MS = 30_000
+CACHE_KIB = 8192  # SQLite's page cache per connection (see _open)
 #: What SQLite raises for a file that is not (or no longer) a sound database, or of a shape this
 #: code does not expect; see :func:`corrupt` (a locked database is neither).
 CORRUPT = (sqlite3.DatabaseError,)
@@ -192,7 +193,7 @@ def _open(path: str) -> sqlite3.Connection:
     # 8 MiB: a view reading every session's events scatters over the table and would fill a
     # bigger cache, all of it resident (a command's memory budget is 100 MB); a build from
     # nothing raises it (ingest.BUILD_CACHE_KIB)
-    conn.execute("PRAGMA cache_size = -8192")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     if path == ":memory:":
         return conn
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()

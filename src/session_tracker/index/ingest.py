@@ -103,6 +103,11 @@ def _left_steps(raw: object) -> bool:
 def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
     """Bring the index up to date with the event files. Returns the number of events added.
 
+    The files of sessions open here (and their private files) are the ones that change while
+    one works; the stored fingerprint (:func:`.stamps.fingerprint`) covers every other file, so
+    when it matches only the open ones are compared with what the index read of them, not the
+    10,000 rows of ``sources`` of a big store.
+
     Raises:
         NewerSchema: a file holds an event of a newer schema version (nothing is committed).
     """
@@ -115,26 +120,39 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
 
     private = private_text.files(layout)
     private_stats = stamps.stamps(layout, private, {})
-    seen = stamps.fingerprint(stats, private_stats)
-    stored = conn.execute("SELECT value FROM meta WHERE name = 'stamps'").fetchone()
-    if stored is not None and stored[0] == seen:
-        return 0  # every file as the index last found it in step with them all (the common case)
-    known = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT path, size, mtime_ns FROM sources")}
-    todo = [rel for rel, stamp in stats.items() if known.get(rel) != stamp]
     events = os.path.relpath(layout.events_dir, layout.store).replace(os.sep, "/")
-    private_todo = [rel for rel, stamp in private_stats.items() if known.get(rel) != stamp or private_text.events_rel(rel, events) in todo]
+    live = set(open_here) | {rel for rel in private_stats if private_text.events_rel(rel, events) in open_here}
+    seen = stamps.fingerprint({rel: st for rel, st in stats.items() if rel not in live},
+                              {rel: st for rel, st in private_stats.items() if rel not in live}, names=sorted(live))
+    stored = conn.execute("SELECT value FROM meta WHERE name = 'stamps'").fetchone()
+    in_step = stored is not None and stored[0] == seen  # every file but the live ones as the index read them
+    if in_step:
+        marks = ", ".join("?" * len(live))
+        rows = conn.execute(f"SELECT path, size, mtime_ns FROM sources WHERE path IN ({marks})", sorted(live)) if live else []
+    else:
+        rows = conn.execute("SELECT path, size, mtime_ns FROM sources")
+    known = {row[0]: (row[1], row[2]) for row in rows}
+    todo = [rel for rel, stamp in stats.items() if (not in_step or rel in live) and known.get(rel) != stamp]
+    private_todo = [rel for rel, stamp in private_stats.items() if (not in_step or rel in live)
+                    and (known.get(rel) != stamp or private_text.events_rel(rel, events) in todo)]
     gone = [rel for rel in known if rel not in stats and rel not in private_stats]
+    # only live files moved: the fingerprint of the others holds (racy ones never match `sources`)
+    settled = not any(rel not in live for rel in (*todo, *gone, *private_todo))
     if not todo and not gone and not private_todo:
-        stamps.remember(conn, seen)
+        if not in_step:
+            stamps.remember(conn, seen)
         return 0
     conn.execute("BEGIN IMMEDIATE")
     try:
-        # sources changes now: a fingerprint stored before must never match again (a file put
-        # back with its old size and mtime would otherwise look in step with the index)
-        conn.execute("DELETE FROM meta WHERE name = 'stamps'")
+        if not settled:
+            # sources changes under the fingerprint: one stored before must never match again (a
+            # file put back with its old size and mtime would otherwise look in step with the index)
+            conn.execute("DELETE FROM meta WHERE name = 'stamps'")
         added = _ingest(conn, layout, files, sorted(todo), gone, open_here)
         for rel in sorted(private_todo):  # after the events they belong to
             private_text.apply(conn, rel, private[rel], private_stats[rel])
+        if settled and not in_step:
+            stamps.keep(conn, seen)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -51,27 +51,39 @@ def stamps(layout: Layout, files: dict[str, str], open_here: dict[str, str]) -> 
     return out
 
 
-def fingerprint(*groups: dict[str, tuple[int, int]]) -> str:
-    """A digest of every file's path, size and mtime: equal to the one stored after a refresh
-    that found the index in step with all of them, nothing changed since (so the 10,000 rows
-    of ``sources`` need not be read and compared)."""
+def fingerprint(*groups: dict[str, tuple[int, int]], names: list[str] | tuple[str, ...] = ()) -> str:
+    """A digest of every file's path, size and mtime in ``groups`` and of ``names`` (the files
+    left out of them: those of the sessions open here, compared one by one): equal to the one
+    stored after a refresh that found the index in step with all of them, nothing changed since
+    (so the 10,000 rows of ``sources`` need not be read and compared). Paths in dict order, the
+    numbers as one array: a millisecond for 10,000 files."""
     import hashlib
+    from array import array
 
-    text = "\n".join(f"{rel}\0{size}\0{mtime}" for one in groups for rel, (size, mtime) in one.items())
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(digest_size=16)
+    for one in groups:
+        digest.update("\0".join(one).encode("utf-8", "surrogateescape") + b"\1")
+        digest.update(array("q", [number for stamp in one.values() for number in stamp]).tobytes())
+    digest.update("\0".join(names).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def keep(conn: sqlite3.Connection, seen: str) -> None:
+    """Store ``seen`` (:func:`fingerprint`) inside the caller's transaction."""
+    conn.execute("INSERT INTO meta (name, value) VALUES ('stamps', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", (seen,))
 
 
 def remember(conn: sqlite3.Connection, seen: str) -> None:
     """Store ``seen`` (:func:`fingerprint`) as the stamps the index is in step with. Only
-    called when every stamp matched ``sources``, which holds no racy file then (its size is
-    stored as -1, so it never matches): the next change of any file changes the fingerprint."""
+    called when every stamp it covers matched ``sources``, which holds no racy file then (its
+    size is stored as -1, so it never matches): the next change of any of those files changes
+    the fingerprint."""
     import sqlite3
 
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("INSERT INTO meta (name, value) VALUES ('stamps', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                         (seen,))
+            keep(conn, seen)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

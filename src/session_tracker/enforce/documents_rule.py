@@ -95,7 +95,7 @@ def documents_current(i: Inputs) -> tuple[str, str, str, list[str]]:
         from session_tracker.documents.bulk import each_full
         from session_tracker.documents.current import known_current
 
-        known = {i.ctx.layout.relative(p) for p in known_current(i.ctx)}
+        known = i.known if i.known is not None else {i.ctx.layout.relative(p) for p in known_current(i.ctx)}
         latest: dict[str, str] = {}
         unknown: set[str] = set()
         for name, sessions in i.targets.items():

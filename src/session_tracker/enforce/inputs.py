@@ -63,10 +63,12 @@ class Inputs:
         tracker_only: (staged) the commit holds only session-tracker's own files — committing
             the record itself needs no open session and no new entry.
         own: tells session-tracker's own paths from the project's.
+        known: (plain) the documents the render manifest vouches for, relative paths
+            (:func:`session_tracker.documents.current.known_current`); None: ask when judged.
     """
 
     __slots__ = ("_light", "_light_loader", "_project", "_project_loader", "commits", "committed_ids", "ctx", "documents", "git", "head",
-                 "ignored", "mode", "open", "open_error", "own", "project_documents", "range", "starting",
+                 "ignored", "known", "mode", "open", "open_error", "own", "project_documents", "range", "starting",
                  "targets", "touched", "tracker_only")
 
     def __init__(self, mode: str, ctx: Context) -> None:
@@ -92,6 +94,9 @@ class Inputs:
         self._project_loader: Callable[[], Project] = lambda: load_project(ctx.layout)
         self._light: Project | None = None
         self._light_loader: Callable[[], Project] | None = None  # plain: the index's starts, ends, commits
+        # plain: the documents the render manifest vouches for (relative paths), asked before
+        # the light view is read, so the manifest and that view are never in memory at once
+        self.known: set[str] | None = None
 
     def project(self) -> Project:
         """Every session as this mode sees it (read on first use)."""

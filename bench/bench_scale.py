@@ -25,7 +25,7 @@ removed first: the index, the render manifest — a fresh clone), each round als
 SessionStart starts one), and a command's warm samples start with the index built. ``check``'s
 warm samples also follow an untimed ``render`` (the git hooks keep the documents rendered, and
 check asks the render manifest which ones it vouches for; the cold samples of the commands
-before it removed it); its cold samples have none, as a fresh clone before any render. Peak RSS is the child's ``ru_maxrss`` (``os.wait4``). A 10-session store
+before it removed it); its cold samples have none, as a fresh clone before any render. Peak RSS is the child's ``ru_maxrss`` (``os.wait4``), the most of any sample (a cold one builds the index), and of the warm samples alone. A 10-session store
 is always measured first, as the per-session baseline.
 
 Prints figures and the budget each meets; asserts nothing. With --check it exits 1 when a
@@ -140,8 +140,11 @@ class Store:
         self.counter = 0
 
     def build_index_s(self) -> float:
-        """Seconds to build the index from nothing, in one process (the 1,000,000-event budget)."""
+        """Seconds to build the index from nothing, in one process (the 1,000,000-event budget).
+        The store's own files are flushed to disk first (``os.sync``): writing them back is the
+        store's set-up, not the build (it slowed the build by 40% here)."""
         _cold(self.repo)
+        os.sync()
         code = ("import sys, time\nfrom session_tracker import index\nfrom session_tracker.core.paths import Layout\n"
                 "t = time.perf_counter(); index.fresh(Layout(sys.argv[1])).close(); print(time.perf_counter() - t)")
         return float(run([str(self.python), "-c", code, str(self.repo)], self.repo, self.env).decode().strip())
@@ -251,6 +254,7 @@ def bench_store(store: Store, runs: int, cold_runs: int, only: set[str] | None) 
             warm = [_sample(store, label, False, floor) for _ in range(runs)]
             row["warm"] = statistics.median(m for m, _ in warm)
             rss = max(r for _, r in warm)
+            row["rss_warm"] = rss
         if label not in ("render", "render after one log"):
             cold = [_sample(store, label, True, floor) for _ in range(cold_runs if label != "render cold (full)" else 1)]
             row["cold"] = statistics.median(m for m, _ in cold)
@@ -291,11 +295,13 @@ def budgets(label: str, row: dict[str, float], base: dict[str, float] | None, se
 def report(sessions: int, store: Store, results: dict[str, dict[str, float]], base: dict[str, dict[str, float]] | None,
            build_s: float) -> bool:
     ok = True
+    per_million = build_s * 1_000_000 / max(store.total_events, 1)
+    big = store.total_events >= 900_000  # the 10,000-session store: 999,071 events
     print(f"\n{sessions:,} sessions, {store.total_events:,} events · index build from nothing {build_s:.2f} s"
-          + (f" ({'meets' if build_s <= 20 else 'MISSES'} <= 20 s for 1M events)" if store.total_events >= 1_000_000 else ""))
-    if store.total_events >= 1_000_000:
-        ok = ok and build_s <= 20
-    print(f"  {'command':<28} {'warm ms':>9} {'x floor':>8} {'cold ms':>9} {'x floor':>8} {'RSS MB':>7}  budgets")
+          + (f" = {per_million:.2f} s per 1M events ({'meets' if per_million <= 20 else 'MISSES'} <= 20 s)" if big else ""))
+    if big:
+        ok = ok and per_million <= 20
+    print(f"  {'command':<28} {'warm ms':>9} {'x floor':>8} {'cold ms':>9} {'x floor':>8} {'RSS MB':>7} {'warm':>6}  budgets")
     for label, row in results.items():
         checks = budgets(label, row, base.get(label) if base else None, sessions)
         ok = ok and all(met for _, met in checks)
@@ -304,7 +310,8 @@ def report(sessions: int, store: Store, results: dict[str, dict[str, float]], ba
             value = row.get(key)
             cells += [f"{value:9.1f}", f"{value / row['floor']:7.1f}x"] if value is not None else [f"{'—':>9}", f"{'—':>8}"]
         verdict = "; ".join(f"{'ok' if met else 'MISSED'} {text}" for text, met in checks)
-        print(f"  {label:<28} {' '.join(cells)} {row['rss']:7.1f}  {verdict}")
+        warm_rss = f"{row['rss_warm']:6.1f}" if "rss_warm" in row else f"{'—':>6}"
+        print(f"  {label:<28} {' '.join(cells)} {row['rss']:7.1f} {warm_rss}  {verdict}")
     print(f"  floor (python -c pass) median over the run: {statistics.median(r['floor'] for r in results.values()):.1f} ms")
     return ok
 

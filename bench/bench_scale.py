@@ -130,6 +130,9 @@ class Store:
         self.python, self.strack, self.env, self.sessions = python, strack, env, sessions
         self.repo.mkdir()
         run(["git", "init", "-q"], self.repo, env)
+        # no automatic `git gc`: committing 10,000 new files starts one in the background,
+        # which packs objects while the index build and the first samples are timed
+        run(["git", "config", "gc.auto", "0"], self.repo, env)
         (self.repo / "README.md").write_text("# bench\n", encoding="utf-8")
         run(["git", "add", "-A"], self.repo, env)
         run(["git", *GIT_IDENTITY, "commit", "-q", "-m", "initial"], self.repo, env)

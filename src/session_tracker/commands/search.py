@@ -25,7 +25,7 @@ MAX_LIMIT = 1000
 def _instant(text: str | None, flag: str) -> float | None:
     if not text:
         return None
-    from session_tracker.index.parse import instant as seconds
+    from session_tracker.core.clock import instant as seconds
 
     try:
         return seconds(iso(parse_at(text)))

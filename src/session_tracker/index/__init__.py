@@ -112,7 +112,7 @@ def summary_project(layout: Layout) -> Project:
 def previous_end(layout: Layout, session: Session) -> str:
     """When the newest session that began before ``session`` ended ('' when none has): what a
     retroactive ``--at`` may not precede (:func:`session_tracker.core.retro.check_at`)."""
-    from session_tracker.index.parse import instant as _instant
+    from session_tracker.core.clock import instant as _instant
 
     if not session.start_moment:
         return ""

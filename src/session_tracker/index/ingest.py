@@ -32,7 +32,7 @@ from json import JSONDecoder
 from session_tracker.index import schema, stamps
 from session_tracker.index.fold import fold_sessions
 from session_tracker.index.parse import Parsed, fast_loads, parse
-from session_tracker.index.pool import RACY_S, read_bytes, read_file, read_files
+from session_tracker.index.pool import read_bytes, read_files, trusted_size
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -238,21 +238,25 @@ def _read_all(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], t
         if rel in state:
             _drop(conn, rel, batch)
     plain = [(rel, files[rel]) for rel in todo if rel not in open_here]
-    reads = read_files(plain) if bulk else iter(())
+    reads = read_files(plain) if bulk else None
     loads = fast_loads() if len(todo) > FAST_FILES else None
     added = 0
-    for rel in todo:
-        stem = open_here.get(rel)
-        if stem is not None:
-            _read_file(conn, rel, files[rel], state.get(rel), batch, (layout, stem), loads)
-        elif bulk:
-            done = next(reads)
-            if done is not None:
-                _take(conn, rel, done.parsed, batch, done.size, done.mtime_ns)
-        else:
-            _read_file(conn, rel, files[rel], state.get(rel), batch, None, loads)
-        if len(batch.events) >= FLUSH_ROWS:
-            added += _flush(conn, batch)
+    try:
+        for rel in todo:
+            stem = open_here.get(rel)
+            if stem is not None:
+                _read_file(conn, rel, files[rel], state.get(rel), batch, (layout, stem), loads)
+            elif reads is not None:
+                done = next(reads)
+                if done is not None:
+                    _take(conn, rel, done.parsed, batch, done.size, done.mtime_ns)
+            else:
+                _read_file(conn, rel, files[rel], state.get(rel), batch, None, loads)
+            if len(batch.events) >= FLUSH_ROWS:
+                added += _flush(conn, batch)
+    finally:
+        if reads is not None:
+            reads.close()  # the workers stop now, also when a read raised
     return added + _flush(conn, batch)
 
 
@@ -313,23 +317,16 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
     stem)``: the file is open here; read what it will hold once published (module doc).
     ``loads``: the JSON decoder (:func:`.parse.quick`)."""
     if journal_of is not None:
-        import time
-
         from session_tracker.core import journal
 
         whole = journal.published(*journal_of)
         size, mtime_ns = stamps.stamp(journal_of[0], path, journal_of[1]) or (len(whole), 0)
-        # racy (module doc): a journal changed in the last RACY_S is checked again next time
-        size = -1 if time.time_ns() - mtime_ns < RACY_S * 1_000_000_000 else size
-    elif known is None:  # a new file: all of it
-        done = read_file(rel, path, loads)
-        if done is not None:
-            _take(conn, rel, done.parsed, batch, done.size, done.mtime_ns)
-        return
+        size = trusted_size(size, mtime_ns)
     else:
         found = read_bytes(path)
         if found is None:
-            _drop(conn, rel, batch)
+            if known is not None:
+                _drop(conn, rel, batch)
             return
         whole, size, mtime_ns = found
     offset, lines, crc = 0, 0, 0
@@ -345,7 +342,7 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
 
 def _take(conn: sqlite3.Connection, rel: str, parsed: Parsed, batch: _Batch, size: int, mtime_ns: int) -> None:
     """Add what :func:`.parse.parse` found in ``rel`` to ``batch``, numbering its rows, and
-    remember how far the file was read (``size`` -1: racy, see :func:`.pool.read_file`)."""
+    remember how far the file was read (``size`` -1: racy, :func:`.pool.trusted_size`)."""
     base = batch.next_rowid
     batch.next_rowid += len(parsed.events)
     batch.events += [(base + number, *row) for number, row in enumerate(parsed.events)]

@@ -11,6 +11,7 @@ import zlib
 from datetime import datetime
 from json import JSONDecoder
 
+from session_tracker.core.clock import instant
 from session_tracker.core.events import MAX_DEPTH, SCHEMA_VERSION, BadLine, decode, encode
 from session_tracker.index.fold import NO_SESSION, PLAN_TYPES, is_project_source
 from session_tracker.index.text import paths_of, searchable
@@ -27,20 +28,12 @@ _decode = JSONDecoder().decode
 _REQUIRED = ("id", "ts", "session", "sid", "type", "actor")
 
 
-def instant(moment: str) -> float:
-    """``moment`` (ISO 8601 with an offset) in epoch seconds; 0.0 when it is not one."""
-    try:
-        parsed = datetime.fromisoformat(moment)
-    except ValueError:
-        return 0.0
-    return parsed.timestamp() if parsed.tzinfo is not None else 0.0
-
-
 def fast_loads() -> Callable[[bytes], Any]:
     """orjson's ``loads``: four times the standard decoder's speed, for reads of many lines (a
     build, a pull), whose import (~30 ms) would cost a command that reads a few more than it
-    saves. What it refuses (lone surrogates, NaN, integers past 64 bits) :func:`quick` gives
-    to the standard decoder, so the rows are the same either way."""
+    saves. What it refuses (NaN, overflowing floats, lone surrogates) :func:`quick` gives to
+    the standard decoder; an integer past 64 bits it reads as a float, but no number reaches a
+    row (the line's own text does), so the rows are the same either way."""
     import orjson
 
     return orjson.loads

@@ -15,7 +15,6 @@ parse raises (``NewerSchema``) is raised in the writer.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 import time
 
@@ -24,7 +23,7 @@ from session_tracker.index.parse import Parsed, fast_loads, parse
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import subprocess
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Generator
     from typing import IO, Any
 
 RACY_S = 2
@@ -55,8 +54,13 @@ def read_bytes(path: str) -> tuple[bytes, int, int] | None:
     with handle:
         st = os.fstat(handle.fileno())
         whole = handle.read()
-    racy = time.time_ns() - st.st_mtime_ns < RACY_S * 1_000_000_000
-    return whole, -1 if racy else st.st_size, st.st_mtime_ns
+    return whole, trusted_size(st.st_size, st.st_mtime_ns), st.st_mtime_ns
+
+
+def trusted_size(size: int, mtime_ns: int) -> int:
+    """``size`` to remember for a file of that mtime: -1 when it changed within the last
+    :data:`RACY_S` (racy git: see :func:`read_bytes`)."""
+    return -1 if time.time_ns() - mtime_ns < RACY_S * 1_000_000_000 else size
 
 
 def read_file(rel: str, path: str, loads: Callable[[bytes], Any] | None = None) -> Read | None:
@@ -79,7 +83,7 @@ def workers() -> int:
     return min(MAX_WORKERS, cpus) if cpus > 1 else 0
 
 
-def read_files(items: list[tuple[str, str]], count: int | None = None) -> Iterator[Read | None]:
+def read_files(items: list[tuple[str, str]], count: int | None = None) -> Generator[Read | None, None, None]:
     """:func:`read_file` of each ``(rel, path)``, in order, by ``count`` worker processes
     (default :func:`workers`; 0: all in this process); see the module doc."""
     count = workers() if count is None else count
@@ -99,6 +103,7 @@ def read_files(items: list[tuple[str, str]], count: int | None = None) -> Iterat
 
 def _start(chunks: list[list[tuple[str, str]]]) -> subprocess.Popen[bytes] | None:
     """A worker given ``chunks``, or None when none can be started."""
+    import pickle
     import subprocess
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # the package as this process sees it
@@ -136,6 +141,8 @@ def _widen(fd: int) -> None:
 def _receive(procs: list[subprocess.Popen[bytes] | None], k: int) -> list[Read | None] | None:
     """The next chunk's results from worker ``k``; None when it has failed (it is stopped and
     the caller parses the chunk itself, as every later chunk of that worker)."""
+    import pickle
+
     proc = procs[k]
     if proc is None:
         return None
@@ -164,6 +171,7 @@ def _stop(proc: subprocess.Popen[bytes] | None) -> None:
 def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     """The worker: every chunk of its list, parsed, in order (module doc)."""
     import gc
+    import pickle
 
     gc.disable()  # millions of tuples and no cycles (as in the writer: ingest.py)
     chunks: list[list[tuple[str, str]]] = pickle.load(stdin)

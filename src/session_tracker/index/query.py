@@ -46,7 +46,7 @@ def sessions(conn: sqlite3.Connection, limit: int | None = None, since: str | No
         limit: at most this many (the newest ones when ``newest``, still returned oldest first).
         since: only sessions that started at or after this ISO time (compared as instants).
     """
-    from session_tracker.index.parse import instant as _instant
+    from session_tracker.core.clock import instant as _instant
 
     where, args = "", []
     if since is not None:

@@ -30,6 +30,8 @@ NO_SESSION = "project"  # the sid of plan events recorded with no session open
 #: An event file of project events (``project.jsonl``, ``project-<clone>.jsonl``, a ``project/``
 #: folder): its events name the session they were recorded in but are not part of it.
 PROJECT_SOURCE_SQL = "(source LIKE 'project%' OR source LIKE '%/project%')"
+#: The same test on ``event_rows`` (their ``src`` numbers the file), without a path per row.
+PROJECT_ROW_SQL = "(src IN (SELECT id FROM event_files WHERE project = 1))"
 
 
 def is_project_source(rel: str) -> bool:
@@ -74,7 +76,7 @@ def _fold(conn: sqlite3.Connection, sids: list[str] | None) -> None:
         f"""SELECT sid, count(*), sum(type = 'note'), sum(type = 'decision'), sum(type = 'blocker.opened'),
                    sum(type = 'commit'), min(CASE WHEN type = 'session.started' THEN rowid END),
                    min(CASE WHEN type = 'session.ended' THEN rowid END), min(rowid)
-            FROM events WHERE {among}type NOT IN ({_PLAN}) AND NOT {PROJECT_SOURCE_SQL} AND sid != '{NO_SESSION}' GROUP BY sid""",
+            FROM event_rows WHERE {among}type NOT IN ({_PLAN}) AND NOT {PROJECT_ROW_SQL} AND sid != '{NO_SESSION}' GROUP BY sid""",
         sids,
     ).fetchall()
     startless = [row[0] for row in counts if row[6] is None]  # rare: a file missing its start

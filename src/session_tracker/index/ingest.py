@@ -30,7 +30,7 @@ import zlib
 from json import JSONDecoder
 
 from session_tracker.index import schema, stamps
-from session_tracker.index.fold import fold_sessions
+from session_tracker.index.fold import fold_sessions, is_project_source
 from session_tracker.index.parse import Parsed, fast_loads, parse
 from session_tracker.index.pool import read_bytes, read_files, trusted_size
 
@@ -165,10 +165,11 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
 class _Batch:
     """Rows gathered from the files read in one refresh, written with ``executemany``."""
 
-    __slots__ = ("events", "fts", "next_rowid", "paths", "problems", "touched", "touched_project", "types")
+    __slots__ = ("events", "fts", "next_rowid", "paths", "problems", "rel_of", "touched", "touched_project", "types")
 
     def __init__(self, next_rowid: int) -> None:
         self.next_rowid = next_rowid
+        self.rel_of: dict[object, str] = {}  # event_files.id -> its path, of the files read
         self.events: list[tuple[object, ...]] = []
         self.fts: list[tuple[int, str]] = []
         self.paths: list[tuple[str, str, int]] = []
@@ -184,8 +185,8 @@ FLUSH_ROWS = 2_000  # rows gathered before they are written: memory stays bounde
 #: Secondary indexes dropped while a build from nothing inserts, and made again after (sorting
 #: once is several times cheaper than inserting into B-trees row by row).
 DEFERRED_INDEXES = {
-    "events_sid": "CREATE INDEX events_sid ON events (sid, type)",
-    "events_type": "CREATE INDEX events_type ON events (type, t)",
+    "events_sid": "CREATE INDEX events_sid ON event_rows (sid, type, src)",
+    "events_type": "CREATE INDEX events_type ON event_rows (type, t)",
     "paths_path": "CREATE INDEX paths_path ON paths (path)",
 }
 
@@ -201,12 +202,14 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
             row = conn.execute("SELECT path, offset, size, mtime_ns, crc, lines FROM sources WHERE path = ?", (rel,)).fetchone()
             if row is not None:
                 state[row[0]] = row[1:]
-    batch = _Batch((conn.execute("SELECT max(rowid) FROM events").fetchone()[0] or 0) + 1)
+    batch = _Batch((conn.execute("SELECT max(rowid) FROM event_rows").fetchone()[0] or 0) + 1)
     bulk = len(todo) > 100 and conn.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is None
     if bulk:
         conn.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
         for name in DEFERRED_INDEXES:
             conn.execute(f"DROP INDEX IF EXISTS {name}")
+        # the full text is merged once at the end, not level by level as it grows
+        conn.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 0)")
     collecting = gc.isenabled()
     if bulk and collecting:
         # A build from nothing allocates millions of tuples and makes no cycles: the cyclic
@@ -220,6 +223,8 @@ def _ingest(conn: sqlite3.Connection, layout: Layout, files: dict[str, str], tod
     if bulk:
         for sql in DEFERRED_INDEXES.values():
             conn.execute(sql)
+        conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+        conn.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 4)")  # FTS5's default again
     fold_sessions(conn, batch.touched, every=bulk)
     if "note" in batch.types and _any_ended(conn, batch.touched):
         batch.types.add(NOTES_OF_ENDED)
@@ -274,7 +279,7 @@ def _flush(conn: sqlite3.Connection, batch: _Batch) -> int:
     """Write the rows gathered so far; returns how many events were written."""
     first = batch.next_rowid - len(batch.events)
     before = conn.total_changes
-    conn.executemany("INSERT OR IGNORE INTO events (rowid, source, line, pos, id, ts, moment, t, session, sid, type, actor, raw, kind) "
+    conn.executemany("INSERT OR IGNORE INTO event_rows (rowid, src, line, pos, id, ts, moment, t, session, sid, type, actor, raw, kind) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.events)
     written = conn.total_changes - before
     batch.types.update(str(row[10]) for row in batch.events)  # (a line ignored as a duplicate changes nothing: harmless)
@@ -283,9 +288,9 @@ def _flush(conn: sqlite3.Connection, batch: _Batch) -> int:
     if batch.problems:
         batch.types.add(PROBLEMS)
     if written != len(batch.events):  # duplicates ignored: index only what went in
-        kept = {row[0] for row in conn.execute("SELECT rowid FROM events WHERE rowid >= ?", (first,))}
+        kept = {row[0] for row in conn.execute("SELECT rowid FROM event_rows WHERE rowid >= ?", (first,))}
         conn.executemany("INSERT INTO duplicates (source, line, id) VALUES (?, ?, ?)",
-                         [(row[1], row[2], row[4]) for row in batch.events if row[0] not in kept])
+                         [(batch.rel_of[row[1]], row[2], row[4]) for row in batch.events if row[0] not in kept])
         batch.fts = [row for row in batch.fts if row[0] in kept]
         batch.paths = [row for row in batch.paths if row[2] in kept]
     conn.executemany("INSERT INTO fts (rowid, body) VALUES (?, ?)", batch.fts)
@@ -297,15 +302,18 @@ def _flush(conn: sqlite3.Connection, batch: _Batch) -> int:
 
 def _drop(conn: sqlite3.Connection, rel: str, batch: _Batch) -> None:
     """Forget everything read from ``rel`` (it disappeared, or is read again from the start)."""
-    batch.touched.update(row[0] for row in conn.execute("SELECT DISTINCT sid FROM events WHERE source = ?", (rel,)))
-    batch.types.update(row[0] for row in conn.execute("SELECT DISTINCT type FROM events WHERE source = ?", (rel,)))
-    if any(_left_steps(row[0]) for row in conn.execute("SELECT raw FROM events WHERE source = ? AND type = 'session.ended'", (rel,))):
+    found = conn.execute("SELECT id FROM event_files WHERE path = ?", (rel,)).fetchone()
+    src = found[0] if found else -1
+    batch.touched.update(row[0] for row in conn.execute("SELECT DISTINCT sid FROM event_rows WHERE src = ?", (src,)))
+    batch.types.update(row[0] for row in conn.execute("SELECT DISTINCT type FROM event_rows WHERE src = ?", (src,)))
+    if any(_left_steps(row[0]) for row in conn.execute("SELECT raw FROM event_rows WHERE src = ? AND type = 'session.ended'", (src,))):
         batch.types.add(ENDED_WITH_STEPS)
     if conn.execute("SELECT 1 FROM problems WHERE source = ? LIMIT 1", (rel,)).fetchone():
         batch.types.add(PROBLEMS)
-    conn.execute("DELETE FROM fts WHERE rowid IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
-    conn.execute("DELETE FROM paths WHERE rowid_event IN (SELECT rowid FROM events WHERE source = ?)", (rel,))
-    conn.execute("DELETE FROM events WHERE source = ?", (rel,))
+    conn.execute("DELETE FROM fts WHERE rowid IN (SELECT rowid FROM event_rows WHERE src = ?)", (src,))
+    conn.execute("DELETE FROM paths WHERE rowid_event IN (SELECT rowid FROM event_rows WHERE src = ?)", (src,))
+    conn.execute("DELETE FROM event_rows WHERE src = ?", (src,))
+    conn.execute("DELETE FROM event_files WHERE id = ?", (src,))
     conn.execute("DELETE FROM problems WHERE source = ?", (rel,))
     conn.execute("DELETE FROM duplicates WHERE source = ?", (rel,))
     conn.execute("DELETE FROM sources WHERE path = ?", (rel,))
@@ -343,9 +351,11 @@ def _read_file(conn: sqlite3.Connection, rel: str, path: str, known: tuple[objec
 def _take(conn: sqlite3.Connection, rel: str, parsed: Parsed, batch: _Batch, size: int, mtime_ns: int) -> None:
     """Add what :func:`.parse.parse` found in ``rel`` to ``batch``, numbering its rows, and
     remember how far the file was read (``size`` -1: racy, :func:`.pool.trusted_size`)."""
+    src = _file_id(conn, rel)
+    batch.rel_of[src] = rel
     base = batch.next_rowid
     batch.next_rowid += len(parsed.events)
-    batch.events += [(base + number, *row) for number, row in enumerate(parsed.events)]
+    batch.events += [(base + number, src, *row) for number, row in enumerate(parsed.events)]
     batch.fts += [(base + number, text) for number, text in parsed.fts]
     batch.paths += [(sid, path, base + number) for sid, path, number in parsed.paths]
     batch.problems += parsed.problems
@@ -353,3 +363,13 @@ def _take(conn: sqlite3.Connection, rel: str, parsed: Parsed, batch: _Batch, siz
     batch.touched_project = batch.touched_project or parsed.project
     conn.execute("INSERT OR REPLACE INTO sources (path, offset, size, mtime_ns, crc, lines) VALUES (?, ?, ?, ?, ?, ?)",
                  (rel, parsed.end, size, mtime_ns, parsed.crc, parsed.lines))
+
+
+def _file_id(conn: sqlite3.Connection, rel: str) -> int:
+    """The number ``event_rows.src`` names the event file ``rel`` by, given it on first sight."""
+    found = conn.execute("SELECT id FROM event_files WHERE path = ?", (rel,)).fetchone()
+    if found is not None:
+        return int(found[0])
+    made = conn.execute("INSERT INTO event_files (path, project) VALUES (?, ?)", (rel, int(is_project_source(rel)))).lastrowid
+    assert made is not None
+    return made

@@ -74,8 +74,9 @@ class Parsed:
     """What :func:`parse` found in a file's new lines.
 
     Attributes:
-        events: ``(source, line, pos, id, ts, moment, t, session, sid, type, actor, raw, kind)``
-            per event, in file order (``line`` 1-based, ``pos`` its byte offset, ``t`` epoch
+        events: ``(line, pos, id, ts, moment, t, session, sid, type, actor, raw, kind)``
+            per event (the columns of ``event_rows`` after ``rowid`` and ``src``; ``moment``
+            None when it is ``ts``), in file order (``line`` 1-based, ``pos`` its byte offset, ``t`` epoch
             seconds, ``raw`` None for the :data:`BULKY` types of a plain file).
         fts: ``(event number, searchable text)``; paths: ``(sid, path, event number)``.
         problems: ``(source, line, reason)`` of each undecodable line.
@@ -136,7 +137,7 @@ def parse(rel: str, blob: bytes, offset: int = 0, lines: int = 0, crc: int = 0, 
             text = raw.decode("utf-8")
         number = len(events)
         at = data.get("at")
-        moment = at if isinstance(at, str) else obj["ts"]
+        moment = at if isinstance(at, str) and at != obj["ts"] else None  # None: the ts (schema m005)
         if project_file:
             out.project = True
         elif type_ not in PLAN_TYPES and sid != NO_SESSION:
@@ -145,7 +146,7 @@ def parse(rel: str, blob: bytes, offset: int = 0, lines: int = 0, crc: int = 0, 
         found = searchable(type_, data, named)
         if found is not None:
             fts.append((number, found[1]))
-        events.append((rel, lines, here, obj["id"], obj["ts"], moment, t, session, sid, type_, intern(obj["actor"], obj["actor"]),
+        events.append((lines, here, obj["id"], obj["ts"], moment, t, session, sid, type_, intern(obj["actor"], obj["actor"]),
                        text, found[0] if found else None))
         for one in named:
             paths.append((sid, one, number))

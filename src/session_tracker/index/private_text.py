@@ -73,7 +73,7 @@ def apply(conn: sqlite3.Connection, rel: str, path: str, stamp: tuple[int, int])
         else:
             continue
         if kind is None:
-            conn.execute("UPDATE events SET kind = ? WHERE rowid = ?", (KINDS.get(str(record.get("field")), "entry"), rowid))
+            conn.execute("UPDATE event_rows SET kind = ? WHERE rowid = ?", (KINDS.get(str(record.get("field")), "entry"), rowid))
         added += 1
     conn.execute("INSERT OR REPLACE INTO sources (path, offset, size, mtime_ns, crc, lines) VALUES (?, ?, ?, ?, 0, ?)",
                  (rel, stamp[0], stamp[0], stamp[1], len(lines)))

@@ -115,8 +115,17 @@ def _index_ready(store: Store) -> None:
     run([str(store.python), "-c", code, str(store.repo)], store.repo, store.env)
 
 
-def _cold(repo: Path) -> None:
+def _cold(repo: Path, documents: bool = False) -> None:
+    """Remove what a fresh clone lacks: the index and the render manifest, and with
+    ``documents`` every document the last render wrote (the views are never committed)."""
     local = repo / ".sessions" / "local"
+    if documents:
+        try:
+            outputs = json.loads((local / "render-manifest.json").read_text(encoding="utf-8")).get("outputs") or {}
+        except (OSError, ValueError):
+            outputs = {}
+        for path in outputs:
+            Path(path).unlink(missing_ok=True)
     for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm", "render-manifest.json"):
         (local / name).unlink(missing_ok=True)
 
@@ -194,7 +203,7 @@ class Store:
         elif label == "render after one log":
             run([s, "log", "one more entry", "--session", self.open], self.repo, self.env)
         elif label == "render cold (full)":
-            _cold(self.repo)
+            _cold(self.repo, documents=True)  # a fresh clone: no index, no manifest, no documents
 
     def after(self, label: str) -> None:
         """Untimed clean-up: a session SessionStart startup opened is ended again."""

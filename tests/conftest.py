@@ -35,6 +35,14 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     from session_tracker.core import safepath
 
     safepath.reset()  # the roots a test's in-process Layouts registered are its own
+    from session_tracker.index import stamps
+
+    # A test writes files directly to stand for other processes (a pull, a hand edit) and then
+    # refreshes in this same process at once: a process trusting its own refresh of a moment
+    # ago (stamps.REUSE_S) would not look. Its own tests (test_refresh_memo.py) turn it on;
+    # every command run as a subprocess has it.
+    monkeypatch.setattr(stamps, "REUSE_S", -1.0)
+    stamps._VERIFIED.clear()
     (home / ".gitconfig").write_text("[user]\n\tname = Test Author\n\temail = author@example.com\n[init]\n\tdefaultBranch = main\n")
 
 

@@ -25,6 +25,20 @@ if TYPE_CHECKING:
 LOCK_TIMEOUT_S = 30.0  # SESSION_TRACKER_LOCK_TIMEOUT (seconds) overrides it
 
 
+#: The event files (not journals: ``local/journal/``) this process wrote: ``{absolute path:
+#: the number of its last write}``, numbered by ``WRITES[0]``. A refresh of the index that
+#: verified the files moments ago in this process trusts that verification only while every
+#: file written since is one it compares anyway (index/stamps.py).
+WRITTEN: dict[str, int] = {}
+WRITES = [0]
+
+
+def _count(path: str) -> None:
+    if path.endswith(".jsonl") and f"{os.sep}journal{os.sep}" not in path:
+        WRITES[0] += 1
+        WRITTEN[os.path.abspath(path)] = WRITES[0]
+
+
 def append(path: str, event: Event, redact: bool = True) -> tuple[int, int]:
     """Append one event to the JSONL file at ``path`` (created if missing).
 
@@ -84,6 +98,7 @@ def append_bytes(path: str, line: bytes) -> tuple[int, int]:
     """
     from session_tracker.core import safepath
 
+    _count(path)
     fd = safepath.open_append(path)  # never through a symbolic link, never outside the repository
     try:
         _take_turn(fd)
@@ -186,6 +201,7 @@ def atomic_write(path: str, content: bytes, durable: bool = True) -> bool:
                 return False
     except OSError:
         pass
+    _count(path)
     from session_tracker.core import safepath
 
     directory = os.path.dirname(os.path.abspath(path))

@@ -106,59 +106,75 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
     The files of sessions open here (and their private files) are the ones that change while
     one works; the stored fingerprint (:func:`.stamps.fingerprint`) covers every other file, so
     when it matches only the open ones are compared with what the index read of them, not the
-    10,000 rows of ``sources`` of a big store.
+    10,000 rows of ``sources`` of a big store. A refresh that follows one of the same process
+    by under a second lists and stats only those and the racy ones (:func:`.stamps.recall`).
 
     Raises:
         NewerSchema: a file holds an event of a newer schema version (nothing is committed).
     """
-    files = event_files(layout)
-    open_here = journaled(layout)
-    for rel in open_here:
-        files.setdefault(rel, os.path.join(layout.store, rel))
-    stats = stamps.stamps(layout, files, open_here)
     from session_tracker.index import private_text
 
+    open_here = journaled(layout)
     private = private_text.files(layout)
-    private_stats = stamps.stamps(layout, private, {})
     events = os.path.relpath(layout.events_dir, layout.store).replace(os.sep, "/")
-    live = set(open_here) | {rel for rel in private_stats if private_text.events_rel(rel, events) in open_here}
-    seen = stamps.fingerprint({rel: st for rel, st in stats.items() if rel not in live},
-                              {rel: st for rel, st in private_stats.items() if rel not in live}, names=sorted(live))
-    stored = conn.execute("SELECT value FROM meta WHERE name = 'stamps'").fetchone()
-    in_step = stored is not None and stored[0] == seen  # every file but the live ones as the index read them
+    live = set(open_here) | {rel for rel in private if private_text.events_rel(rel, events) in open_here}
+    name = stamps.identity(conn)
+    recalled = stamps.recall(layout, name, live)
+    if recalled is not None:  # this process found every file in step a moment ago
+        compare = live | recalled
+        files = {rel: os.path.join(layout.store, rel) for rel in compare if rel not in private}
+        private = {rel: path for rel, path in private.items() if rel in compare}
+    else:
+        compare = live
+        files = event_files(layout)
+        for rel in open_here:
+            files.setdefault(rel, os.path.join(layout.store, rel))
+    stats = stamps.stamps(layout, files, open_here)
+    private_stats = stamps.stamps(layout, private, {})
+    seen = ""
+    if recalled is not None:
+        in_step = True  # (of every file but those compared)
+    else:
+        seen = stamps.fingerprint({rel: st for rel, st in stats.items() if rel not in live},
+                                  {rel: st for rel, st in private_stats.items() if rel not in live}, names=sorted(live))
+        stored = conn.execute("SELECT value FROM meta WHERE name = 'stamps'").fetchone()
+        in_step = stored is not None and stored[0] == seen  # every file but the live ones as the index read them
     if in_step:
-        marks = ", ".join("?" * len(live))
-        rows = conn.execute(f"SELECT path, size, mtime_ns FROM sources WHERE path IN ({marks})", sorted(live)) if live else []
+        marks = ", ".join("?" * len(compare))
+        rows = conn.execute(f"SELECT path, size, mtime_ns FROM sources WHERE path IN ({marks})", sorted(compare)) if compare else []
     else:
         rows = conn.execute("SELECT path, size, mtime_ns FROM sources")
     known = {row[0]: (row[1], row[2]) for row in rows}
-    todo = [rel for rel, stamp in stats.items() if (not in_step or rel in live) and known.get(rel) != stamp]
-    private_todo = [rel for rel, stamp in private_stats.items() if (not in_step or rel in live)
+    todo = [rel for rel, stamp in stats.items() if (not in_step or rel in compare) and known.get(rel) != stamp]
+    private_todo = [rel for rel, stamp in private_stats.items() if (not in_step or rel in compare)
                     and (known.get(rel) != stamp or private_text.events_rel(rel, events) in todo)]
     gone = [rel for rel in known if rel not in stats and rel not in private_stats]
     # only live files moved: the fingerprint of the others holds (racy ones never match `sources`)
     settled = not any(rel not in live for rel in (*todo, *gone, *private_todo))
+    added = 0
     if not todo and not gone and not private_todo:
         if not in_step:
             stamps.remember(conn, seen)
-        return 0
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if not settled:
-            # sources changes under the fingerprint: one stored before must never match again (a
-            # file put back with its old size and mtime would otherwise look in step with the index)
-            conn.execute("DELETE FROM meta WHERE name = 'stamps'")
-        added = _ingest(conn, layout, files, sorted(todo), gone, open_here)
-        for rel in sorted(private_todo):  # after the events they belong to
-            private_text.apply(conn, rel, private[rel], private_stats[rel])
-        if settled and not in_step:
-            stamps.keep(conn, seen)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    finally:  # a build's bigger cache is let go: the command reads on within its memory budget
-        conn.execute(f"PRAGMA cache_size = -{schema.CACHE_KIB}")
+    else:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if not settled:
+                # sources changes under the fingerprint: one stored before must never match again (a
+                # file put back with its old size and mtime would otherwise look in step with the index)
+                conn.execute("DELETE FROM meta WHERE name = 'stamps'")
+            added = _ingest(conn, layout, files, sorted(todo), gone, open_here)
+            for rel in sorted(private_todo):  # after the events they belong to
+                private_text.apply(conn, rel, private[rel], private_stats[rel])
+            if settled and not in_step:
+                stamps.keep(conn, seen)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:  # a build's bigger cache is let go: the command reads on within its memory budget
+            conn.execute(f"PRAGMA cache_size = -{schema.CACHE_KIB}")
+    if recalled is None:
+        stamps.verified(layout, name, live | stamps.racy(stats) | stamps.racy(private_stats))
     return added
 
 

@@ -207,6 +207,13 @@ def _m005_event_files(conn: sqlite3.Connection) -> bool:
     return True
 
 
+def _m006_identity(conn: sqlite3.Connection) -> bool:
+    # A random name for this index file: a process that found it in step with the files a
+    # moment ago trusts that only for the same file, never for one rebuilt since (stamps.recall).
+    conn.execute("INSERT INTO meta (name, value) VALUES ('index', lower(hex(randomblob(16))))")
+    return False
+
+
 #: The migrations, in order. Append only: never rename, reorder or edit a released one.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], bool]]] = [
     ("m001_initial", _m001_initial),
@@ -214,6 +221,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], bool]]] = [
     ("m003_duplicates", _m003_duplicates),
     ("m004_digests", _m004_digests),
     ("m005_event_files", _m005_event_files),
+    ("m006_identity", _m006_identity),
 ]
 
 

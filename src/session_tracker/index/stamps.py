@@ -90,3 +90,73 @@ def remember(conn: sqlite3.Connection, seen: str) -> None:
             raise
     except sqlite3.Error:  # read-only or busy: the next refresh compares the rows again
         pass
+
+
+#: How long (seconds) a process trusts its own finding that the index was in step with the
+#: files: a command refreshes two or three times within a fraction of a second, and listing
+#: and statting 10,000 files each time is most of what it costs at that size. A file another
+#: process changed in that second is seen by the next refresh after it, as if this command had
+#: run a moment earlier; a long-lived process (the web server) looks at every file again after it.
+REUSE_S = 1.0
+#: ``{store: (monotonic s, the index's name, files to compare anyway, store.WRITES then)}``.
+_VERIFIED: dict[str, tuple[float, str, frozenset[str], int]] = {}
+
+
+def identity(conn: sqlite3.Connection) -> str:
+    """The index file's random name (schema ``m006_identity``; '' for none)."""
+    row = conn.execute("SELECT value FROM meta WHERE name = 'index'").fetchone()
+    return str(row[0]) if row else ""
+
+
+def verified(layout: Layout, index: str, compare: set[str]) -> None:
+    """Note that the index named ``index`` (:func:`identity`) is in step with every file of
+    ``layout`` as stat'ed just now; ``compare``: the files (relative to the store) that may
+    change unseen by a stat — the open sessions' and those modified within the racy window —
+    which a refresh that trusts this note still compares one by one."""
+    import time
+
+    from session_tracker.core import store
+
+    if index:
+        _VERIFIED[layout.store] = (time.monotonic(), index, frozenset(compare), store.WRITES[0])
+
+
+def recall(layout: Layout, index: str, live: set[str]) -> frozenset[str] | None:
+    """The files to compare one by one when :func:`verified` noted the same ``index`` under
+    :data:`REUSE_S` ago and every event file this process wrote since is live now (``live``)
+    or among those; else None (compare every file)."""
+    import time
+
+    from session_tracker.core import store
+
+    got = _VERIFIED.get(layout.store)
+    if got is None or not index:
+        return None
+    at, noted, compare, writes = got
+    if time.monotonic() - at > REUSE_S or noted != index:
+        return None
+    if writes != store.WRITES[0]:
+        prefix = os.path.join(os.path.abspath(layout.store), "")
+        for path, number in store.WRITTEN.items():
+            if number <= writes:
+                continue
+            rel = path[len(prefix):].replace(os.sep, "/") if path.startswith(prefix) else None
+            if rel is None or (rel not in live and rel not in compare):
+                return None
+    return compare
+
+
+def racy(stats: dict[str, tuple[int, int]]) -> set[str]:
+    """The files of ``stats`` modified within the racy window (:data:`.pool.RACY_S`): one may
+    change again within its timestamp's tick, unseen by a stat."""
+    import time
+
+    from session_tracker.index.pool import RACY_S
+
+    since = time.time_ns() - int(RACY_S * 1_000_000_000)
+    return {rel for rel, (_, mtime) in stats.items() if mtime > since}
+
+
+def forget(layout: Layout) -> None:
+    """Drop what :func:`verified` noted of ``layout`` (tests: the next command is a new process)."""
+    _VERIFIED.pop(layout.store, None)

@@ -20,7 +20,8 @@ the documented event format (about --events events per session, the last session
 mapped to a Claude Code session; the others' event files committed before it started, as a
 team's are), one untimed ``render``; then each command --runs times warm
 (after one untimed run) and --cold-runs times cold (the derived state of ``.sessions/local/``
-removed first: the index, the render manifest — a fresh clone), each round also timing
+removed first: the index, the render manifest — a fresh clone; the cold full render also removes
+every document, which a fresh clone lacks too), each round also timing
 ``python -c pass``. No sample starts while a background render or index build runs (a cold
 SessionStart starts one), and a command's warm samples start with the index built. ``check``'s
 warm samples also follow an untimed ``render`` (the git hooks keep the documents rendered, and

@@ -92,6 +92,19 @@ class Listing:
             if sid:
                 self.by_sid.setdefault(sid, []).append(stem)
 
+    def changed(self, added: set[str], removed: set[str]) -> Listing:
+        """A new listing: this one with the file names ``added`` and ``removed`` (a few: a
+        command's own new file, a teammate's pulled in), equal to ``Listing`` of the new names
+        without parsing the 10,000 that stayed. This one is left as it was."""
+        gone = {name[:-6] for name in removed if name.endswith(".jsonl")}
+        come = Listing(list(added))
+        new = Listing([])
+        new.project = sorted((set(self.project) - gone) | set(come.project))
+        new.stems = sorted((set(self.stems) - gone) | set(come.stems))
+        new.by_number = _merged(self.by_number, come.by_number, gone, "number")
+        new.by_sid = _merged(self.by_sid, come.by_sid, gone, "sid")
+        return new
+
     def renumbered(self) -> set[str]:
         """Sids with more than one file: they were renumbered (read those files to know to what).
         Computed once: a pass asks for every session it reads."""
@@ -100,11 +113,30 @@ class Listing:
         return self._renumbered
 
 
-#: Listings this process made, by directory: reused while neither directory changed.
-_SCANNED: dict[tuple[str, str], tuple[tuple[int, int], Listing]] = {}
+def _merged(old: dict[str, list[str]], come: dict[str, list[str]], gone: set[str], part: str) -> dict[str, list[str]]:
+    """``old`` (a :class:`Listing`'s ``by_number`` or ``by_sid``, by ``part``) without the stems
+    ``gone`` and with those of ``come``; lists sorted, as a listing's are."""
+    out = dict(old)
+    keys = set(come)
+    for stem in gone:
+        found = _SESSION_STEM.match(stem)
+        keys.add(found.group(part) if found is not None else stem if part == "number" else "")
+    for key in keys:
+        stems = sorted({s for s in out.get(key, ()) if s not in gone} | set(come.get(key, ())))
+        if stems:
+            out[key] = stems
+        else:
+            out.pop(key, None)
+    return out
+
+
+#: Listings this process made, by directory: ``(modification times, names, listing, settled)``.
+_SCANNED: dict[tuple[str, str], tuple[tuple[int, int], frozenset[str], Listing, bool]] = {}
 #: A directory modified this recently may change again within its timestamp's tick (git's
-#: "racily clean"), so its listing is not kept.
+#: "racily clean"): its listing is not trusted by its time alone.
 RACY_NS = 2_000_000_000
+#: Most names that :meth:`Listing.changed` takes; beyond, the names are parsed again.
+FEW_CHANGES = 256
 
 
 def _mtime(folder: str) -> int:
@@ -118,26 +150,33 @@ def scan(layout: Layout) -> Listing:
     """The :class:`Listing` of ``layout.events_dir`` plus the sessions open here whose file git
     took away for a while (``stash -u``): their journals in ``local/journal/`` count too.
 
-    A listing is reused within the process while both directories keep their modification time
-    (a file added, removed or renamed in them changes it) and that time is over two seconds old
-    (a command on a store of 10,000 sessions otherwise parses every name several times).
+    A command on a store of 10,000 sessions asks several times, so the listing is kept in the
+    process: used again without a look at the names while both directories keep a
+    modification time over two seconds old (a file added, removed or renamed changes it);
+    otherwise the names are listed again (a few ms) and only those added or removed since are
+    parsed (:meth:`Listing.changed`: ``init`` has just made its session's file).
     """
     import time
 
     folders = (layout.events_dir, os.path.join(layout.local_dir, "journal"))
     stamp = (_mtime(folders[0]), _mtime(folders[1]))
     known = _SCANNED.get(folders)
-    if known is not None and known[0] == stamp:
-        return known[1]
-    names: list[str] = []
+    if known is not None and known[0] == stamp and known[3]:
+        return known[2]
+    names: set[str] = set()
     for folder in folders:
         try:
-            names += os.listdir(folder)
+            names.update(os.listdir(folder))
         except (FileNotFoundError, NotADirectoryError):
             continue
-    listing = Listing(list(set(names)))
-    if time.time_ns() - max(stamp) > RACY_NS:
-        _SCANNED[folders] = (stamp, listing)
+    frozen = frozenset(names)
+    if known is not None and known[1] == frozen:
+        listing = known[2]
+    elif known is not None and len(frozen ^ known[1]) <= FEW_CHANGES:
+        listing = known[2].changed(set(frozen - known[1]), set(known[1] - frozen))
+    else:
+        listing = Listing(list(names))
+    _SCANNED[folders] = (stamp, frozen, listing, time.time_ns() - max(stamp) > RACY_NS)
     return listing
 
 

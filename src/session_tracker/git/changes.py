@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+from session_tracker.git import pathspec
 from session_tracker.git.proc import collect, failure, run, spawn
 from session_tracker.git.repo import _STATUS, Commit, FileChange, Repo, _dec, _Exclusions, _log_args, _optional_result, _parse_log
 
@@ -100,18 +101,22 @@ def end_state(repo: Repo, base: str | None, exclude: Exclude = ()
     :func:`current_branch`, :func:`head_sha`, :func:`commits_since` and :func:`changed_files`.
     """
     tree = _empty_tree(repo) if base is None else base
+    # The diff sees the whole tree (a file moved out of .sessions/ is a rename), the untracked
+    # scan only the places outside the skipped directories (.sessions/: 10,000 files).
     diff_args = ["diff", "--raw", "--numstat", "-z", "-M", "--no-color", "--no-ext-diff",
                  "--no-textconv", "--end-of-options", tree, "--"]
-    others_args = ["ls-files", "--others", "--exclude-standard", "-z"]
+    within = pathspec.untracked_within(repo.root, pathspec.skipped_dirs(exclude))
+    others_args = ["ls-files", "--others", "--exclude-standard", "-z", *(within or [])]
     branch_args = ["symbolic-ref", "-q", "HEAD"]
     head_args = ["rev-parse", "-q", "--verify", "--end-of-options", "HEAD^{commit}"]
     log_args = _log_args(base)
-    procs = [spawn(a, repo.root) for a in (diff_args, others_args, branch_args, head_args)]
+    procs = [spawn(a, repo.root) for a in (diff_args, branch_args, head_args)]
+    others_proc = spawn(others_args, repo.root) if within is not None else None
     log_proc = spawn(log_args, repo.root)
     diff = collect(procs[0], diff_args, repo.root).stdout
-    untracked = collect(procs[1], others_args, repo.root).stdout
-    branch_ref = _optional_result(collect(procs[2], branch_args, repo.root, check=False), branch_args, repo.root)
-    head = _optional_result(collect(procs[3], head_args, repo.root, check=False), head_args, repo.root)
+    untracked = b"" if others_proc is None else collect(others_proc, others_args, repo.root).stdout
+    branch_ref = _optional_result(collect(procs[1], branch_args, repo.root, check=False), branch_args, repo.root)
+    head = _optional_result(collect(procs[2], head_args, repo.root, check=False), head_args, repo.root)
     log = collect(log_proc, log_args, repo.root, check=False)
     if head is None:  # unborn HEAD: git log fails, and there are no commits
         commits: list[Commit] = []

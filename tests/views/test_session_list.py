@@ -27,3 +27,19 @@ def test_a_few_rows_keep_the_rich_table_with_the_same_cells() -> None:
     text = views.sessions(_rows(3))
     for cell in ("00001", "00003", "COMPLETE (here)", "1h 20m", "ship part 2"):
         assert cell in text
+
+
+def _started(steps: int) -> dict[str, object]:
+    return {"session": "00031", "git": None, "previous_session": None, "previous_handoff": None, "blockers_open": [],
+            "next_steps": [{"id": f"n-{i}", "message": f"step {i}", "priority": i if i < 3 else 100, "session": "00030"}
+                           for i in range(1, steps + 1)]}
+
+
+def test_init_shows_the_most_urgent_steps_and_says_how_many_more() -> None:
+    text = views.init(_started(views.SHOWN_STEPS + 7))
+    shown = [line for line in text.splitlines() if line[:1].isdigit()]
+    assert len(shown) == views.SHOWN_STEPS
+    assert shown[0] == "1. [n-1] step 1 (priority 1) — from session 00030"
+    assert f"Open next steps ({views.SHOWN_STEPS + 7};" in text
+    assert "… and 7 more (`session-tracker status --json` lists every one)" in text
+    assert "more (" not in views.init(_started(views.SHOWN_STEPS))

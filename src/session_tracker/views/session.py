@@ -33,20 +33,28 @@ def init(result: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+#: Open next steps ``init`` prints, the most urgent first (as ``status`` shows them); its
+#: ``--json`` and ``status --json`` hold every one. A team that never closes its steps has
+#: thousands, and an agent reads all it is shown.
+SHOWN_STEPS = 20
+
+
 def open_work_lines(result: dict[str, object]) -> list[str]:
-    """The live lists under the previous handoff: every open next step (with its id and
-    priority) and every open blocker, whichever session left them."""
+    """The live lists under the previous handoff: the open next steps (with id and priority;
+    the first :data:`SHOWN_STEPS`) and every open blocker, whichever session left them."""
     steps = result.get("next_steps")
     blockers = result.get("blockers_open")
     lines: list[str] = []
     if isinstance(steps, list):
         lines += ["", f"──── Open next steps ({len(steps)}; close one with `session-tracker next --done ID`) ────"]
-        for i, step in enumerate(steps, 1):
+        for i, step in enumerate(steps[:SHOWN_STEPS], 1):
             if isinstance(step, dict):
                 priority = step.get("priority")
                 urgency = f" (priority {priority})" if isinstance(priority, int) and priority != 100 else ""
                 origin = f" — from session {step['session']}" if step.get("session") else ""
                 lines.append(f"{i}. [{step.get('id')}] {step.get('message')}{urgency}{origin}")
+        if len(steps) > SHOWN_STEPS:
+            lines.append(f"… and {len(steps) - SHOWN_STEPS} more (`session-tracker status --json` lists every one)")
         if not steps:
             lines.append("None.")
     if isinstance(blockers, list) and blockers:

@@ -430,5 +430,8 @@ def test_property_short_runs_unchanged(text: str) -> None:
 @given(st.text(max_size=40), st.text(max_size=40))
 def test_property_context_around_secret_preserved(before: str, after: str) -> None:
     """A secret between arbitrary word-separated text is replaced and the text kept."""
+    # "Bearer <token>" is an Authorization header: the whole credential is named bearer-token
+    # (hypothesis found before='BEARER'); the text around it is kept all the same.
+    assume(not before.rstrip().lower().endswith("bearer"))
     text = before + " " + GHP + " " + after
     assert redact(text) == redact(before + " ") + marker("github-token") + redact(" " + after)

@@ -105,16 +105,15 @@ def end_state(repo: Repo, base: str | None, exclude: Exclude = ()
     # scan only the places outside the skipped directories (.sessions/: 10,000 files).
     diff_args = ["diff", "--raw", "--numstat", "-z", "-M", "--no-color", "--no-ext-diff",
                  "--no-textconv", "--end-of-options", tree, "--"]
-    within = pathspec.untracked_within(repo.root, pathspec.skipped_dirs(exclude))
-    others_args = ["ls-files", "--others", "--exclude-standard", "-z", *(within or [])]
+    others_args = pathspec.untracked_args(repo.root, exclude)
     branch_args = ["symbolic-ref", "-q", "HEAD"]
     head_args = ["rev-parse", "-q", "--verify", "--end-of-options", "HEAD^{commit}"]
     log_args = _log_args(base)
     procs = [spawn(a, repo.root) for a in (diff_args, branch_args, head_args)]
-    others_proc = spawn(others_args, repo.root) if within is not None else None
+    others_proc = spawn(others_args, repo.root) if others_args is not None else None
     log_proc = spawn(log_args, repo.root)
     diff = collect(procs[0], diff_args, repo.root).stdout
-    untracked = b"" if others_proc is None else collect(others_proc, others_args, repo.root).stdout
+    untracked = b"" if others_proc is None or others_args is None else collect(others_proc, others_args, repo.root).stdout
     branch_ref = _optional_result(collect(procs[1], branch_args, repo.root, check=False), branch_args, repo.root)
     head = _optional_result(collect(procs[2], head_args, repo.root, check=False), head_args, repo.root)
     log = collect(log_proc, log_args, repo.root, check=False)

@@ -48,3 +48,10 @@ def untracked_within(root: str, skipped: tuple[str, ...]) -> list[str] | None:
         return []
     kept = [f":(literal){name}" for name in names if name != ".git" and name not in skipped]
     return ["--", *kept] if kept else None
+
+
+def untracked_args(root: str, exclude: Exclude) -> list[str] | None:
+    """``git ls-files --others`` for the untracked, not ignored files outside the directories
+    ``exclude`` skips (:func:`untracked_within`); None when there is nowhere left to look."""
+    within = untracked_within(root, skipped_dirs(exclude))
+    return None if within is None else ["ls-files", "--others", "--exclude-standard", "-z", *within]

@@ -225,12 +225,10 @@ def dirty_files(repo: Repo, exclude: Exclude = ()) -> list[str]:
 
     # Tracked changes and untracked files by two git processes at once, each kept out of the
     # directories left out anyway (.sessions/: 10,000 files at 10,000 sessions).
-    skipped = pathspec.skipped_dirs(exclude)
-    status_args = ["status", "--porcelain=v2", "-z", "--untracked-files=no", *pathspec.excluding(skipped)]
-    within = pathspec.untracked_within(repo.root, skipped)
-    others_args = ["ls-files", "--others", "--exclude-standard", "-z", *(within or [])]
+    status_args = ["status", "--porcelain=v2", "-z", "--untracked-files=no", *pathspec.excluding(pathspec.skipped_dirs(exclude))]
+    others_args = pathspec.untracked_args(repo.root, exclude)
     status_proc = spawn(status_args, repo.root)
-    others = b"" if within is None else collect(spawn(others_args, repo.root), others_args, repo.root).stdout
+    others = b"" if others_args is None else collect(spawn(others_args, repo.root), others_args, repo.root).stdout
     out = collect(status_proc, status_args, repo.root).stdout
     out += b"".join(b"? " + path + b"\0" for path in others.split(b"\0") if path)
     tokens = iter(out.split(b"\0"))

@@ -9,6 +9,11 @@ from session_tracker.core.words import plural
 #: Items of each list ``status`` shows as text (``--json`` has them all).
 STATUS_ITEMS = 20
 
+
+def more_line(total: int) -> str:
+    """The line under a glance of the first :data:`STATUS_ITEMS` of ``total`` items."""
+    return f"… and {total - STATUS_ITEMS} more (`session-tracker status --json` lists every one)"
+
 def changed(result: dict[str, object]) -> str:
     """After a plan change: one short line."""
     kind, key, action = result["kind"], result.get("key") or "", result["action"]
@@ -99,7 +104,7 @@ def status(result: dict[str, object]) -> str:
         assert isinstance(total, int)
         lines = [fmt(i) for i in items[:STATUS_ITEMS]]
         if total > STATUS_ITEMS:  # a glance, not the whole list: the most urgent first
-            lines.append(f"… and {total - STATUS_ITEMS} more (`session-tracker status --json` lists every one)")
+            lines.append(more_line(total))
         # not expanded: on a pipe the width is unlimited (rows never wrap), a box must not fill it
         parts.append(Panel("\n".join(lines) or "none", title=f"{title} ({total})" if total else title, title_align="left",
                            expand=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from session_tracker.core.clock import format_duration
 from session_tracker.core.words import plural
+from session_tracker.views.plan import STATUS_ITEMS, more_line
 
 
 def _count(value: object, noun: str) -> str:
@@ -33,10 +34,10 @@ def init(result: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-#: Open next steps ``init`` prints, the most urgent first (as ``status`` shows them); its
+#: Open next steps ``init`` prints, the most urgent first, as many as ``status`` shows; its
 #: ``--json`` and ``status --json`` hold every one. A team that never closes its steps has
 #: thousands, and an agent reads all it is shown.
-SHOWN_STEPS = 20
+SHOWN_STEPS = STATUS_ITEMS
 
 
 def open_work_lines(result: dict[str, object]) -> list[str]:
@@ -54,7 +55,7 @@ def open_work_lines(result: dict[str, object]) -> list[str]:
                 origin = f" — from session {step['session']}" if step.get("session") else ""
                 lines.append(f"{i}. [{step.get('id')}] {step.get('message')}{urgency}{origin}")
         if len(steps) > SHOWN_STEPS:
-            lines.append(f"… and {len(steps) - SHOWN_STEPS} more (`session-tracker status --json` lists every one)")
+            lines.append(more_line(len(steps)))
         if not steps:
             lines.append("None.")
     if isinstance(blockers, list) and blockers:

@@ -43,6 +43,10 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     # every command run as a subprocess has it.
     monkeypatch.setattr(stamps, "REUSE_S", -1.0)
     stamps._VERIFIED.clear()
+    # Likewise a per-session command trusting the directories' times (stamps.trusted) would
+    # miss such a hand edit; test_refresh_trust.py turns it on.
+    monkeypatch.setattr(stamps, "TRUST", [False])
+    monkeypatch.setattr(stamps, "trust_directories", lambda: None)
     (home / ".gitconfig").write_text("[user]\n\tname = Test Author\n\temail = author@example.com\n[init]\n\tdefaultBranch = main\n")
 
 

@@ -73,3 +73,65 @@ def test_a_settled_listing_is_used_without_listing_the_names(tmp_path: Path, mon
     Path(layout.events_dir, f"{session_stem('00002', _SIDS[1])}.jsonl").write_text("")  # the time moves
     assert "00002" in scan(layout).by_number
     assert calls
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(_NAMES), st.sampled_from(["00001", "00002", "00004", "A-1", "A", "0000", "00001-01J"]), st.sampled_from(_SIDS))
+def test_the_lookups_equal_the_maps(names: set[str], number: str, sid: str) -> None:
+    listing = Listing(list(names))
+    assert listing.numbered(number) == Listing(list(names)).by_number.get(number, [])
+    assert listing.has(number) == (number in listing.stems)
+    assert listing.of_sid(sid, session_stem(number, sid)) == Listing(list(names)).by_sid.get(sid, [])
+
+
+def _fresh_process(layout: Layout) -> None:
+    """Forget the listing this process kept: the next scan is another process's first."""
+    from session_tracker.core import files
+
+    files._SCANNED.pop((layout.events_dir, os.path.join(layout.local_dir, "journal")), None)
+
+
+def test_the_next_process_takes_the_kept_listing_without_listing_the_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    layout = Layout(str(tmp_path))
+    os.makedirs(layout.events_dir)
+    os.makedirs(layout.local_dir)
+    for number in range(1, 30):
+        Path(layout.events_dir, f"{session_stem(f'{number:05d}', _SIDS[0][:-3] + f'{number:03d}')}.jsonl").write_text("")
+    Path(layout.events_dir, "project-abc-main.jsonl").write_text("")
+    old = 1_000_000_000_000_000_000
+    os.utime(layout.events_dir, ns=(old, old))
+    first = scan(layout)
+    assert Path(layout.local_dir, "listing.cache").exists()
+    _fresh_process(layout)
+    calls: list[str] = []
+    real = os.listdir
+
+    def listdir(folder: str) -> list[str]:
+        calls.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    second = scan(layout)
+    assert calls == [] and second is not first
+    assert _shape(second) == _shape(first)
+    Path(layout.events_dir, f"{session_stem('00040', _SIDS[1])}.jsonl").write_text("")  # the time moves
+    _fresh_process(layout)
+    assert "00040" in scan(layout).by_number
+    assert _shape(scan(layout)) == _shape(Listing(real(layout.events_dir)))
+
+
+@pytest.mark.parametrize("kept", [b"", b"not marshal", b"\xe9\x00\x01", None])
+def test_a_kept_listing_that_cannot_be_read_means_listing_again(tmp_path: Path, kept: bytes | None) -> None:
+    import marshal
+
+    layout = Layout(str(tmp_path))
+    os.makedirs(layout.events_dir)
+    os.makedirs(layout.local_dir)
+    Path(layout.events_dir, f"{session_stem('00001', _SIDS[0])}.jsonl").write_text("")
+    old = 1_000_000_000_000_000_000
+    os.utime(layout.events_dir, ns=(old, old))
+    stamp = [old, -1]
+    blob = kept if kept is not None else marshal.dumps((999, [3, 11], stamp, True, [["00009-x"], [""], [], []]))  # another format
+    Path(layout.local_dir, "listing.cache").write_bytes(blob)
+    _fresh_process(layout)
+    assert scan(layout).stems == [session_stem("00001", _SIDS[0])]

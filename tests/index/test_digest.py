@@ -16,7 +16,7 @@ from pathlib import Path
 from conftest import GIT_ENV, Cli
 from session_tracker import index
 from session_tracker.core.paths import Layout
-from session_tracker.index import ingest
+from session_tracker.index import ingest, sources
 
 
 def _db(repo: Path) -> sqlite3.Connection:
@@ -134,7 +134,7 @@ def test_a_file_put_back_with_its_old_size_and_mtime_is_read_again(repo: Path, c
     assert cli("log", "first note").code == 0
     assert cli("end").code == 0
     layout = Layout(str(repo))
-    path = next(Path(p) for rel, p in ingest.event_files(layout).items() if not rel.startswith("events/project"))
+    path = next(Path(p) for rel, p in sources.event_files(layout).items() if not rel.startswith("events/project"))
     old = path.read_bytes()
     st = os.stat(path)
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))  # out of the racy window

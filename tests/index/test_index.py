@@ -21,7 +21,7 @@ from session_tracker.core import store
 from session_tracker.core.events import Event, encode
 from session_tracker.core.model import load_project
 from session_tracker.core.paths import Layout
-from session_tracker.index import ingest, query, schema
+from session_tracker.index import ingest, query, schema, sources
 
 TYPES = ["note", "decision", "blocker.opened", "blocker.resolved", "file.touched", "command.run", "metrics.recorded",
          "handoff.item", "commit", "usage", "session.ended"]
@@ -51,7 +51,7 @@ def _append(path: Path, blob: bytes) -> None:
 def truth(layout: Layout) -> tuple[set[tuple[str, str, str, str, str]], list[tuple[str, str, str, str | None, str, int, int, int]]]:
     """What the event files say: every event (file, id, type, sid, moment), every session."""
     events = set()
-    for rel, path in ingest.event_files(layout).items():
+    for rel, path in sources.event_files(layout).items():
         found, _ = store.read(path)
         events |= {(rel, e.id, e.type, e.sid, e.moment) for e in found}
     sessions = sorted(
@@ -236,6 +236,7 @@ def test_a_store_that_cannot_hold_an_index_answers_from_memory(tmp_path: Path) -
     project, full = index.project_view(layout, {"00002"})
     assert [s.name for s in full] == ["00002"] and len(project.sessions) == 4
     schema.discard(index.index_path(layout))
+    Path(layout.local_dir, "listing.cache").unlink()  # the listing kept for the next process
     os.rmdir(layout.local_dir)
     Path(layout.local_dir).write_text("a file where local/ should be")  # unwritable, even for root
     conn = index.connect_fresh(layout)

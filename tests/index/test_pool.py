@@ -19,7 +19,7 @@ from test_index import _append, _event, _filled
 from session_tracker import index
 from session_tracker.core.events import Event, NewerSchema, encode
 from session_tracker.core.paths import Layout
-from session_tracker.index import parse, pool, schema
+from session_tracker.index import parse, pool, schema, sources
 
 TABLES = {
     "events": "SELECT * FROM events ORDER BY rowid",
@@ -116,10 +116,9 @@ def test_a_worker_that_dies_leaves_its_files_to_the_writer(tmp_path: Path, monke
 
 
 def _chunks(layout: Layout) -> list[list[tuple[str, str]]]:
-    from session_tracker.index import ingest
 
-    files = ingest.event_files(layout)
-    plain = sorted(rel for rel in files if rel not in ingest.journaled(layout))
+    files = sources.event_files(layout)
+    plain = sorted(rel for rel in files if rel not in sources.journaled(layout))
     items = [(rel, files[rel]) for rel in plain]
     return [items[i:i + pool.CHUNK_FILES] for i in range(0, len(items), pool.CHUNK_FILES)]
 

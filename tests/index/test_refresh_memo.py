@@ -17,7 +17,7 @@ from test_refresh_live import OPEN, OPEN_SID, _ids, _open_store
 from session_tracker import index
 from session_tracker.core import store
 from session_tracker.core.events import encode
-from session_tracker.index import ingest, schema, stamps
+from session_tracker.index import ingest, schema, sources, stamps
 
 
 @pytest.fixture
@@ -26,11 +26,11 @@ def listings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     trust turned on that conftest.py turns off for every other test)."""
     monkeypatch.setattr(stamps, "REUSE_S", 1.0)
     calls: list[int] = []
-    real = ingest.event_files
+    real = sources.event_files
 
-    def counted(layout):  # type: ignore[no-untyped-def]
+    def counted(layout, times=None):  # type: ignore[no-untyped-def]
         calls.append(1)
-        return real(layout)
+        return real(layout, times)
 
     monkeypatch.setattr(ingest, "event_files", counted)
     return calls

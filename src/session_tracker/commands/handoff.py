@@ -70,6 +70,9 @@ def show(ctx: Context, session: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: no session has ended yet; the named session is unknown or still open.
     """
+    from session_tracker.index.stamps import trust_directories
+
+    trust_directories()  # one session's command: the directories tell what changed (index/stamps.py)
     from session_tracker import index
 
     if session is None:

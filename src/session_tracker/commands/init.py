@@ -155,6 +155,9 @@ def init(
     Raises:
         TrackerError: invalid or taken name, empty objective.
     """
+    from session_tracker.index.stamps import trust_directories
+
+    trust_directories()  # one session's command: the directories tell what changed (index/stamps.py)
     if session is not None:
         validate.session_name(session)
     goals = [validate.text(o, "objective") for o in objectives]

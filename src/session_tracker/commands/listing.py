@@ -80,6 +80,9 @@ def show(ctx: Context, session: str) -> dict[str, object]:
     Raises:
         TrackerError: invalid or unknown session name.
     """
+    from session_tracker.index.stamps import trust_directories
+
+    trust_directories()  # one session's command: the directories tell what changed (index/stamps.py)
     import os
 
     from session_tracker import index

@@ -74,6 +74,9 @@ def summary(ctx: Context, session: str | None = None) -> dict[str, object]:
     Raises:
         TrackerError: no such session, or none open and none named.
     """
+    from session_tracker.index.stamps import trust_directories
+
+    trust_directories()  # one session's command: the directories tell what changed (index/stamps.py)
     from session_tracker.commands.open_work import open_work
     from session_tracker.core import private
 

@@ -12,6 +12,10 @@ from session_tracker.core.context import Context
 from session_tracker.git import changes
 from session_tracker.git import repo as git
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 NO_GIT_NOTICE = "file tracking is off: this directory is not inside a git repository (everything else works)"
 NO_GIT_BINARY = "file tracking is off: git is not installed (everything else works)"
 
@@ -33,11 +37,11 @@ class OwnFiles:
     directories still count. Matching the few changed paths against the templates costs what
     they cost, not one path per document and label of the store (80,000 at 10,000 sessions)."""
 
-    __slots__ = ("exact", "labels", "prefixes", "templates")
+    __slots__ = ("exact", "is_label", "prefixes", "templates")
 
     def __init__(self, prefixes: tuple[str, ...], exact: frozenset[str], templates: tuple[tuple[str, str], ...],
-                 labels: frozenset[str]) -> None:
-        self.prefixes, self.exact, self.templates, self.labels = prefixes, exact, templates, labels
+                 is_label: Callable[[str], bool]) -> None:
+        self.prefixes, self.exact, self.templates, self.is_label = prefixes, exact, templates, is_label
 
     def __call__(self, path: str) -> bool:
         if path.startswith(self.prefixes):
@@ -47,7 +51,7 @@ class OwnFiles:
                 return True
             for head, tail in self.templates:
                 if len(path) > len(head) + len(tail) and path.startswith(head) and path.endswith(tail) \
-                        and path[len(head):len(path) - len(tail)] in self.labels:
+                        and self.is_label(path[len(head):len(path) - len(tail)]):
                     return True
             path = path.rpartition("/")[0]
         return False
@@ -58,8 +62,13 @@ def own_files(ctx: Context) -> OwnFiles:
     from session_tracker.core.files import scan
 
     listing = scan(ctx.layout)
-    # Document labels: the number, and <number>-<sid> for sessions sharing one (model.label_clashes).
-    labels = set(listing.by_number) | {f"{n}-{sid}" for sid, stems in listing.by_sid.items() for n in {s.rsplit("-", 1)[0] for s in stems}}
+
+    def is_label(text: str) -> bool:
+        # A document label: a number, or <number>-<sid> for sessions sharing one
+        # (model.label_clashes), which is that session's file stem. Looked up per changed
+        # path, not spelt out for the 10,000 sessions of a big store.
+        return listing.has(text) or bool(listing.numbered(text))
+
     exact: set[str] = set()
     templates: list[tuple[str, str]] = []
     for template in ctx.config["documents"].values():
@@ -71,13 +80,14 @@ def own_files(ctx: Context) -> OwnFiles:
         elif len(parts) == 2:
             templates.append((parts[0], parts[1]))
         else:  # the label twice in one template: every path spelt out
+            labels = set(listing.by_number) | {stem for stem, sid in zip(listing.stems, listing.sids) if sid}
             exact.update(template.replace("{session}", label) for label in labels)
     from session_tracker.core.paths import chart_path
 
     chart = chart_path(ctx.config)  # the metrics chart beside the tracker
     if chart:
         exact.add(chart)
-    return OwnFiles((".sessions/",), frozenset(exact), tuple(templates), frozenset(labels))
+    return OwnFiles((".sessions/",), frozenset(exact), tuple(templates), is_label)
 
 
 def at_start(ctx: Context, repo: git.Repo) -> dict[str, object]:

@@ -59,84 +59,148 @@ class Listing:
 
     Attributes:
         stems: session file stems (new and legacy), sorted.
-        by_sid: ``{sid: [stems]}`` for new-layout files (more than one after a renumber).
-        by_number: ``{number in the file name: [stems]}``.
+        sids: the session id in each of ``stems`` ('' for a legacy ``<number>``), in step.
         project: project file stems (``project-…``), sorted.
+        others: the other names listed (not event files), sorted.
+        by_sid: ``{sid: [stems]}`` for new-layout files (more than one after a renumber);
+            made on first use, as is
+        by_number: ``{number in the file name: [stems]}`` (:meth:`numbered` looks one up
+            without making it).
     """
 
-    __slots__ = ("_renumbered", "by_number", "by_sid", "project", "stems")
+    __slots__ = ("_by_number", "_by_sid", "_renumbered", "others", "project", "sids", "stems")
 
     def __init__(self, names: list[str]) -> None:
-        self.stems: list[str] = []
-        self.by_sid: dict[str, list[str]] = {}
-        self.by_number: dict[str, list[str]] = {}
-        self.project: list[str] = []
-        self._renumbered: set[str] | None = None
+        stems: list[str] = []
+        sids: list[str] = []
+        project: list[str] = []
+        others: list[str] = []
         session_stem = _SESSION_STEM.match  # split_stem, inlined: 10,000 names per listing
         for filename in sorted(names):
-            if not filename.endswith(".jsonl"):
-                continue
             stem = filename[:-6]
-            found = session_stem(stem)
+            found = session_stem(stem) if filename.endswith(".jsonl") else None
             if found is not None:
-                number, sid = found.groups()
+                sids.append(found.group("sid"))
+            elif not filename.endswith(".jsonl"):
+                others.append(filename)
+                continue
             elif stem.startswith(PROJECT_PREFIX):
-                self.project.append(stem)
+                project.append(stem)
                 continue
             elif _LEGACY_STEM.match(stem):
-                number, sid = stem, ""
+                sids.append("")
             else:
+                others.append(filename)
                 continue
-            self.stems.append(stem)
-            self.by_number.setdefault(number, []).append(stem)
-            if sid:
-                self.by_sid.setdefault(sid, []).append(stem)
+            stems.append(stem)
+        self._set(stems, sids, project, others)
+
+    def _set(self, stems: list[str], sids: list[str], project: list[str], others: list[str]) -> None:
+        self.stems, self.sids, self.project, self.others = stems, sids, project, others
+        self._by_number: dict[str, list[str]] | None = None
+        self._by_sid: dict[str, list[str]] | None = None
+        self._renumbered: set[str] | None = None
+
+    @classmethod
+    def of(cls, stems: list[str], sids: list[str], project: list[str], others: list[str]) -> Listing:
+        """A listing of parts another listing gave (sorted, classified), without parsing them."""
+        listing = cls.__new__(cls)
+        listing._set(stems, sids, project, others)
+        return listing
+
+    def parts(self) -> tuple[list[str], list[str], list[str], list[str]]:
+        """``(stems, sids, project, others)``, what :meth:`of` takes back."""
+        return self.stems, self.sids, self.project, self.others
+
+    def names(self) -> frozenset[str]:
+        """The file names this listing was made of."""
+        return frozenset([f"{stem}.jsonl" for stem in self.stems] + [f"{stem}.jsonl" for stem in self.project] + self.others)
+
+    @property
+    def by_number(self) -> dict[str, list[str]]:
+        if self._by_number is None:
+            out: dict[str, list[str]] = {}
+            for stem, sid in zip(self.stems, self.sids):
+                out.setdefault(stem[:-27] if sid else stem, []).append(stem)
+            self._by_number = out
+        return self._by_number
+
+    @property
+    def by_sid(self) -> dict[str, list[str]]:
+        if self._by_sid is None:
+            out: dict[str, list[str]] = {}
+            for stem, sid in zip(self.stems, self.sids):
+                if sid:
+                    out.setdefault(sid, []).append(stem)
+            self._by_sid = out
+        return self._by_sid
+
+    def has(self, stem: str) -> bool:
+        """True when ``stem`` is one of :attr:`stems` (a binary search)."""
+        from bisect import bisect_left
+
+        at = bisect_left(self.stems, stem)
+        return at < len(self.stems) and self.stems[at] == stem
+
+    def numbered(self, number: str) -> list[str]:
+        """``by_number.get(number, [])`` without making ``by_number``: the stems named with
+        ``number`` sort together, from ``number`` itself on."""
+        if self._by_number is not None:
+            return list(self._by_number.get(number, []))
+        from bisect import bisect_left
+
+        out: list[str] = []
+        at = bisect_left(self.stems, number)
+        while at < len(self.stems) and self.stems[at].startswith(number):
+            stem, sid = self.stems[at], self.sids[at]
+            if (stem[:-27] if sid else stem) == number:
+                out.append(stem)
+            at += 1
+        return out
+
+    def of_sid(self, sid: str, stem: str) -> list[str]:
+        """``by_sid.get(sid, [])``, known without making ``by_sid`` when ``stem`` (listed) is
+        named with ``sid`` and no other file is (the session was never renumbered)."""
+        if self._by_sid is None and sid and stem.endswith(f"-{sid}") and sid not in self.renumbered() and self.has(stem):
+            return [stem]
+        return list(self.by_sid.get(sid, []))
 
     def changed(self, added: set[str], removed: set[str]) -> Listing:
         """A new listing: this one with the file names ``added`` and ``removed`` (a few: a
         command's own new file, a teammate's pulled in), equal to ``Listing`` of the new names
         without parsing the 10,000 that stayed. This one is left as it was."""
-        gone = {name[:-6] for name in removed if name.endswith(".jsonl")}
         come = Listing(list(added))
-        new = Listing([])
-        new.project = sorted((set(self.project) - gone) | set(come.project))
-        new.stems = sorted((set(self.stems) - gone) | set(come.stems))
-        new.by_number = _merged(self.by_number, come.by_number, gone, "number")
-        new.by_sid = _merged(self.by_sid, come.by_sid, gone, "sid")
-        return new
+        gone = set(removed)
+        keep = {stem: sid for stem, sid in zip(self.stems, self.sids) if f"{stem}.jsonl" not in gone}
+        keep.update(zip(come.stems, come.sids))
+        stems = sorted(keep)
+        project = sorted({p for p in self.project if f"{p}.jsonl" not in gone} | set(come.project))
+        others = sorted((set(self.others) - gone) | set(come.others))
+        return Listing.of(stems, [keep[stem] for stem in stems], project, others)
 
     def renumbered(self) -> set[str]:
         """Sids with more than one file: they were renumbered (read those files to know to what).
         Computed once: a pass asks for every session it reads."""
         if self._renumbered is None:
-            self._renumbered = {sid for sid, stems in self.by_sid.items() if len(stems) > 1}
+            seen: set[str] = set()
+            twice: set[str] = set()
+            for sid in self.sids:
+                if sid:
+                    (twice if sid in seen else seen).add(sid)
+            self._renumbered = twice
         return self._renumbered
 
 
-def _merged(old: dict[str, list[str]], come: dict[str, list[str]], gone: set[str], part: str) -> dict[str, list[str]]:
-    """``old`` (a :class:`Listing`'s ``by_number`` or ``by_sid``, by ``part``) without the stems
-    ``gone`` and with those of ``come``; lists sorted, as a listing's are."""
-    out = dict(old)
-    keys = set(come)
-    for stem in gone:
-        found = _SESSION_STEM.match(stem)
-        keys.add(found.group(part) if found is not None else stem if part == "number" else "")
-    for key in keys:
-        stems = sorted({s for s in out.get(key, ()) if s not in gone} | set(come.get(key, ())))
-        if stems:
-            out[key] = stems
-        else:
-            out.pop(key, None)
-    return out
-
-
-#: Listings this process made, by directory: ``(modification times, names, listing, settled)``.
-_SCANNED: dict[tuple[str, str], tuple[tuple[int, int], frozenset[str], Listing, bool]] = {}
+#: Listings this process made, by directory: ``(modification times, listing, settled)``.
+_SCANNED: dict[tuple[str, str], tuple[tuple[int, int], Listing, bool]] = {}
 #: A directory modified this recently may change again within its timestamp's tick (git's
 #: "racily clean"): its listing is not trusted by its time alone.
 RACY_NS = 2_000_000_000
 #: Most names that :meth:`Listing.changed` takes; beyond, the names are parsed again.
 FEW_CHANGES = 256
+#: The listing kept for the next process (``local/listing.cache``, marshal): parsing 10,000
+#: names costs 35 ms, loading them 3 ms. Bumped when its shape changes.
+CACHE_FORMAT = 1
 
 
 def _mtime(folder: str) -> int:
@@ -146,23 +210,64 @@ def _mtime(folder: str) -> int:
         return -1
 
 
+def _cache_path(layout: Layout) -> str:
+    return os.path.join(layout.local_dir, "listing.cache")
+
+
+def _load(layout: Layout) -> tuple[tuple[int, int], Listing, bool] | None:
+    """The listing the last process kept (:data:`CACHE_FORMAT`), or None (none, unreadable,
+    of another Python: marshal's format is its own)."""
+    import marshal
+    import sys
+
+    try:
+        with open(_cache_path(layout), "rb") as handle:
+            shape, version, stamp, settled, parts = marshal.loads(handle.read())
+        if shape != CACHE_FORMAT or version != list(sys.version_info[:2]):
+            return None
+        return (stamp[0], stamp[1]), Listing.of(*parts), bool(settled)
+    except Exception:  # noqa: BLE001 - a cache: anything wrong with it means "list again"
+        return None
+
+
+def _keep(layout: Layout, stamp: tuple[int, int], listing: Listing, settled: bool) -> None:
+    import marshal
+    import sys
+
+    if not os.path.isdir(layout.local_dir):  # a store not made yet: nothing is created for a cache
+        return
+    from session_tracker.core.store import atomic_write
+    from session_tracker.errors import TrackerError
+
+    try:
+        atomic_write(_cache_path(layout), marshal.dumps((CACHE_FORMAT, list(sys.version_info[:2]), list(stamp), settled,
+                                                         list(listing.parts()))), durable=False)
+    except TrackerError:  # read-only: the next process lists again
+        pass
+
+
 def scan(layout: Layout) -> Listing:
     """The :class:`Listing` of ``layout.events_dir`` plus the sessions open here whose file git
     took away for a while (``stash -u``): their journals in ``local/journal/`` count too.
 
-    A command on a store of 10,000 sessions asks several times, so the listing is kept in the
-    process: used again without a look at the names while both directories keep a
-    modification time over two seconds old (a file added, removed or renamed changes it);
-    otherwise the names are listed again (a few ms) and only those added or removed since are
-    parsed (:meth:`Listing.changed`: ``init`` has just made its session's file).
+    A command on a store of 10,000 sessions asks several times, and every command asks, so the
+    listing is kept in the process and in ``local/listing.cache`` for the next one: used again
+    without a look at the names while both directories keep the modification time it was made
+    at, over two seconds old (a file added, removed or renamed changes it); otherwise the names
+    are listed again (a few ms) and only those added or removed since are parsed
+    (:meth:`Listing.changed`: ``init`` has just made its session's file).
     """
     import time
 
     folders = (layout.events_dir, os.path.join(layout.local_dir, "journal"))
     stamp = (_mtime(folders[0]), _mtime(folders[1]))
     known = _SCANNED.get(folders)
-    if known is not None and known[0] == stamp and known[3]:
-        return known[2]
+    kept = None
+    if known is None:
+        known = kept = _load(layout)
+    if known is not None and known[0] == stamp and known[2]:
+        _SCANNED[folders] = known
+        return known[1]
     names: set[str] = set()
     for folder in folders:
         try:
@@ -170,13 +275,20 @@ def scan(layout: Layout) -> Listing:
         except (FileNotFoundError, NotADirectoryError):
             continue
     frozen = frozenset(names)
-    if known is not None and known[1] == frozen:
-        listing = known[2]
-    elif known is not None and len(frozen ^ known[1]) <= FEW_CHANGES:
-        listing = known[2].changed(set(frozen - known[1]), set(known[1] - frozen))
+    if known is not None:
+        before = known[1].names()
+        if before == frozen:
+            listing = known[1]
+        elif len(frozen ^ before) <= FEW_CHANGES:
+            listing = known[1].changed(set(frozen - before), set(before - frozen))
+        else:
+            listing = Listing(list(names))
     else:
         listing = Listing(list(names))
-    _SCANNED[folders] = (stamp, frozen, listing, time.time_ns() - max(stamp) > RACY_NS)
+    settled = time.time_ns() - max(stamp) > RACY_NS
+    _SCANNED[folders] = (stamp, listing, settled)
+    if kept is not None or known is None:  # the first listing of this process: kept for the next
+        _keep(layout, stamp, listing, settled)
     return listing
 
 

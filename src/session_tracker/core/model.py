@@ -332,7 +332,7 @@ def load_session_file(layout: Layout, stem: str, listing: Listing | None = None)
     listing = listing or scan(layout)
     extra: list[Session] = []
     for session in sessions:
-        for other in listing.by_sid.get(session.sid, []):
+        for other in listing.of_sid(session.sid, stem):
             if other != stem:
                 more, bad = _read_stem(layout, other)
                 extra += [s for s in more if s.sid == session.sid]
@@ -344,7 +344,7 @@ def load_session_file(layout: Layout, stem: str, listing: Listing | None = None)
     else:
         label_clashes(sessions)
     for session in sessions:
-        rivals = [s for s in listing.by_number.get(session.name, []) if s != stem and split_stem(s)[1] != session.sid]
+        rivals = [s for s in listing.numbered(session.name) if s != stem and split_stem(s)[1] != session.sid]
         if rivals or listing.renumbered():  # a clash: label by every session with that number
             others = [s for s in sessions_numbered(layout, listing, session.name) if s.sid != session.sid]
             label_clashes([session, *others])
@@ -363,7 +363,7 @@ def _read_stem(layout: Layout, stem: str, journaled: bool | None = None) -> tupl
 def sessions_numbered(layout: Layout, listing: Listing, number: str) -> list[Session]:
     """Every session whose current number is ``number`` (renumbers applied), read in full.
     Reads the files named with that number and the renumber files only."""
-    stems = set(listing.by_number.get(number, []))
+    stems = set(listing.numbered(number))
     for sid in listing.renumbered():
         stems.update(listing.by_sid[sid])
     found: list[Session] = []

@@ -99,15 +99,15 @@ def find(ctx: Context, key: str, unknown_hint: str | None = None) -> Session:
     """
     validate.session_name(key)
     listing = scan(ctx.layout)
-    stems = list(listing.by_number.get(key, []))
-    if key in listing.stems:
+    stems = listing.numbered(key)
+    if listing.has(key):
         stems.append(key)
     if not stems and looks_like_sid_prefix(key):
         stems = [found[0] for sid, found in listing.by_sid.items() if sid.startswith(key.upper())]
         if not stems:  # legacy files know their sessions' ids only inside
             stems = [s for s in listing.stems if not split_stem(s)[1]]
     candidates: list[Session] = []
-    if listing.renumbered() and not (len(stems) == 1 and key in listing.stems):
+    if listing.renumbered() and not (len(stems) == 1 and listing.has(key)):
         candidates = sessions_numbered(ctx.layout, listing, key)
     for stem in dict.fromkeys(stems):
         found, _ = load_session_file(ctx.layout, stem, listing)

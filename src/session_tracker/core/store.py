@@ -33,10 +33,24 @@ WRITTEN: dict[str, int] = {}
 WRITES = [0]
 
 
-def _count(path: str) -> None:
+def _count(path: str) -> bool:
+    """Note a write to an event file (True) in :data:`WRITTEN`; False for a journal."""
     if path.endswith(".jsonl") and f"{os.sep}journal{os.sep}" not in path:
         WRITES[0] += 1
         WRITTEN[os.path.abspath(path)] = WRITES[0]
+        return True
+    return False
+
+
+def appended_in_place(path: str) -> None:
+    """Note an append to the event file ``path`` outside a journal: counted in :data:`WRITTEN`,
+    and its directory's modification time set to now, which an append alone leaves as it was,
+    so that a refresh trusting the directories (index/stamps.py, ``trusted``) reads the file."""
+    if _count(path):
+        try:
+            os.utime(os.path.dirname(os.path.abspath(path)))
+        except OSError:  # not ours to touch: such a refresh then misses it until a full one
+            pass
 
 
 def append(path: str, event: Event, redact: bool = True) -> tuple[int, int]:
@@ -98,7 +112,6 @@ def append_bytes(path: str, line: bytes) -> tuple[int, int]:
     """
     from session_tracker.core import safepath
 
-    _count(path)
     fd = safepath.open_append(path)  # never through a symbolic link, never outside the repository
     try:
         _take_turn(fd)
@@ -111,6 +124,7 @@ def append_bytes(path: str, line: bytes) -> tuple[int, int]:
         raise TrackerError(f"cannot write {path}: {exc.strerror}", "check free disk space") from None
     finally:
         os.close(fd)
+        appended_in_place(path)  # (after the write: a refresh trusting the old time has read before it)
     if written != len(line):  # a short write on a regular file means the disk is full
         raise TrackerError(f"short write to {path} ({written} of {len(line)} bytes)", "check free disk space; then run `session-tracker doctor`")
     # Another writer may have appended after us before the fstat: then this is only a lower

@@ -50,12 +50,14 @@ def untracked_commits(ctx: Context, session: Session) -> list[dict[str, str]]:
         commits = gitx.commits(root, base if isinstance(base, str) else None, "HEAD")
     except TrackerError:
         return []
-    try:
-        known = {f[:-6] for f in os.listdir(ctx.layout.events_dir) if f.endswith(".jsonl")}
-    except FileNotFoundError:
-        known = set()
+    events_dir = ctx.layout.events_dir
+
+    def known(stem: str) -> bool:  # a session's file (a look per trailer, not a listing of 10,000)
+        return bool(stem) and os.sep not in stem and "/" not in stem and not stem.startswith(".") \
+            and os.path.exists(os.path.join(events_dir, f"{stem}.jsonl"))
+
     return [{"sha": c.sha, "subject": c.subject} for c in commits
-            if not c.merge and c.sha not in recorded and not any(v in known for v in c.sessions)]
+            if not c.merge and c.sha not in recorded and not any(known(v) for v in c.sessions)]
 
 
 def kept_at_end(session: Session) -> list[dict[str, str]]:

@@ -33,6 +33,7 @@ from session_tracker.index import schema, stamps
 from session_tracker.index.fold import fold_sessions, is_project_source
 from session_tracker.index.parse import Parsed, fast_loads, parse
 from session_tracker.index.pool import read_bytes, read_files, trusted_size
+from session_tracker.index.sources import event_files, journaled
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,40 +52,6 @@ ENDED_WITH_STEPS = "session.ended/next"
 #: (the newest of each ended session), never an open session's, so a ``log`` leaves them as
 #: they were (documents/project_key.py).
 NOTES_OF_ENDED = "note/ended"
-
-
-def event_files(layout: Layout) -> dict[str, str]:
-    """``{path relative to .sessions/: absolute path}`` of every event file (see module doc)."""
-    found: dict[str, str] = {}
-    prefix = len(os.path.join(layout.store, ""))
-    stack = [layout.events_dir]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            elif entry.name.endswith(".jsonl"):  # (relpath costs ~40 µs a call: 10,000 files)
-                found[entry.path[prefix:].replace(os.sep, "/")] = entry.path
-    try:
-        for name in os.listdir(layout.store):
-            if name.startswith("project") and name.endswith(".jsonl"):
-                found[name] = os.path.join(layout.store, name)
-    except FileNotFoundError:
-        pass
-    return found
-
-
-def journaled(layout: Layout) -> dict[str, str]:
-    """``{path relative to .sessions/ of an events file: its stem}`` for every file whose
-    session (or project events) is open here, with a journal (see the module doc)."""
-    from session_tracker.core import journal
-
-    events = os.path.relpath(layout.events_dir, layout.store).replace(os.sep, "/")
-    return {f"{events}/{stem}.jsonl": stem for stem in journal.stems(layout)}
 
 
 def _left_steps(raw: object) -> bool:
@@ -120,13 +87,19 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
     live = set(open_here) | {rel for rel in private if private_text.events_rel(rel, events) in open_here}
     name = stamps.identity(conn)
     recalled = stamps.recall(layout, name, live)
+    if recalled is None:  # or another process did, and no directory changed since
+        recalled = stamps.trusted(conn)
+        if recalled is not None:  # (then this process's own writes are followed as after a full look)
+            stamps.verified(layout, name, live | recalled)
+    times: dict[str, int] = {}
     if recalled is not None:  # this process found every file in step a moment ago
         compare = live | recalled
         files = {rel: os.path.join(layout.store, rel) for rel in compare if rel not in private}
         private = {rel: path for rel, path in private.items() if rel in compare}
     else:
         compare = live
-        files = event_files(layout)
+        times = stamps.folders(layout)  # before the listings: a file added after them changes these
+        files = event_files(layout, times)
         for rel in open_here:
             files.setdefault(rel, os.path.join(layout.store, rel))
     stats = stamps.stamps(layout, files, open_here)
@@ -174,7 +147,10 @@ def refresh(conn: sqlite3.Connection, layout: Layout) -> int:
         finally:  # a build's bigger cache is let go: the command reads on within its memory budget
             conn.execute(f"PRAGMA cache_size = -{schema.CACHE_KIB}")
     if recalled is None:
-        stamps.verified(layout, name, live | stamps.racy(stats) | stamps.racy(private_stats))
+        racy = live | stamps.racy(stats) | stamps.racy(private_stats)
+        stamps.verified(layout, name, racy)
+        if (in_step or settled) and stamps.settled(times):
+            stamps.trust(conn, seen, times, racy)
     return added
 
 

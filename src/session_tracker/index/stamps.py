@@ -160,3 +160,97 @@ def racy(stats: dict[str, tuple[int, int]]) -> set[str]:
 def forget(layout: Layout) -> None:
     """Drop what :func:`verified` noted of ``layout`` (tests: the next command is a new process)."""
     _VERIFIED.pop(layout.store, None)
+
+
+#: Whether this process's refreshes may trust the directories (:func:`trusted`): set by the
+#: commands about one session (``summary``, ``init``, ``end``, ``show``, ``handoff``, the
+#: SessionStart hook) through :func:`trust_directories`; project-wide views, ``check``,
+#: ``render`` and ``doctor`` look at every file.
+TRUST = [False]
+
+
+def trust_directories() -> None:
+    """Let this process's refreshes skip the files whose directories did not change
+    (:func:`trusted`)."""
+    TRUST[0] = True
+
+
+def folder_time(folder: str) -> int:
+    """The modification time (ns) of ``folder``; -1 when it is missing."""
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def folders(layout: Layout) -> dict[str, int]:
+    """``{directory: mtime_ns}`` (:func:`folder_time`) of the store (legacy ``project.jsonl``)
+    and ``local/private/``; :func:`.sources.event_files` adds ``events/`` and the folders in it.
+    Creating, removing or renaming a file in one changes its time; so does an append of this
+    tool's own to an events file outside a journal (``store.append_bytes`` touches the
+    directory)."""
+    from session_tracker.core.private import DIRNAME
+
+    return {folder: folder_time(folder) for folder in (layout.store, os.path.join(layout.local_dir, DIRNAME))}
+
+
+def settled(times: dict[str, int]) -> bool:
+    """True when every directory of ``times`` (:func:`folders`) was last modified more than
+    :data:`.pool.RACY_S` ago: a change from now on gives it a different time (git's racy rule)."""
+    import time
+
+    from session_tracker.index.pool import RACY_S
+
+    return time.time_ns() - max(times.values(), default=0) > int(RACY_S * 1_000_000_000)
+
+
+def trust(conn: sqlite3.Connection, seen: str, times: dict[str, int], compare: set[str]) -> None:
+    """Record (``meta.trust``) that the index, at the fingerprint ``seen``, is in step with
+    every file of the directories as they were at ``times`` but those in ``compare`` (the racy
+    and the live ones). Written only when it differs from what is stored; never raises (a
+    read-only index just records nothing)."""
+    import json
+    import sqlite3
+
+    value = json.dumps({"fp": seen, "dirs": times, "compare": sorted(compare)}, separators=(",", ":"), sort_keys=True)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE name = 'trust'").fetchone()
+        if row is not None and row[0] == value:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("INSERT INTO meta (name, value) VALUES ('trust', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                         (value,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error:
+        pass
+
+
+def trusted(conn: sqlite3.Connection) -> frozenset[str] | None:
+    """The files to compare one by one when :data:`TRUST` is on and the record :func:`trust`
+    left still holds: the fingerprint it was made at is the index's, and every directory it
+    names has the same modification time now. Else None (look at every file).
+
+    Trusting the directories skips ``stat``ing the 10,000 files of a big store (50 ms here).
+    What it cannot see is an edit made in place by hand (an editor that writes the file rather
+    than replacing it): git's checkouts, merges, resets and stashes, and this tool's writes,
+    all change a directory's time; the next project-wide view, ``check`` or ``doctor`` sees
+    the edit, and so does a per-session command once a directory changes."""
+    import json
+
+    if not TRUST[0]:
+        return None
+    rows = dict(conn.execute("SELECT name, value FROM meta WHERE name IN ('stamps', 'trust')").fetchall())
+    try:
+        record = json.loads(rows["trust"])
+        if rows.get("stamps") != record["fp"]:
+            return None
+        times: dict[str, int] = record["dirs"]
+        if any(folder_time(folder) != mtime for folder, mtime in times.items()):
+            return None
+        return frozenset(record["compare"])
+    except (KeyError, TypeError, ValueError):
+        return None

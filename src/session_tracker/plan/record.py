@@ -64,6 +64,7 @@ def append_all(path: str, events: list[Event], redact: bool = True) -> None:
         raise TrackerError(f"cannot write {path}: {exc.strerror}", "check free disk space") from None
     finally:
         os.close(fd)
+        store.appended_in_place(path)
     if written != len(blob):
         raise TrackerError(f"short write to {path}", "check free disk space; then run `session-tracker doctor`")
 

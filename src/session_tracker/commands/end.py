@@ -33,6 +33,9 @@ def end(ctx: Context, next_steps: tuple[str, ...] = (), session: str | None = No
     from session_tracker.index.stamps import trust_directories
 
     trust_directories()  # one session's command: the directories tell what changed (index/stamps.py)
+    from session_tracker.index import look_before_writing
+
+    look_before_writing(ctx.layout)
     steps = [validate.text(s, "next step") for s in next_steps]
     target = require_open(resolve(ctx, session))
     from session_tracker.core import journal

@@ -14,6 +14,10 @@ from session_tracker.core.ulid import new_ulid
 from session_tracker.documents import writer
 from session_tracker.errors import TrackerError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 REGISTRY = "session-tracker-numbers"  # in the git common dir: numbers taken by any worktree
 
 
@@ -26,17 +30,21 @@ def _registry(common_dir: str | None) -> str | None:
     return os.path.join(common_dir, REGISTRY)
 
 
-def _taken(ctx: Context, registry: str | None) -> set[str]:
+def _taken(ctx: Context, registry: str | None) -> tuple[Callable[[str], bool], Callable[[], set[str]]]:
+    """``(is_taken(name), every_name())``: a number of a session file here or in the registry
+    of every worktree. One name is looked up in the listing; all of them (10,000 at 10,000
+    sessions) are gathered only when the next free number is wanted."""
     from session_tracker.core.files import scan
 
-    names = set(scan(ctx.layout).by_number)
+    listing = scan(ctx.layout)
+    registered: set[str] = set()
     if registry:
         try:
             with open(registry, encoding="utf-8") as handle:
-                names.update(line.strip() for line in handle if line.strip())
+                registered = {line.strip() for line in handle if line.strip()}
         except FileNotFoundError:
             pass
-    return names
+    return (lambda name: name in registered or bool(listing.numbered(name))), (lambda: set(listing.by_number) | registered)
 
 
 def next_number(taken: set[str]) -> str:
@@ -97,16 +105,16 @@ def start_session(
     registry = _registry(common_dir)
     lock_path = registry + ".lock" if registry else ctx.layout.lock_file("numbers")
     with store.Lock(lock_path):
-        taken = _taken(ctx, registry)
+        is_taken, every_name = _taken(ctx, registry)
         if session is None:
-            name = next_number(taken)
+            name = next_number(every_name())
         else:
             name = session
-            if name in taken or name.startswith("project-"):
+            if is_taken(name) or name.startswith("project-"):
                 raise TrackerError(
                     f"session {name} already exists",
                     f"continue it with --session {name}, or start the next free number: "
-                    f"session-tracker init --session {next_number(taken)}",
+                    f"session-tracker init --session {next_number(every_name())}",
                 )
         sid = new_ulid()
         event = Event(
@@ -158,6 +166,9 @@ def init(
     from session_tracker.index.stamps import trust_directories
 
     trust_directories()  # one session's command: the directories tell what changed (index/stamps.py)
+    from session_tracker.index import look_before_writing
+
+    look_before_writing(ctx.layout)
     if session is not None:
         validate.session_name(session)
     goals = [validate.text(o, "objective") for o in objectives]

@@ -70,8 +70,36 @@ def render_pending() -> None:
                 return  # another one runs; it looks for markers again before it stops
             while os.path.exists(marker):
                 _render_once(ctx)
+            _leave_trust(ctx, marker)  # (holding the lock: one waiting for this render waits for it too)
         finally:
             os.close(fd)  # releases the flock; the outer loop closes the race with a new marker
+
+
+def _leave_trust(ctx: Context, marker: str) -> None:
+    """Once the directories have settled, look at every event file once more, so the next
+    command about one session may trust their times (index/stamps.py ``trusted``): the command
+    that asked for this render has just changed them, too recently to be trusted. Waits at most
+    the racy window (2 s) in this background process; a render asked for meanwhile does this
+    after it instead."""
+    import time
+
+    from session_tracker import index
+    from session_tracker.core import files
+    from session_tracker.index import stamps
+    from session_tracker.index.pool import RACY_S
+
+    layout = ctx.layout
+    newest = max(stamps.folder_time(f) for f in (layout.store, layout.events_dir, os.path.join(layout.local_dir, "journal")))
+    time.sleep(min(RACY_S, max(0.0, RACY_S - (time.time() - newest / 1e9))) + 0.05)
+    if os.path.exists(marker):
+        return
+    stamps.forget(layout)
+    files.forget(layout)
+    try:
+        index.fresh(layout).close()
+        files.scan(layout)  # and the listing kept for the next process, settled
+    except Exception:  # noqa: BLE001, S110 - nobody sees a background process: the next command looks itself
+        pass
 
 
 def _render_once(ctx: Context) -> None:

@@ -246,6 +246,11 @@ def _keep(layout: Layout, stamp: tuple[int, int], listing: Listing, settled: boo
         pass
 
 
+def forget(layout: Layout) -> None:
+    """Drop the listing this process kept of ``layout`` (the next :func:`scan` looks again)."""
+    _SCANNED.pop((layout.events_dir, os.path.join(layout.local_dir, "journal")), None)
+
+
 def scan(layout: Layout) -> Listing:
     """The :class:`Listing` of ``layout.events_dir`` plus the sessions open here whose file git
     took away for a while (``stash -u``): their journals in ``local/journal/`` count too.

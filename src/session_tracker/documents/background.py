@@ -46,24 +46,12 @@ def sync_limit(env: dict[str, str]) -> int:
 
 
 def too_big(ctx: Context) -> bool:
-    """True when the store holds more session files than the limit (counted without reading them)."""
-    limit = sync_limit(ctx.env)
-    count = 0
-    stack = [ctx.layout.events_dir]
-    while stack:
-        try:
-            entries = os.scandir(stack.pop())
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                if entry.name.endswith(".jsonl"):
-                    count += 1
-                    if count > limit:
-                        return True
-                elif entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-    return False
+    """True when the store holds more session files than the limit (counted from the listing
+    ``files.scan`` keeps, without reading them)."""
+    from session_tracker.core.files import scan
+
+    listing = scan(ctx.layout)
+    return len(listing.stems) + len(listing.project) > sync_limit(ctx.env)
 
 
 def schedule(ctx: Context, sessions: tuple[str, ...] = ()) -> bool:

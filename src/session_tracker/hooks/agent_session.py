@@ -64,6 +64,9 @@ def session_start(ctx: Context, agent: str, payload: dict[str, object], agent_se
     from session_tracker.index.stamps import trust_directories
 
     trust_directories()  # one session's command: the directories tell what changed (index/stamps.py)
+    from session_tracker.index import look_before_writing
+
+    look_before_writing(ctx.layout)
     from session_tracker import index
     from session_tracker.agents.context import assemble, budget_for, gather
     from session_tracker.agents.context_view import COLD_NOTE, cold_inputs, is_cold

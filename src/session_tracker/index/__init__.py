@@ -55,6 +55,22 @@ def fresh(layout: Layout) -> sqlite3.Connection:
     return conn
 
 
+def look_before_writing(layout: Layout) -> None:
+    """Bring an existing index up to date now, before this command changes the event files: a
+    command about one session trusts the directories' times (:func:`.stamps.trusted`), which
+    its own writes change; a refresh made first lets its later ones follow those writes
+    (``store.WRITTEN``) instead of looking at every file again. Does nothing without an index
+    (a fresh clone's is built where it is needed, maybe in the background); never raises."""
+    import os
+
+    if not os.path.exists(index_path(layout)):
+        return
+    try:
+        fresh(layout).close()
+    except Exception:  # noqa: BLE001, S110 - only a head start: the command's own refresh reports any problem
+        pass
+
+
 def connect_fresh(layout: Layout) -> sqlite3.Connection:
     """As :func:`fresh`, but a store that cannot hold an index (read-only, or not created yet)
     gets a throw-away one in memory, so every view still answers from the event files."""
